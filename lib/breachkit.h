@@ -1,0 +1,20 @@
+/*
+ * breachkit.h - the public interface of libbreachkit, one include for all.
+ *
+ * Installed as <breachkit/breachkit.h>; pkg-config --cflags breachkit points
+ * the compiler at the directory above it. Modules: input (open, decompress),
+ * lines (split), charset (decode to UTF-8), fileset (paths in reading order),
+ * state (incremental reading), record (NDJSON).
+ */
+#ifndef BK_BREACHKIT_H
+#define BK_BREACHKIT_H
+
+#include "base.h"
+#include "input.h"
+#include "lines.h"
+#include "charset.h"
+#include "fileset.h"
+#include "state.h"
+#include "record.h"
+
+#endif /* BK_BREACHKIT_H */

@@ -1,0 +1,79 @@
+/*
+ * charset.h - turn input lines into UTF-8 for the matching tools.
+ *
+ * Logs and exports from Japanese systems arrive in Shift_JIS (in practice
+ * Microsoft's CP932) or EUC-JP as often as in UTF-8. A decoder converts one
+ * line at a time through iconv; undecodable bytes become U+FFFD so a damaged
+ * line is still searched. UTF-8 input is passed through without copying (the
+ * record writer deals with invalid sequences). A UTF-8 byte-order mark at the
+ * start of an input is dropped. BK_CHARSET_AUTO decides per input from a
+ * sample of its first bytes.
+ */
+#ifndef BK_CHARSET_H
+#define BK_CHARSET_H
+
+#include <stddef.h>
+
+#include "base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum bk_charset {
+	BK_CHARSET_AUTO,
+	BK_CHARSET_UTF8,
+	BK_CHARSET_SJIS,	/* Shift_JIS as Windows writes it: CP932 */
+	BK_CHARSET_EUCJP,
+};
+
+/*
+ * Parses a user's charset name: "auto", "utf-8"/"utf8", "sjis"/"shift_jis"/
+ * "cp932"/"windows-31j", "euc-jp"/"eucjp" (case-insensitive). Returns BK_OK or
+ * BK_ERROR for an unknown name.
+ */
+int bk_charset_parse(const char *name, enum bk_charset *cs);
+
+/* "auto", "utf-8", "cp932", "euc-jp". */
+const char *bk_charset_name(enum bk_charset cs);
+
+/*
+ * Guesses the charset of a sample (the first bytes of an input; a multibyte
+ * character cut at the end of the sample is allowed): UTF-8 when the sample is
+ * valid UTF-8 (pure ASCII included), else whichever of CP932 and EUC-JP
+ * explains it better.
+ */
+enum bk_charset bk_charset_detect(const void *sample, size_t len);
+
+typedef struct bk_decoder bk_decoder;
+
+/* A decoder for CS (BK_CHARSET_AUTO allowed). NULL on OOM or if iconv lacks the charset. */
+bk_decoder *bk_decoder_new(enum bk_charset cs);
+
+/* Accepts NULL. */
+void bk_decoder_free(bk_decoder *d);
+
+/*
+ * Starts a new input. SAMPLE (its first bytes, may be NULL) settles the
+ * charset in auto mode; the next line is checked for a byte-order mark.
+ */
+void bk_decoder_reset(bk_decoder *d, const void *sample, size_t len);
+
+/* The charset in use for the current input (never AUTO after a reset). */
+enum bk_charset bk_decoder_charset(const bk_decoder *d);
+
+/*
+ * Converts one line (without terminator) to UTF-8. *OUT points either into
+ * IN (UTF-8 input) or into the decoder's buffer, valid until the next call.
+ * Returns BK_OK, or BK_NOMEM. The number of replaced bytes so far is counted
+ * in bk_decoder_replaced().
+ */
+int bk_decoder_line(bk_decoder *d, const char *in, size_t len, const char **out, size_t *outlen);
+
+/* Bytes replaced by U+FFFD since the last reset. */
+size_t bk_decoder_replaced(const bk_decoder *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BK_CHARSET_H */

@@ -1,0 +1,4 @@
+/* input.c - placeholder until the module lands; see input.h for its contract. */
+#include "config.h"
+
+#include "input.h"

@@ -1,0 +1,113 @@
+/*
+ * record.h - NDJSON records, the contract between the tools.
+ *
+ * Every tool speaks one JSON object per line (see DESIGN.md, Records). The
+ * writer builds a record field by field into its own buffer and writes whole
+ * lines, so a record is never half written; its output is valid UTF-8 JSON
+ * whatever bytes it was given (invalid UTF-8 becomes U+FFFD, control bytes
+ * and NUL are escaped). The reader parses records with jansson and keeps
+ * fields it does not know, so downstream tools can pass them through.
+ */
+#ifndef BK_RECORD_H
+#define BK_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base.h"
+#include "input.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- writing ---------------------------------------------------------- */
+
+typedef struct bk_writer bk_writer;
+typedef struct bk_record bk_record;
+
+/* A writer to OUT (not closed by the writer); NULL on OOM. */
+bk_writer *bk_writer_new(FILE *out);
+
+/* Accepts NULL. Does not flush OUT. */
+void bk_writer_free(bk_writer *w);
+
+/*
+ * Starts a record {"type":TYPE, ... Fields follow in call order. Inside an
+ * array, KEY must be NULL; elsewhere it is required. Strings take a length
+ * (use bk_writer_cstr for NUL-terminated ones).
+ */
+void bk_writer_begin(bk_writer *w, const char *type);
+void bk_writer_str(bk_writer *w, const char *key, const char *s, size_t len);
+void bk_writer_cstr(bk_writer *w, const char *key, const char *s);
+void bk_writer_int(bk_writer *w, const char *key, int64_t v);
+void bk_writer_uint(bk_writer *w, const char *key, uint64_t v);
+void bk_writer_double(bk_writer *w, const char *key, double v);	/* non-finite: null */
+void bk_writer_bool(bk_writer *w, const char *key, bool v);
+void bk_writer_null(bk_writer *w, const char *key);
+/* MS milliseconds since the Unix epoch as RFC 3339 UTC: "2015-05-08T01:15:02.123Z". */
+void bk_writer_time(bk_writer *w, const char *key, int64_t ms);
+void bk_writer_object_begin(bk_writer *w, const char *key);
+void bk_writer_object_end(bk_writer *w);
+void bk_writer_array_begin(bk_writer *w, const char *key);
+void bk_writer_array_end(bk_writer *w);
+/* Every field of REC except "type" (which begin wrote): passing through what a tool does not know. */
+void bk_writer_fields(bk_writer *w, const bk_record *rec);
+
+/*
+ * Closes the record and writes it with its newline. Returns BK_OK, or
+ * BK_ERROR when the write failed (bk_writer_error() has strerror, errno is
+ * kept, so EPIPE can be told apart).
+ */
+int bk_writer_end(bk_writer *w);
+
+const char *bk_writer_error(const bk_writer *w);
+
+/* ---- reading ---------------------------------------------------------- */
+
+typedef struct bk_reader bk_reader;
+
+/* A reader; NULL on OOM. */
+bk_reader *bk_reader_new(void);
+
+/* Accepts NULL. */
+void bk_reader_free(bk_reader *rd);
+
+/* Starts reading records from IN (owned by the caller) at line 1. */
+void bk_reader_reset(bk_reader *rd, bk_input *in);
+
+/*
+ * The next record into *REC, valid until the next call. Blank lines are
+ * skipped. Returns BK_OK, BK_EOF, or BK_ERROR for a line that is not a JSON
+ * object (bk_reader_error() says "LINE: invalid JSON: ...", and the next call
+ * goes on with the following line) or when the input failed.
+ */
+int bk_reader_next(bk_reader *rd, const bk_record **rec);
+
+/* The line number of the last record or error. */
+uint64_t bk_reader_lineno(const bk_reader *rd);
+
+const char *bk_reader_error(const bk_reader *rd);
+
+/* ---- records ---------------------------------------------------------- */
+
+/* The "type" field, or "" when absent. */
+const char *bk_record_type(const bk_record *rec);
+
+/* A string field, or NULL when absent or not a string. */
+const char *bk_record_str(const bk_record *rec, const char *key);
+
+/* An integer field into *V: BK_OK, or BK_ERROR when absent or not an integer. */
+int bk_record_int(const bk_record *rec, const char *key, int64_t *v);
+
+/* A number (integer or real) field into *V: BK_OK or BK_ERROR. */
+int bk_record_double(const bk_record *rec, const char *key, double *v);
+
+bool bk_record_has(const bk_record *rec, const char *key);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BK_RECORD_H */

@@ -1,0 +1,275 @@
+/*
+ * common.c - shared chrome of the bk-* tools; see common.h.
+ *
+ * Standard output has two users: tools that copy bytes go through tool_out's
+ * own buffer (one write(2) per 256 KiB, nothing copied for large chunks),
+ * tools that write records go through stdio. A tool uses one or the other;
+ * tool_exit flushes both, so the order never mixes.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "breachkit.h"
+#include "common.h"
+
+const char *tool_name = "bk";
+
+static bool failed;
+static unsigned long warnings, warnings_held;
+#define WARN_LIMIT 20
+
+void
+tool_init(const char *name)
+{
+	static char stdout_buf[1 << 16];
+
+	tool_name = name;
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, stdout_buf, _IOFBF, sizeof stdout_buf);
+}
+
+/* ---- messages ----------------------------------------------------------- */
+
+static void
+vmessage(const char *path, uint64_t line, const char *fmt, va_list ap)
+{
+	tool_progress_done();
+	fflush(stdout);
+	fprintf(stderr, "%s: ", tool_name);
+	if (path != NULL) {
+		if (line > 0)
+			fprintf(stderr, "%s:%llu: ", path, (unsigned long long)line);
+		else
+			fprintf(stderr, "%s: ", path);
+	}
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+tool_error(const char *path, uint64_t line, const char *fmt, ...)
+{
+	va_list ap;
+
+	failed = true;
+	va_start(ap, fmt);
+	vmessage(path, line, fmt, ap);
+	va_end(ap);
+}
+
+void
+tool_warn(const char *path, uint64_t line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (++warnings > WARN_LIMIT) {
+		warnings_held++;
+		return;
+	}
+	va_start(ap, fmt);
+	vmessage(path, line, fmt, ap);
+	va_end(ap);
+}
+
+void
+tool_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", tool_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", tool_name);
+	exit(TOOL_TROUBLE);
+}
+
+void
+tool_version(const char *extra)
+{
+	printf("%s (breachkit) %s\n", tool_name, bk_version());
+	if (extra != NULL)
+		fputs(extra, stdout);
+	tool_exit(TOOL_FOUND);
+}
+
+bool
+tool_failed(void)
+{
+	return failed;
+}
+
+/* ---- output format ------------------------------------------------------ */
+
+enum tool_format
+tool_format_parse(const char *arg)
+{
+	if (strcmp(arg, "text") == 0)
+		return TOOL_FORMAT_TEXT;
+	if (strcmp(arg, "json") == 0)
+		return TOOL_FORMAT_JSON;
+	if (strcmp(arg, "tsv") == 0)
+		return TOOL_FORMAT_TSV;
+	tool_usage_error("unknown format '%s' (text, json or tsv)", arg);
+}
+
+enum tool_format
+tool_default_format(void)
+{
+	return isatty(STDOUT_FILENO) ? TOOL_FORMAT_TEXT : TOOL_FORMAT_JSON;
+}
+
+bool
+tool_color(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return (nc == NULL || *nc == '\0') && isatty(STDOUT_FILENO);
+}
+
+/* ---- raw output --------------------------------------------------------- */
+
+static char out_buf[256 << 10];
+static size_t out_len;
+
+static noreturn void
+write_failed(int err)
+{
+	if (err == EPIPE)
+		exit(TOOL_FOUND);	/* the reader is gone; that is its business */
+	tool_progress_done();
+	fprintf(stderr, "%s: write error: %s\n", tool_name, strerror(err));
+	exit(TOOL_TROUBLE);
+}
+
+static void
+write_all(const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(STDOUT_FILENO, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			write_failed(errno);
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+void
+tool_out_flush(void)
+{
+	write_all(out_buf, out_len);
+	out_len = 0;
+}
+
+void
+tool_out(const void *data, size_t len)
+{
+	if (out_len + len <= sizeof out_buf) {
+		memcpy(out_buf + out_len, data, len);
+		out_len += len;
+		return;
+	}
+	tool_out_flush();
+	if (len >= sizeof out_buf / 2)
+		write_all(data, len);
+	else {
+		memcpy(out_buf, data, len);
+		out_len = len;
+	}
+}
+
+noreturn void
+tool_exit(int status)
+{
+	tool_out_flush();
+	tool_progress_done();
+	if (fflush(stdout) != 0 || ferror(stdout))
+		write_failed(errno ? errno : EIO);
+	if (warnings_held > 0)
+		fprintf(stderr, "%s: %lu further warnings not shown\n", tool_name, warnings_held);
+	if (failed)
+		status = TOOL_TROUBLE;
+	exit(status);
+}
+
+/* ---- progress ----------------------------------------------------------- */
+
+static bool progress_on;
+static bool progress_shown;
+static struct timespec progress_start, progress_last;
+
+void
+tool_progress_enable(bool on)
+{
+	progress_on = on;
+	clock_gettime(CLOCK_MONOTONIC, &progress_start);
+	progress_last = progress_start;
+}
+
+bool
+tool_progress_enabled(void)
+{
+	return progress_on;
+}
+
+static double
+seconds_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void
+human_bytes(char *buf, size_t size, double v)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	size_t u = 0;
+
+	while (v >= 1024 && u + 1 < sizeof units / sizeof units[0]) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, size, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+}
+
+void
+tool_progress(const char *label, uint64_t done, uint64_t total)
+{
+	struct timespec now;
+	char d[32], r[32], t[32];
+	double elapsed;
+
+	if (!progress_on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (seconds_between(&progress_last, &now) < 0.25)
+		return;
+	progress_last = now;
+	elapsed = seconds_between(&progress_start, &now);
+	human_bytes(d, sizeof d, (double)done);
+	human_bytes(r, sizeof r, elapsed > 0 ? (double)done / elapsed : 0);
+	if (total > 0) {
+		human_bytes(t, sizeof t, (double)total);
+		fprintf(stderr, "\r\033[K%s: %s / %s, %s/s", label, d, t, r);
+	} else
+		fprintf(stderr, "\r\033[K%s: %s, %s/s", label, d, r);
+	progress_shown = true;
+}
+
+void
+tool_progress_done(void)
+{
+	if (progress_shown) {
+		fputs("\r\033[K", stderr);
+		progress_shown = false;
+	}
+}
