@@ -1,4 +1,203 @@
-/* lines.c - placeholder until the module lands; see lines.h for its contract. */
+/*
+ * lines.c - split an input into lines without allocating per line.
+ *
+ * The reader hands out lines that lie inside one input chunk as pointers into
+ * that chunk, found with memchr, so the common case costs one memchr and no
+ * copy. Only a line that straddles two chunks is assembled in the reader's
+ * own buffer, which grows geometrically but never past the maximum line
+ * length: memory stays bounded whatever the input holds. A line longer than
+ * the maximum comes out in pieces, flagged so the caller can say where.
+ */
 #include "config.h"
 
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "lines.h"
+
+struct bk_lines {
+	bk_input *in;
+	size_t max;
+
+	const char *chunk;	/* the current input chunk: chunk[pos, clen) unread */
+	size_t clen, pos;
+	uint64_t chunk_off;	/* decoded offset of chunk[0] */
+
+	char *buf;		/* a line being assembled across chunks */
+	size_t len, cap;
+	uint64_t start_off;	/* decoded offset of the line (or piece) being assembled */
+	bool cont;		/* the current line was split; later pieces follow */
+
+	uint64_t lineno;	/* number of the line being read */
+	uint64_t consumed;	/* offset past the last newline handed out */
+	bool done;
+	int final_rc;
+};
+
+bk_lines *
+bk_lines_new(size_t max)
+{
+	bk_lines *lr = calloc(1, sizeof *lr);
+
+	if (lr == NULL)
+		return NULL;
+	lr->max = max > 0 ? max : BK_LINES_DEFAULT_MAX;
+	return lr;
+}
+
+void
+bk_lines_free(bk_lines *lr)
+{
+	if (lr == NULL)
+		return;
+	free(lr->buf);
+	free(lr);
+}
+
+void
+bk_lines_reset(bk_lines *lr, bk_input *in, uint64_t first_lineno)
+{
+	lr->in = in;
+	lr->chunk = NULL;
+	lr->clen = lr->pos = 0;
+	lr->chunk_off = lr->consumed = lr->start_off = bk_input_offset(in);
+	lr->len = 0;
+	lr->cont = false;
+	lr->lineno = first_lineno > 0 ? first_lineno : 1;
+	lr->done = false;
+	lr->final_rc = BK_EOF;
+}
+
+uint64_t
+bk_lines_offset(const bk_lines *lr)
+{
+	return lr->consumed;
+}
+
+/* Appends N bytes to the assembly buffer; the caller has checked N against max. */
+static int
+append(bk_lines *lr, const char *p, size_t n)
+{
+	if (lr->len + n > lr->cap) {
+		size_t cap = lr->cap > 0 ? lr->cap : 4096;
+
+		while (cap < lr->len + n)
+			cap *= 2;
+		if (cap > lr->max)
+			cap = lr->max;
+		char *nb = realloc(lr->buf, cap);
+		if (nb == NULL)
+			return BK_NOMEM;
+		lr->buf = nb;
+		lr->cap = cap;
+	}
+	memcpy(lr->buf + lr->len, p, n);
+	lr->len += n;
+	return BK_OK;
+}
+
+/* Fills in LINE for DATA/LEN, which started at decoded offset OFF. */
+static void
+emit(bk_lines *lr, struct bk_line *line, const char *data, size_t len, uint64_t off,
+    unsigned flags)
+{
+	if (lr->cont)
+		flags |= BK_LINE_CONT;
+	line->data = data;
+	line->len = len;
+	line->offset = off;
+	line->lineno = lr->lineno;
+	line->flags = flags;
+}
+
+int
+bk_lines_next(bk_lines *lr, struct bk_line *line)
+{
+	if (lr->done)
+		return lr->final_rc;
+	for (;;) {
+		if (lr->pos < lr->clen) {
+			const char *start = lr->chunk + lr->pos;
+			size_t rem = lr->clen - lr->pos;
+			size_t room = lr->max - lr->len;	/* bytes the line may still take */
+			size_t scan = rem <= room ? rem : room + 1;
+			const char *nl = memchr(start, '\n', scan);
+			const char *data;
+			size_t len;
+			uint64_t off;
+			unsigned flags = 0;
+
+			if (lr->len == 0)
+				lr->start_off = lr->chunk_off + lr->pos;
+			off = lr->start_off;
+			if (nl != NULL) {
+				size_t n = (size_t)(nl - start);
+
+				if (lr->len == 0) {
+					data = start;
+					len = n;
+				} else {
+					if (append(lr, start, n) != BK_OK)
+						return BK_NOMEM;
+					data = lr->buf;
+					len = lr->len;
+				}
+				lr->pos += n + 1;
+				if (len > 0 && data[len - 1] == '\r') {
+					len--;
+					flags |= BK_LINE_CRLF;
+				}
+				emit(lr, line, data, len, off, flags);
+				lr->len = 0;
+				lr->cont = false;
+				lr->lineno++;
+				lr->consumed = lr->chunk_off + lr->pos;
+				return BK_OK;
+			}
+			if (rem <= room) {
+				/* The line goes on in the next chunk. */
+				if (append(lr, start, rem) != BK_OK)
+					return BK_NOMEM;
+				lr->pos = lr->clen;
+				continue;
+			}
+			/* Longer than the maximum: hand out a piece of exactly max bytes. */
+			if (lr->len == 0) {
+				data = start;
+			} else {
+				if (append(lr, start, room) != BK_OK)
+					return BK_NOMEM;
+				data = lr->buf;
+			}
+			lr->pos += room;
+			emit(lr, line, data, lr->max, off, BK_LINE_SPLIT);
+			lr->len = 0;
+			lr->cont = true;
+			return BK_OK;
+		}
+
+		int rc = bk_input_next(lr->in, &lr->chunk, &lr->clen);
+
+		lr->pos = 0;
+		if (rc == BK_OK) {
+			lr->chunk_off = bk_input_offset(lr->in) - lr->clen;
+			continue;
+		}
+		lr->chunk = NULL;
+		lr->clen = 0;
+		if (rc == BK_NOMEM)
+			return rc;
+		lr->done = true;
+		lr->final_rc = rc;
+		if (lr->len > 0) {
+			/* The last line had no newline; it is still a line. */
+			emit(lr, line, lr->buf, lr->len, lr->start_off, BK_LINE_NOEOL);
+			lr->len = 0;
+			lr->cont = false;
+			lr->lineno++;
+			return BK_OK;
+		}
+		return rc;
+	}
+}
