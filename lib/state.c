@@ -22,6 +22,12 @@
  * entry gets an entry of its own when consumed; the other stays, because the
  * file it describes may still be read later in the run.
  *
+ * The limits of that view. Content is recognised by its first bytes only: a
+ * copy shorter than the fingerprint of what was read (possible only for a log
+ * under 4 KiB, copied while a scan ran) is not recognised and is read again.
+ * The fingerprint is taken when the input is opened: a file under 4 KiB then
+ * that grows during the read keeps the shorter one until the next run.
+ *
  * The file is text so it can be read and repaired by hand:
  *
  *	breachkit-state 1
@@ -65,6 +71,7 @@ struct entry {
 	bool complete;		/* read to the end and cannot grow */
 	char *path;		/* where it was last seen */
 	bool used;		/* matched or recorded in this run: save keeps it */
+	bool claims;		/* seen at its dev+ino in this run: that inode is its */
 	uint64_t seen;		/* serial of the last resume it matched */
 };
 
@@ -284,14 +291,16 @@ bk_state_resume(bk_state *st, bk_input *in, uint64_t *lineno)
 	*lineno = 1;
 
 	if ((e = find_complete(st, sb)) != NULL) {
-		e->used = true;
+		e->used = e->claims = true;
 		entry_rename(e, bk_input_name(in));
 		*lineno = e->lineno;
 		return BK_EOF;
 	}
 
-	/* An input that fails this early cannot be identified; reading it
-	 * from the start could repeat what an earlier run delivered. */
+	/*
+	 * An input that fails this early cannot be identified; reading it from
+	 * the start could repeat what an earlier run delivered.
+	 */
 	rc = bk_input_peek(in, BK_STATE_FP_LEN, &data, &len);
 	if (rc != BK_OK)
 		return rc;
@@ -328,8 +337,10 @@ bk_state_resume(bk_state *st, bk_input *in, uint64_t *lineno)
 
 	e = &st->e.v[best];
 	e->used = true;
-	if (best_same)
+	if (best_same) {
+		e->claims = true;
 		entry_rename(e, bk_input_name(in));
+	}
 	*lineno = e->lineno;
 	/* Read up to or past this file's end: nothing new (or a snapshot). */
 	if (plain_file && e->offset >= length)
@@ -397,7 +408,7 @@ bk_state_consumed(bk_state *st, bk_input *in, uint64_t offset, uint64_t lineno, 
 	e->offset = offset;
 	e->lineno = lineno > 0 ? lineno : 1;
 	e->complete = complete;
-	e->used = true;
+	e->used = e->claims = true;
 	return BK_OK;
 }
 
@@ -498,8 +509,6 @@ unescape(const char *s, size_t len, bool *bad)
 	if (p == NULL)
 		return NULL;
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\0')
-			goto bad;
 		if (s[i] != '\\') {
 			*q++ = s[i];
 			continue;
@@ -581,6 +590,8 @@ parse_entry(bk_state *st, uint64_t line, const char *s, size_t len, struct entry
 	e->complete = complete == 1;
 	if (flen[STATE_FIELDS - 1] == 0)
 		return set_error(st, "%s:%" PRIu64 ": empty path", st->path, line);
+	if (memchr(f[STATE_FIELDS - 1], '\0', flen[STATE_FIELDS - 1]) != NULL)
+		return set_error(st, "%s:%" PRIu64 ": NUL byte in path", st->path, line);
 	e->path = unescape(f[STATE_FIELDS - 1], flen[STATE_FIELDS - 1], &bad);
 	if (bad)
 		return set_error(st, "%s:%" PRIu64 ": bad escape in path", st->path, line);
@@ -669,6 +680,8 @@ bk_state_load(bk_state *st)
 		size_t n = nl != NULL ? (size_t)(nl - s) : len - pos;
 
 		line++;
+		if (nl != NULL && n > 0 && s[n - 1] == '\r')
+			n--;	/* a hand edit on another system */
 		if (line == 1) {
 			size_t ml = strlen(STATE_MAGIC);
 
@@ -692,9 +705,7 @@ bk_state_load(bk_state *st)
 			    "(truncated file?)", st->path, line);
 			goto out;
 		}
-		pos += n + 1;
-		if (n > 0 && s[n - 1] == '\r')
-			n--;
+		pos = (size_t)(nl - buf) + 1;
 		if (line == 1 || n == 0 || s[0] == '#')
 			continue;
 
@@ -744,16 +755,18 @@ key_cmp(const void *a, const void *b)
 
 /*
  * Whether an entry not used in this run is worth keeping: its file is still
- * at its path (a file the run did not cover), and no entry recorded in this
- * run claims that inode (which then holds other content: truncated, replaced).
+ * at its path (a file the run did not cover), and no entry found at that
+ * inode in this run claims it (the inode then holds other content: truncated,
+ * replaced). An entry used only through another file's fingerprint claims
+ * nothing: its own inode may have been reused meanwhile.
  */
 static bool
-keep_unused(const struct entry *e, const struct key *used, size_t nused)
+keep_unused(const struct entry *e, const struct key *claimed, size_t nclaimed)
 {
 	struct key k = { e->dev, e->ino };
 	struct stat sb;
 
-	if (bsearch(&k, used, nused, sizeof *used, key_cmp) != NULL)
+	if (bsearch(&k, claimed, nclaimed, sizeof *claimed, key_cmp) != NULL)
 		return false;
 	return stat(e->path, &sb) == 0 && same_file(e, &sb);
 }
@@ -811,21 +824,21 @@ sync_dir(bk_state *st)
 int
 bk_state_save(bk_state *st)
 {
-	struct key *used = NULL;
-	size_t nused = 0;
+	struct key *claimed = NULL;
+	size_t nclaimed = 0;
 	char *tmp = NULL;
 	FILE *fp = NULL;
 	int fd = -1, rc = BK_NOMEM;
 	bool made = false;
 
 	st->err[0] = '\0';
-	if ((used = malloc((st->e.n + 1) * sizeof *used)) == NULL)
+	if ((claimed = malloc((st->e.n + 1) * sizeof *claimed)) == NULL)
 		goto out;
 	for (size_t i = 0; i < st->e.n; i++) {
-		if (st->e.v[i].used)
-			used[nused++] = (struct key){ st->e.v[i].dev, st->e.v[i].ino };
+		if (st->e.v[i].claims)
+			claimed[nclaimed++] = (struct key){ st->e.v[i].dev, st->e.v[i].ino };
 	}
-	qsort(used, nused, sizeof *used, key_cmp);
+	qsort(claimed, nclaimed, sizeof *claimed, key_cmp);
 
 	if ((tmp = malloc(strlen(st->path) + sizeof ".tmp.XXXXXX")) == NULL)
 		goto out;
@@ -850,7 +863,7 @@ bk_state_save(bk_state *st)
 	for (size_t i = 0; i < st->e.n; i++) {
 		const struct entry *e = &st->e.v[i];
 
-		if (e->used || keep_unused(e, used, nused))
+		if (e->used || keep_unused(e, claimed, nclaimed))
 			write_entry(fp, e);
 	}
 	if (fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0) {
@@ -877,6 +890,6 @@ out:
 	if (made)
 		unlink(tmp);
 	free(tmp);
-	free(used);
+	free(claimed);
 	return rc;
 }

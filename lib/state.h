@@ -79,8 +79,8 @@ int bk_state_consumed(bk_state *st, bk_input *in, uint64_t offset, uint64_t line
  * Writes the state atomically: PATH.tmp.XXXXXX beside it, mode 0600, fsync,
  * rename over PATH, fsync of the directory. Entries used in this run are
  * kept; others only while their file is still at the recorded path (same
- * device and inode) and no entry of this run claims that inode (which then
- * holds new content). BK_OK, BK_ERROR with the reason, or BK_NOMEM.
+ * device and inode) and no other entry was found at that inode in this run
+ * (it then holds new content). BK_OK, BK_ERROR with the reason, or BK_NOMEM.
  */
 int bk_state_save(bk_state *st);
 
