@@ -561,6 +561,79 @@ test_empty_file(void **state)
 	expect_scan("app.log:1:a1\n", "app.log");
 }
 
+/* One run over TEXT arriving on a pipe, as "zcat x.gz | bk-tool --state F" gets it. */
+static char *
+scan_pipe(const char *text)
+{
+	bk_state *st = bk_state_new(statepath);
+	bk_input *in = bk_input_new();
+	bk_lines *lr = bk_lines_new(0);
+	struct tu_buf out = { 0 };
+	struct bk_line line;
+	uint64_t lineno, next;
+	int fds[2], rc;
+
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(close(fds[1]), 0);
+	assert_int_equal(bk_state_load(st), BK_OK);
+	assert_int_equal(bk_input_open_fd(in, fds[0], "pipe"), BK_OK);
+	tu_buf_add(&out, "", 0);
+	rc = bk_state_resume(st, in, &lineno);
+	if (rc == BK_OK) {
+		next = lineno;
+		bk_lines_reset(lr, in, lineno);
+		while (bk_lines_next(lr, &line) == BK_OK && !(line.flags & BK_LINE_NOEOL)) {
+			char head[32];
+
+			snprintf(head, sizeof head, "%llu:", (unsigned long long)line.lineno);
+			tu_buf_add(&out, head, strlen(head));
+			tu_buf_add(&out, line.data, line.len);
+			tu_buf_add(&out, "\n", 1);
+			next = line.lineno + 1;
+		}
+		assert_int_equal(bk_state_consumed(st, in, bk_lines_offset(lr), next, false), BK_OK);
+	} else {
+		assert_int_equal(rc, BK_EOF);
+		tu_buf_add(&out, "nothing new\n", 12);
+	}
+	assert_int_equal(bk_input_close(in), BK_OK);
+	assert_int_equal(bk_state_save(st), BK_OK);
+	bk_lines_free(lr);
+	bk_input_free(in);
+	bk_state_free(st);
+	return out.data;
+}
+
+static void
+test_pipe_input(void **state)
+{
+	char *text = tu_text(8000), *more, *got;
+	unsigned long lines = count_lines(text);
+
+	(void)state;
+	/* No inode to go by: the content alone says what was read. */
+	got = scan_pipe(text);
+	assert_int_equal(count_lines(got), lines);
+	free(got);
+	got = scan_pipe(text);
+	assert_string_equal(got, "");
+	free(got);
+	assert_true(asprintf(&more, "%sp1\np2\n", text) > 0);
+	got = scan_pipe(more);
+	free(more);
+	assert_true(asprintf(&more, "%lu:p1\n%lu:p2\n", lines + 1, lines + 2) > 0);
+	assert_string_equal(got, more);
+	free(got);
+	free(more);
+	/* Shorter than what was read: a snapshot of it, nothing new. */
+	text[4500] = '\0';
+	got = scan_pipe(text);
+	assert_string_equal(got, "nothing new\n");
+	free(got);
+	free(text);
+}
+
 /* ---- the compressed fast path ------------------------------------------- */
 
 static void
@@ -700,6 +773,7 @@ test_state_file_missing_and_unwritable(void **state)
 	char *nowhere;
 
 	(void)state;
+	bk_state_free(NULL);
 	st = bk_state_new(statepath);
 	assert_int_equal(bk_state_load(st), BK_OK);	/* a first run */
 	assert_int_equal(bk_state_save(st), BK_OK);
@@ -905,6 +979,7 @@ main(void)
 		T(test_replaced_by_same_length),
 		T(test_identical_content_read_once),
 		T(test_empty_file),
+		T(test_pipe_input),
 		T(test_complete_gz_skipped_without_decoding),
 		T(test_consumed_checkpoints_and_never_goes_back),
 		T(test_state_file_round_trip),
