@@ -61,10 +61,11 @@ listing(const bk_fileset *fs)
 	size_t i, len = 0;
 
 	buf[0] = '\0';
-	for (i = 0; i < bk_fileset_count(fs); i++)
+	for (i = 0; i < bk_fileset_count(fs); i++) {
 		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i > 0 ? " " : "",
 					bk_fileset_path(fs, i));
-	assert_true(len < sizeof buf);
+		assert_true(len < sizeof buf);
+	}
 	return buf;
 }
 
