@@ -516,11 +516,20 @@ unescape(const char *s, size_t len, bool *bad)
 		if (++i == len)
 			goto bad;
 		switch (s[i]) {
-		case '\\': *q++ = '\\'; break;
-		case 't': *q++ = '\t'; break;
-		case 'n': *q++ = '\n'; break;
-		case 'r': *q++ = '\r'; break;
-		default: goto bad;
+		case '\\':
+			*q++ = '\\';
+			break;
+		case 't':
+			*q++ = '\t';
+			break;
+		case 'n':
+			*q++ = '\n';
+			break;
+		case 'r':
+			*q++ = '\r';
+			break;
+		default:
+			goto bad;
 		}
 	}
 	*q = '\0';
@@ -543,8 +552,8 @@ parse_entry(bk_state *st, uint64_t line, const char *s, size_t len, struct entry
 	size_t flen[STATE_FIELDS], nf = 0;
 	const char *p = s, *end = s + len;
 	char buf[64];
-	uint64_t fp_len = 0, complete = 0;
-	bool ok = true, bad = false;
+	uint64_t fp_len = 0;
+	bool bad = false;
 	size_t i;
 
 	while (nf < STATE_FIELDS) {
@@ -566,28 +575,34 @@ parse_entry(bk_state *st, uint64_t line, const char *s, size_t len, struct entry
 		    tabs + 1, STATE_FIELDS);
 	}
 
-	for (i = 0; ok && i < STATE_FIELDS - 1; i++) {
-		switch (i) {
-		case 0: ok = parse_u64(f[i], flen[i], &e->dev); break;
-		case 1: ok = parse_u64(f[i], flen[i], &e->ino); break;
-		case 2: ok = parse_u64(f[i], flen[i], &e->size); break;
-		case 3: ok = parse_i64(f[i], flen[i], &e->mtime); break;
-		case 4: ok = parse_codec(f[i], flen[i], &e->codec); break;
-		case 5: ok = parse_u64(f[i], flen[i], &fp_len) && fp_len <= BK_STATE_FP_LEN; break;
-		case 6: ok = parse_hex64(f[i], flen[i], &e->fp_hash); break;
-		case 7: ok = parse_u64(f[i], flen[i], &e->offset); break;
-		case 8: ok = parse_u64(f[i], flen[i], &e->lineno) && e->lineno > 0; break;
-		case 9: ok = parse_u64(f[i], flen[i], &complete) && complete <= 1 && flen[i] == 1;
-			break;
-		}
-	}
-	if (!ok) {
-		i--;
+	/* The first field that does not parse, if any. */
+	if (!parse_u64(f[0], flen[0], &e->dev))
+		i = 0;
+	else if (!parse_u64(f[1], flen[1], &e->ino))
+		i = 1;
+	else if (!parse_u64(f[2], flen[2], &e->size))
+		i = 2;
+	else if (!parse_i64(f[3], flen[3], &e->mtime))
+		i = 3;
+	else if (!parse_codec(f[4], flen[4], &e->codec))
+		i = 4;
+	else if (!parse_u64(f[5], flen[5], &fp_len) || fp_len > BK_STATE_FP_LEN)
+		i = 5;
+	else if (!parse_hex64(f[6], flen[6], &e->fp_hash))
+		i = 6;
+	else if (!parse_u64(f[7], flen[7], &e->offset))
+		i = 7;
+	else if (!parse_u64(f[8], flen[8], &e->lineno) || e->lineno == 0)
+		i = 8;
+	else if (flen[9] != 1 || (f[9][0] != '0' && f[9][0] != '1'))
+		i = 9;
+	else
+		i = STATE_FIELDS;
+	if (i < STATE_FIELDS)
 		return set_error(st, "%s:%" PRIu64 ": %s %s '%s'", st->path, line,
 		    i == 4 ? "unknown" : "bad", names[i], shown(buf, sizeof buf, f[i], flen[i]));
-	}
 	e->fp_len = (uint32_t)fp_len;
-	e->complete = complete == 1;
+	e->complete = f[9][0] == '1';
 	if (flen[STATE_FIELDS - 1] == 0)
 		return set_error(st, "%s:%" PRIu64 ": empty path", st->path, line);
 	if (memchr(f[STATE_FIELDS - 1], '\0', flen[STATE_FIELDS - 1]) != NULL)
@@ -775,13 +790,16 @@ static void
 write_path(FILE *fp, const char *p)
 {
 	for (; *p != '\0'; p++) {
-		switch (*p) {
-		case '\\': fputs("\\\\", fp); break;
-		case '\t': fputs("\\t", fp); break;
-		case '\n': fputs("\\n", fp); break;
-		case '\r': fputs("\\r", fp); break;
-		default: putc(*p, fp); break;
-		}
+		if (*p == '\\')
+			fputs("\\\\", fp);
+		else if (*p == '\t')
+			fputs("\\t", fp);
+		else if (*p == '\n')
+			fputs("\\n", fp);
+		else if (*p == '\r')
+			fputs("\\r", fp);
+		else
+			putc(*p, fp);
 	}
 }
 

@@ -67,11 +67,14 @@ int bk_state_resume(bk_state *st, bk_input *in, uint64_t *lineno);
 /*
  * Records that the input last passed to bk_state_resume() has been consumed
  * up to decoded OFFSET, the start of line LINENO (normally bk_lines_offset()
- * and the number after the last terminated line). COMPLETE says the whole
- * input was read and it cannot grow (a compressed file), so later runs may
- * skip it by its size and time without decoding. May be called again for the
- * same input (a checkpoint during a long read); an OFFSET before where the
- * resume started is taken as that start. BK_OK or BK_NOMEM.
+ * and bk_lines_next_lineno()). COMPLETE says the whole input was read and it
+ * cannot grow (a compressed file), so later runs may skip it by its size and
+ * time without decoding. After a read error pass bk_lines_offset() and
+ * COMPLETE false: a compressed file that ends early may still be being
+ * written (logrotate's compress), and is then resumed at that line end. May be
+ * called again for the same input (a checkpoint during a long read); an
+ * OFFSET before where the resume started is taken as that start. BK_OK or
+ * BK_NOMEM.
  */
 int bk_state_consumed(bk_state *st, bk_input *in, uint64_t offset, uint64_t lineno, bool complete);
 

@@ -140,7 +140,7 @@ scan(const char *name, ...)
 	va_start(ap, name);
 	for (; name != NULL; name = va_arg(ap, const char *)) {
 		struct bk_line line;
-		uint64_t lineno, next;
+		uint64_t lineno;
 		bool plain;
 		char head[256];
 		int rc;
@@ -155,7 +155,6 @@ scan(const char *name, ...)
 			continue;
 		}
 		plain = bk_input_codec(in) == BK_CODEC_PLAIN;
-		next = lineno;
 		bk_lines_reset(lr, in, lineno);
 		while ((rc = bk_lines_next(lr, &line)) == BK_OK) {
 			if ((line.flags & BK_LINE_NOEOL) && plain)
@@ -164,15 +163,13 @@ scan(const char *name, ...)
 			tu_buf_add(&out, head, strlen(head));
 			tu_buf_add(&out, line.data, line.len);
 			tu_buf_add(&out, "\n", 1);
-			if (!(line.flags & BK_LINE_NOEOL))
-				next = line.lineno + 1;
 		}
 		if (rc != BK_EOF) {
 			snprintf(head, sizeof head, "%s: error\n", name);
 			tu_buf_add(&out, head, strlen(head));
 		}
-		assert_int_equal(bk_state_consumed(st, in, bk_lines_offset(lr), next,
-		    !plain && rc == BK_EOF), BK_OK);
+		assert_int_equal(bk_state_consumed(st, in, bk_lines_offset(lr),
+		    bk_lines_next_lineno(lr), !plain && rc == BK_EOF), BK_OK);
 		bk_input_close(in);
 	}
 	va_end(ap);
@@ -570,7 +567,7 @@ scan_pipe(const char *text)
 	bk_lines *lr = bk_lines_new(0);
 	struct tu_buf out = { 0 };
 	struct bk_line line;
-	uint64_t lineno, next;
+	uint64_t lineno;
 	int fds[2], rc;
 
 	assert_int_equal(pipe(fds), 0);
@@ -581,7 +578,6 @@ scan_pipe(const char *text)
 	tu_buf_add(&out, "", 0);
 	rc = bk_state_resume(st, in, &lineno);
 	if (rc == BK_OK) {
-		next = lineno;
 		bk_lines_reset(lr, in, lineno);
 		while (bk_lines_next(lr, &line) == BK_OK && !(line.flags & BK_LINE_NOEOL)) {
 			char head[32];
@@ -590,9 +586,9 @@ scan_pipe(const char *text)
 			tu_buf_add(&out, head, strlen(head));
 			tu_buf_add(&out, line.data, line.len);
 			tu_buf_add(&out, "\n", 1);
-			next = line.lineno + 1;
 		}
-		assert_int_equal(bk_state_consumed(st, in, bk_lines_offset(lr), next, false), BK_OK);
+		assert_int_equal(bk_state_consumed(st, in, bk_lines_offset(lr),
+		    bk_lines_next_lineno(lr), false), BK_OK);
 	} else {
 		assert_int_equal(rc, BK_EOF);
 		tu_buf_add(&out, "nothing new\n", 12);
