@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -43,6 +44,8 @@ struct opts {
 	bool with_filename;
 	const char *state_path;
 	size_t max_line;
+	uint64_t done;		/* raw bytes of the inputs finished, for progress */
+	uint64_t total;		/* raw bytes of all regular inputs */
 };
 
 static noreturn void
@@ -80,10 +83,8 @@ fileset_error(void *ctx, const char *path, const char *message)
 
 /* Copies one input as it is: the fast path. */
 static void
-copy_blocks(bk_input *in)
+copy_blocks(const struct opts *o, bk_input *in)
 {
-	const struct stat *st = bk_input_stat(in);
-	uint64_t total = S_ISREG(st->st_mode) ? (uint64_t)st->st_size : 0;
 	const char *data;
 	size_t len;
 	char last = '\n';
@@ -92,7 +93,7 @@ copy_blocks(bk_input *in)
 	while ((rc = bk_input_next(in, &data, &len)) == BK_OK) {
 		tool_out(data, len);
 		last = data[len - 1];
-		tool_progress(bk_input_name(in), bk_input_raw_offset(in), total);
+		tool_progress(bk_input_name(in), o->done + bk_input_raw_offset(in), o->total);
 	}
 	if (last != '\n')
 		tool_out("\n", 1);
@@ -102,16 +103,34 @@ copy_blocks(bk_input *in)
 		tool_error(bk_input_name(in), 0, "out of memory");
 }
 
+/* Writes one line (or piece of a split line) as -H asks. */
+static void
+put_line(const struct opts *o, const char *name, size_t name_len, const struct bk_line *line)
+{
+	if (o->with_filename) {
+		/* Each piece of a split line becomes an output line of its own. */
+		tool_out(name, name_len);
+		tool_out(":", 1);
+		if ((line->flags & (BK_LINE_SPLIT | BK_LINE_CONT)) == BK_LINE_SPLIT)
+			tool_warn(name, line->lineno, "line longer than %zu bytes, split", o->max_line);
+	}
+	tool_out(line->data, line->len);
+	/* Without -H the pieces of a split line join up again: bytes stay as they were. */
+	if (line->flags & BK_LINE_CRLF)
+		tool_out("\r\n", 2);
+	else if (!(line->flags & BK_LINE_SPLIT) || o->with_filename)
+		tool_out("\n", 1);
+}
+
 /*
  * Copies one input line by line, for -H and --state. With a state, an
- * unterminated last line of a plain (live) file is held back: it is probably
- * still being written and is read whole next time.
+ * unterminated last line is held back while it may still grow: in a plain
+ * (live) file, and in a compressed file that ends early (logrotate may still
+ * be compressing it). It is read whole next time.
  */
 static void
 copy_lines(const struct opts *o, bk_input *in, bk_lines *lr, bk_state *st)
 {
-	const struct stat *sb = bk_input_stat(in);
-	uint64_t total = S_ISREG(sb->st_mode) ? (uint64_t)sb->st_size : 0;
 	const char *name = bk_input_name(in);
 	size_t name_len = strlen(name);
 	bool live = bk_input_codec(in) == BK_CODEC_PLAIN;
@@ -130,41 +149,43 @@ copy_lines(const struct opts *o, bk_input *in, bk_lines *lr, bk_state *st)
 	}
 	bk_lines_reset(lr, in, lineno);
 	while ((rc = bk_lines_next(lr, &line)) == BK_OK) {
-		if ((line.flags & BK_LINE_NOEOL) && st != NULL && live)
+		if ((line.flags & BK_LINE_NOEOL) && st != NULL) {
+			struct bk_line held = line;
+			char *copy;
+
+			if (live)
+				break;
+			/* Whether the stream ends cleanly is known only after this line. */
+			if ((copy = malloc(line.len + 1)) == NULL) {
+				rc = BK_NOMEM;
+				break;
+			}
+			memcpy(copy, line.data, line.len);
+			held.data = copy;
+			rc = bk_lines_next(lr, &line);
+			if (rc == BK_EOF)
+				put_line(o, name, name_len, &held);
+			free(copy);
 			break;
-		if (o->with_filename) {
-			/* Each piece of a split line becomes an output line of its own. */
-			tool_out(name, name_len);
-			tool_out(":", 1);
-			if ((line.flags & (BK_LINE_SPLIT | BK_LINE_CONT)) == BK_LINE_SPLIT)
-				tool_warn(name, line.lineno, "line longer than %zu bytes, split",
-				    o->max_line);
 		}
-		tool_out(line.data, line.len);
-		/* Without -H the pieces of a split line join up again: bytes stay as they were. */
-		if (line.flags & BK_LINE_CRLF)
-			tool_out("\r\n", 2);
-		else if (!(line.flags & BK_LINE_SPLIT) || o->with_filename)
-			tool_out("\n", 1);
-		tool_progress(name, bk_input_raw_offset(in), total);
+		put_line(o, name, name_len, &line);
+		tool_progress(name, o->done + bk_input_raw_offset(in), o->total);
 	}
 	if (rc == BK_ERROR)
 		tool_error(name, 0, "%s", bk_input_error(in));
 	else if (rc == BK_NOMEM)
 		tool_error(name, 0, "out of memory");
-	if (st == NULL)
+	if (st == NULL || rc == BK_NOMEM)
 		return;
 	/*
-	 * A compressed file cannot grow: once read to its end (or to damage
-	 * that will not go away) it is complete, and later runs skip it by its
-	 * size and time without decoding it again.
+	 * A compressed file read to its clean end cannot grow: it is complete,
+	 * and later runs skip it by its size and time without decoding it.
 	 */
-	if (!live && rc != BK_NOMEM) {
-		if (bk_state_consumed(st, in, bk_input_offset(in), bk_lines_next_lineno(lr),
-		    true) != BK_OK)
-			tool_error(name, 0, "out of memory");
-	} else if (bk_state_consumed(st, in, bk_lines_offset(lr), bk_lines_next_lineno(lr),
-	    false) != BK_OK)
+	if (!live && rc == BK_EOF)
+		rc = bk_state_consumed(st, in, bk_input_offset(in), bk_lines_next_lineno(lr), true);
+	else
+		rc = bk_state_consumed(st, in, bk_lines_offset(lr), bk_lines_next_lineno(lr), false);
+	if (rc != BK_OK)
 		tool_error(name, 0, "out of memory");
 }
 
@@ -266,6 +287,14 @@ main(int argc, char **argv)
 	lr = bk_lines_new(o.max_line);
 	if (lr == NULL)
 		tool_usage_error("out of memory");
+	if (tool_progress_enabled()) {
+		for (size_t i = 0; i < bk_fileset_count(fs); i++) {
+			struct stat sb;
+
+			if (stat(bk_fileset_path(fs, i), &sb) == 0 && S_ISREG(sb.st_mode))
+				o.total += (uint64_t)sb.st_size;
+		}
+	}
 
 	for (size_t i = 0; i < bk_fileset_count(fs); i++) {
 		const char *path = bk_fileset_path(fs, i);
@@ -278,7 +307,8 @@ main(int argc, char **argv)
 		if (o.with_filename || st != NULL)
 			copy_lines(&o, in, lr, st);
 		else
-			copy_blocks(in);
+			copy_blocks(&o, in);
+		o.done += bk_input_raw_offset(in);
 		if (bk_input_close(in) != BK_OK)
 			tool_error(path, 0, "%s", bk_input_error(in));
 	}
