@@ -6,15 +6,16 @@
  * so it does not build a tree: each call appends JSON text to one growable
  * buffer, with a small stack of open objects and arrays to place commas and
  * to check that keys are given exactly where they belong. bk_writer_end hands
- * the finished line to stdio in one fwrite, so a record is never interleaved
- * with anything and a failure is reported for the record it hit.
+ * the finished line to stdio in one fwrite, so stdio never holds part of a
+ * record, and a failed write is reported at the record that met it.
  *
  * Log lines are bytes, JSON strings are UTF-8, and DESIGN.md promises valid
  * JSON whatever the input held. The escaper therefore validates UTF-8 as it
  * copies and replaces each maximal invalid subpart with U+FFFD, the practice
  * the Unicode standard recommends (chapter 3, "U+FFFD Substitution of Maximal
- * Subparts"), which W3C encoders follow too: a broken sequence costs one
- * replacement character and never swallows the valid byte after it. Plain
+ * Subparts") and browsers follow (the WHATWG Encoding Standard): a broken
+ * sequence costs one replacement character and never swallows the valid
+ * byte after it. Plain
  * ASCII is skipped eight bytes at a time and copied in runs, which is what
  * keeps the writer from being the slowest stage of a pipe.
  *
@@ -43,6 +44,8 @@
 
 /* Nesting the code may open with bk_writer_*_begin, the record itself included. */
 #define MAX_DEPTH 32
+
+#define BOM "\xEF\xBB\xBF"	/* U+FEFF in UTF-8 */
 
 #define MS_PER_DAY INT64_C(86400000)
 /* RFC 3339 has four-digit years: 0000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z. */
@@ -286,6 +289,53 @@ put_i64(struct bk__strbuf *b, int64_t v)
 }
 
 /*
+ * The fast path of put_double, for the short decimals that scores, ratios
+ * and rates mostly are: printf and strtod cost some 350 ns a number. If V is
+ * M / 10^K in double arithmetic (M and 10^K exact, the division correctly
+ * rounded, as strtod's result is), the decimal "M with K decimals" reads back
+ * as V; with the smallest such K and at most 15 significant digits it is also
+ * what %.15g prints, so both paths give the same bytes. Below 1e-4 and from
+ * 1e15 on, %g would use an exponent; those go the slow way.
+ */
+static bool
+put_double_short(struct bk__strbuf *b, double v)
+{
+	static const double scale[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
+	char tmp[32], *t = tmp + sizeof tmp;
+	double a = fabs(v), s;
+	unsigned k, i;
+	int64_t m;
+
+	if (a < 1e-4)
+		return false;
+	for (k = 0; k < sizeof scale / sizeof scale[0]; k++) {
+		s = a * scale[k];
+		if (s >= 1e15)
+			return false;	/* more than 15 digits, or (k = 0) an exponent */
+		m = (int64_t)(s + 0.5);
+		if ((double)m / scale[k] == a)
+			break;
+	}
+	if (k == sizeof scale / sizeof scale[0])
+		return false;
+	if (k == 0) {
+		*--t = '0';
+		*--t = '.';
+	}
+	i = 0;
+	do {
+		*--t = (char)('0' + m % 10);
+		m /= 10;
+		if (++i == k)
+			*--t = '.';
+	} while (m != 0 || i <= k);	/* zeros up to the point and one before it */
+	if (v < 0)
+		*--t = '-';
+	put(b, t, (size_t)(tmp + sizeof tmp - t));
+	return true;
+}
+
+/*
  * The shortest of %.15g, %.16g and %.17g that reads back as V (17 digits
  * always do). A real always shows as one (".0" added to "1"), so its type
  * survives a round trip, as jansson does. The decimal point comes from the
@@ -303,6 +353,8 @@ put_double(struct bk__strbuf *b, double v)
 		put(b, "null", 4);
 		return;
 	}
+	if (put_double_short(b, v))
+		return;
 	for (prec = 15;; prec++) {
 		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
 		if (prec == 17 || strtod(tmp, NULL) == v)
@@ -343,12 +395,14 @@ put_2digits(char *o, unsigned v)
 }
 
 /*
- * The proleptic Gregorian date of DAYS since 1970-01-01. Counting from
- * 0000-03-01 puts the leap day at the end of each year, so the calendar is
- * 400-year cycles of four centuries (the last one day longer) of 4-year
- * blocks (the last one day longer, except in a century's last block) of
- * 365-day years; within a March-based year, months follow the 153-days-per-5-
- * months pattern from March to the next February.
+ * The proleptic Gregorian date of DAYS since 1970-01-01. Counted from
+ * 0000-03-01, every leap day is the last day of a year, so the days fall into
+ * 400-year cycles of four centuries of 36524 days (the fourth has one more,
+ * the cycle's 29 February), centuries into 4-year blocks of 1461 days (the
+ * last a day short, except in the fourth century), blocks into years of 365
+ * days (the fourth has the leap day). Months from March repeat the lengths
+ * 31 30 31 30 31, 153 days, so a day of the year maps to its month by a
+ * linear formula, February falling at the end.
  */
 static void
 civil_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day)
@@ -413,7 +467,8 @@ bk__time_rfc3339(char *buf, int64_t ms)
 static void
 put_time(struct bk__strbuf *b, int64_t ms)
 {
-	char *o = bk__strbuf_reserve(b, 27);
+	/* Quotes around 24 characters; the NUL written after them becomes the closing one. */
+	char *o = bk__strbuf_reserve(b, 26);
 
 	if (o == NULL)
 		return;
@@ -865,7 +920,7 @@ bk_reader_next(bk_reader *rd, const bk_record **rec)
 			return BK_ERROR;
 		}
 		/* A byte-order mark, as Windows tools write them, starts the input. */
-		if (line.offset == 0 && line.len >= 3 && memcmp(line.data, "\xEF\xBB\xBF", 3) == 0) {
+		if (line.offset == 0 && line.len >= 3 && memcmp(line.data, BOM, 3) == 0) {
 			line.data += 3;
 			line.len -= 3;
 		}

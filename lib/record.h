@@ -60,7 +60,10 @@ void bk_writer_object_begin(bk_writer *w, const char *key);
 void bk_writer_object_end(bk_writer *w);
 void bk_writer_array_begin(bk_writer *w, const char *key);
 void bk_writer_array_end(bk_writer *w);
-/* Every field of REC except "type" (which begin wrote): passing through what a tool does not know. */
+/*
+ * Every field of REC except "type" (which begin wrote), in REC's order: how
+ * a tool passes through what it does not know.
+ */
 void bk_writer_fields(bk_writer *w, const bk_record *rec);
 
 /*
