@@ -6,8 +6,8 @@
  * line at a time through iconv; undecodable bytes become U+FFFD so a damaged
  * line is still searched. UTF-8 input is passed through without copying (the
  * record writer deals with invalid sequences). A UTF-8 byte-order mark at the
- * start of an input is dropped. BK_CHARSET_AUTO decides per input from a
- * sample of its first bytes.
+ * start of a UTF-8 input is dropped. BK_CHARSET_AUTO decides per input from a
+ * sample of its first bytes (a byte-order mark there means UTF-8).
  */
 #ifndef BK_CHARSET_H
 #define BK_CHARSET_H
@@ -24,7 +24,8 @@ enum bk_charset {
 	BK_CHARSET_AUTO,
 	BK_CHARSET_UTF8,
 	BK_CHARSET_SJIS,	/* Shift_JIS as Windows writes it: CP932 */
-	BK_CHARSET_EUCJP,
+	BK_CHARSET_EUCJP,	/* read as eucJP-ms where iconv has it: EUC-JP plus the
+				   Microsoft extensions, mapped as CP932 maps them */
 };
 
 /*
@@ -40,14 +41,19 @@ const char *bk_charset_name(enum bk_charset cs);
 /*
  * Guesses the charset of a sample (the first bytes of an input; a multibyte
  * character cut at the end of the sample is allowed): UTF-8 when the sample is
- * valid UTF-8 (pure ASCII included), else whichever of CP932 and EUC-JP
- * explains it better.
+ * empty, starts with a UTF-8 byte-order mark or is valid UTF-8 (pure ASCII
+ * included), else whichever of CP932 and EUC-JP explains it better: fewer
+ * undecodable bytes, then more common kana and kanji, then CP932. Linear in
+ * LEN, allocates nothing. charset.c explains the ambiguous cases.
  */
 enum bk_charset bk_charset_detect(const void *sample, size_t len);
 
 typedef struct bk_decoder bk_decoder;
 
-/* A decoder for CS (BK_CHARSET_AUTO allowed). NULL on OOM or if iconv lacks the charset. */
+/*
+ * A decoder for CS (BK_CHARSET_AUTO allowed), ready as if reset without a
+ * sample. NULL on OOM, for an invalid CS, or if iconv lacks the charset.
+ */
 bk_decoder *bk_decoder_new(enum bk_charset cs);
 
 /* Accepts NULL. */
@@ -64,7 +70,10 @@ enum bk_charset bk_decoder_charset(const bk_decoder *d);
 
 /*
  * Converts one line (without terminator) to UTF-8. *OUT points either into
- * IN (UTF-8 input) or into the decoder's buffer, valid until the next call.
+ * IN (UTF-8 input, and lines of pure ASCII in any charset) or into the
+ * decoder's buffer, valid until the next call or bk_decoder_free().
+ * Undecodable bytes become U+FFFD, one per byte, or one for an incomplete
+ * character at the end of the line.
  * Returns BK_OK, or BK_NOMEM. The number of replaced bytes so far is counted
  * in bk_decoder_replaced().
  */

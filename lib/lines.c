@@ -31,6 +31,7 @@ struct bk_lines {
 
 	uint64_t lineno;	/* number of the line being read */
 	uint64_t consumed;	/* offset past the last newline handed out */
+	uint64_t consumed_lineno;	/* the number of the line starting there */
 	bool done;
 	int final_rc;
 };
@@ -64,7 +65,7 @@ bk_lines_reset(bk_lines *lr, bk_input *in, uint64_t first_lineno)
 	lr->chunk_off = lr->consumed = lr->start_off = bk_input_offset(in);
 	lr->len = 0;
 	lr->cont = false;
-	lr->lineno = first_lineno > 0 ? first_lineno : 1;
+	lr->lineno = lr->consumed_lineno = first_lineno > 0 ? first_lineno : 1;
 	lr->done = false;
 	lr->final_rc = BK_EOF;
 }
@@ -73,6 +74,12 @@ uint64_t
 bk_lines_offset(const bk_lines *lr)
 {
 	return lr->consumed;
+}
+
+uint64_t
+bk_lines_next_lineno(const bk_lines *lr)
+{
+	return lr->consumed_lineno;
 }
 
 /* Appends N bytes to the assembly buffer; the caller has checked N against max. */
@@ -153,6 +160,7 @@ bk_lines_next(bk_lines *lr, struct bk_line *line)
 				lr->cont = false;
 				lr->lineno++;
 				lr->consumed = lr->chunk_off + lr->pos;
+				lr->consumed_lineno = lr->lineno;
 				return BK_OK;
 			}
 			if (rem <= room) {

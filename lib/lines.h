@@ -70,6 +70,9 @@ int bk_lines_next(bk_lines *lr, struct bk_line *line);
  */
 uint64_t bk_lines_offset(const bk_lines *lr);
 
+/* The number of the line that starts at bk_lines_offset(). */
+uint64_t bk_lines_next_lineno(const bk_lines *lr);
+
 #ifdef __cplusplus
 }
 #endif

@@ -215,6 +215,7 @@ test_offset_and_resume(void **state)
 	assert_int_equal(line.flags, BK_LINE_NOEOL);
 	assert_int_equal(bk_lines_next(lr, &line), BK_EOF);
 	assert_int_equal(bk_lines_offset(lr), 6);
+	assert_int_equal(bk_lines_next_lineno(lr), 3);
 	assert_int_equal(bk_lines_next(lr, &line), BK_EOF);
 
 	/* A resumed read starts where the offset said, with the line number given. */
