@@ -83,7 +83,7 @@ void bk__writer_json(bk_writer *w, const char *key, json_t *v);
  * the next call on RD, BK_ERROR with bk_reader_error() set, or BK_NOMEM.
  * Blank lines are not special here.
  */
-int bk__reader_parse(bk_reader *rd, const char *line, size_t len, uint64_t lineno,
-	const bk_record **rec);
+int bk__reader_parse(
+    bk_reader *rd, const char *line, size_t len, uint64_t lineno, const bk_record **rec);
 
 #endif /* BK_RECORD_PRIVATE_H */

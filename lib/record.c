@@ -45,7 +45,7 @@
 /* Nesting the code may open with bk_writer_*_begin, the record itself included. */
 #define MAX_DEPTH 32
 
-#define BOM "\xEF\xBB\xBF"	/* U+FEFF in UTF-8 */
+#define BOM "\xEF\xBB\xBF" /* U+FEFF in UTF-8 */
 
 #define MS_PER_DAY INT64_C(86400000)
 /* RFC 3339 has four-digit years: 0000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z. */
@@ -111,6 +111,7 @@ put_char(struct bk__strbuf *b, char c)
 /* ---- strings ------------------------------------------------------------ */
 
 /* Bytes the copy loop stops at: control bytes, '"', '\\', and every non-ASCII byte. */
+/* clang-format off */
 static const unsigned char special[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x00 */
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x10 */
@@ -129,11 +130,11 @@ static const unsigned char special[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
+/* clang-format on */
 
 /* The letter of the short escape for control bytes that have one. */
 static const char short_escape[32] = {
-	['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r',
-};
+    ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r'};
 
 #define ONES UINT64_C(0x0101010101010101)
 #define HIGHS UINT64_C(0x8080808080808080)
@@ -167,7 +168,7 @@ utf8_check(const unsigned char *p, const unsigned char *end)
 	int need, i;
 
 	if (p[0] < 0xC2)
-		return -1;	/* a continuation byte, or C0/C1 which only start overlongs */
+		return -1; /* a continuation byte, or C0/C1 which only start overlongs */
 	if (p[0] < 0xE0) {
 		need = 1;
 	} else if (p[0] < 0xF0) {
@@ -246,7 +247,7 @@ bk__json_escape(struct bk__strbuf *b, const char *s, size_t len)
 		if (*p >= 0x80) {
 			n = utf8_check(p, end);
 			if (n > 0) {
-				p += n;	/* valid: stays in the run being copied */
+				p += n; /* valid: stays in the run being copied */
 				continue;
 			}
 			put(b, run, (size_t)(p - run));
@@ -300,7 +301,7 @@ put_i64(struct bk__strbuf *b, int64_t v)
 static bool
 put_double_short(struct bk__strbuf *b, double v)
 {
-	static const double scale[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
+	static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
 	char tmp[32], *t = tmp + sizeof tmp;
 	double a = fabs(v), s;
 	unsigned k, i;
@@ -311,7 +312,7 @@ put_double_short(struct bk__strbuf *b, double v)
 	for (k = 0; k < sizeof scale / sizeof scale[0]; k++) {
 		s = a * scale[k];
 		if (s >= 1e15)
-			return false;	/* more than 15 digits, or (k = 0) an exponent */
+			return false; /* more than 15 digits, or (k = 0) an exponent */
 		m = (int64_t)(s + 0.5);
 		if ((double)m / scale[k] == a)
 			break;
@@ -328,7 +329,7 @@ put_double_short(struct bk__strbuf *b, double v)
 		m /= 10;
 		if (++i == k)
 			*--t = '.';
-	} while (m != 0 || i <= k);	/* zeros up to the point and one before it */
+	} while (m != 0 || i <= k); /* zeros up to the point and one before it */
 	if (v < 0)
 		*--t = '-';
 	put(b, t, (size_t)(tmp + sizeof tmp - t));
@@ -375,7 +376,7 @@ put_double(struct bk__strbuf *b, double v)
 			real = true;
 			in_point = false;
 		} else if (!in_point) {
-			o[k++] = '.';	/* the locale's point, however many bytes */
+			o[k++] = '.'; /* the locale's point, however many bytes */
 			real = true;
 			in_point = true;
 		}
@@ -407,22 +408,22 @@ put_2digits(char *o, unsigned v)
 static void
 civil_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day)
 {
-	int64_t z = days + 719468;	/* 0000-03-01 is day -719468 */
+	int64_t z = days + 719468; /* 0000-03-01 is day -719468 */
 	int64_t cycle = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned r = (unsigned)(z - cycle * 146097);	/* day of the cycle, 0..146096 */
+	unsigned r = (unsigned)(z - cycle * 146097); /* day of the cycle, 0..146096 */
 	unsigned century, block, y, m;
 
 	century = r / 36524;
 	if (century == 4)
-		century = 3;	/* the cycle's last day, a 29 February */
+		century = 3; /* the cycle's last day, a 29 February */
 	r -= century * 36524;
 	block = r / 1461;
 	r -= block * 1461;
 	y = r / 365;
 	if (y == 4)
-		y = 3;		/* a block's last day, a 29 February */
-	r -= y * 365;		/* day of the March-based year, 0..365 */
-	m = (5 * r + 2) / 153;	/* 0 is March, 11 February */
+		y = 3;         /* a block's last day, a 29 February */
+	r -= y * 365;          /* day of the March-based year, 0..365 */
+	m = (5 * r + 2) / 153; /* 0 is March, 11 February */
 	*day = r - (153 * m + 2) / 5 + 1;
 	*month = m < 10 ? m + 3 : m - 9;
 	*year = cycle * 400 + century * 100 + block * 4 + y + (*month <= 2);
@@ -439,7 +440,7 @@ bk__time_rfc3339(char *buf, int64_t ms)
 	days = ms / MS_PER_DAY;
 	rem = ms % MS_PER_DAY;
 	if (rem < 0) {
-		rem += MS_PER_DAY;	/* division truncates; days must round down */
+		rem += MS_PER_DAY; /* division truncates; days must round down */
 		days--;
 	}
 	civil_from_days(days, &year, &month, &day);
@@ -538,13 +539,13 @@ put_json(struct bk__strbuf *b, json_t *v)
 
 struct level {
 	bool array;
-	bool nonempty;	/* a comma goes before the next member */
+	bool nonempty; /* a comma goes before the next member */
 };
 
 struct bk_writer {
 	FILE *out;
 	struct bk__strbuf buf;
-	unsigned depth;	/* 0 between records */
+	unsigned depth; /* 0 between records */
 	struct level level[MAX_DEPTH];
 	char error[128];
 };
@@ -771,9 +772,9 @@ bk_writer_error(const bk_writer *w)
 struct bk_reader {
 	bk_lines *lines;
 	bk_input *in;
-	struct bk_record rec;	/* rec.json is ours, or NULL */
+	struct bk_record rec; /* rec.json is ours, or NULL */
 	uint64_t lineno;
-	bool done;		/* the input ended or failed: BK_EOF from now on */
+	bool done; /* the input ended or failed: BK_EOF from now on */
 	char error[256];
 };
 
@@ -790,7 +791,7 @@ bk_reader_new(void)
 		free(rd);
 		return NULL;
 	}
-	rd->done = true;	/* nothing to read before a reset */
+	rd->done = true; /* nothing to read before a reset */
 	return rd;
 }
 
@@ -827,7 +828,9 @@ bk_reader_reset(bk_reader *rd, bk_input *in)
  * quotes the offending input ("invalid token near '...'"), and input bytes
  * must not reach a terminal as escape sequences.
  */
-static void __attribute__((format(printf, 2, 3)))
+static void set_error(bk_reader *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
 set_error(bk_reader *rd, const char *fmt, ...)
 {
 	va_list ap;
@@ -843,8 +846,8 @@ set_error(bk_reader *rd, const char *fmt, ...)
 }
 
 int
-bk__reader_parse(bk_reader *rd, const char *line, size_t len, uint64_t lineno,
-	const bk_record **rec)
+bk__reader_parse(
+    bk_reader *rd, const char *line, size_t len, uint64_t lineno, const bk_record **rec)
 {
 	json_error_t jerr;
 	json_t *j;
@@ -862,7 +865,7 @@ bk__reader_parse(bk_reader *rd, const char *line, size_t len, uint64_t lineno,
 		}
 #endif
 		set_error(rd, "%" PRIu64 ": invalid JSON: %s (column %d)", lineno, jerr.text,
-			jerr.column);
+		    jerr.column);
 		return BK_ERROR;
 	}
 	if (!json_is_object(j)) {
@@ -912,11 +915,11 @@ bk_reader_next(bk_reader *rd, const bk_record **rec)
 			return BK_NOMEM;
 		}
 		if (line.flags & BK_LINE_CONT)
-			continue;	/* the rest of a line already reported as too long */
+			continue; /* the rest of a line already reported as too long */
 		if (line.flags & BK_LINE_SPLIT) {
 			rd->lineno = line.lineno;
 			set_error(rd, "%" PRIu64 ": line longer than %zu bytes", line.lineno,
-				BK_LINES_DEFAULT_MAX);
+			    BK_LINES_DEFAULT_MAX);
 			return BK_ERROR;
 		}
 		/* A byte-order mark, as Windows tools write them, starts the input. */

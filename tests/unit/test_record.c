@@ -19,7 +19,7 @@
 
 #include "record-private.h"
 
-#define R "\xEF\xBF\xBD"	/* U+FFFD as UTF-8 */
+#define R "\xEF\xBF\xBD" /* U+FFFD as UTF-8 */
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -144,10 +144,10 @@ test_writer_kinds(void **state)
 	bk_writer_null(s->w, "dst");
 	bk_writer_time(s->w, "ts", 1431047702123);
 	expect_record(s, "{\"type\":\"event\",\"file\":\"access.log\",\"empty\":\"\","
-		"\"actor\":\"alice\",\"none\":null,\"line\":42,\"neg\":-7,\"zero\":0,"
-		"\"min\":-9223372036854775808,\"max\":9223372036854775807,"
-		"\"bytes_out\":1234567890123,\"score\":0.75,\"where\":true,\"ok\":false,"
-		"\"dst\":null,\"ts\":\"2015-05-08T01:15:02.123Z\"}\n");
+	                 "\"actor\":\"alice\",\"none\":null,\"line\":42,\"neg\":-7,\"zero\":0,"
+	                 "\"min\":-9223372036854775808,\"max\":9223372036854775807,"
+	                 "\"bytes_out\":1234567890123,\"score\":0.75,\"where\":true,\"ok\":false,"
+	                 "\"dst\":null,\"ts\":\"2015-05-08T01:15:02.123Z\"}\n");
 }
 
 static void
@@ -212,8 +212,8 @@ test_writer_nesting(void **state)
 	bk_writer_array_end(s->w);
 	bk_writer_int(s->w, "after", 3);
 	expect_record(s, "{\"type\":\"alert\",\"evidence\":{\"files\":[\"a.log\",\"b.log\"],"
-		"\"lines\":[[1,2],[],{\"x\":true},{},null]},"
-		"\"empty\":{},\"none\":[],\"after\":3}\n");
+	                 "\"lines\":[[1,2],[],{\"x\":true},{},null]},"
+	                 "\"empty\":{},\"none\":[],\"after\":3}\n");
 }
 
 static void
@@ -250,8 +250,9 @@ test_writer_many_records(void **state)
 		bk_writer_int(s->w, "line", i);
 		assert_int_equal(bk_writer_end(s->w), BK_OK);
 	}
-	assert_string_equal(output(s), "{\"type\":\"event\",\"line\":0}\n"
-		"{\"type\":\"event\",\"line\":1}\n{\"type\":\"event\",\"line\":2}\n");
+	assert_string_equal(output(s),
+	    "{\"type\":\"event\",\"line\":0}\n"
+	    "{\"type\":\"event\",\"line\":1}\n{\"type\":\"event\",\"line\":2}\n");
 }
 
 static void
@@ -266,6 +267,7 @@ test_writer_keys_escaped(void **state)
 
 /* ---- writer: strings ---------------------------------------------------- */
 
+/* clang-format off */
 static void
 test_writer_controls(void **state)
 {
@@ -283,6 +285,7 @@ test_writer_controls(void **state)
 		"\\u0018\\u0019\\u001a\\u001b\\u001c\\u001d\\u001e\\u001f"
 		"\\\"\\\\/\x7f" "end\"");
 }
+/* clang-format on */
 
 static void
 test_writer_escapes_in_long_runs(void **state)
@@ -291,11 +294,11 @@ test_writer_escapes_in_long_runs(void **state)
 
 	/* Specials at every position of an 8-byte word, between long plain runs. */
 	assert_string_equal(str_json(s, STR("0123456789abcdef\"0123456\\01234567\n")),
-		"\"0123456789abcdef\\\"0123456\\\\01234567\\n\"");
-	assert_string_equal(str_json(s, STR("a\tb\tc\td\te\tf\tg\th\ti")),
-		"\"a\\tb\\tc\\td\\te\\tf\\tg\\th\\ti\"");
-	assert_string_equal(str_json(s, STR("GET /index.html?q=1 HTTP/1.1")),
-		"\"GET /index.html?q=1 HTTP/1.1\"");
+	    "\"0123456789abcdef\\\"0123456\\\\01234567\\n\"");
+	assert_string_equal(
+	    str_json(s, STR("a\tb\tc\td\te\tf\tg\th\ti")), "\"a\\tb\\tc\\td\\te\\tf\\tg\\th\\ti\"");
+	assert_string_equal(
+	    str_json(s, STR("GET /index.html?q=1 HTTP/1.1")), "\"GET /index.html?q=1 HTTP/1.1\"");
 	assert_string_equal(str_json(s, STR("1234567\x01")), "\"1234567\\u0001\"");
 	assert_string_equal(str_json(s, STR("12345678\x1f")), "\"12345678\\u001f\"");
 }
@@ -309,6 +312,7 @@ test_writer_nul(void **state)
 	assert_string_equal(str_json(s, STR("\0")), "\"\\u0000\"");
 }
 
+/* clang-format off */
 static void
 test_writer_utf8_valid(void **state)
 {
@@ -335,7 +339,9 @@ test_writer_utf8_valid(void **state)
 		assert_string_equal(str_json(s, ok[i], strlen(ok[i])), expected);
 	}
 }
+/* clang-format on */
 
+/* clang-format off */
 struct repair {
 	const char *in;
 	size_t len;
@@ -396,6 +402,7 @@ test_writer_utf8_invalid(void **state)
 		assert_string_equal(str_json(s, cases[i].in, cases[i].len), expected);
 	}
 }
+/* clang-format on */
 
 static void
 test_writer_large_string(void **state)
@@ -420,9 +427,9 @@ test_writer_large_string(void **state)
  * encoding some code point produces it. Tables of every such prefix of one,
  * two and three bytes are filled by encoding all code points.
  */
-static unsigned char ref_len[256];		/* the sequence length a first byte starts */
+static unsigned char ref_len[256]; /* the sequence length a first byte starts */
 static unsigned char ref_pre2[1 << 16];
-static unsigned char ref_pre3[1 << 21];		/* a bit per three-byte prefix */
+static unsigned char ref_pre3[1 << 21]; /* a bit per three-byte prefix */
 
 static void
 ref_init(void)
@@ -534,12 +541,10 @@ rnd(uint64_t *x)
 static void
 test_escape_matches_reference(void **state)
 {
-	static const unsigned char leads[] = {
-		0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEF, 0xF0, 0xF4, 0xF5,
-	};
+	static const unsigned char leads[] = {0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEF, 0xF0, 0xF4, 0xF5};
 	unsigned char in[64];
 	char ref[64 * 6 + 2];
-	struct bk__strbuf b = { 0 };
+	struct bk__strbuf b = {0};
 	uint64_t seed = 0x9E3779B97F4A7C15ULL;
 	json_error_t jerr;
 	json_t *j;
@@ -581,7 +586,7 @@ test_escape_matches_reference(void **state)
 		len = ref_escape(in, n, ref);
 		if (b.len != len || memcmp(b.data, ref, len) != 0)
 			fail_msg("round %d: got %.*s want %.*s", round, (int)b.len, b.data,
-				(int)len, ref);
+			    (int)len, ref);
 		j = json_loadb(b.data, b.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
 		if (j == NULL)
 			fail_msg("round %d: not JSON: %s", round, jerr.text);
@@ -600,21 +605,21 @@ test_writer_doubles(void **state)
 		double v;
 		const char *out;
 	} cases[] = {
-		{ 0.1, "0.1" },
-		{ 0.75, "0.75" },
-		{ 1.0, "1.0" },
-		{ 100.0, "100.0" },
-		{ -1234.5678, "-1234.5678" },
-		{ 0.0, "0.0" },
-		{ -0.0, "-0.0" },
-		{ 1.0 / 3.0, "0.3333333333333333" },		/* 16 digits */
-		{ 0.1 + 0.2, "0.30000000000000004" },		/* 17 digits */
-		{ 9007199254740992.0, "9007199254740992.0" },
-		{ 1e15, "1e+15" },
-		{ 1e21, "1e+21" },
-		{ 1e-7, "1e-07" },
-		{ 1.7976931348623157e308, "1.7976931348623157e+308" },
-		{ 5e-324, "4.94065645841247e-324" },
+	    {0.1, "0.1"},
+	    {0.75, "0.75"},
+	    {1.0, "1.0"},
+	    {100.0, "100.0"},
+	    {-1234.5678, "-1234.5678"},
+	    {0.0, "0.0"},
+	    {-0.0, "-0.0"},
+	    {1.0 / 3.0, "0.3333333333333333"},  /* 16 digits */
+	    {0.1 + 0.2, "0.30000000000000004"}, /* 17 digits */
+	    {9007199254740992.0, "9007199254740992.0"},
+	    {1e15, "1e+15"},
+	    {1e21, "1e+21"},
+	    {1e-7, "1e-07"},
+	    {1.7976931348623157e308, "1.7976931348623157e+308"},
+	    {5e-324, "4.94065645841247e-324"},
 	};
 	char expected[128];
 	size_t i;
@@ -670,10 +675,9 @@ check_double(struct sink *s, bk_reader *rd, double v)
 static void
 test_writer_doubles_random(void **state)
 {
-	static const double edges[] = {
-		1e-4, 9.9999999999999991e-5, 1.5e-4, 999999999999999.0, 999999999999999.9,
-		1e15 - 0.5, 123456.7890125, 0.1234565, 4503599627370495.5, 0.000123456789,
-	};
+	static const double edges[] = {1e-4, 9.9999999999999991e-5, 1.5e-4, 999999999999999.0,
+	    999999999999999.9, 1e15 - 0.5, 123456.7890125, 0.1234565, 4503599627370495.5,
+	    0.000123456789};
 	struct sink *s = *state;
 	uint64_t seed = 12345, bits, m;
 	bk_reader *rd;
@@ -745,9 +749,10 @@ test_writer_time(void **state)
 	bk_writer_time(s->w, "last", 253402300799999);
 	bk_writer_time(s->w, "far", INT64_MAX);
 	bk_writer_time(s->w, "before", INT64_MIN);
-	expect_record(s, "{\"type\":\"t\",\"first\":\"0000-01-01T00:00:00.000Z\","
-		"\"leap\":\"2016-02-29T23:59:59.999Z\",\"last\":\"9999-12-31T23:59:59.999Z\","
-		"\"far\":null,\"before\":null}\n");
+	expect_record(s,
+	    "{\"type\":\"t\",\"first\":\"0000-01-01T00:00:00.000Z\","
+	    "\"leap\":\"2016-02-29T23:59:59.999Z\",\"last\":\"9999-12-31T23:59:59.999Z\","
+	    "\"far\":null,\"before\":null}\n");
 }
 
 static void
@@ -759,7 +764,7 @@ check_time_against_libc(int64_t sec, int ms)
 
 	assert_non_null(gmtime_r(&t, &tm));
 	snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-		tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
 	assert_string_equal(fmt_time(sec * 1000 + ms), want);
 }
 
@@ -848,9 +853,10 @@ test_writer_dev_full_buffered(void **state)
 static void
 test_parse_accessors(void **state)
 {
-	static const char line[] = "{\"type\":\"event\",\"actor\":\"bob\",\"rows\":12,"
-		"\"score\":2.5,\"neg\":-9223372036854775808,\"nul\":\"a\\u0000b\",\"none\":null,"
-		"\"flag\":true,\"obj\":{\"k\":1}}";
+	static const char line[] =
+	    "{\"type\":\"event\",\"actor\":\"bob\",\"rows\":12,"
+	    "\"score\":2.5,\"neg\":-9223372036854775808,\"nul\":\"a\\u0000b\",\"none\":null,"
+	    "\"flag\":true,\"obj\":{\"k\":1}}";
 	const bk_record *rec;
 	bk_reader *rd;
 	int64_t i;
@@ -919,20 +925,20 @@ test_parse_errors(void **state)
 	assert_int_equal(bk__reader_parse(rd, STR("{\"a\":1,}"), 7, &rec), BK_ERROR);
 	assert_null(rec);
 	assert_int_equal(bk_reader_lineno(rd), 7);
-	assert_string_equal(bk_reader_error(rd),
-		"7: invalid JSON: string or '}' expected near '}' (column 8)");
+	assert_string_equal(
+	    bk_reader_error(rd), "7: invalid JSON: string or '}' expected near '}' (column 8)");
 	assert_int_equal(bk__reader_parse(rd, STR("{\"a\":1}"), 8, &rec), BK_OK);
 	assert_int_equal(bk_reader_lineno(rd), 8);
 
 	assert_int_equal(bk__reader_parse(rd, STR("{\"a\":1} x"), 9, &rec), BK_ERROR);
-	assert_string_equal(bk_reader_error(rd),
-		"9: invalid JSON: end of file expected near 'x' (column 9)");
+	assert_string_equal(
+	    bk_reader_error(rd), "9: invalid JSON: end of file expected near 'x' (column 9)");
 	assert_int_equal(bk__reader_parse(rd, STR("{\"a\":\"\xFF\"}"), 10, &rec), BK_ERROR);
 	assert_string_equal(bk_reader_error(rd),
-		"10: invalid JSON: unable to decode byte 0xff near '\"' (column 6)");
+	    "10: invalid JSON: unable to decode byte 0xff near '\"' (column 6)");
 	assert_int_equal(bk__reader_parse(rd, STR("{\"a\":1,\"b\"}"), 11, &rec), BK_ERROR);
-	assert_string_equal(bk_reader_error(rd),
-		"11: invalid JSON: ':' expected near '}' (column 11)");
+	assert_string_equal(
+	    bk_reader_error(rd), "11: invalid JSON: ':' expected near '}' (column 11)");
 
 	assert_int_equal(bk__reader_parse(rd, STR("[1,2]"), 12, &rec), BK_ERROR);
 	assert_null(rec);
@@ -944,11 +950,11 @@ test_parse_errors(void **state)
 
 	/* Input bytes quoted by jansson reach the message only as printable ASCII. */
 	assert_int_equal(bk__reader_parse(rd, STR("{\"a\":\x1b[31m}"), 15, &rec), BK_ERROR);
-	assert_string_equal(bk_reader_error(rd),
-		"15: invalid JSON: invalid token near '?' (column 6)");
+	assert_string_equal(
+	    bk_reader_error(rd), "15: invalid JSON: invalid token near '?' (column 6)");
 	assert_int_equal(bk__reader_parse(rd, STR("\xEF\xBB\xBF{}"), 16, &rec), BK_ERROR);
-	assert_string_equal(bk_reader_error(rd),
-		"16: invalid JSON: invalid token near '?\?\?' (column 1)");
+	assert_string_equal(
+	    bk_reader_error(rd), "16: invalid JSON: invalid token near '?\?\?' (column 1)");
 	bk_reader_free(rd);
 }
 
@@ -968,41 +974,43 @@ passthrough(struct sink *s, bk_reader *rd, const char *line, const char *expecte
 static void
 test_writer_fields(void **state)
 {
-	static const char line[] = "{\"type\":\"event\",\"ts\":\"2015-05-08T01:15:02.123Z\","
-		"\"ext\":{\"a\":[1,2.5,{\"b\":null,\"c\":[]}],\"d\":\"M\xC3\xBCller\",\"e\":{}},"
-		"\"tab\":\"x\\ty\\u0000\",\"neg\":-3,\"t\":true,\"f\":false,\"r\":0.1,"
-		"\"big\":1e+300,"
-		"\"one\":1.0,\"q\":\"\\\"\\\\\"}";
+	static const char line[] =
+	    "{\"type\":\"event\",\"ts\":\"2015-05-08T01:15:02.123Z\","
+	    "\"ext\":{\"a\":[1,2.5,{\"b\":null,\"c\":[]}],\"d\":\"M\xC3\xBCller\",\"e\":{}},"
+	    "\"tab\":\"x\\ty\\u0000\",\"neg\":-3,\"t\":true,\"f\":false,\"r\":0.1,"
+	    "\"big\":1e+300,"
+	    "\"one\":1.0,\"q\":\"\\\"\\\\\"}";
 	struct sink *s = *state;
 	const bk_record *rec;
 	bk_reader *rd;
 
 	rd = bk_reader_new();
 	assert_non_null(rd);
-	passthrough(s, rd, line, "{\"type\":\"event\",\"ts\":\"2015-05-08T01:15:02.123Z\","
-		"\"ext\":{\"a\":[1,2.5,{\"b\":null,\"c\":[]}],\"d\":\"M\xC3\xBCller\",\"e\":{}},"
-		"\"tab\":\"x\\ty\\u0000\",\"neg\":-3,\"t\":true,\"f\":false,\"r\":0.1,"
-		"\"big\":1e+300,"
-		"\"one\":1.0,\"q\":\"\\\"\\\\\"}\n");
+	passthrough(s, rd, line,
+	    "{\"type\":\"event\",\"ts\":\"2015-05-08T01:15:02.123Z\","
+	    "\"ext\":{\"a\":[1,2.5,{\"b\":null,\"c\":[]}],\"d\":\"M\xC3\xBCller\",\"e\":{}},"
+	    "\"tab\":\"x\\ty\\u0000\",\"neg\":-3,\"t\":true,\"f\":false,\"r\":0.1,"
+	    "\"big\":1e+300,"
+	    "\"one\":1.0,\"q\":\"\\\"\\\\\"}\n");
 
 	/* "type" comes first wherever it was; a repeated key keeps its last value, first place. */
 	passthrough(s, rd, "{\"a\":1,\"type\":\"x\",\"b\":2,\"a\":3}",
-		"{\"type\":\"x\",\"a\":3,\"b\":2}\n");
+	    "{\"type\":\"x\",\"a\":3,\"b\":2}\n");
 	/* Escapes are normalised: \u00e9 becomes the character, \/ a plain slash. */
 	passthrough(s, rd, "{\"type\":\"x\",\"p\":\"caf\\u00e9 a\\/b \\ud83d\\ude00\"}",
-		"{\"type\":\"x\",\"p\":\"caf\xC3\xA9 a/b \xF0\x9F\x98\x80\"}\n");
+	    "{\"type\":\"x\",\"p\":\"caf\xC3\xA9 a/b \xF0\x9F\x98\x80\"}\n");
 
 	/* A tool adds its own fields around the passed ones, and may nest them. */
-	assert_int_equal(bk__reader_parse(rd, STR("{\"type\":\"event\",\"k\":[1]}"), 2, &rec),
-		BK_OK);
+	assert_int_equal(
+	    bk__reader_parse(rd, STR("{\"type\":\"event\",\"k\":[1]}"), 2, &rec), BK_OK);
 	bk_writer_begin(s->w, "alert");
 	bk_writer_int(s->w, "score", 9);
 	bk_writer_object_begin(s->w, "source");
 	bk_writer_fields(s->w, rec);
 	bk_writer_object_end(s->w);
 	bk__writer_json(s->w, "k_again", json_object_get(bk__record_json(rec), "k"));
-	expect_record(s,
-		"{\"type\":\"alert\",\"score\":9,\"source\":{\"k\":[1]},\"k_again\":[1]}\n");
+	expect_record(
+	    s, "{\"type\":\"alert\",\"score\":9,\"source\":{\"k\":[1]},\"k_again\":[1]}\n");
 	bk_reader_free(rd);
 }
 
@@ -1025,16 +1033,15 @@ make_file(char *path, size_t size, const void *data, size_t len)
 static void
 test_reader_lines(void **state)
 {
-	static const char data[] =
-		"\xEF\xBB\xBF{\"type\":\"a\",\"n\":1}\r\n"	/* 1: BOM, CRLF */
-		"\r\n"						/* 2: empty */
-		"  \t \r\n"					/* 3: whitespace */
-		"{bad\n"					/* 4 */
-		"[1,2]\r\n"					/* 5 */
-		"{\"type\":\"b\"}\n"				/* 6 */
-		"\n"						/* 7 */
-		"\r\r\n"					/* 8: a stray CR */
-		"{\"type\":\"c\",\"s\":\"x\\r\"}";		/* 9: no final newline */
+	static const char data[] = "\xEF\xBB\xBF{\"type\":\"a\",\"n\":1}\r\n" /* 1: BOM, CRLF */
+	                           "\r\n"                                     /* 2: empty */
+	                           "  \t \r\n"                                /* 3: whitespace */
+	                           "{bad\n"                                   /* 4 */
+	                           "[1,2]\r\n"                                /* 5 */
+	                           "{\"type\":\"b\"}\n"                       /* 6 */
+	                           "\n"                                       /* 7 */
+	                           "\r\r\n"                                   /* 8: a stray CR */
+	                           "{\"type\":\"c\",\"s\":\"x\\r\"}"; /* 9: no final newline */
 	char path[4096];
 	const bk_record *rec;
 	bk_reader *rd;
@@ -1047,7 +1054,7 @@ test_reader_lines(void **state)
 	rd = bk_reader_new();
 	assert_non_null(in);
 	assert_non_null(rd);
-	assert_int_equal(bk_reader_next(rd, &rec), BK_EOF);	/* not reset yet */
+	assert_int_equal(bk_reader_next(rd, &rec), BK_EOF); /* not reset yet */
 	assert_int_equal(bk_input_open(in, path), BK_OK);
 	bk_reader_reset(rd, in);
 
@@ -1060,8 +1067,8 @@ test_reader_lines(void **state)
 	assert_int_equal(bk_reader_next(rd, &rec), BK_ERROR);
 	assert_null(rec);
 	assert_int_equal(bk_reader_lineno(rd), 4);
-	assert_string_equal(bk_reader_error(rd),
-		"4: invalid JSON: string or '}' expected near 'bad' (column 4)");
+	assert_string_equal(
+	    bk_reader_error(rd), "4: invalid JSON: string or '}' expected near 'bad' (column 4)");
 
 	assert_int_equal(bk_reader_next(rd, &rec), BK_ERROR);
 	assert_string_equal(bk_reader_error(rd), "5: not a JSON object");
@@ -1098,14 +1105,14 @@ static void
 test_reader_passthrough(void **state)
 {
 	static const char data[] =
-		"{\"type\":\"event\",\"ts\":\"2015-05-08T01:15:02.123Z\",\"format\":\"nginx\","
-		"\"file\":\"access.log\",\"line\":1,\"ip\":\"192.0.2.7\",\"bytes_out\":5120,"
-		"\"x_vendor\":{\"trace\":[\"a\",{\"deep\":[1.5,null,true]}],"
-		"\"note\":\"caf\xC3\xA9\"}}\n"
-		"{\"type\":\"finding\",\"rule\":\"iban\",\"confidence\":0.95,"
-		"\"value\":\"****1234\","
-		"\"unknown\":[[],{},\"\\u001b\"]}\n"
-		"{\"type\":\"summary\"}\n";
+	    "{\"type\":\"event\",\"ts\":\"2015-05-08T01:15:02.123Z\",\"format\":\"nginx\","
+	    "\"file\":\"access.log\",\"line\":1,\"ip\":\"192.0.2.7\",\"bytes_out\":5120,"
+	    "\"x_vendor\":{\"trace\":[\"a\",{\"deep\":[1.5,null,true]}],"
+	    "\"note\":\"caf\xC3\xA9\"}}\n"
+	    "{\"type\":\"finding\",\"rule\":\"iban\",\"confidence\":0.95,"
+	    "\"value\":\"****1234\","
+	    "\"unknown\":[[],{},\"\\u001b\"]}\n"
+	    "{\"type\":\"summary\"}\n";
 	struct sink *s = *state;
 	char path[4096];
 	const bk_record *rec;
@@ -1139,10 +1146,49 @@ test_reader_input_error(void **state)
 {
 	/* gzip of two records, its last four bytes (the length in the trailer) cut off. */
 	static const unsigned char gz[] = {
-		0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0xab, 0x56, 0x2a, 0xa9,
-		0x2c, 0x48, 0x55, 0xb2, 0x52, 0x4a, 0x54, 0xd2, 0x51, 0xca, 0x53, 0xb2, 0x32, 0xac,
-		0xe5, 0xaa, 0x86, 0x09, 0x25, 0x41, 0x84, 0x8c, 0x6a, 0xb9, 0x00, 0x00, 0xfc, 0x60,
-		0x05,
+	    0x1f,
+	    0x8b,
+	    0x08,
+	    0x00,
+	    0x00,
+	    0x00,
+	    0x00,
+	    0x00,
+	    0x02,
+	    0x03,
+	    0xab,
+	    0x56,
+	    0x2a,
+	    0xa9,
+	    0x2c,
+	    0x48,
+	    0x55,
+	    0xb2,
+	    0x52,
+	    0x4a,
+	    0x54,
+	    0xd2,
+	    0x51,
+	    0xca,
+	    0x53,
+	    0xb2,
+	    0x32,
+	    0xac,
+	    0xe5,
+	    0xaa,
+	    0x86,
+	    0x09,
+	    0x25,
+	    0x41,
+	    0x84,
+	    0x8c,
+	    0x6a,
+	    0xb9,
+	    0x00,
+	    0x00,
+	    0xfc,
+	    0x60,
+	    0x05,
 	};
 	char path[4096];
 	const bk_record *rec;
@@ -1179,32 +1225,32 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		SINK_TEST(test_writer_kinds),
-		SINK_TEST(test_writer_type_only),
-		SINK_TEST(test_writer_uint_max),
-		SINK_TEST(test_writer_nesting),
-		SINK_TEST(test_writer_deep),
-		SINK_TEST(test_writer_many_records),
-		SINK_TEST(test_writer_keys_escaped),
-		SINK_TEST(test_writer_controls),
-		SINK_TEST(test_writer_escapes_in_long_runs),
-		SINK_TEST(test_writer_nul),
-		SINK_TEST(test_writer_utf8_valid),
-		SINK_TEST(test_writer_utf8_invalid),
-		SINK_TEST(test_writer_large_string),
-		cmocka_unit_test(test_escape_matches_reference),
-		SINK_TEST(test_writer_doubles),
-		SINK_TEST(test_writer_doubles_random),
-		SINK_TEST(test_writer_time),
-		cmocka_unit_test(test_writer_time_against_libc),
-		cmocka_unit_test(test_writer_dev_full),
-		cmocka_unit_test(test_writer_dev_full_buffered),
-		cmocka_unit_test(test_parse_accessors),
-		cmocka_unit_test(test_parse_errors),
-		SINK_TEST(test_writer_fields),
-		cmocka_unit_test(test_reader_lines),
-		SINK_TEST(test_reader_passthrough),
-		cmocka_unit_test(test_reader_input_error),
+	    SINK_TEST(test_writer_kinds),
+	    SINK_TEST(test_writer_type_only),
+	    SINK_TEST(test_writer_uint_max),
+	    SINK_TEST(test_writer_nesting),
+	    SINK_TEST(test_writer_deep),
+	    SINK_TEST(test_writer_many_records),
+	    SINK_TEST(test_writer_keys_escaped),
+	    SINK_TEST(test_writer_controls),
+	    SINK_TEST(test_writer_escapes_in_long_runs),
+	    SINK_TEST(test_writer_nul),
+	    SINK_TEST(test_writer_utf8_valid),
+	    SINK_TEST(test_writer_utf8_invalid),
+	    SINK_TEST(test_writer_large_string),
+	    cmocka_unit_test(test_escape_matches_reference),
+	    SINK_TEST(test_writer_doubles),
+	    SINK_TEST(test_writer_doubles_random),
+	    SINK_TEST(test_writer_time),
+	    cmocka_unit_test(test_writer_time_against_libc),
+	    cmocka_unit_test(test_writer_dev_full),
+	    cmocka_unit_test(test_writer_dev_full_buffered),
+	    cmocka_unit_test(test_parse_accessors),
+	    cmocka_unit_test(test_parse_errors),
+	    SINK_TEST(test_writer_fields),
+	    cmocka_unit_test(test_reader_lines),
+	    SINK_TEST(test_reader_passthrough),
+	    cmocka_unit_test(test_reader_input_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
