@@ -25,11 +25,14 @@ static unsigned long warnings, warnings_held;
 #define WARN_LIMIT 20
 
 void
-tool_init(const char *name)
+tool_init(const char *name, char **argv)
 {
 	static char stdout_buf[1 << 16];
+	static char argv0[64];
 
 	tool_name = name;
+	snprintf(argv0, sizeof argv0, "%s", name);
+	argv[0] = argv0;
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, stdout_buf, _IOFBF, sizeof stdout_buf);
 }
@@ -135,7 +138,7 @@ tool_color(void)
 
 /* ---- raw output --------------------------------------------------------- */
 
-static char out_buf[256 << 10];
+static char out_buf[256 << 10] __attribute__((aligned(4096)));
 static size_t out_len;
 
 static noreturn void

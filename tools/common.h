@@ -30,11 +30,12 @@ enum tool_format { TOOL_FORMAT_TEXT, TOOL_FORMAT_JSON, TOOL_FORMAT_TSV };
 extern const char *tool_name;
 
 /*
- * Sets the name, ignores SIGPIPE (so a closed pipe shows up as EPIPE on
+ * Sets the name (also as ARGV[0], so getopt's messages name the tool and not
+ * a libtool wrapper path), ignores SIGPIPE (so a closed pipe shows up as EPIPE on
  * write and the tool can end quietly), and makes standard output fully
  * buffered.
  */
-void tool_init(const char *name);
+void tool_init(const char *name, char **argv);
 
 /*
  * "bk-NAME: PATH:LINE: message" on stderr. PATH may be NULL, LINE 0 for none.
