@@ -1,4 +1,1009 @@
-/* record.c - placeholder until the module lands; see record.h for its contract. */
+/*
+ * record.c - NDJSON records: the writer every tool's output goes through and
+ * the reader of the tools downstream; see record.h for the contract.
+ *
+ * The writer is on the hot path of every tool (millions of records per run),
+ * so it does not build a tree: each call appends JSON text to one growable
+ * buffer, with a small stack of open objects and arrays to place commas and
+ * to check that keys are given exactly where they belong. bk_writer_end hands
+ * the finished line to stdio in one fwrite, so stdio never holds part of a
+ * record, and a failed write is reported at the record that met it.
+ *
+ * Log lines are bytes, JSON strings are UTF-8, and DESIGN.md promises valid
+ * JSON whatever the input held. The escaper therefore validates UTF-8 as it
+ * copies and replaces each maximal invalid subpart with U+FFFD, the practice
+ * the Unicode standard recommends (chapter 3, "U+FFFD Substitution of Maximal
+ * Subparts") and browsers follow (the WHATWG Encoding Standard): a broken
+ * sequence costs one replacement character and never swallows the valid
+ * byte after it. Plain
+ * ASCII is skipped eight bytes at a time and copied in runs, which is what
+ * keeps the writer from being the slowest stage of a pipe.
+ *
+ * The reader leaves parsing to jansson, one object per line. Duplicate keys
+ * are accepted, the last value winning at the first key's place (jansson's
+ * behaviour without JSON_REJECT_DUPLICATES): refusing a whole record over a
+ * sloppy producer would lose more than it protects. Strings may hold NUL
+ * (JSON_ALLOW_NUL), since the writer turns NUL bytes from logs into \u0000
+ * and we must read our own output. Pass-through (bk_writer_fields) walks the
+ * parsed tree with the writer's own escaper and number formatting rather than
+ * jansson's dumper, whose %.17g would turn 0.1 into 0.10000000000000001 and
+ * so change records that merely pass through a tool.
+ */
 #include "config.h"
 
-#include "record.h"
+#include <assert.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lines.h"
+#include "record-private.h"
+
+/* Nesting the code may open with bk_writer_*_begin, the record itself included. */
+#define MAX_DEPTH 32
+
+#define BOM "\xEF\xBB\xBF" /* U+FEFF in UTF-8 */
+
+#define MS_PER_DAY INT64_C(86400000)
+/* RFC 3339 has four-digit years: 0000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z. */
+#define TIME_MIN INT64_C(-62167219200000)
+#define TIME_MAX INT64_C(253402300799999)
+
+/* ---- growable buffer ---------------------------------------------------- */
+
+void
+bk__strbuf_free(struct bk__strbuf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->failed = false;
+}
+
+int
+bk__strbuf_grow(struct bk__strbuf *b, size_t more)
+{
+	size_t cap;
+	char *p;
+
+	if (more > SIZE_MAX / 2 - b->len)
+		goto fail;
+	cap = b->cap != 0 ? b->cap : 256;
+	while (cap - b->len < more)
+		cap *= 2;
+	p = realloc(b->data, cap);
+	if (p == NULL)
+		goto fail;
+	b->data = p;
+	b->cap = cap;
+	return BK_OK;
+fail:
+	b->failed = true;
+	return BK_NOMEM;
+}
+
+static inline void
+put(struct bk__strbuf *b, const void *s, size_t n)
+{
+	char *o = bk__strbuf_reserve(b, n);
+
+	if (o != NULL) {
+		memcpy(o, s, n);
+		b->len += n;
+	}
+}
+
+static inline void
+put_char(struct bk__strbuf *b, char c)
+{
+	char *o = bk__strbuf_reserve(b, 1);
+
+	if (o != NULL) {
+		*o = c;
+		b->len++;
+	}
+}
+
+/* ---- strings ------------------------------------------------------------ */
+
+/* Bytes the copy loop stops at: control bytes, '"', '\\', and every non-ASCII byte. */
+/* clang-format off */
+static const unsigned char special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x00 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x10 */
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x20 '"' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x30 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x40 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,	/* 0x50 '\\' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x60 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x70 (DEL may pass) */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x80 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+/* clang-format on */
+
+/* The letter of the short escape for control bytes that have one. */
+static const char short_escape[32] = {
+    ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r'};
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/*
+ * Nonzero when one of the eight bytes of X is special. The subtraction
+ * tricks can also flag a byte above a true hit (the borrow runs upward) but
+ * never flag anything without one, which is all a yes/no question needs;
+ * the exact position is then found with the table.
+ */
+static inline uint64_t
+word_special(uint64_t x)
+{
+	uint64_t q = x ^ (ONES * '"');
+	uint64_t bs = x ^ (ONES * '\\');
+
+	return (x | ((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) | ((bs - ONES) & ~bs)) & HIGHS;
+}
+
+/*
+ * At P (a byte >= 0x80, before END): the length of the well-formed UTF-8
+ * sequence starting there, or minus the length of its maximal subpart, the
+ * longest prefix of some well-formed sequence (at least the one byte). The
+ * second-byte ranges are those of the Unicode standard's table 3-7, which
+ * exclude overlong forms, surrogates and code points above U+10FFFF.
+ */
+static inline int
+utf8_check(const unsigned char *p, const unsigned char *end)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+	int need, i;
+
+	if (p[0] < 0xC2)
+		return -1; /* a continuation byte, or C0/C1 which only start overlongs */
+	if (p[0] < 0xE0) {
+		need = 1;
+	} else if (p[0] < 0xF0) {
+		need = 2;
+		if (p[0] == 0xE0)
+			lo = 0xA0;
+		else if (p[0] == 0xED)
+			hi = 0x9F;
+	} else if (p[0] < 0xF5) {
+		need = 3;
+		if (p[0] == 0xF0)
+			lo = 0x90;
+		else if (p[0] == 0xF4)
+			hi = 0x8F;
+	} else {
+		return -1;
+	}
+	for (i = 1; i <= need; i++) {
+		if (end - p <= i || p[i] < lo || p[i] > hi)
+			return -i;
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	return need + 1;
+}
+
+static const char hex_digit[] = "0123456789abcdef";
+
+static void
+put_escape(struct bk__strbuf *b, unsigned char c)
+{
+	char *o = bk__strbuf_reserve(b, 6);
+
+	if (o == NULL)
+		return;
+	o[0] = '\\';
+	if (c == '"' || c == '\\') {
+		o[1] = (char)c;
+		b->len += 2;
+	} else if (short_escape[c] != 0) {
+		o[1] = short_escape[c];
+		b->len += 2;
+	} else {
+		memcpy(o + 1, "u00", 3);
+		o[4] = hex_digit[c >> 4];
+		o[5] = hex_digit[c & 0xF];
+		b->len += 6;
+	}
+}
+
+int
+bk__json_escape(struct bk__strbuf *b, const char *s, size_t len)
+{
+	const unsigned char *p, *end, *run;
+	uint64_t x;
+	int n;
+
+	put_char(b, '"');
+	if (len == 0)
+		goto out;
+	assert(s != NULL);
+	p = (const unsigned char *)s;
+	end = p + len;
+	run = p;
+	while (p < end) {
+		while (end - p >= 8) {
+			memcpy(&x, p, 8);
+			if (word_special(x) != 0)
+				break;
+			p += 8;
+		}
+		while (p < end && !special[*p])
+			p++;
+		if (p == end)
+			break;
+		if (*p >= 0x80) {
+			n = utf8_check(p, end);
+			if (n > 0) {
+				p += n; /* valid: stays in the run being copied */
+				continue;
+			}
+			put(b, run, (size_t)(p - run));
+			put(b, "\xEF\xBF\xBD", 3);
+			p += -n;
+		} else {
+			put(b, run, (size_t)(p - run));
+			put_escape(b, *p);
+			p++;
+		}
+		run = p;
+	}
+	put(b, run, (size_t)(p - run));
+out:
+	put_char(b, '"');
+	return b->failed ? BK_NOMEM : BK_OK;
+}
+
+/* ---- numbers and times -------------------------------------------------- */
+
+static void
+put_u64(struct bk__strbuf *b, uint64_t v, bool negative)
+{
+	char tmp[24], *t = tmp + sizeof tmp;
+
+	do {
+		*--t = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	if (negative)
+		*--t = '-';
+	put(b, t, (size_t)(tmp + sizeof tmp - t));
+}
+
+static void
+put_i64(struct bk__strbuf *b, int64_t v)
+{
+	/* Negating in unsigned arithmetic is defined for INT64_MIN too. */
+	put_u64(b, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0);
+}
+
+/*
+ * The fast path of put_double, for the short decimals that scores, ratios
+ * and rates mostly are: printf and strtod cost some 350 ns a number. If V is
+ * M / 10^K in double arithmetic (M and 10^K exact, the division correctly
+ * rounded, as strtod's result is), the decimal "M with K decimals" reads back
+ * as V; with the smallest such K and at most 15 significant digits it is also
+ * what %.15g prints, so both paths give the same bytes. Below 1e-4 and from
+ * 1e15 on, %g would use an exponent; those go the slow way.
+ */
+static bool
+put_double_short(struct bk__strbuf *b, double v)
+{
+	static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+	char tmp[32], *t = tmp + sizeof tmp;
+	double a = fabs(v), s;
+	unsigned k, i;
+	int64_t m;
+
+	if (a < 1e-4)
+		return false;
+	for (k = 0; k < sizeof scale / sizeof scale[0]; k++) {
+		s = a * scale[k];
+		if (s >= 1e15)
+			return false; /* more than 15 digits, or (k = 0) an exponent */
+		m = (int64_t)(s + 0.5);
+		if ((double)m / scale[k] == a)
+			break;
+	}
+	if (k == sizeof scale / sizeof scale[0])
+		return false;
+	if (k == 0) {
+		*--t = '0';
+		*--t = '.';
+	}
+	i = 0;
+	do {
+		*--t = (char)('0' + m % 10);
+		m /= 10;
+		if (++i == k)
+			*--t = '.';
+	} while (m != 0 || i <= k); /* zeros up to the point and one before it */
+	if (v < 0)
+		*--t = '-';
+	put(b, t, (size_t)(tmp + sizeof tmp - t));
+	return true;
+}
+
+/*
+ * The shortest of %.15g, %.16g and %.17g that reads back as V (17 digits
+ * always do). A real always shows as one (".0" added to "1"), so its type
+ * survives a round trip, as jansson does. The decimal point comes from the
+ * locale in printf; whatever it is, JSON's is '.'.
+ */
+static void
+put_double(struct bk__strbuf *b, double v)
+{
+	char tmp[48], *o;
+	size_t i, n, k;
+	bool real = false, in_point = false;
+	int prec;
+
+	if (!isfinite(v)) {
+		put(b, "null", 4);
+		return;
+	}
+	if (put_double_short(b, v))
+		return;
+	for (prec = 15;; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+		if (prec == 17 || strtod(tmp, NULL) == v)
+			break;
+	}
+	n = strlen(tmp);
+	o = bk__strbuf_reserve(b, n + 2);
+	if (o == NULL)
+		return;
+	for (i = 0, k = 0; i < n; i++) {
+		unsigned char c = (unsigned char)tmp[i];
+
+		if ((c >= '0' && c <= '9') || c == '-' || c == '+') {
+			o[k++] = (char)c;
+			in_point = false;
+		} else if (c == 'e') {
+			o[k++] = 'e';
+			real = true;
+			in_point = false;
+		} else if (!in_point) {
+			o[k++] = '.'; /* the locale's point, however many bytes */
+			real = true;
+			in_point = true;
+		}
+	}
+	if (!real) {
+		o[k++] = '.';
+		o[k++] = '0';
+	}
+	b->len += k;
+}
+
+static void
+put_2digits(char *o, unsigned v)
+{
+	o[0] = (char)('0' + v / 10);
+	o[1] = (char)('0' + v % 10);
+}
+
+/*
+ * The proleptic Gregorian date of DAYS since 1970-01-01. Counted from
+ * 0000-03-01, every leap day is the last day of a year, so the days fall into
+ * 400-year cycles of four centuries of 36524 days (the fourth has one more,
+ * the cycle's 29 February), centuries into 4-year blocks of 1461 days (the
+ * last a day short, except in the fourth century), blocks into years of 365
+ * days (the fourth has the leap day). Months from March repeat the lengths
+ * 31 30 31 30 31, 153 days, so a day of the year maps to its month by a
+ * linear formula, February falling at the end.
+ */
+static void
+civil_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day)
+{
+	int64_t z = days + 719468; /* 0000-03-01 is day -719468 */
+	int64_t cycle = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned r = (unsigned)(z - cycle * 146097); /* day of the cycle, 0..146096 */
+	unsigned century, block, y, m;
+
+	century = r / 36524;
+	if (century == 4)
+		century = 3; /* the cycle's last day, a 29 February */
+	r -= century * 36524;
+	block = r / 1461;
+	r -= block * 1461;
+	y = r / 365;
+	if (y == 4)
+		y = 3;         /* a block's last day, a 29 February */
+	r -= y * 365;          /* day of the March-based year, 0..365 */
+	m = (5 * r + 2) / 153; /* 0 is March, 11 February */
+	*day = r - (153 * m + 2) / 5 + 1;
+	*month = m < 10 ? m + 3 : m - 9;
+	*year = cycle * 400 + century * 100 + block * 4 + y + (*month <= 2);
+}
+
+size_t
+bk__time_rfc3339(char *buf, int64_t ms)
+{
+	int64_t days, rem, year;
+	unsigned month, day, sec;
+
+	if (ms < TIME_MIN || ms > TIME_MAX)
+		return 0;
+	days = ms / MS_PER_DAY;
+	rem = ms % MS_PER_DAY;
+	if (rem < 0) {
+		rem += MS_PER_DAY; /* division truncates; days must round down */
+		days--;
+	}
+	civil_from_days(days, &year, &month, &day);
+	put_2digits(buf, (unsigned)(year / 100));
+	put_2digits(buf + 2, (unsigned)(year % 100));
+	buf[4] = '-';
+	put_2digits(buf + 5, month);
+	buf[7] = '-';
+	put_2digits(buf + 8, day);
+	buf[10] = 'T';
+	sec = (unsigned)(rem / 1000);
+	put_2digits(buf + 11, sec / 3600);
+	buf[13] = ':';
+	put_2digits(buf + 14, sec / 60 % 60);
+	buf[16] = ':';
+	put_2digits(buf + 17, sec % 60);
+	buf[19] = '.';
+	buf[20] = (char)('0' + rem % 1000 / 100);
+	put_2digits(buf + 21, (unsigned)(rem % 100));
+	buf[23] = 'Z';
+	buf[24] = '\0';
+	return 24;
+}
+
+static void
+put_time(struct bk__strbuf *b, int64_t ms)
+{
+	/* Quotes around 24 characters; the NUL written after them becomes the closing one. */
+	char *o = bk__strbuf_reserve(b, 26);
+
+	if (o == NULL)
+		return;
+	o[0] = '"';
+	if (bk__time_rfc3339(o + 1, ms) == 0) {
+		put(b, "null", 4);
+		return;
+	}
+	o[25] = '"';
+	b->len += 26;
+}
+
+/* A jansson value as JSON, through the writer's own escaping and numbers. */
+static void
+put_json(struct bk__strbuf *b, json_t *v)
+{
+	const char *key;
+	json_t *m;
+	size_t i;
+	bool first = true;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		put_char(b, '{');
+		json_object_foreach(v, key, m) {
+			if (!first)
+				put_char(b, ',');
+			first = false;
+			/* The parser refuses NUL in keys, so strlen is the key's length. */
+			bk__json_escape(b, key, strlen(key));
+			put_char(b, ':');
+			put_json(b, m);
+		}
+		put_char(b, '}');
+		break;
+	case JSON_ARRAY:
+		put_char(b, '[');
+		json_array_foreach(v, i, m) {
+			if (i > 0)
+				put_char(b, ',');
+			put_json(b, m);
+		}
+		put_char(b, ']');
+		break;
+	case JSON_STRING:
+		bk__json_escape(b, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		put_i64(b, (int64_t)json_integer_value(v));
+		break;
+	case JSON_REAL:
+		put_double(b, json_real_value(v));
+		break;
+	case JSON_TRUE:
+		put(b, "true", 4);
+		break;
+	case JSON_FALSE:
+		put(b, "false", 5);
+		break;
+	case JSON_NULL:
+		put(b, "null", 4);
+		break;
+	}
+}
+
+/* ---- the writer --------------------------------------------------------- */
+
+struct level {
+	bool array;
+	bool nonempty; /* a comma goes before the next member */
+};
+
+struct bk_writer {
+	FILE *out;
+	struct bk__strbuf buf;
+	unsigned depth; /* 0 between records */
+	struct level level[MAX_DEPTH];
+	char error[128];
+};
+
+bk_writer *
+bk_writer_new(FILE *out)
+{
+	bk_writer *w;
+
+	w = calloc(1, sizeof *w);
+	if (w == NULL)
+		return NULL;
+	w->out = out;
+	return w;
+}
+
+void
+bk_writer_free(bk_writer *w)
+{
+	if (w == NULL)
+		return;
+	bk__strbuf_free(&w->buf);
+	free(w);
+}
+
+/*
+ * Starts a member of the innermost container: the comma, and the key where
+ * one belongs. A key in an array, or none in an object, is a bug in the
+ * calling code, not something the data can cause.
+ */
+static void
+field(bk_writer *w, const char *key)
+{
+	struct level *l;
+
+	assert(w->depth > 0);
+	l = &w->level[w->depth - 1];
+	if (l->nonempty)
+		put_char(&w->buf, ',');
+	l->nonempty = true;
+	if (l->array) {
+		assert(key == NULL);
+		return;
+	}
+	assert(key != NULL);
+	bk__json_escape(&w->buf, key, strlen(key));
+	put_char(&w->buf, ':');
+}
+
+void
+bk_writer_begin(bk_writer *w, const char *type)
+{
+	assert(w->depth == 0 && type != NULL);
+	w->buf.len = 0;
+	w->buf.failed = false;
+	put(&w->buf, "{\"type\":", 8);
+	bk__json_escape(&w->buf, type, strlen(type));
+	w->level[0].array = false;
+	w->level[0].nonempty = true;
+	w->depth = 1;
+}
+
+void
+bk_writer_str(bk_writer *w, const char *key, const char *s, size_t len)
+{
+	field(w, key);
+	bk__json_escape(&w->buf, s, len);
+}
+
+void
+bk_writer_cstr(bk_writer *w, const char *key, const char *s)
+{
+	field(w, key);
+	if (s == NULL)
+		put(&w->buf, "null", 4);
+	else
+		bk__json_escape(&w->buf, s, strlen(s));
+}
+
+void
+bk_writer_int(bk_writer *w, const char *key, int64_t v)
+{
+	field(w, key);
+	put_i64(&w->buf, v);
+}
+
+void
+bk_writer_uint(bk_writer *w, const char *key, uint64_t v)
+{
+	field(w, key);
+	put_u64(&w->buf, v, false);
+}
+
+void
+bk_writer_double(bk_writer *w, const char *key, double v)
+{
+	field(w, key);
+	put_double(&w->buf, v);
+}
+
+void
+bk_writer_bool(bk_writer *w, const char *key, bool v)
+{
+	field(w, key);
+	if (v)
+		put(&w->buf, "true", 4);
+	else
+		put(&w->buf, "false", 5);
+}
+
+void
+bk_writer_null(bk_writer *w, const char *key)
+{
+	field(w, key);
+	put(&w->buf, "null", 4);
+}
+
+void
+bk_writer_time(bk_writer *w, const char *key, int64_t ms)
+{
+	field(w, key);
+	put_time(&w->buf, ms);
+}
+
+static void
+open_container(bk_writer *w, const char *key, bool array)
+{
+	field(w, key);
+	assert(w->depth < MAX_DEPTH);
+	put_char(&w->buf, array ? '[' : '{');
+	w->level[w->depth].array = array;
+	w->level[w->depth].nonempty = false;
+	w->depth++;
+}
+
+static void
+close_container(bk_writer *w, bool array)
+{
+	assert(w->depth > 1 && w->level[w->depth - 1].array == array);
+	put_char(&w->buf, array ? ']' : '}');
+	w->depth--;
+}
+
+void
+bk_writer_object_begin(bk_writer *w, const char *key)
+{
+	open_container(w, key, false);
+}
+
+void
+bk_writer_object_end(bk_writer *w)
+{
+	close_container(w, false);
+}
+
+void
+bk_writer_array_begin(bk_writer *w, const char *key)
+{
+	open_container(w, key, true);
+}
+
+void
+bk_writer_array_end(bk_writer *w)
+{
+	close_container(w, true);
+}
+
+void
+bk__writer_json(bk_writer *w, const char *key, json_t *v)
+{
+	field(w, key);
+	put_json(&w->buf, v);
+}
+
+void
+bk_writer_fields(bk_writer *w, const bk_record *rec)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(rec->json, key, v) {
+		if (strcmp(key, "type") != 0)
+			bk__writer_json(w, key, v);
+	}
+}
+
+int
+bk_writer_end(bk_writer *w)
+{
+	int rc = BK_OK, err = 0;
+
+	assert(w->depth == 1);
+	put(&w->buf, "}\n", 2);
+	w->depth = 0;
+	if (w->buf.failed) {
+		rc = BK_NOMEM;
+		err = ENOMEM;
+		goto out;
+	}
+	errno = 0;
+	if (fwrite(w->buf.data, 1, w->buf.len, w->out) != w->buf.len || ferror(w->out)) {
+		/* An error flag left by an earlier write has no errno of its own. */
+		err = errno != 0 ? errno : EIO;
+		rc = BK_ERROR;
+	}
+out:
+	w->buf.len = 0;
+	w->buf.failed = false;
+	if (rc != BK_OK) {
+		snprintf(w->error, sizeof w->error, "%s", strerror(err));
+		errno = err;
+	}
+	return rc;
+}
+
+const char *
+bk_writer_error(const bk_writer *w)
+{
+	return w->error;
+}
+
+/* ---- the reader --------------------------------------------------------- */
+
+struct bk_reader {
+	bk_lines *lines;
+	bk_input *in;
+	struct bk_record rec; /* rec.json is ours, or NULL */
+	uint64_t lineno;
+	bool done; /* the input ended or failed: BK_EOF from now on */
+	char error[256];
+};
+
+bk_reader *
+bk_reader_new(void)
+{
+	bk_reader *rd;
+
+	rd = calloc(1, sizeof *rd);
+	if (rd == NULL)
+		return NULL;
+	rd->lines = bk_lines_new(0);
+	if (rd->lines == NULL) {
+		free(rd);
+		return NULL;
+	}
+	rd->done = true; /* nothing to read before a reset */
+	return rd;
+}
+
+static void
+drop_record(bk_reader *rd)
+{
+	json_decref(rd->rec.json);
+	rd->rec.json = NULL;
+}
+
+void
+bk_reader_free(bk_reader *rd)
+{
+	if (rd == NULL)
+		return;
+	drop_record(rd);
+	bk_lines_free(rd->lines);
+	free(rd);
+}
+
+void
+bk_reader_reset(bk_reader *rd, bk_input *in)
+{
+	drop_record(rd);
+	bk_lines_reset(rd->lines, in, 1);
+	rd->in = in;
+	rd->lineno = 0;
+	rd->done = false;
+	rd->error[0] = '\0';
+}
+
+/*
+ * The message, with every byte outside printable ASCII made '?': jansson
+ * quotes the offending input ("invalid token near '...'"), and input bytes
+ * must not reach a terminal as escape sequences.
+ */
+static void set_error(bk_reader *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+set_error(bk_reader *rd, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	vsnprintf(rd->error, sizeof rd->error, fmt, ap);
+	va_end(ap);
+	for (p = rd->error; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7F)
+			*p = '?';
+	}
+}
+
+int
+bk__reader_parse(
+    bk_reader *rd, const char *line, size_t len, uint64_t lineno, const bk_record **rec)
+{
+	json_error_t jerr;
+	json_t *j;
+
+	drop_record(rd);
+	*rec = NULL;
+	rd->lineno = lineno;
+	/* DECODE_ANY: a scalar such as 42 is valid JSON and deserves the exact complaint. */
+	j = json_loadb(line, len, JSON_ALLOW_NUL | JSON_DECODE_ANY, &jerr);
+	if (j == NULL) {
+#if JANSSON_VERSION_HEX >= 0x020b00
+		if (json_error_code(&jerr) == json_error_out_of_memory) {
+			set_error(rd, "%" PRIu64 ": out of memory", lineno);
+			return BK_NOMEM;
+		}
+#endif
+		set_error(rd, "%" PRIu64 ": invalid JSON: %s (column %d)", lineno, jerr.text,
+		    jerr.column);
+		return BK_ERROR;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		set_error(rd, "%" PRIu64 ": not a JSON object", lineno);
+		return BK_ERROR;
+	}
+	rd->rec.json = j;
+	*rec = &rd->rec;
+	return BK_OK;
+}
+
+/* Only JSON whitespace (a stray "\r" included): nothing to parse. */
+static bool
+blank(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return false;
+	}
+	return true;
+}
+
+int
+bk_reader_next(bk_reader *rd, const bk_record **rec)
+{
+	struct bk_line line;
+	int rc;
+
+	drop_record(rd);
+	*rec = NULL;
+	while (!rd->done) {
+		rc = bk_lines_next(rd->lines, &line);
+		if (rc == BK_EOF) {
+			rd->done = true;
+			break;
+		}
+		if (rc == BK_ERROR) {
+			rd->done = true;
+			set_error(rd, "%s", bk_input_error(rd->in));
+			return BK_ERROR;
+		}
+		if (rc != BK_OK) {
+			set_error(rd, "%" PRIu64 ": out of memory", rd->lineno + 1);
+			return BK_NOMEM;
+		}
+		if (line.flags & BK_LINE_CONT)
+			continue; /* the rest of a line already reported as too long */
+		if (line.flags & BK_LINE_SPLIT) {
+			rd->lineno = line.lineno;
+			set_error(rd, "%" PRIu64 ": line longer than %zu bytes", line.lineno,
+			    BK_LINES_DEFAULT_MAX);
+			return BK_ERROR;
+		}
+		/* A byte-order mark, as Windows tools write them, starts the input. */
+		if (line.offset == 0 && line.len >= 3 && memcmp(line.data, BOM, 3) == 0) {
+			line.data += 3;
+			line.len -= 3;
+		}
+		if (blank(line.data, line.len))
+			continue;
+		return bk__reader_parse(rd, line.data, line.len, line.lineno, rec);
+	}
+	return BK_EOF;
+}
+
+uint64_t
+bk_reader_lineno(const bk_reader *rd)
+{
+	return rd->lineno;
+}
+
+const char *
+bk_reader_error(const bk_reader *rd)
+{
+	return rd->error;
+}
+
+/* ---- records ------------------------------------------------------------ */
+
+json_t *
+bk__record_json(const bk_record *rec)
+{
+	return rec->json;
+}
+
+const char *
+bk_record_type(const bk_record *rec)
+{
+	const char *type = bk_record_str(rec, "type");
+
+	return type != NULL ? type : "";
+}
+
+const char *
+bk_record_str(const bk_record *rec, const char *key)
+{
+	return bk_record_strn(rec, key, NULL);
+}
+
+const char *
+bk_record_strn(const bk_record *rec, const char *key, size_t *len)
+{
+	json_t *v = json_object_get(rec->json, key);
+
+	if (!json_is_string(v))
+		return NULL;
+	if (len != NULL)
+		*len = json_string_length(v);
+	return json_string_value(v);
+}
+
+int
+bk_record_int(const bk_record *rec, const char *key, int64_t *v)
+{
+	json_t *j = json_object_get(rec->json, key);
+
+	if (!json_is_integer(j))
+		return BK_ERROR;
+	*v = (int64_t)json_integer_value(j);
+	return BK_OK;
+}
+
+int
+bk_record_double(const bk_record *rec, const char *key, double *v)
+{
+	json_t *j = json_object_get(rec->json, key);
+
+	if (!json_is_number(j))
+		return BK_ERROR;
+	*v = json_number_value(j);
+	return BK_OK;
+}
+
+bool
+bk_record_has(const bk_record *rec, const char *key)
+{
+	return json_object_get(rec->json, key) != NULL;
+}
