@@ -858,12 +858,10 @@ bk__reader_parse(
 	/* DECODE_ANY: a scalar such as 42 is valid JSON and deserves the exact complaint. */
 	j = json_loadb(line, len, JSON_ALLOW_NUL | JSON_DECODE_ANY, &jerr);
 	if (j == NULL) {
-#if JANSSON_VERSION_HEX >= 0x020b00
 		if (json_error_code(&jerr) == json_error_out_of_memory) {
 			set_error(rd, "%" PRIu64 ": out of memory", lineno);
 			return BK_NOMEM;
 		}
-#endif
 		set_error(rd, "%" PRIu64 ": invalid JSON: %s (column %d)", lineno, jerr.text,
 		    jerr.column);
 		return BK_ERROR;
