@@ -4,8 +4,10 @@
 seq 1 5000 | sed 's/^/line /' > full
 gzip -n -c full > access.log.1.gz
 cp access.log.1.gz whole.gz
-head -c 12000 whole.gz > access.log.1.gz
-bk-cat --state st access.log.1.gz > first || echo "first run: $?"
+head -c $(($(wc -c < whole.gz) / 2)) whole.gz > access.log.1.gz
+bk-cat --state st access.log.1.gz > first 2> err || echo "first run: $?"
+# ISA-L and zlib stop a byte apart inside a cut deflate block.
+sed 's/after [0-9]* bytes/after N bytes/' err
 cp whole.gz access.log.1.gz
 bk-cat --state st access.log.1.gz > second
 cat first second | cmp - full && echo "every line exactly once"
