@@ -21,24 +21,6 @@
 #include <bzlib.h>
 #endif
 
-static char *dir;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	dir = tu_mkdtemp();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	tu_rmdir(dir);
-	return 0;
-}
-
 /* One gzip member holding DATA; *OUTLEN gets its size. */
 static unsigned char *
 gzip_mem(const void *data, size_t len, size_t *outlen)
@@ -72,8 +54,8 @@ test_plain_and_empty(void **state)
 {
 	bk_input *in = bk_input_new();
 	struct tu_buf b = { 0 };
-	char *p = tu_write(dir, "plain.log", "a\nb\n", 4);
-	char *e = tu_write(dir, "empty.log", "", 0);
+	char *p = tu_write(tu_dir, "plain.log", "a\nb\n", 4);
+	char *e = tu_write(tu_dir, "empty.log", "", 0);
 
 	(void)state;
 	assert_int_equal(read_path(in, p, &b), BK_EOF);
@@ -97,7 +79,7 @@ test_gzip_found_by_magic_not_name(void **state)
 {
 	size_t zlen;
 	unsigned char *z = gzip_mem("secret\n", 7, &zlen);
-	char *p = tu_write(dir, "looks-plain.txt", z, zlen);
+	char *p = tu_write(tu_dir, "looks-plain.txt", z, zlen);
 	bk_input *in = bk_input_new();
 	struct tu_buf b = { 0 };
 
@@ -128,7 +110,7 @@ test_gzip_multi_member_and_padding(void **state)
 	memcpy(cat, m1, l1);
 	memcpy(cat + l1, m2, l2);
 	memset(cat + l1 + l2, 0, 100);
-	p = tu_write(dir, "multi.gz", cat, l1 + l2 + 100);
+	p = tu_write(tu_dir, "multi.gz", cat, l1 + l2 + 100);
 	assert_int_equal(read_path(in, p, &b), BK_EOF);
 	assert_string_equal(b.data, "first\nsecond\n");
 	bk_input_free(in);
@@ -151,7 +133,7 @@ test_gzip_trailing_garbage(void **state)
 	(void)state;
 	memcpy(buf, m, l);
 	memcpy(buf + l, "JUNK", 4);
-	p = tu_write(dir, "garbage.gz", buf, l + 4);
+	p = tu_write(tu_dir, "garbage.gz", buf, l + 4);
 	assert_int_equal(read_path(in, p, &b), BK_ERROR);
 	assert_string_equal(b.data, "kept\n");
 	assert_string_equal(bk_input_error(in), "trailing garbage after gzip stream (5 bytes decoded)");
@@ -177,7 +159,7 @@ test_gzip_truncated_at_several_points(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
 		struct tu_buf b = { 0 };
-		char *p = tu_write(dir, "cut.gz", z, cuts[i]);
+		char *p = tu_write(tu_dir, "cut.gz", z, cuts[i]);
 		char want[128];
 
 		assert_int_equal(read_path(in, p, &b), BK_ERROR);
@@ -207,7 +189,7 @@ test_gzip_corrupt_checksum(void **state)
 
 	(void)state;
 	z[zlen - 8] ^= 0xff;	/* the CRC-32 in the trailer */
-	p = tu_write(dir, "badcrc.gz", z, zlen);
+	p = tu_write(tu_dir, "badcrc.gz", z, zlen);
 	assert_int_equal(read_path(in, p, &b), BK_ERROR);
 	assert_string_equal(b.data, "abcdef\n");
 #ifdef HAVE_ISAL
@@ -227,8 +209,8 @@ test_large_roundtrip_plain_and_gzip(void **state)
 	size_t len = 5 << 20, zlen;
 	char *text = tu_text(len);
 	unsigned char *z = gzip_mem(text, len, &zlen);
-	char *pp = tu_write(dir, "big.log", text, len);
-	char *pz = tu_write(dir, "big.log.gz", z, zlen);
+	char *pp = tu_write(tu_dir, "big.log", text, len);
+	char *pz = tu_write(tu_dir, "big.log.gz", z, zlen);
 	bk_input *in = bk_input_new();
 	struct tu_buf b = { 0 };
 
@@ -255,7 +237,7 @@ test_peek_then_next(void **state)
 	size_t len = 1 << 20, zlen;
 	char *text = tu_text(len);
 	unsigned char *z = gzip_mem(text, len, &zlen);
-	char *paths[2] = { tu_write(dir, "pk.log", text, len), tu_write(dir, "pk.gz", z, zlen) };
+	char *paths[2] = { tu_write(tu_dir, "pk.log", text, len), tu_write(tu_dir, "pk.gz", z, zlen) };
 	bk_input *in = bk_input_new();
 
 	(void)state;
@@ -287,7 +269,7 @@ test_peek_then_next(void **state)
 static void
 test_peek_short_input(void **state)
 {
-	char *p = tu_write(dir, "short.log", "abc", 3);
+	char *p = tu_write(tu_dir, "short.log", "abc", 3);
 	bk_input *in = bk_input_new();
 	const char *d;
 	size_t n;
@@ -307,7 +289,7 @@ test_skip(void **state)
 	size_t len = 2 << 20, zlen;
 	char *text = tu_text(len);
 	unsigned char *z = gzip_mem(text, len, &zlen);
-	char *paths[2] = { tu_write(dir, "sk.log", text, len), tu_write(dir, "sk.gz", z, zlen) };
+	char *paths[2] = { tu_write(tu_dir, "sk.log", text, len), tu_write(tu_dir, "sk.gz", z, zlen) };
 	bk_input *in = bk_input_new();
 
 	(void)state;
@@ -370,15 +352,15 @@ test_open_errors(void **state)
 	bk_input *in = bk_input_new();
 	const char *d;
 	size_t n;
-	char *missing, *lz4 = tu_write(dir, "x.lz4", "\x04\x22\x4d\x18\x64\x40\xa7", 7);
-	char *dotz = tu_write(dir, "x.Z", "\x1f\x9d\x90", 3);
+	char *missing, *lz4 = tu_write(tu_dir, "x.lz4", "\x04\x22\x4d\x18\x64\x40\xa7", 7);
+	char *dotz = tu_write(tu_dir, "x.Z", "\x1f\x9d\x90", 3);
 
 	(void)state;
-	assert_true(asprintf(&missing, "%s/no-such-file", dir) > 0);
+	assert_true(asprintf(&missing, "%s/no-such-file", tu_dir) > 0);
 	assert_int_equal(bk_input_open(in, missing), BK_ERROR);
 	assert_string_equal(bk_input_error(in), "No such file or directory");
 	assert_int_equal(bk_input_next(in, &d, &n), BK_ERROR);
-	assert_int_equal(bk_input_open(in, dir), BK_ERROR);
+	assert_int_equal(bk_input_open(in, tu_dir), BK_ERROR);
 	assert_string_equal(bk_input_error(in), "Is a directory");
 	assert_int_equal(bk_input_open(in, lz4), BK_ERROR);
 	assert_string_equal(bk_input_error(in),
@@ -408,7 +390,7 @@ check_codec(const char *name, enum bk_codec codec, const unsigned char *c, size_
 
 	memcpy(twice, c, clen);
 	memcpy(twice + clen, c, clen);
-	p = tu_write(dir, name, twice, 2 * clen);
+	p = tu_write(tu_dir, name, twice, 2 * clen);
 	assert_int_equal(read_path(in, p, &b), BK_EOF);
 	assert_int_equal(bk_input_codec(in), codec);
 	assert_int_equal(b.len, 2 * len);
@@ -417,7 +399,7 @@ check_codec(const char *name, enum bk_codec codec, const unsigned char *c, size_
 	free(p);
 
 	b.len = 0;
-	p = tu_write(dir, name, c, clen / 2);
+	p = tu_write(tu_dir, name, c, clen / 2);
 	assert_int_equal(read_path(in, p, &b), BK_ERROR);
 	assert_true(b.len < len);
 	assert_memory_equal(b.data, text, b.len);
@@ -433,7 +415,7 @@ check_codec(const char *name, enum bk_codec codec, const unsigned char *c, size_
 static void __attribute__((unused))
 not_built_in(const char *name, const char *magic, size_t len, const char *want)
 {
-	char *p = tu_write(dir, name, magic, len);
+	char *p = tu_write(tu_dir, name, magic, len);
 	bk_input *in = bk_input_new();
 
 	assert_int_equal(bk_input_open(in, p), BK_ERROR);
@@ -548,5 +530,5 @@ main(void)
 		cmocka_unit_test(test_bzip2),
 		cmocka_unit_test(test_decoders_listed),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tu_setup_dir, tu_teardown_dir);
 }

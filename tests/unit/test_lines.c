@@ -7,24 +7,6 @@
 
 #include <zlib.h>
 
-static char *dir;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	dir = tu_mkdtemp();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	tu_rmdir(dir);
-	return 0;
-}
-
 /*
  * Reads the lines of DATA (written to a file) with a reader of maximum MAX
  * and renders them one per output line as "LINENO@OFFSET[flags]:data" so a
@@ -34,7 +16,7 @@ teardown(void **state)
 static char *
 render(const void *data, size_t len, size_t max, int *rc)
 {
-	char *p = tu_write(dir, "lines.txt", data, len);
+	char *p = tu_write(tu_dir, "lines.txt", data, len);
 	bk_input *in = bk_input_new();
 	bk_lines *lr = bk_lines_new(max);
 	struct tu_buf out = { 0 };
@@ -141,7 +123,7 @@ test_long_line_across_chunks(void **state)
 	memcpy(data, "head\n", 5);
 	memset(data + 5, 'x', big);
 	memcpy(data + 5 + big, "\r\ntail\n", 7);
-	p = tu_write(dir, "long.txt", data, big + 12);
+	p = tu_write(tu_dir, "long.txt", data, big + 12);
 	assert_int_equal(bk_input_open(in, p), BK_OK);
 	bk_lines_reset(lr, in, 0);
 	assert_int_equal(bk_lines_next(lr, &line), BK_OK);
@@ -169,7 +151,7 @@ test_many_lines_match_input(void **state)
 	size_t len = 4 << 20;
 	char *text = tu_text(len);
 	size_t n = strlen(text);
-	char *p = tu_write(dir, "many.txt", text, n);
+	char *p = tu_write(tu_dir, "many.txt", text, n);
 	bk_input *in = bk_input_new();
 	bk_lines *lr = bk_lines_new(0);
 	struct tu_buf back = { 0 };
@@ -199,7 +181,7 @@ test_many_lines_match_input(void **state)
 static void
 test_offset_and_resume(void **state)
 {
-	char *p = tu_write(dir, "live.log", "l1\nl2\npartial", 13);
+	char *p = tu_write(tu_dir, "live.log", "l1\nl2\npartial", 13);
 	bk_input *in = bk_input_new();
 	bk_lines *lr = bk_lines_new(0);
 	struct bk_line line;
@@ -250,7 +232,7 @@ test_truncated_gzip_delivers_lines(void **state)
 	zs.next_out = z;
 	zs.avail_out = sizeof z;
 	assert_int_equal(deflate(&zs, Z_FULL_FLUSH), Z_OK);	/* no final block, no trailer */
-	p = tu_write(dir, "cut.gz", z, sizeof z - zs.avail_out);
+	p = tu_write(tu_dir, "cut.gz", z, sizeof z - zs.avail_out);
 	deflateEnd(&zs);
 	assert_int_equal(bk_input_open(in, p), BK_OK);
 	bk_lines_reset(lr, in, 0);
@@ -284,5 +266,5 @@ main(void)
 		cmocka_unit_test(test_offset_and_resume),
 		cmocka_unit_test(test_truncated_gzip_delivers_lines),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tu_setup_dir, tu_teardown_dir);
 }

@@ -46,6 +46,26 @@ tu_rmdir(char *dir)
 	free(dir);
 }
 
+/* A temporary directory shared by a group of tests, made and removed by the group's setup and teardown. */
+static char *tu_dir;
+
+static inline int
+tu_setup_dir(void **state)
+{
+	(void)state;
+	tu_dir = tu_mkdtemp();
+	return 0;
+}
+
+static inline int
+tu_teardown_dir(void **state)
+{
+	(void)state;
+	tu_rmdir(tu_dir);
+	tu_dir = NULL;
+	return 0;
+}
+
 /* Writes LEN bytes to DIR/NAME and returns the path (caller frees). */
 static inline char *
 tu_write(const char *dir, const char *name, const void *data, size_t len)
