@@ -177,18 +177,16 @@ tool_out_flush(void)
 void
 tool_out(const void *data, size_t len)
 {
-	if (out_len + len <= sizeof out_buf) {
-		memcpy(out_buf + out_len, data, len);
-		out_len += len;
+	/* Large chunks (a whole input block) go out as they are, never copied. */
+	if (len >= sizeof out_buf / 2) {
+		tool_out_flush();
+		write_all(data, len);
 		return;
 	}
-	tool_out_flush();
-	if (len >= sizeof out_buf / 2)
-		write_all(data, len);
-	else {
-		memcpy(out_buf, data, len);
-		out_len = len;
-	}
+	if (out_len + len > sizeof out_buf)
+		tool_out_flush();
+	memcpy(out_buf + out_len, data, len);
+	out_len += len;
 }
 
 noreturn void
