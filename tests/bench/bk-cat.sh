@@ -5,7 +5,7 @@
 # i.e. over 1 GiB; kept in BK_BENCH_DIR between runs), gzips it, then times
 #   on the .gz:   bk-cat, zcat, pigz -dc
 #   on the plain: bk-cat, cat
-# each writing to /dev/null, best of BK_BENCH_RUNS (default 3) runs, and
+# each writing to /dev/null, best of BK_BENCH_RUNS (default 5) runs, and
 # prints MB/s of decompressed output, the ratios the targets are stated in,
 # and bk-cat's peak RSS. Ratios, not absolute times: the machines are shared.
 # Targets: gzip >= 1.0 x pigz -dc; plain >= 0.9 x cat; peak RSS < 32 MiB.
@@ -15,7 +15,7 @@ set -eu
 : "${BK_BUILDDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 BKCAT=$BK_BUILDDIR/tools/bk-cat
 MB=${BK_BENCH_MB:-1100}
-RUNS=${BK_BENCH_RUNS:-3}
+RUNS=${BK_BENCH_RUNS:-5}
 DIR=${BK_BENCH_DIR:-${TMPDIR:-/tmp}/bk-bench}
 LOG=$DIR/access-$MB.log
 
