@@ -4,7 +4,8 @@
  * Installed as <breachkit/breachkit.h>; pkg-config --cflags breachkit points
  * the compiler at the directory above it. Modules: input (open, decompress),
  * lines (split), charset (decode to UTF-8), fileset (paths in reading order),
- * state (incremental reading), record (NDJSON).
+ * state (incremental reading), record (NDJSON), normalize (fold look-alikes),
+ * validate (check digits and ranges), rules (personal-data rule files).
  */
 #ifndef BK_BREACHKIT_H
 #define BK_BREACHKIT_H
@@ -16,5 +17,8 @@
 #include "fileset.h"
 #include "state.h"
 #include "record.h"
+#include "normalize.h"
+#include "validate.h"
+#include "rules.h"
 
 #endif /* BK_BREACHKIT_H */

@@ -1,0 +1,54 @@
+/*
+ * normalize.h - fold the look-alikes Japanese data is full of, keeping a map
+ * back to the original bytes.
+ *
+ * Japanese forms and exports write digits and letters full-width
+ * (０９０－１２３４－５６７８) and use many dash look-alikes: U+FF0D, U+2010-2015,
+ * U+2212, U+FE63, and the katakana prolonged sound marks U+30FC and U+FF70
+ * between digits. NFKC alone misses several. A normaliser folds full-width
+ * ASCII (U+FF01-FF5E) to ASCII, every dash look-alike to '-', the ideographic
+ * space U+3000 to ' ', and leaves everything else as it is, so patterns are
+ * written once in ASCII. The prolonged sound marks are folded only between
+ * two digits: in katakana names (タナカ ケーコ) they are letters. Offsets in
+ * the folded text map back to the original, so findings point at the bytes
+ * that were really there.
+ */
+#ifndef BK_NORMALIZE_H
+#define BK_NORMALIZE_H
+
+#include <stddef.h>
+
+#include "base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct bk_norm bk_norm;
+
+/* A normaliser; NULL on OOM. */
+bk_norm *bk_norm_new(void);
+
+/* Accepts NULL. */
+void bk_norm_free(bk_norm *n);
+
+/*
+ * Folds IN (UTF-8, LEN bytes; invalid sequences are copied as they are).
+ * *OUT is IN itself when there is nothing to fold (no copy: pure ASCII is
+ * detected a word at a time), else the normaliser's buffer, valid until the
+ * next call. Returns BK_OK or BK_NOMEM.
+ */
+int bk_norm_fold(bk_norm *n, const char *in, size_t len, const char **out, size_t *outlen);
+
+/*
+ * The offset in the last IN that corresponds to OFF in the last *OUT (OFF
+ * may equal *OUTLEN: the end). A folded character maps to the start of the
+ * original character; the end of a match maps past its last original byte
+ * when given as the offset after it.
+ */
+size_t bk_norm_origin(const bk_norm *n, size_t off);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BK_NORMALIZE_H */

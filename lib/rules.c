@@ -1,0 +1,4 @@
+/* rules.c - placeholder until the module lands; see rules.h for its contract. */
+#include "config.h"
+
+#include "rules.h"

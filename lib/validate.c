@@ -1,0 +1,4 @@
+/* validate.c - placeholder until the module lands; see validate.h for its contract. */
+#include "config.h"
+
+#include "validate.h"
