@@ -5,7 +5,8 @@
  * the compiler at the directory above it. Modules: input (open, decompress),
  * lines (split), charset (decode to UTF-8), fileset (paths in reading order),
  * state (incremental reading), record (NDJSON), normalize (fold look-alikes),
- * validate (check digits and ranges), rules (personal-data rule files).
+ * validate (check digits and ranges), rules (personal-data rule files),
+ * privacy (masking, keyed hashes).
  */
 #ifndef BK_BREACHKIT_H
 #define BK_BREACHKIT_H
@@ -20,5 +21,6 @@
 #include "normalize.h"
 #include "validate.h"
 #include "rules.h"
+#include "privacy.h"
 
 #endif /* BK_BREACHKIT_H */

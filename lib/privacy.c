@@ -1,0 +1,219 @@
+/*
+ * privacy.c - masking and keyed hashing of personal values; see privacy.h.
+ *
+ * Masking works on characters, not bytes, so a multibyte character becomes
+ * one '*' and a masked Japanese name does not betray its byte length three
+ * times over. The hash key is derived from the key file by hashing it, so any
+ * sufficiently long file of random bytes is a key and no format can be got
+ * wrong; libsodium wipes it from memory when the hasher goes.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "privacy.h"
+
+#define KEY_MIN 16		/* bytes of key file, at least */
+#define KEY_FILE_MAX (1 << 20)	/* a key file is small; a bigger one is a wrong path */
+
+struct bk_hasher {
+	unsigned char key[crypto_generichash_KEYBYTES];
+	bool have_key;
+	char err[256];
+};
+
+static bool
+is_separator(unsigned char c)
+{
+	return c == ' ' || c == '-' || c == '.' || c == '/' || c == ':' || c == '(' || c == ')' ||
+	    c == '+';
+}
+
+static bool
+is_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* Length of the UTF-8 character starting at P (1 for invalid bytes), within N. */
+static size_t
+char_len(const unsigned char *p, size_t n)
+{
+	size_t want = *p < 0xc2 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : *p < 0xf5 ? 4 : 1;
+
+	if (want > n)
+		return 1;
+	for (size_t i = 1; i < want; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 1;
+	return want;
+}
+
+/* An email keeps its local part's first character and its domain. */
+static size_t
+mask_email(const char *v, size_t len, const char *at, char *out)
+{
+	size_t first = char_len((const unsigned char *)v, len);
+	size_t o = 0;
+
+	if (at == v)
+		first = 0;
+	memcpy(out, v, first);
+	o = first;
+	memcpy(out + o, "***", 3);
+	o += 3;
+	memcpy(out + o, at, len - (size_t)(at - v));
+	return o + len - (size_t)(at - v);
+}
+
+size_t
+bk_mask(const char *value, size_t len, char *out)
+{
+	const unsigned char *v = (const unsigned char *)value;
+	const char *at = memchr(value, '@', len);
+	size_t alnum = 0, keep, seen = 0, o = 0;
+	bool ascii = true;
+
+	if (at != NULL)
+		return mask_email(value, len, at, out);
+	for (size_t i = 0; i < len; i++) {
+		alnum += is_alnum(v[i]);
+		ascii = ascii && v[i] < 0x80;
+	}
+	keep = alnum >= 8 ? 4 : alnum >= 3 ? alnum / 3 : 0;
+	for (size_t i = 0; i < len;) {
+		size_t n = char_len(v + i, len - i);
+
+		if (i == 0 && !ascii && n > 1) {
+			/* Names and addresses: the first character tells them apart. */
+			memcpy(out + o, v, n);
+			o += n;
+		} else if (n == 1 && is_separator(v[i])) {
+			out[o++] = (char)v[i];
+		} else if (n == 1 && is_alnum(v[i])) {
+			seen++;
+			out[o++] = seen > alnum - keep ? (char)v[i] : '*';
+		} else {
+			out[o++] = '*';
+		}
+		i += n;
+	}
+	return o;
+}
+
+size_t
+bk_canonical(const char *value, size_t len, char *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)value[i];
+
+		if (c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')')
+			continue;
+		out[o++] = (char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
+	}
+	return o;
+}
+
+bk_hasher *
+bk_hasher_new(void)
+{
+	if (sodium_init() < 0)
+		return NULL;
+	return calloc(1, sizeof(bk_hasher));
+}
+
+void
+bk_hasher_free(bk_hasher *h)
+{
+	if (h == NULL)
+		return;
+	sodium_memzero(h->key, sizeof h->key);
+	free(h);
+}
+
+int
+bk_hasher_load_key(bk_hasher *h, const char *path)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	ssize_t n;
+	int fd, rc = BK_ERROR;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(h->err, sizeof h->err, "%s", strerror(errno));
+		return BK_ERROR;
+	}
+	buf = malloc(KEY_FILE_MAX + 1);
+	if (buf == NULL) {
+		close(fd);
+		return BK_NOMEM;
+	}
+	while (len <= KEY_FILE_MAX &&
+	    (n = read(fd, buf + len, KEY_FILE_MAX + 1 - len)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(h->err, sizeof h->err, "%s", strerror(errno));
+			goto out;
+		}
+		len += (size_t)n;
+	}
+	if (len < KEY_MIN) {
+		snprintf(h->err, sizeof h->err,
+		    "a key file needs at least %d bytes (make one with: head -c 32 /dev/urandom > FILE)",
+		    KEY_MIN);
+		goto out;
+	}
+	if (len > KEY_FILE_MAX) {
+		snprintf(h->err, sizeof h->err, "too large for a key file (over 1 MiB)");
+		goto out;
+	}
+	crypto_generichash(h->key, sizeof h->key, buf, len, NULL, 0);
+	h->have_key = true;
+	rc = BK_OK;
+out:
+	sodium_memzero(buf, len);
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+void
+bk_hasher_hash(const bk_hasher *h, const char *kind, const char *value, size_t len,
+    char out[BK_HASH_HEX + 1])
+{
+	crypto_generichash_state st;
+	unsigned char digest[BK_HASH_HEX / 2];
+	char canon[256];
+	size_t done = 0;
+
+	crypto_generichash_init(&st, h->key, h->have_key ? sizeof h->key : 0, sizeof digest);
+	/* The kind and a NUL first: the same digits as two kinds hash apart. */
+	crypto_generichash_update(&st, (const unsigned char *)kind, strlen(kind) + 1);
+	while (done < len) {
+		size_t take = len - done < sizeof canon ? len - done : sizeof canon;
+		size_t n = bk_canonical(value + done, take, canon);
+
+		crypto_generichash_update(&st, (const unsigned char *)canon, n);
+		done += take;
+	}
+	crypto_generichash_final(&st, digest, sizeof digest);
+	sodium_bin2hex(out, BK_HASH_HEX + 1, digest, sizeof digest);
+}
+
+const char *
+bk_hasher_error(const bk_hasher *h)
+{
+	return h->err;
+}
