@@ -79,6 +79,8 @@ struct bk_input {
 
 	/* Per-codec decoder state, created on first use and kept across files. */
 	bool fresh;		/* the decoder must be (re)initialised before its next step */
+	bool gzip_zlib;		/* this file is decoded by zlib (always, or after ISA-L failed) */
+	uint64_t zlib_skip;	/* decoded bytes zlib must drop: ISA-L delivered them already */
 	z_stream *z;
 #ifdef HAVE_ISAL
 	struct inflate_state *isal;
@@ -284,7 +286,7 @@ gzip_magic(const unsigned char *p, size_t n)
 
 #ifdef HAVE_ISAL
 static enum step
-step_gzip(bk_input *in, bool eof)
+step_gzip_isal(bk_input *in, bool eof)
 {
 	struct inflate_state *s = in->isal;
 
@@ -301,8 +303,32 @@ step_gzip(bk_input *in, bool eof)
 	s->next_out = in->out + in->out_len;
 	s->avail_out = (uint32_t)(OUT_SIZE - in->out_len);
 	int ret = isal_inflate(s);
-	advance(in, (size_t)(s->next_in - (in->raw + in->raw_pos)),
-	    (size_t)(s->next_out - (in->out + in->out_len)));
+	size_t made = (size_t)(s->next_out - (in->out + in->out_len));
+
+	/*
+	 * On invalid data ISA-L may already have written the bytes of the bad
+	 * back-reference, copied from its history: another file's content on a
+	 * reused handle. What the failing call wrote is dropped. A checksum
+	 * mismatch is different: those bytes are the file's own.
+	 */
+	if (ret != ISAL_DECOMP_OK && ret != ISAL_INCORRECT_CHECKSUM) {
+		/*
+		 * The valid bytes of the failing call are lost with the rest; a
+		 * regular file is read again by zlib, which stops exactly at the
+		 * damage, dropping what was delivered already.
+		 */
+		if (S_ISREG(in->st.st_mode) && lseek(in->fd, 0, SEEK_SET) == 0) {
+			in->gzip_zlib = true;
+			in->zlib_skip = in->decoded;
+			in->raw_pos = in->raw_len = 0;
+			in->raw_eof = false;
+			in->raw_offset = 0;
+			in->fresh = true;
+			return STEP_OK;
+		}
+		made = 0;
+	}
+	advance(in, (size_t)(s->next_in - (in->raw + in->raw_pos)), made);
 	if (ret != ISAL_DECOMP_OK) {
 		fail_detail(in, "corrupt",
 		    ret == ISAL_INCORRECT_CHECKSUM ? "checksum mismatch" :
@@ -317,9 +343,15 @@ step_gzip(bk_input *in, bool eof)
 	}
 	return STEP_OK;
 }
-#else
+#endif
+
+/*
+ * zlib: the engine of builds without ISA-L, and of a file ISA-L found damaged
+ * (see step_gzip_isal), re-read from its start so the output stops exactly
+ * where the damage is.
+ */
 static enum step
-step_gzip(bk_input *in, bool eof)
+step_gzip_zlib(bk_input *in, bool eof)
 {
 	z_stream *z = in->z;
 
@@ -343,8 +375,16 @@ step_gzip(bk_input *in, bool eof)
 	z->next_out = in->out + in->out_len;
 	z->avail_out = (uInt)(OUT_SIZE - in->out_len);
 	int ret = inflate(z, Z_NO_FLUSH);
-	advance(in, (size_t)(z->next_in - (in->raw + in->raw_pos)),
-	    (size_t)(z->next_out - (in->out + in->out_len)));
+	size_t made = (size_t)(z->next_out - (in->out + in->out_len));
+
+	if (in->zlib_skip > 0) {
+		size_t drop = made < in->zlib_skip ? made : (size_t)in->zlib_skip;
+
+		memmove(in->out + in->out_len, in->out + in->out_len + drop, made - drop);
+		made -= drop;
+		in->zlib_skip -= drop;
+	}
+	advance(in, (size_t)(z->next_in - (in->raw + in->raw_pos)), made);
 	switch (ret) {
 	case Z_OK:
 	case Z_BUF_ERROR:
@@ -359,7 +399,6 @@ step_gzip(bk_input *in, bool eof)
 		return STEP_OK;
 	}
 }
-#endif
 
 #ifdef HAVE_ZSTD
 static enum step
@@ -506,7 +545,11 @@ step(bk_input *in, bool eof)
 {
 	switch (in->codec) {
 	case BK_CODEC_GZIP:
-		return step_gzip(in, eof);
+#ifdef HAVE_ISAL
+		if (!in->gzip_zlib)
+			return step_gzip_isal(in, eof);
+#endif
+		return step_gzip_zlib(in, eof);
 #ifdef HAVE_ZSTD
 	case BK_CODEC_ZSTD:
 		return step_zstd(in, eof);
@@ -663,6 +706,8 @@ static void
 reset_decoders(bk_input *in)
 {
 	in->fresh = true;
+	in->gzip_zlib = false;
+	in->zlib_skip = 0;
 #ifdef HAVE_BZIP2
 	if (in->bz_live) {
 		BZ2_bzDecompressEnd(in->bz);

@@ -203,6 +203,36 @@ test_gzip_corrupt_checksum(void **state)
 	free(b.data);
 }
 
+/*
+ * A back-reference further back than the output (found by fuzz_input): no
+ * byte of anything read before may come out, on either gzip engine. The
+ * fixture is a fixed-Huffman block "AB", a length-258 match at distance 3,
+ * then 2000 literals (so ISA-L takes its fast path).
+ */
+static void
+test_gzip_bad_distance_leaks_nothing(void **state)
+{
+	const char secret[] = "SECRET OF THE FILE BEFORE\n";
+	size_t zlen;
+	unsigned char *z = gzip_mem(secret, sizeof secret - 1, &zlen);
+	char *prev = tu_write(tu_dir, "prev.gz", z, zlen);
+	bk_input *in = bk_input_new();
+	struct tu_buf b = { 0 };
+
+	(void)state;
+	assert_int_equal(read_path(in, prev, &b), BK_EOF);
+	b.len = 0;
+	assert_int_equal(read_path(in, BK_TESTDATA "/input/bad-distance.gz", &b), BK_ERROR);
+	assert_int_equal(b.len, 2);
+	assert_memory_equal(b.data, "AB", 2);
+	assert_string_equal(bk_input_error(in),
+	    "corrupt gzip stream after 2 bytes: invalid distance too far back");
+	bk_input_free(in);
+	free(z);
+	free(prev);
+	free(b.data);
+}
+
 static void
 test_large_roundtrip_plain_and_gzip(void **state)
 {
@@ -519,6 +549,7 @@ main(void)
 		cmocka_unit_test(test_gzip_trailing_garbage),
 		cmocka_unit_test(test_gzip_truncated_at_several_points),
 		cmocka_unit_test(test_gzip_corrupt_checksum),
+		cmocka_unit_test(test_gzip_bad_distance_leaks_nothing),
 		cmocka_unit_test(test_large_roundtrip_plain_and_gzip),
 		cmocka_unit_test(test_peek_then_next),
 		cmocka_unit_test(test_peek_short_input),
