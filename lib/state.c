@@ -50,6 +50,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hash-private.h"
 #include "state.h"
 
 #define STATE_MAGIC "breachkit-state"
@@ -178,37 +179,20 @@ bk_state_error(const bk_state *st)
 /* ---- fingerprints ------------------------------------------------------- */
 
 /*
- * FNV-1a over the bytes, then a 64-bit finaliser (MurmurHash3's fmix64 constants)
- * with the length folded in. FNV-1a alone mixes its last bytes into the high
- * bits only; the finaliser spreads them. Byte at a time on purpose: one pass
+ * The library's hash (hash-private.h), byte at a time on purpose: one pass
  * yields the hash of every prefix, which is what matching against entries of
- * different fingerprint lengths needs. Not meant to resist crafted collisions.
+ * different fingerprint lengths needs.
  */
-#define FNV_BASIS UINT64_C(0xcbf29ce484222325)
-#define FNV_PRIME UINT64_C(0x100000001b3)
-
-static uint64_t
-fp_finish(uint64_t h, uint64_t len)
-{
-	h ^= len * UINT64_C(0x9e3779b97f4a7c15);
-	h ^= h >> 33;
-	h *= UINT64_C(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= UINT64_C(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return h;
-}
-
 /* Fills st->prefix[0..len] for the peeked bytes. */
 static void
 fp_prefixes(bk_state *st, const unsigned char *p, size_t len)
 {
-	uint64_t h = FNV_BASIS;
+	uint64_t h = BK__FNV_BASIS;
 
-	st->prefix[0] = fp_finish(h, 0);
+	st->prefix[0] = bk__hash_finish(h, 0);
 	for (size_t i = 0; i < len; i++) {
-		h = (h ^ p[i]) * FNV_PRIME;
-		st->prefix[i + 1] = fp_finish(h, i + 1);
+		h = (h ^ p[i]) * BK__FNV_PRIME;
+		st->prefix[i + 1] = bk__hash_finish(h, i + 1);
 	}
 }
 

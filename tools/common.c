@@ -128,6 +128,29 @@ tool_default_format(void)
 	return isatty(STDOUT_FILENO) ? TOOL_FORMAT_TEXT : TOOL_FORMAT_JSON;
 }
 
+const char *
+tool_patterns_dir(void)
+{
+	static char exe[4096];
+	const char *env = getenv("BK_PATTERNS");
+	ssize_t n;
+
+	if (env != NULL && *env != '\0')
+		return env;
+	/* Straight from the build tree: tools/ of the build directory. */
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash != NULL) {
+			*slash = '\0';
+			if (strcmp(exe, BK_BUILDDIR "/tools") == 0)
+				return BK_SRCDIR "/patterns";
+		}
+	}
+	return BK_PKGDATADIR "/patterns";
+}
+
 bool
 tool_color(void)
 {
@@ -141,8 +164,8 @@ tool_color(void)
 static char out_buf[256 << 10] __attribute__((aligned(4096)));
 static size_t out_len;
 
-static noreturn void
-write_failed(int err)
+noreturn void
+tool_write_failed(int err)
 {
 	if (err == EPIPE)
 		exit(TOOL_FOUND);	/* the reader is gone; that is its business */
@@ -160,7 +183,7 @@ write_all(const char *p, size_t len)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			write_failed(errno);
+			tool_write_failed(errno);
 		}
 		p += n;
 		len -= (size_t)n;
@@ -195,7 +218,7 @@ tool_exit(int status)
 	tool_out_flush();
 	tool_progress_done();
 	if (fflush(stdout) != 0 || ferror(stdout))
-		write_failed(errno ? errno : EIO);
+		tool_write_failed(errno ? errno : EIO);
 	if (warnings_held > 0)
 		fprintf(stderr, "%s: %lu further warnings not shown\n", tool_name, warnings_held);
 	if (failed)

@@ -71,6 +71,9 @@ enum tool_format tool_default_format(void);
 void tool_out(const void *data, size_t len);
 void tool_out_flush(void);
 
+/* A failed write to stdout: quietly 0 on EPIPE, else a message and exit 2. */
+noreturn void tool_write_failed(int err);
+
 /*
  * Flushes and checks stdout (a full disk is an error, never a silent
  * truncation), reports held-back warnings, and exits with STATUS, or
@@ -86,6 +89,14 @@ void tool_progress_enable(bool on);
 bool tool_progress_enabled(void);
 void tool_progress(const char *label, uint64_t done, uint64_t total);
 void tool_progress_done(void);
+
+/*
+ * The directory of the shipped patterns (pii/, formats/, detect/): the
+ * BK_PATTERNS environment variable if set, else the source tree's patterns/
+ * when the tool runs from its build tree, else the installed
+ * $(pkgdatadir)/patterns.
+ */
+const char *tool_patterns_dir(void);
 
 /* Use colour on stdout: a terminal and no NO_COLOR. */
 bool tool_color(void);
