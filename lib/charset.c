@@ -297,6 +297,7 @@ struct bk_decoder {
 	size_t cap;
 	size_t replaced;
 	bool bom_pending;	/* the next line is the input's first */
+	size_t bom_skipped;	/* bytes of BOM dropped from the last line */
 };
 
 static iconv_t
@@ -471,11 +472,13 @@ bk_decoder_line(bk_decoder *d, const char *in, size_t len, const char **out, siz
 {
 	size_t ascii;
 
+	d->bom_skipped = 0;
 	if (d->bom_pending) {
 		d->bom_pending = false;
 		if (d->cs == BK_CHARSET_UTF8 && len >= 3 && memcmp(in, utf8_bom, 3) == 0) {
 			in += 3;
 			len -= 3;
+			d->bom_skipped = 3;
 		}
 	}
 	/*
@@ -490,4 +493,49 @@ bk_decoder_line(bk_decoder *d, const char *in, size_t len, const char **out, siz
 	}
 	return convert(d, d->cs == BK_CHARSET_SJIS ? d->sjis : d->eucjp, in, len, ascii, out,
 	    outlen);
+}
+
+/* How many bytes the character at P (of N) takes in the current charset. */
+static size_t
+mb_len(enum bk_charset cs, const unsigned char *p, size_t n)
+{
+	size_t want = 1;
+
+	if (cs == BK_CHARSET_SJIS && ((p[0] >= 0x81 && p[0] <= 0x9f) || (p[0] >= 0xe0 && p[0] <= 0xfc)))
+		want = 2;
+	else if (cs == BK_CHARSET_EUCJP && p[0] == 0x8f)
+		want = 3;
+	else if (cs == BK_CHARSET_EUCJP && (p[0] == 0x8e || (p[0] >= 0xa1 && p[0] <= 0xfe)))
+		want = 2;
+	return want <= n ? want : n;
+}
+
+size_t
+bk_decoder_origin(bk_decoder *d, const char *in, size_t len, size_t off)
+{
+	const unsigned char *p = (const unsigned char *)in + d->bom_skipped;
+	size_t n = len - d->bom_skipped, i = 0, o = 0;
+	iconv_t cd = d->cs == BK_CHARSET_SJIS ? d->sjis : d->eucjp;
+
+	if (d->cs == BK_CHARSET_UTF8)
+		return off + d->bom_skipped < len ? off + d->bom_skipped : len;
+	/* Walk the line as convert() did: one character, or one bad byte, at a time. */
+	while (i < n && o < off) {
+		size_t k = p[i] < 0x80 ? 1 : mb_len(d->cs, p + i, n - i);
+		char tmp[16], *src = (char *)(uintptr_t)(p + i), *dst = tmp;
+		size_t inleft = k, outleft = sizeof tmp;
+
+		if (k > 1) {
+			iconv(cd, NULL, NULL, NULL, NULL);
+			if (iconv(cd, &src, &inleft, &dst, &outleft) == (size_t)-1 || inleft > 0) {
+				k = 1;	/* convert() replaced the lead byte alone */
+				dst = tmp + sizeof replacement;
+			}
+		} else {
+			dst = tmp + (p[i] < 0x80 ? 1 : sizeof replacement);
+		}
+		o += (size_t)(dst - tmp);
+		i += k;
+	}
+	return i + d->bom_skipped;
 }

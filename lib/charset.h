@@ -79,6 +79,15 @@ enum bk_charset bk_decoder_charset(const bk_decoder *d);
  */
 int bk_decoder_line(bk_decoder *d, const char *in, size_t len, const char **out, size_t *outlen);
 
+/*
+ * Maps OFF, an offset in the output of the last bk_decoder_line() call, back
+ * to an offset in its input IN (LEN bytes, the same line): where the
+ * character that produced the output byte at OFF starts. OFF equal to the
+ * output length maps to LEN. Costs a conversion per character up to OFF, so
+ * it is meant for findings, not for every byte.
+ */
+size_t bk_decoder_origin(bk_decoder *d, const char *in, size_t len, size_t off);
+
 /* Bytes replaced by U+FFFD since the last reset. */
 size_t bk_decoder_replaced(const bk_decoder *d);
 

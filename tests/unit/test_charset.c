@@ -603,6 +603,52 @@ test_new(void **state)
 	bk_decoder_free(NULL);
 }
 
+/*
+ * Offsets in decoded text map back to the original bytes: a finding in a
+ * CP932 or EUC-JP file points at the bytes that are really there.
+ */
+static void
+check_origin(enum bk_charset cs, const char *utf8_line, const char *needle)
+{
+	iconv_t to = iconv_open(cs == BK_CHARSET_SJIS ? "CP932" : "EUC-JP-MS", "UTF-8");
+	char enc[256], *src = (char *)(uintptr_t)utf8_line, *dst = enc;
+	size_t inleft = strlen(utf8_line), outleft = sizeof enc, outlen, at;
+	const char *out, *hit, *orig;
+	bk_decoder *d = bk_decoder_new(cs);
+
+	assert_true(to != (iconv_t)-1);
+	assert_int_not_equal(iconv(to, &src, &inleft, &dst, &outleft), (size_t)-1);
+	iconv_close(to);
+	bk_decoder_reset(d, NULL, 0);
+	assert_int_equal(bk_decoder_line(d, enc, (size_t)(dst - enc), &out, &outlen), BK_OK);
+	hit = memmem(out, outlen, needle, strlen(needle));
+	assert_non_null(hit);
+	at = bk_decoder_origin(d, enc, (size_t)(dst - enc), (size_t)(hit - out));
+	orig = memmem(enc, (size_t)(dst - enc), needle, strlen(needle));
+	assert_non_null(orig);
+	assert_int_equal(at, (size_t)(orig - enc));
+	assert_int_equal(bk_decoder_origin(d, enc, (size_t)(dst - enc), outlen), (size_t)(dst - enc));
+	bk_decoder_free(d);
+}
+
+static void
+test_origin(void **state)
+{
+	bk_decoder *d = bk_decoder_new(BK_CHARSET_UTF8);
+	const char *out;
+	size_t outlen;
+
+	(void)state;
+	check_origin(BK_CHARSET_SJIS, "氏名:田中 ﾀﾅｶ 基礎年金番号 1234-567890 §", "1234-567890");
+	check_origin(BK_CHARSET_EUCJP, "住所:東京都千代田区 電話 090-1234-5678", "090");
+	/* A UTF-8 byte-order mark dropped from the first line shifts offsets by three. */
+	bk_decoder_reset(d, NULL, 0);
+	assert_int_equal(bk_decoder_line(d, "\xEF\xBB\xBF" "abc", 6, &out, &outlen), BK_OK);
+	assert_int_equal(outlen, 3);
+	assert_int_equal(bk_decoder_origin(d, "\xEF\xBB\xBF" "abc", 6, 1), 4);
+	bk_decoder_free(d);
+}
+
 int
 main(void)
 {
@@ -627,6 +673,7 @@ main(void)
 		cmocka_unit_test(test_auto),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_new),
+		cmocka_unit_test(test_origin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
