@@ -578,7 +578,7 @@ jp_national_ok(const unsigned char *d, size_t n)
 {
 	if (n < 10 || d[0] != 0 || d[1] == 0)
 		return false;
-	if (look_alike(d + n - 8, 8) || repeated(d + 1, n - 1))
+	if (look_alike(d + n - 8, 8))
 		return false;
 	if (n == 11)	/* 020 050 060 070 080 090, and 0800 within 080 */
 		return d[2] == 0 && d[1] != 1 && d[1] != 3 && d[1] != 4;
@@ -1124,9 +1124,9 @@ bk_valid_e164(const char *s, size_t len)
 }
 
 /*
- * Dotted-quad IPv4 (RFC 791 addresses as inet_aton's strict form, the one
- * RFC 6943 3.1.1 recommends): four decimal parts 0-255 without leading zeros,
- * so 010.1.1.1 (octal to inet_aton) and 1.2.3 are rejected.
+ * Dotted-decimal IPv4, RFC 3986's IPv4address (the strict form RFC 6943
+ * 3.1.1 recommends over inet_aton's): four decimal parts 0-255 without
+ * leading zeros, so 010.1.1.1 (octal to inet_aton) and 1.2.3 are rejected.
  */
 bool
 bk_valid_ipv4(const char *s, size_t len)

@@ -339,6 +339,7 @@ test_jp_phone(void **state)
 		{ "+82 10-2651-7084", false },
 		{ "+81", false },
 		{ "+81 90-1234-5678", false },
+		{ "０９０－２６５１－７０８４", false },	/* not folded */
 		{ "", false },
 	};
 
@@ -368,6 +369,7 @@ test_jp_postal(void **state)
 		{ "〒", false },
 		{ "〒100-0001x", false },
 		{ "T100-0001", false },
+		{ "〒１００－０００１", false },	/* not folded */
 		{ "", false },
 	};
 
@@ -455,6 +457,7 @@ test_jp_date(void **state)
 		{ "昭和45年3月1日生", false },
 		{ "昭和45年3月1日 ", false },
 		{ "昭和四十五年三月一日", false },	/* kanji numerals: not supported */
+		{ "昭和４５年３月１日", false },	/* not folded */
 		/* Western */
 		{ "1970年3月1日", true },
 		{ "1970年3月", true },
