@@ -11,6 +11,16 @@
  * letters, '-' for every dash look-alike); they ignore separators (space,
  * '-', '.', '/') where the format allows them and reject look-alikes that
  * pass a checksum by accident (repeated and sequential digits).
+ *
+ * Sample numbers are look-alikes too: 1234-567890 (pension), 090-1234-5678,
+ * 123-45-6789, TK1234567, 12345678901x as a My Number body are rejected,
+ * since every manual and form prints them. Published test numbers that are
+ * real in format (the card schemes' 4111 1111 1111 1111) stay valid: leaked
+ * test data is still data, and rule files can allow-list them. Identifiers
+ * people type (passport, residence card, NINO, IBAN) take letters in either
+ * case. Validators never read past LEN, never allocate, and accept any
+ * bytes (LEN 0, NULs, invalid UTF-8) without harm; lib/validate.c names the
+ * source of each algorithm and range.
  */
 #ifndef BK_VALIDATE_H
 #define BK_VALIDATE_H
@@ -43,10 +53,11 @@ bool bk_valid_corporate_number(const char *s, size_t len);	/* 13 digits, leading
 bool bk_valid_jp_pension(const char *s, size_t len);		/* basic pension number: 4+6 digits */
 bool bk_valid_jp_passport(const char *s, size_t len);		/* 2 letters + 7 digits, issued prefixes */
 bool bk_valid_jp_drivers_licence(const char *s, size_t len);	/* 12 digits, 11th a check digit */
+bool bk_valid_jp_insurer_number(const char *s, size_t len);	/* 保険者番号: 8 or 6 digits, check digit */
 bool bk_valid_jp_residence_card(const char *s, size_t len);	/* 2 letters + 8 digits + 2 letters */
 bool bk_valid_jp_phone(const char *s, size_t len);		/* domestic or +81 forms */
 bool bk_valid_jp_postal(const char *s, size_t len);		/* NNN-NNNN, with 〒 or not */
-bool bk_valid_jp_date(const char *s, size_t len);		/* era (昭和45年3月1日, S45.3.1, 平成元年) or Western */
+bool bk_valid_jp_date(const char *s, size_t len);		/* era (昭和45年3月1日, S45.3.1, 平成元年) or 1970年3月1日 */
 
 /* International */
 bool bk_valid_email(const char *s, size_t len);
@@ -62,7 +73,8 @@ bool bk_valid_date(const char *s, size_t len);		/* Western Y-M-D, D/M/Y, M/D/Y: 
 
 /* Credentials */
 bool bk_valid_aws_access_key(const char *s, size_t len);
-bool bk_valid_crypt_hash(const char *s, size_t len);	/* bcrypt ($2a/b/y$, cost 04-31), md5crypt ($1$) */
+bool bk_valid_crypt_hash(const char *s, size_t len);	/* bcrypt ($2a/b/x/y$, cost 04-31), md5crypt ($1$,
+							   $apr1$), sha256crypt ($5$), sha512crypt ($6$) */
 
 #ifdef __cplusplus
 }
