@@ -1,0 +1,144 @@
+/*
+ * rules-private.h - what the scan engine (scan.c) and the unit tests see of
+ * a loaded rule; not installed.
+ *
+ * A ruleset is built once (load, then select) and is read-only afterwards,
+ * so one set can be shared by every scanning thread: a compiled pcre2_code
+ * (JIT code included) may be used by many threads at once. What is mutable
+ * while matching lives with the caller, one per thread: the match data
+ * (sized with bk__ruleset_max_captures) and a bk__matcher, which holds the
+ * match context with this library's limits and a JIT stack.
+ *
+ * Every byte string here is what the engine compares with normalised text
+ * (normalize.h), and every pattern is compiled with PCRE2_MATCH_INVALID_UTF,
+ * so the subject may hold invalid UTF-8 and needs no check before matching.
+ */
+#ifndef BK_RULES_PRIVATE_H
+#define BK_RULES_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+#include <pcre2.h>
+
+#include "rules.h"
+
+/* The longest literal a derived trigger keeps; any part of a required literal is required too. */
+#define BK__LITERAL_MAX 64
+/* The range of N in "trigger = digits N". */
+#define BK__DIGITS_MAX 64
+/* The range of "distance". */
+#define BK__DISTANCE_MAX 1024
+#define BK__DISTANCE_DEFAULT 32
+
+/*
+ * Where a rule's pattern is worth trying. The engine runs the pattern only
+ * on lines that pass this cheap test:
+ * - DIGITS: the line holds a run of at least DIGITS ASCII digits in which
+ *   consecutive digits are separated by at most one of '-', '.', '/' and
+ *   ' '. A derived N is a proven lower bound: every match of the pattern
+ *   contains such a run, so an engine that allows more between digits (any
+ *   number of separators) only tries more lines, never fewer.
+ * - LITERAL: the line holds LITERAL (LEN bytes, byte for byte).
+ * - CONTEXT: one of the rule's context words occurs (as the engine matches
+ *   them: ASCII case-insensitively).
+ * - ALWAYS: every line.
+ * DERIVED says the rule file did not choose it (for --explain style output).
+ */
+struct bk__trigger {
+	enum bk_trigger kind;
+	unsigned digits;
+	char *literal;		/* NUL-terminated too, for messages */
+	size_t len;
+	bool derived;
+};
+
+/*
+ * A context word as written (UTF-8, at least one byte) and an ASCII-lowercased
+ * copy of the same length: the engine lowercases the subject's ASCII letters
+ * on the fly and compares with LOWER, which makes "My Number" find "MY NUMBER"
+ * and leaves every non-ASCII byte exact (there is no case in kanji).
+ */
+struct bk__context_word {
+	char *word;
+	char *lower;
+	size_t len;
+};
+
+struct bk_rule {
+	char *id;
+	char *description;
+	const char *category;	/* one of the static category names */
+	enum bk_severity severity;
+	enum bk_confidence confidence;
+	enum bk_confidence context_confidence;
+	bool require_context;
+	const struct bk_validator *validator;	/* NULL: none */
+
+	char *pattern;		/* the source, continuation lines joined */
+	pcre2_code *code;
+	bool jit;		/* JIT code exists (PCRE2_INFO_JITSIZE > 0) */
+	uint32_t value_group;	/* the (?<value>...) group's number; 0: the whole match */
+	uint32_t captures;	/* PCRE2_INFO_CAPTURECOUNT */
+	uint32_t max_lookbehind;	/* characters a match may look back before its start */
+
+	struct bk__trigger trigger;
+	struct bk__context_word *context;
+	size_t ncontext;
+	unsigned distance;	/* in characters */
+
+	char **examples;
+	size_t nexamples;
+	char **counterexamples;
+	size_t ncounterexamples;
+
+	const char *file;	/* owned by the ruleset: shared by the rules of one file */
+	unsigned long line;	/* of the [id] */
+};
+
+/*
+ * Match limits. A rule that backtracks catastrophically on some line hits
+ * BK__MATCH_LIMIT (pcre2_match returns PCRE2_ERROR_MATCHLIMIT after a few
+ * milliseconds) and the engine warns once with the rule's id and goes on.
+ * The heap limit bounds the interpreter's backtracking memory per thread, so
+ * peak memory stays bounded with -j; JIT uses its stack instead, which
+ * starts small and may grow to BK__JIT_STACK_MAX.
+ */
+#define BK__MATCH_LIMIT 1000000u
+#define BK__HEAP_LIMIT_KIB 8192u
+#define BK__JIT_STACK_MIN (32u << 10)
+#define BK__JIT_STACK_MAX (1u << 20)
+
+/* One per matching thread: zero-initialise, init, and fini when done. */
+struct bk__matcher {
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit_stack;	/* NULL when JIT is unavailable */
+};
+
+/* BK_OK or BK_NOMEM (M is then empty and fini is still safe). */
+int bk__matcher_init(struct bk__matcher *m);
+void bk__matcher_fini(struct bk__matcher *m);
+
+/*
+ * The highest capture count among the rules in use: match data created with
+ * pcre2_match_data_create(max + 1, NULL) serves every rule of the set.
+ */
+uint32_t bk__ruleset_max_captures(const bk_ruleset *rs);
+
+/*
+ * The trigger derived for PATTERN (not compiled: the caller compiled CODE
+ * from it with the library's options). Exposed for the unit tests; T's
+ * literal is allocated (bk__trigger_fini frees it). BK_OK or BK_NOMEM.
+ */
+int bk__trigger_derive(const char *pattern, const pcre2_code *code, struct bk__trigger *t);
+void bk__trigger_fini(struct bk__trigger *t);
+
+/* The options every rule pattern is compiled with. */
+#define BK__PCRE2_OPTIONS \
+	(PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_NEVER_UCP | PCRE2_NEVER_BACKSLASH_C)
+
+#endif /* BK_RULES_PRIVATE_H */
