@@ -6,7 +6,8 @@
  * lines (split), charset (decode to UTF-8), fileset (paths in reading order),
  * state (incremental reading), record (NDJSON), normalize (fold look-alikes),
  * validate (check digits and ranges), rules (personal-data rule files),
- * privacy (masking, keyed hashes).
+ * privacy (masking, keyed hashes), scan (find personal data in lines),
+ * summary (per-file counts).
  */
 #ifndef BK_BREACHKIT_H
 #define BK_BREACHKIT_H
@@ -22,5 +23,7 @@
 #include "validate.h"
 #include "rules.h"
 #include "privacy.h"
+#include "scan.h"
+#include "summary.h"
 
 #endif /* BK_BREACHKIT_H */

@@ -57,7 +57,7 @@ char_len(const unsigned char *p, size_t n)
 	return want;
 }
 
-/* An email keeps its local part's first character and its domain. */
+/* An email keeps its local part's first character and its domain ('@' or %40). */
 static size_t
 mask_email(const char *v, size_t len, const char *at, char *out)
 {
@@ -82,6 +82,9 @@ bk_mask(const char *value, size_t len, char *out)
 	size_t alnum = 0, keep, seen = 0, o = 0;
 	bool ascii = true;
 
+	for (size_t i = 0; at == NULL && i + 3 <= len; i++)
+		if (value[i] == '%' && value[i + 1] == '4' && value[i + 2] == '0')
+			at = value + i;	/* URL-encoded, as in query strings */
 	if (at != NULL)
 		return mask_email(value, len, at, out);
 	for (size_t i = 0; i < len; i++) {

@@ -773,12 +773,19 @@ bool
 bk_valid_email(const char *s, size_t len)
 {
 	const char *at = len > 0 ? memchr(s, '@', len) : NULL;
-	size_t local, i, label = 0, labels = 0, tld = 0;
+	size_t local, i, label = 0, labels = 0, tld = 0, atlen = 1;
 
-	if (at == NULL)
-		return false;
+	/* In URLs (query strings of access logs) the '@' arrives encoded as %40. */
+	if (at == NULL) {
+		for (i = 0; i + 3 <= len && at == NULL; i++)
+			if (s[i] == '%' && s[i + 1] == '4' && s[i + 2] == '0')
+				at = s + i;
+		if (at == NULL)
+			return false;
+		atlen = 3;
+	}
 	local = (size_t)(at - s);
-	if (local < 1 || local > 64 || len - local - 1 < 3 || len - local - 1 > 255)
+	if (local < 1 || local > 64 || len - local - atlen < 3 || len - local - atlen > 255)
 		return false;
 	for (i = 0; i < local; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -790,7 +797,7 @@ bk_valid_email(const char *s, size_t len)
 			return false;
 		}
 	}
-	for (i = local + 1; i <= len; i++) {
+	for (i = local + atlen; i <= len; i++) {
 		unsigned char c = i < len ? (unsigned char)s[i] : '.';
 
 		if (c == '.') {

@@ -9,7 +9,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,8 +22,10 @@
 
 const char *tool_name = "bk";
 
-static bool failed;
-static unsigned long warnings, warnings_held;
+/* Tools with worker threads (-j) report from several threads at once. */
+static atomic_bool failed;
+static atomic_ulong warnings, warnings_held;
+static pthread_mutex_t message_lock = PTHREAD_MUTEX_INITIALIZER;
 #define WARN_LIMIT 20
 
 void
@@ -42,8 +46,9 @@ tool_init(const char *name, char **argv)
 static void
 vmessage(const char *path, uint64_t line, const char *fmt, va_list ap)
 {
+	pthread_mutex_lock(&message_lock);
 	tool_progress_done();
-	fflush(stdout);
+	fflush(stdout);	/* on a terminal, what came before the problem shows first */
 	fprintf(stderr, "%s: ", tool_name);
 	if (path != NULL) {
 		if (line > 0)
@@ -53,6 +58,7 @@ vmessage(const char *path, uint64_t line, const char *fmt, va_list ap)
 	}
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	pthread_mutex_unlock(&message_lock);
 }
 
 void
@@ -71,8 +77,8 @@ tool_warn(const char *path, uint64_t line, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (++warnings > WARN_LIMIT) {
-		warnings_held++;
+	if (atomic_fetch_add(&warnings, 1) >= WARN_LIMIT) {
+		atomic_fetch_add(&warnings_held, 1);
 		return;
 	}
 	va_start(ap, fmt);
@@ -220,7 +226,8 @@ tool_exit(int status)
 	if (fflush(stdout) != 0 || ferror(stdout))
 		tool_write_failed(errno ? errno : EIO);
 	if (warnings_held > 0)
-		fprintf(stderr, "%s: %lu further warnings not shown\n", tool_name, warnings_held);
+		fprintf(stderr, "%s: %lu further warnings not shown\n", tool_name,
+		    (unsigned long)warnings_held);
 	if (failed)
 		status = TOOL_TROUBLE;
 	exit(status);

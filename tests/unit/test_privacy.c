@@ -43,6 +43,7 @@ test_mask_email(void **state)
 	(void)state;
 	check_mask("tanaka.k@nenkin.example", "t***@nenkin.example");
 	check_mask("@x.example", "***@x.example");
+	check_mask("hanako%40example.com", "h***%40example.com");
 }
 
 static void

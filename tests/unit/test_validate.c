@@ -497,6 +497,9 @@ test_email(void **state)
 		{ "u@xn--80ak6aa92e.xn--p1ai", true },
 		{ "image@2x.zip", true },	/* .zip is a real TLD */
 		{ "a-b@my-host.example.com", true },
+		{ "hanako%40example.com", true },	/* '@' URL-encoded in a query string */
+		{ "%40example.com", false },
+		{ "a%40b", false },
 		{ "image@2x.png", false },	/* asset names */
 		{ "sprite@3x.webp", false },
 		{ "bundle@1.2.3.js", false },

@@ -294,7 +294,7 @@ function password(   k) {
 	return V
 }
 function bcrypt() {
-	V = "$2" pick("a b y") "$" pick("08 10 10 12") "$" alnum(21, B64) substr(B64Q, rr(1, 16), 1) alnum(30, B64) substr(B64Q, rr(1, 16), 1)
+	V = "$2" pick("a b y") "$" pick("08 10 10 12") "$" alnum(21, B64) substr(B64S, rr(1, 4), 1) alnum(30, B64) substr(B64Q, rr(1, 16), 1)
 	return V
 }
 function md5crypt() { V = "$1$" alnum(8, CRYPT64) "$" alnum(21, CRYPT64) substr(CRYPT64, rr(1, 4), 1); return V }
@@ -330,7 +330,10 @@ BEGIN {
 	IDSP = utf8(12288)
 	HEXL = "0123456789abcdef"
 	B64 = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	B64Q = ".CGKOSWaeimquy26"                      # bcrypt: last character of salt and hash
+	# bcrypt encodes 16 bytes of salt and 23 of hash: the last character of
+	# the salt carries 2 bits (4 values), that of the hash 4 bits (16 values).
+	B64S = ".Oeu"
+	B64Q = ".CGKOSWaeimquy26"
 	CRYPT64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	NINO1 = "ABCEGHJKLMNPRSTWXYZ"; NINO2 = "ABCEGHJKLMNPRSTWXYZ"
 	split("5 4 3 2 7 6 5 4 3 2", LICW, " ")

@@ -1,0 +1,679 @@
+/*
+ * scan.c - find personal data in lines of text; see scan.h.
+ *
+ * The work per line is shaped by what logs look like: nearly every line is
+ * ASCII, full of short digit groups (times, addresses, status codes, sizes)
+ * and almost never personal. So a line is first folded (free for ASCII),
+ * then walked once for digit runs long enough for some rule; only rules
+ * whose trigger fired are run, and only in windows around what fired
+ * (merged when they overlap), never over the whole line. Everything a line
+ * needs is kept on the scanner and reused, so scanning allocates nothing
+ * once warmed up.
+ *
+ * Findings of a line are collected first, then ordered and deduplicated
+ * (several rules claiming the same bytes: the most confident wins), then
+ * mapped back to original offsets and handed to the caller.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "normalize.h"
+#include "rules-private.h"
+#include "scan.h"
+#include "util-private.h"
+
+/* How far around a trigger a match may start or end (bytes of folded text). */
+#define DIGIT_MARGIN 64
+#define LITERAL_MARGIN 256
+
+struct span {
+	size_t start, end;	/* a digit run [start, end) */
+	unsigned digits;
+};
+
+struct window {
+	size_t start, end;
+};
+
+struct hit {
+	const bk_rule *rule;
+	size_t order;		/* the rule's place in the set, for ties */
+	size_t start, end;	/* the value in folded text */
+	enum bk_confidence confidence;
+	unsigned why;
+	const char *context;
+};
+
+struct column {
+	char *name;		/* the header field, ASCII-lowercased */
+	size_t len;
+};
+
+struct bk_scanner {
+	enum bk_confidence min;
+	const bk_rule **rules;	/* the rules that can reach min, in set order */
+	size_t nrules;
+	bool *needs_ctx;	/* [rule]: reaches min only with context */
+	bool *hdr_ctx;		/* [rule]: a column header of the current file is context */
+	unsigned min_digits;	/* the smallest digits trigger (0: no such rule) */
+	bool need_high;		/* some context trigger has a non-ASCII word */
+
+	struct bk__matcher matcher;
+	pcre2_match_data *md;
+	bk_norm *norm;
+
+	struct span *spans;
+	size_t nspans, spancap;
+	struct window *wins;
+	size_t nwins, wincap;
+	struct hit *hits;
+	size_t nhits, hitcap;
+
+	struct column *cols;	/* set by bk_scanner_set_header */
+	size_t ncols, colcap;
+	char delim;
+
+	const bk_rule **limited;
+	size_t nlimited, limcap;
+};
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static bool
+is_sep(unsigned char c)
+{
+	return c == '-' || c == '.' || c == '/' || c == ' ';
+}
+
+/* Moves OFF back to the start of the UTF-8 character it is in. */
+static size_t
+char_start(const char *t, size_t off)
+{
+	while (off > 0 && ((unsigned char)t[off] & 0xc0) == 0x80)
+		off--;
+	return off;
+}
+
+/* The offset N characters before OFF (or 0). */
+static size_t
+back_chars(const char *t, size_t off, unsigned n)
+{
+	while (off > 0 && n > 0) {
+		off--;
+		if (((unsigned char)t[off] & 0xc0) != 0x80)
+			n--;
+	}
+	return char_start(t, off);
+}
+
+/* The offset N characters after OFF (or LEN). */
+static size_t
+fwd_chars(const char *t, size_t len, size_t off, unsigned n)
+{
+	while (off < len && n > 0) {
+		off++;
+		while (off < len && ((unsigned char)t[off] & 0xc0) == 0x80)
+			off++;
+		n--;
+	}
+	return off;
+}
+
+/*
+ * WORD (already lowercased) in H[0, N), ASCII letters of H compared
+ * lowercased. Candidates for the first byte are found with memchr, once for
+ * each case, so a line without the word costs two or three fast passes.
+ */
+static bool
+contains_ci(const char *h, size_t n, const char *word, size_t len)
+{
+	unsigned char lo = (unsigned char)word[0];
+	unsigned char up = lo >= 'a' && lo <= 'z' ? lo - 32 : lo;
+	const char *end = h + n, *pl = NULL, *pu = NULL;
+	bool lo_done = false, up_done = up == lo;
+
+	if (len == 0 || len > n)
+		return len == 0;
+	end -= len - 1;	/* one past the last place the word can start */
+	for (const char *p = h; p < end;) {
+		if (!lo_done && (pl == NULL || pl < p))
+			lo_done = (pl = memchr(p, lo, (size_t)(end - p))) == NULL;
+		if (!up_done && (pu == NULL || pu < p))
+			up_done = (pu = memchr(p, up, (size_t)(end - p))) == NULL;
+		const char *c = lo_done ? NULL : pl;
+		if (!up_done && (c == NULL || pu < c))
+			c = pu;
+		if (c == NULL)
+			return false;
+		size_t j = 1;
+		while (j < len && (unsigned char)bk__lower(c[j]) == (unsigned char)word[j])
+			j++;
+		if (j == len)
+			return true;
+		p = c + 1;
+	}
+	return false;
+}
+
+static bool
+has_high_bytes(const char *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)t[i] >= 0x80)
+			return true;
+	return false;
+}
+
+static bool
+word_is_ascii(const struct bk__context_word *w)
+{
+	return !has_high_bytes(w->word, w->len);
+}
+
+/* ---- setup -------------------------------------------------------------- */
+
+/* The highest confidence RULE can give: with context if it has any. */
+static enum bk_confidence
+best_confidence(const bk_rule *r)
+{
+	if (r->ncontext > 0 && r->context_confidence > r->confidence)
+		return r->context_confidence;
+	return r->require_context ? r->context_confidence : r->confidence;
+}
+
+bk_scanner *
+bk_scanner_new(const bk_ruleset *rs, enum bk_confidence min)
+{
+	bk_scanner *sc = calloc(1, sizeof *sc);
+	size_t n = bk_ruleset_count(rs);
+
+	if (sc == NULL)
+		return NULL;
+	sc->min = min;
+	sc->rules = calloc(n > 0 ? n : 1, sizeof *sc->rules);
+	sc->needs_ctx = calloc(n > 0 ? n : 1, sizeof *sc->needs_ctx);
+	sc->hdr_ctx = calloc(n > 0 ? n : 1, sizeof *sc->hdr_ctx);
+	sc->norm = bk_norm_new();
+	sc->md = pcre2_match_data_create(bk__ruleset_max_captures(rs) + 1, NULL);
+	if (sc->rules == NULL || sc->needs_ctx == NULL || sc->hdr_ctx == NULL || sc->norm == NULL ||
+	    sc->md == NULL ||
+	    bk__matcher_init(&sc->matcher) != BK_OK)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		const bk_rule *r = bk_ruleset_rule(rs, i);
+
+		/* A rule that cannot reach the minimum costs nothing: it is never run. */
+		if (best_confidence(r) < min)
+			continue;
+		/*
+		 * A rule that reaches the minimum only with context (a bare
+		 * 12-digit number, a name) first looks for a context word near a
+		 * candidate, which is far cheaper than running its pattern.
+		 */
+		sc->needs_ctx[sc->nrules] = r->require_context || r->confidence < min;
+		sc->rules[sc->nrules++] = r;
+		if (r->trigger.kind == BK_TRIGGER_DIGITS &&
+		    (sc->min_digits == 0 || r->trigger.digits < sc->min_digits))
+			sc->min_digits = r->trigger.digits > 0 ? r->trigger.digits : 1;
+		if (r->trigger.kind == BK_TRIGGER_CONTEXT || sc->needs_ctx[sc->nrules - 1])
+			for (size_t w = 0; w < r->ncontext; w++)
+				sc->need_high |= !word_is_ascii(&r->context[w]);
+	}
+	return sc;
+fail:
+	bk_scanner_free(sc);
+	return NULL;
+}
+
+static void
+free_columns(bk_scanner *sc)
+{
+	for (size_t i = 0; i < sc->ncols; i++)
+		free(sc->cols[i].name);
+	sc->ncols = 0;
+}
+
+void
+bk_scanner_free(bk_scanner *sc)
+{
+	if (sc == NULL)
+		return;
+	free_columns(sc);
+	free(sc->cols);
+	bk__matcher_fini(&sc->matcher);
+	pcre2_match_data_free(sc->md);
+	bk_norm_free(sc->norm);
+	free(sc->rules);
+	free(sc->needs_ctx);
+	free(sc->hdr_ctx);
+	free(sc->spans);
+	free(sc->wins);
+	free(sc->hits);
+	free(sc->limited);
+	free(sc);
+}
+
+const bk_rule *const *
+bk_scanner_limited(const bk_scanner *sc, size_t *n)
+{
+	*n = sc->nlimited;
+	return sc->limited;
+}
+
+/* ---- delimited files ---------------------------------------------------- */
+
+static const char *column_context(const bk_rule *r, const struct column *c);
+
+/*
+ * Walks the fields of LINE up to offset AT (quote-aware, RFC 4180) and
+ * returns the index of the field AT is in.
+ */
+static size_t
+column_of(const char *line, size_t at, char delim)
+{
+	size_t col = 0;
+	bool quoted = false;
+
+	for (size_t i = 0; i < at; i++) {
+		if (line[i] == '"')
+			quoted = !quoted;
+		else if (line[i] == delim && !quoted)
+			col++;
+	}
+	return col;
+}
+
+int
+bk_scanner_set_header(bk_scanner *sc, const char *header, size_t len, char delim)
+{
+	size_t start = 0;
+	bool quoted = false;
+
+	free_columns(sc);
+	memset(sc->hdr_ctx, 0, sc->nrules * sizeof *sc->hdr_ctx);
+	if (header == NULL)
+		return BK_OK;
+	sc->delim = delim;
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && header[i] == '"') {
+			quoted = !quoted;
+			continue;
+		}
+		if (i < len && (header[i] != delim || quoted))
+			continue;
+		if (bk__grow(&sc->cols, &sc->colcap, sc->ncols + 1, sizeof *sc->cols))
+			return BK_NOMEM;
+		struct column *c = &sc->cols[sc->ncols];
+		const char *f = header + start;
+		size_t n = i - start;
+
+		/* Header names match context words folded and lowercased, quotes stripped. */
+		if (n >= 2 && f[0] == '"' && f[n - 1] == '"')
+			f++, n -= 2;
+		const char *folded;
+		size_t flen;
+		if (bk_norm_fold(sc->norm, f, n, &folded, &flen) != BK_OK)
+			return BK_NOMEM;
+		if ((c->name = malloc(flen + 1)) == NULL)
+			return BK_NOMEM;
+		for (size_t k = 0; k < flen; k++)
+			c->name[k] = (char)bk__lower((char)folded[k]);
+		c->name[flen] = '\0';
+		c->len = flen;
+		sc->ncols++;
+		start = i + 1;
+	}
+	for (size_t r = 0; r < sc->nrules; r++)
+		for (size_t k = 0; k < sc->ncols && !sc->hdr_ctx[r]; k++)
+			sc->hdr_ctx[r] = column_context(sc->rules[r], &sc->cols[k]) != NULL;
+	return BK_OK;
+}
+
+/* The context word of R that column C is named by, or NULL. */
+static const char *
+column_context(const bk_rule *r, const struct column *c)
+{
+	for (size_t w = 0; w < r->ncontext; w++)
+		if (contains_ci(c->name, c->len, r->context[w].lower, r->context[w].len))
+			return r->context[w].word;
+	return NULL;
+}
+
+/* The context word of R that the CSV column at ORIGIN (in LINE) is named by. */
+static const char *
+header_context(const bk_scanner *sc, const bk_rule *r, const char *line, size_t origin)
+{
+	size_t col;
+
+	if (sc->ncols == 0)
+		return NULL;
+	col = column_of(line, origin, sc->delim);
+	if (col >= sc->ncols)
+		return NULL;
+	return column_context(r, &sc->cols[col]);
+}
+
+/* ---- candidates --------------------------------------------------------- */
+
+/*
+ * Collects the digit runs of T with at least min_digits digits: digits with
+ * at most one separator (- . / space) between consecutive ones, the shape
+ * the digits triggers promise (rules-private.h).
+ */
+static bool
+find_digit_runs(bk_scanner *sc, const char *t, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)t;
+	size_t i = 0;
+
+	sc->nspans = 0;
+	while (i < n) {
+		while (i < n && !bk__is_digit((char)p[i]))
+			i++;
+		if (i == n)
+			break;
+		size_t start = i;
+		unsigned digits = 0;
+
+		for (;;) {
+			while (i < n && bk__is_digit((char)p[i])) {
+				digits++;
+				i++;
+			}
+			if (i + 1 < n && is_sep(p[i]) && bk__is_digit((char)p[i + 1])) {
+				i++;
+				continue;
+			}
+			break;
+		}
+		if (digits >= sc->min_digits) {
+			if (bk__grow(&sc->spans, &sc->spancap, sc->nspans + 1, sizeof *sc->spans))
+				return false;
+			sc->spans[sc->nspans++] = (struct span){ start, i, digits };
+		}
+	}
+	return true;
+}
+
+/* Adds [A, B) to the windows, merging with the last one when they touch. */
+static bool
+add_window(bk_scanner *sc, size_t a, size_t b)
+{
+	if (sc->nwins > 0 && a <= sc->wins[sc->nwins - 1].end) {
+		if (b > sc->wins[sc->nwins - 1].end)
+			sc->wins[sc->nwins - 1].end = b;
+		return true;
+	}
+	if (bk__grow(&sc->wins, &sc->wincap, sc->nwins + 1, sizeof *sc->wins))
+		return false;
+	sc->wins[sc->nwins++] = (struct window){ a, b };
+	return true;
+}
+
+/*
+ * Whether a context word of R occurs in T around [A, B), as far out as a
+ * context word of a value there may be: the rule's distance in characters
+ * beyond the margin the value itself may lie from the trigger. HIGH says T
+ * has non-ASCII bytes (else kanji words cannot be there).
+ */
+static bool
+context_around(const bk_rule *r, const char *t, size_t n, size_t a, size_t b, size_t margin,
+    bool high)
+{
+	a = back_chars(t, a > margin ? a - margin : 0, r->distance);
+	b = fwd_chars(t, n, b + margin < n ? b + margin : n, r->distance);
+	for (size_t w = 0; w < r->ncontext; w++) {
+		const struct bk__context_word *cw = &r->context[w];
+		size_t from = a > cw->len - 1 ? a - (cw->len - 1) : 0;
+		size_t to = b + cw->len - 1 < n ? b + cw->len - 1 : n;
+
+		if (!high && !word_is_ascii(cw))
+			continue;
+		if (contains_ci(t + from, to - from, cw->lower, cw->len))
+			return true;
+	}
+	return false;
+}
+
+/* Where rule I's pattern is worth trying in T, as merged windows. */
+static bool
+windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n, bool high)
+{
+	const bk_rule *r = sc->rules[i_rule];
+	/* Without context in reach there is nothing this rule may report. */
+	bool check_ctx = sc->needs_ctx[i_rule] && !sc->hdr_ctx[i_rule];
+
+	sc->nwins = 0;
+	switch (r->trigger.kind) {
+	case BK_TRIGGER_DIGITS:
+		for (size_t i = 0; i < sc->nspans; i++) {
+			const struct span *s = &sc->spans[i];
+
+			if (s->digits < r->trigger.digits)
+				continue;
+			if (check_ctx && !context_around(r, t, n, s->start, s->end, DIGIT_MARGIN, high))
+				continue;
+			if (!add_window(sc, s->start > DIGIT_MARGIN ? s->start - DIGIT_MARGIN : 0,
+				s->end + DIGIT_MARGIN < n ? s->end + DIGIT_MARGIN : n))
+				return false;
+		}
+		return true;
+	case BK_TRIGGER_LITERAL: {
+		const char *p = t, *end = t + n;
+
+		while ((p = memmem(p, (size_t)(end - p), r->trigger.literal, r->trigger.len)) !=
+		    NULL) {
+			size_t at = (size_t)(p - t);
+
+			if (check_ctx && !context_around(r, t, n, at, at + r->trigger.len,
+			    LITERAL_MARGIN, high)) {
+				p += r->trigger.len;
+				continue;
+			}
+			if (!add_window(sc, at > LITERAL_MARGIN ? at - LITERAL_MARGIN : 0,
+				at + r->trigger.len + LITERAL_MARGIN < n ?
+				    at + r->trigger.len + LITERAL_MARGIN : n))
+				return false;
+			p += r->trigger.len;
+		}
+		return true;
+	}
+	case BK_TRIGGER_CONTEXT:
+		if (sc->hdr_ctx[i_rule])
+			return add_window(sc, 0, n);
+		for (size_t w = 0; w < r->ncontext; w++) {
+			if (!high && !word_is_ascii(&r->context[w]))
+				continue;	/* a kanji word cannot be in an ASCII line */
+			if (contains_ci(t, n, r->context[w].lower, r->context[w].len))
+				return add_window(sc, 0, n);
+		}
+		return true;
+	case BK_TRIGGER_ALWAYS:
+		if (check_ctx && !context_around(r, t, n, 0, n, 0, high))
+			return true;
+		return add_window(sc, 0, n);
+	}
+	return true;
+}
+
+/* ---- matching ----------------------------------------------------------- */
+
+/*
+ * The context word of R within its distance of the value [VS, VE) in T: one
+ * that ends at most DISTANCE characters before the value, or starts at most
+ * DISTANCE characters after it. The value itself does not count.
+ */
+static const char *
+near_context(const bk_rule *r, const char *t, size_t n, size_t vs, size_t ve)
+{
+	size_t a, b;
+
+	if (r->ncontext == 0)
+		return NULL;
+	a = back_chars(t, vs, r->distance);
+	b = fwd_chars(t, n, ve, r->distance);
+	for (size_t w = 0; w < r->ncontext; w++) {
+		const struct bk__context_word *cw = &r->context[w];
+		size_t from = a > cw->len - 1 ? a - (cw->len - 1) : 0;
+		size_t to = b + cw->len - 1 < n ? b + cw->len - 1 : n;
+
+		if (contains_ci(t + from, vs - from, cw->lower, cw->len) ||
+		    contains_ci(t + ve, to - ve, cw->lower, cw->len))
+			return cw->word;
+	}
+	return NULL;
+}
+
+static void
+note_limited(bk_scanner *sc, const bk_rule *r)
+{
+	for (size_t i = 0; i < sc->nlimited; i++)
+		if (sc->limited[i] == r)
+			return;
+	if (bk__grow(&sc->limited, &sc->limcap, sc->nlimited + 1, sizeof *sc->limited) == BK_OK)
+		sc->limited[sc->nlimited++] = r;
+}
+
+/* Judges one match of R: validator, context, confidence; keeps it as a hit. */
+static bool
+judge(bk_scanner *sc, const bk_rule *r, size_t order, const char *line, const char *t,
+    size_t n, size_t vs, size_t ve)
+{
+	unsigned why = BK_WHY_PATTERN;
+	const char *ctx;
+	enum bk_confidence conf;
+
+	if (ve <= vs)
+		return true;
+	if (r->validator != NULL) {
+		if (!r->validator->fn(t + vs, ve - vs))
+			return true;
+		why |= BK_WHY_VALIDATOR;
+	}
+	ctx = near_context(r, t, n, vs, ve);
+	if (ctx != NULL) {
+		why |= BK_WHY_CONTEXT;
+	} else if ((ctx = header_context(sc, r, line, bk_norm_origin(sc->norm, vs))) != NULL) {
+		why |= BK_WHY_HEADER;
+	}
+	if (ctx == NULL && r->require_context)
+		return true;
+	conf = ctx != NULL ? r->context_confidence : r->confidence;
+	if (conf < sc->min)
+		return true;
+	if (bk__grow(&sc->hits, &sc->hitcap, sc->nhits + 1, sizeof *sc->hits))
+		return false;
+	sc->hits[sc->nhits++] = (struct hit){ r, order, vs, ve, conf, why, ctx };
+	return true;
+}
+
+/* Runs R's pattern over window W of T. */
+static bool
+match_window(bk_scanner *sc, const bk_rule *r, size_t order, const char *line, const char *t,
+    size_t n, const struct window *w)
+{
+	size_t end = w->end, off;
+
+	/* Do not cut a number or word in two at the window's end. */
+	while (end < n && (bk__is_digit(t[end]) || bk__is_alpha(t[end])))
+		end++;
+	off = char_start(t, w->start);
+	while (off < end) {
+		int rc = pcre2_match(r->code, (PCRE2_SPTR)t, end, off, 0, sc->md,
+		    sc->matcher.mctx);
+
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+		    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT) {
+			note_limited(sc, r);
+			break;
+		}
+		if (rc < 0)
+			break;
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
+		size_t ms = ov[0], me = ov[1], vs = ms, ve = me;
+
+		if (r->value_group > 0 && (uint32_t)rc > r->value_group &&
+		    ov[2 * r->value_group] != PCRE2_UNSET) {
+			vs = ov[2 * r->value_group];
+			ve = ov[2 * r->value_group + 1];
+		}
+		if (!judge(sc, r, order, line, t, n, vs, ve))
+			return false;
+		off = me > ms ? me : fwd_chars(t, end, ms, 1);
+	}
+	return true;
+}
+
+/* ---- a line ------------------------------------------------------------- */
+
+static int
+hit_cmp(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	if (x->confidence != y->confidence)
+		return x->confidence > y->confidence ? -1 : 1;
+	if (x->rule->severity != y->rule->severity)
+		return x->rule->severity > y->rule->severity ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+int
+bk_scanner_line(bk_scanner *sc, const char *line, size_t len, bk_finding_fn fn, void *ctx)
+{
+	const char *t;
+	size_t n;
+	bool high = false;
+
+	if (sc->nrules == 0)
+		return BK_OK;
+	if (bk_norm_fold(sc->norm, line, len, &t, &n) != BK_OK)
+		return BK_NOMEM;
+	if (sc->min_digits > 0 && !find_digit_runs(sc, t, n))
+		return BK_NOMEM;
+	if (sc->need_high)
+		high = has_high_bytes(t, n);
+	sc->nhits = 0;
+	for (size_t i = 0; i < sc->nrules; i++) {
+		const bk_rule *r = sc->rules[i];
+
+		if (r->trigger.kind == BK_TRIGGER_DIGITS && sc->nspans == 0)
+			continue;
+		if (!windows_for(sc, i, t, n, high))
+			return BK_NOMEM;
+		for (size_t w = 0; w < sc->nwins; w++)
+			if (!match_window(sc, r, i, line, t, n, &sc->wins[w]))
+				return BK_NOMEM;
+	}
+	if (sc->nhits == 0)
+		return BK_OK;
+	qsort(sc->hits, sc->nhits, sizeof *sc->hits, hit_cmp);
+	for (size_t i = 0; i < sc->nhits; i++) {
+		const struct hit *h = &sc->hits[i];
+		struct bk_finding f;
+		int rc;
+
+		/* The same bytes claimed twice (two windows, or two rules): the first is best. */
+		if (i > 0 && h->start == sc->hits[i - 1].start && h->end == sc->hits[i - 1].end)
+			continue;
+		f.rule = h->rule;
+		f.start = bk_norm_origin(sc->norm, h->start);
+		f.end = bk_norm_origin(sc->norm, h->end);
+		f.value = t + h->start;
+		f.value_len = h->end - h->start;
+		f.confidence = h->confidence;
+		f.why = h->why;
+		f.context = h->context;
+		if ((rc = fn(ctx, &f)) != 0)
+			return rc;
+	}
+	return BK_OK;
+}

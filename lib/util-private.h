@@ -1,0 +1,115 @@
+/*
+ * util-private.h - the small byte-level helpers several library files need,
+ * written once. Character classes are ASCII-only on purpose: tolower() and
+ * isdigit() follow the locale, and neither rule files nor log lines may
+ * change meaning with the user's LANG.
+ */
+#ifndef BK_UTIL_PRIVATE_H
+#define BK_UTIL_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base.h"
+
+static inline bool
+bk__is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static inline bool
+bk__is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline bool
+bk__is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static inline char
+bk__lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* A NUL-terminated copy of N bytes of S, or NULL. */
+static inline char *
+bk__dup_bytes(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p != NULL) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+/*
+ * Makes the array *VPP (of *CAP elements of SIZE bytes) hold more than N
+ * elements, doubling. BK_OK or BK_NOMEM (the array is then unchanged).
+ */
+static inline int
+bk__grow(void *vpp, size_t *cap, size_t n, size_t size)
+{
+	void **pp = vpp;
+	size_t ncap = *cap != 0 ? *cap : 8;
+	void *p;
+
+	if (n < *cap)
+		return BK_OK;
+	while (ncap <= n) {
+		if (ncap > SIZE_MAX / 2 / size)
+			return BK_NOMEM;
+		ncap *= 2;
+	}
+	p = realloc(*pp, ncap * size);
+	if (p == NULL)
+		return BK_NOMEM;
+	*pp = p;
+	*cap = ncap;
+	return BK_OK;
+}
+
+/*
+ * The length of the well-formed UTF-8 character at S (at most N bytes), or 0:
+ * no overlong forms, no surrogates, nothing above U+10FFFF.
+ */
+static inline size_t
+bk__utf8_char(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t len, i;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+#endif /* BK_UTIL_PRIVATE_H */

@@ -1,0 +1,804 @@
+/*
+ * bk-scan - find personal data in logs, exports and file shares.
+ *
+ * The tool a responder points at a file server or a folder of exports to
+ * learn which files hold personal records and how many. It reads every input
+ * through the library's input layer (compressed or not, any Japanese
+ * encoding), hands each line to a scanner (lib/scan.c) and prints what it
+ * finds as finding records, masked unless --show-values; --summary and
+ * --min-count turn that into one record per file for sweeps.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "breachkit.h"
+#include "common.h"
+
+static const char usage_text[] =
+    "Usage: bk-scan [OPTION]... [PATH]...\n"
+    "Find personal data (national ids, pension numbers, phones, addresses, cards,\n"
+    "emails, credentials, ...) in each PATH (file, directory with -r, or - for\n"
+    "standard input), plain or compressed, in UTF-8, Shift_JIS/CP932 or EUC-JP.\n"
+    "\n"
+    "  -r, --recursive          read directories, recursively\n"
+    "  -j, --jobs=N             scan N files at a time (default 1); files then\n"
+    "                           appear in the order they finish\n"
+    "  -l, --files-with-matches print only the names of files with findings\n"
+    "      --summary            one summary record per file: counts and distinct\n"
+    "                           values per rule\n"
+    "      --min-count=N        only files holding at least N distinct identifiers\n"
+    "                           (a summary record each)\n"
+    "      --min-confidence=C   low, medium (default) or high\n"
+    "      --rules=LIST         only these rules: ids, categories, globs (a leading\n"
+    "                           minus removes what it matches)\n"
+    "      --patterns=DIR       also load DIR's rules (DIR/pii/*.rules or DIR/*.rules)\n"
+    "      --encoding=E         auto (default), utf-8, cp932, euc-jp\n"
+    "      --binary             also scan files that look binary\n"
+    "      --include=GLOB       read only files whose name matches GLOB\n"
+    "      --exclude=GLOB       skip files whose name matches GLOB\n"
+    "      --show-values        print personal values unmasked\n"
+    "      --hash-key=FILE      add a keyed hash of each value (\"key\")\n"
+    "      --format=F           text, json or tsv (default: text on a terminal)\n"
+    "      --list-rules         list the rules in use and exit\n"
+    "      --check-rules        run every rule's examples and counterexamples\n"
+    "      --progress           show progress on stderr (default: on a terminal)\n"
+    "      --no-progress        never show progress\n"
+    "  -h, --help               show this help and exit\n"
+    "  -V, --version            show the version and exit\n"
+    "\n"
+    "Exit status: 0 something found, 1 nothing found, 2 an error happened.\n";
+
+struct opts {
+	bool list_only;		/* -l */
+	bool summary;
+	uint64_t min_count;	/* 0: off */
+	bool show_values;
+	bool binary;
+	enum tool_format format;
+	bk_hasher *hasher;
+};
+
+/*
+ * One per thread. With -j 1 a worker writes straight to stdout; with more,
+ * each file's output is collected in the worker's own buffer and written
+ * whole when the file is done (files appear in the order they finish), or
+ * streamed under the output lock once it passes OUT_HOLD, so memory stays
+ * bounded whatever a file holds.
+ */
+struct run {
+	const struct opts *o;
+	const bk_ruleset *rs;
+	bk_input *in;
+	bk_lines *lr;
+	bk_scanner *sc;
+	bk_decoder *dec;
+	bk_writer *w;
+	bk_summary *sum;
+	FILE *out;		/* stdout, or the memory stream below */
+	char *buf;		/* the memory stream's buffer (-j 2 and more) */
+	size_t bufsize;
+	bool streaming;		/* holds the output lock until the file is done */
+	const char *path;
+	const struct bk_line *line;
+	uint64_t findings;	/* over the whole run */
+	bool file_matched;
+	pthread_t thread;
+};
+
+#define OUT_HOLD ((size_t)4 << 20)
+
+static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The shared list of inputs; workers take the next one. */
+static bk_fileset *inputs;
+static size_t next_input;
+static pthread_mutex_t input_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static noreturn void
+usage(void)
+{
+	fputs(usage_text, stdout);
+	tool_exit(TOOL_FOUND);
+}
+
+static void
+rules_error(void *ctx, const char *path, unsigned long line, const char *message)
+{
+	(void)ctx;
+	tool_error(path, line, "%s", message);
+}
+
+static void
+fileset_error(void *ctx, const char *path, const char *message)
+{
+	(void)ctx;
+	tool_error(path, 0, "%s", message);
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+/* The value as printed: masked unless asked, into BUF (LEN + BK_MASK_EXTRA). */
+static size_t
+shown_value(const struct opts *o, const struct bk_finding *f, char *buf)
+{
+	if (o->show_values) {
+		memcpy(buf, f->value, f->value_len);
+		return f->value_len;
+	}
+	return bk_mask(f->value, f->value_len, buf);
+}
+
+/* "validator", "context:個人番号": why a finding fired, for people. */
+static void
+why_text(const struct bk_finding *f, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%s%s",
+	    f->why & BK_WHY_VALIDATOR ? "validator " : "",
+	    f->why & BK_WHY_CONTEXT ? "context:" : f->why & BK_WHY_HEADER ? "header:" : "",
+	    f->context != NULL ? f->context : "",
+	    f->why & (BK_WHY_VALIDATOR | BK_WHY_CONTEXT | BK_WHY_HEADER) ? "" : "pattern");
+	size_t n = strlen(buf);
+	if (n > 0 && buf[n - 1] == ' ')
+		buf[n - 1] = '\0';
+}
+
+static void
+print_finding(struct run *r, const struct bk_finding *f)
+{
+	const struct opts *o = r->o;
+	const bk_rule *rule = f->rule;
+	char *val = malloc(f->value_len + BK_MASK_EXTRA);
+	size_t vlen;
+	char why[256], key[BK_HASH_HEX + 1];
+	/* Offsets count the file's own bytes, whatever its encoding. */
+	uint64_t offset = r->line->offset +
+	    bk_decoder_origin(r->dec, r->line->data, r->line->len, f->start);
+
+	if (val == NULL) {
+		tool_error(r->path, r->line->lineno, "out of memory");
+		return;
+	}
+	vlen = shown_value(o, f, val);
+	why_text(f, why, sizeof why);
+	if (o->hasher != NULL)
+		bk_hasher_hash(o->hasher, bk_rule_category(rule), f->value, f->value_len, key);
+	switch (o->format) {
+	case TOOL_FORMAT_JSON:
+		bk_writer_begin(r->w, "finding");
+		bk_writer_cstr(r->w, "file", r->path);
+		bk_writer_uint(r->w, "line", r->line->lineno);
+		bk_writer_uint(r->w, "offset", offset);
+		bk_writer_cstr(r->w, "rule", bk_rule_id(rule));
+		bk_writer_cstr(r->w, "category", bk_rule_category(rule));
+		bk_writer_cstr(r->w, "severity", bk_severity_name(bk_rule_severity(rule)));
+		bk_writer_cstr(r->w, "confidence", bk_confidence_name(f->confidence));
+		bk_writer_str(r->w, "value", val, vlen);
+		bk_writer_cstr(r->w, "why", why);
+		if (o->hasher != NULL)
+			bk_writer_cstr(r->w, "key", key);
+		if (bk_writer_end(r->w) != BK_OK)
+			tool_write_failed(errno);
+		break;
+	case TOOL_FORMAT_TSV:
+		/* Tabs and newlines in a value would break the columns. */
+		for (size_t i = 0; i < vlen; i++)
+			if (val[i] == '\t' || val[i] == '\n' || val[i] == '\r')
+				val[i] = ' ';
+		fprintf(r->out, "%s\t%llu\t%llu\t%s\t%s\t%s\t%s\t%.*s\t%s%s%s\n", r->path,
+		    (unsigned long long)r->line->lineno, (unsigned long long)offset,
+		    bk_rule_id(rule), bk_rule_category(rule),
+		    bk_severity_name(bk_rule_severity(rule)), bk_confidence_name(f->confidence),
+		    (int)vlen, val, why, o->hasher != NULL ? "\t" : "", o->hasher != NULL ? key : "");
+		break;
+	case TOOL_FORMAT_TEXT:
+		fprintf(r->out, "%s:%llu: %s %.*s (%s confidence; %s)\n", r->path,
+		    (unsigned long long)r->line->lineno, bk_rule_id(rule), (int)vlen, val,
+		    bk_confidence_name(f->confidence), why);
+		break;
+	}
+	free(val);
+}
+
+#define SUMMARY_TSV_HEADER "file\tlines\tfindings\tdistinct\trules\n"
+
+/* One record per file: counts and distinct values per rule. */
+static void
+print_summary(struct run *r)
+{
+	size_t n;
+	const struct bk_summary_rule *rules = bk_summary_rules(r->sum, &n);
+
+	switch (r->o->format) {
+	case TOOL_FORMAT_JSON:
+		bk_writer_begin(r->w, "summary");
+		bk_writer_cstr(r->w, "file", r->path);
+		bk_writer_uint(r->w, "lines", bk_summary_lines(r->sum));
+		bk_writer_uint(r->w, "findings", bk_summary_findings(r->sum));
+		bk_writer_uint(r->w, "distinct", bk_summary_distinct(r->sum));
+		if (bk_summary_capped(r->sum))
+			bk_writer_bool(r->w, "distinct_capped", true);
+		bk_writer_object_begin(r->w, "rules");
+		for (size_t i = 0; i < n; i++) {
+			bk_writer_object_begin(r->w, bk_rule_id(rules[i].rule));
+			bk_writer_uint(r->w, "findings", rules[i].findings);
+			bk_writer_uint(r->w, "distinct", rules[i].distinct);
+			bk_writer_object_end(r->w);
+		}
+		bk_writer_object_end(r->w);
+		if (bk_writer_end(r->w) != BK_OK)
+			tool_write_failed(errno);
+		break;
+	case TOOL_FORMAT_TSV:
+	case TOOL_FORMAT_TEXT:
+		fprintf(r->out, r->o->format == TOOL_FORMAT_TSV ? "%s\t%llu\t%llu\t%llu%s\t" :
+		    "%s: %llu lines, %llu findings, %llu distinct%s:", r->path,
+		    (unsigned long long)bk_summary_lines(r->sum),
+		    (unsigned long long)bk_summary_findings(r->sum),
+		    (unsigned long long)bk_summary_distinct(r->sum),
+		    bk_summary_capped(r->sum) ? "+" : "");
+		for (size_t i = 0; i < n; i++)
+			fprintf(r->out, r->o->format == TOOL_FORMAT_TSV ? "%s%s=%llu/%llu" :
+			    "%s %s %llu/%llu",
+			    i > 0 && r->o->format == TOOL_FORMAT_TSV ? "," : "",
+			    bk_rule_id(rules[i].rule), (unsigned long long)rules[i].findings,
+			    (unsigned long long)rules[i].distinct);
+		fputc('\n', r->out);
+		break;
+	}
+}
+
+/* Writes what a worker collected so far (nothing to do when it writes to stdout). */
+static void
+flush_out(struct run *r)
+{
+	off_t n;
+
+	if (r->out == stdout)
+		return;
+	if (fflush(r->out) != 0 || (n = ftello(r->out)) < 0) {
+		tool_error(r->path, 0, "out of memory");
+		return;
+	}
+	if (n == 0)
+		return;
+	if (!r->streaming)
+		pthread_mutex_lock(&out_lock);
+	if (fwrite(r->buf, 1, (size_t)n, stdout) != (size_t)n)
+		tool_write_failed(errno);
+	if (!r->streaming)
+		pthread_mutex_unlock(&out_lock);
+	rewind(r->out);
+}
+
+/*
+ * A file with very many findings would fill memory: past OUT_HOLD its
+ * worker takes the output lock and streams the rest of that file.
+ */
+static void
+hold_check(struct run *r)
+{
+	off_t n;
+
+	if (r->out == stdout || (n = ftello(r->out)) < (off_t)(r->streaming ? 64 << 10 : OUT_HOLD))
+		return;
+	if (!r->streaming) {
+		pthread_mutex_lock(&out_lock);
+		r->streaming = true;
+	}
+	flush_out(r);
+}
+
+/* A file is done: its output goes out whole, and the lock is given back. */
+static void
+file_done(struct run *r)
+{
+	flush_out(r);
+	if (r->streaming) {
+		r->streaming = false;
+		pthread_mutex_unlock(&out_lock);
+	}
+}
+
+static int
+on_finding(void *ctx, const struct bk_finding *f)
+{
+	struct run *r = ctx;
+
+	r->findings++;
+	r->file_matched = true;
+	if (r->sum != NULL && bk_summary_add(r->sum, f) != BK_OK) {
+		tool_error(r->path, r->line->lineno, "out of memory");
+		return 1;
+	}
+	if (r->o->list_only)
+		return 1;	/* one finding names the file: stop reading it */
+	if (!r->o->summary && r->o->min_count == 0) {
+		print_finding(r, f);
+		hold_check(r);
+	}
+	return 0;
+}
+
+/* ---- one input ---------------------------------------------------------- */
+
+/* A file whose first bytes hold NUL is binary, as grep decides. */
+static bool
+looks_binary(bk_input *in)
+{
+	const char *d;
+	size_t n;
+
+	if (bk_input_peek(in, 32 << 10, &d, &n) != BK_OK)
+		return false;
+	return memchr(d, '\0', n) != NULL;
+}
+
+/* CSV and TSV by name; the first line is then the header. */
+static char
+delimiter_of(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	char ext[8];
+	size_t n;
+
+	if (dot == NULL)
+		return 0;
+	/* access.csv.gz is still a CSV file. */
+	if (strcasecmp(dot, ".gz") == 0 || strcasecmp(dot, ".zst") == 0 ||
+	    strcasecmp(dot, ".xz") == 0 || strcasecmp(dot, ".bz2") == 0) {
+		const char *p = dot;
+		while (p > path && p[-1] != '.')
+			p--;
+		if (p == path)
+			return 0;
+		n = (size_t)(dot - p);
+		if (n >= sizeof ext)
+			return 0;
+		memcpy(ext, p, n);
+		ext[n] = '\0';
+	} else {
+		snprintf(ext, sizeof ext, "%s", dot + 1);
+	}
+	if (strcasecmp(ext, "csv") == 0)
+		return ',';
+	if (strcasecmp(ext, "tsv") == 0 || strcasecmp(ext, "tab") == 0)
+		return '\t';
+	return 0;
+}
+
+static void
+scan_input(struct run *r)
+{
+	bk_input *in = r->in;
+	bk_lines *lr = r->lr;
+	bk_decoder *dec = r->dec;
+	const struct opts *o = r->o;
+	const char *sample;
+	size_t slen;
+	char delim = delimiter_of(r->path);
+	struct bk_line line;
+	int rc;
+
+	if (!o->binary && looks_binary(in))
+		return;
+	if (bk_input_peek(in, 64 << 10, &sample, &slen) == BK_NOMEM) {
+		tool_error(r->path, 0, "out of memory");
+		return;
+	}
+	bk_decoder_reset(dec, sample, slen);
+	bk_scanner_set_header(r->sc, NULL, 0, 0);
+	r->file_matched = false;
+	if (r->sum != NULL)
+		bk_summary_reset(r->sum);
+	bk_lines_reset(lr, in, 1);
+	while ((rc = bk_lines_next(lr, &line)) == BK_OK) {
+		const char *text;
+		size_t tlen;
+
+		if (bk_decoder_line(dec, line.data, line.len, &text, &tlen) != BK_OK) {
+			rc = BK_NOMEM;
+			break;
+		}
+		if (line.lineno == 1 && delim != 0 &&
+		    bk_scanner_set_header(r->sc, text, tlen, delim) != BK_OK) {
+			rc = BK_NOMEM;
+			break;
+		}
+		r->line = &line;
+		if (r->sum != NULL)
+			bk_summary_line(r->sum);
+		rc = bk_scanner_line(r->sc, text, tlen, on_finding, r);
+		if (rc == BK_NOMEM)
+			break;
+		if (rc != BK_OK) {	/* -l: the file is named, the rest need not be read */
+			rc = BK_EOF;
+			break;
+		}
+	}
+	if (rc == BK_ERROR)
+		tool_error(r->path, 0, "%s", bk_input_error(in));
+	else if (rc == BK_NOMEM)
+		tool_error(r->path, 0, "out of memory");
+	if (o->list_only && r->file_matched)
+		fprintf(r->out, "%s\n", r->path);
+	if (r->sum != NULL && (o->min_count == 0 || bk_summary_distinct(r->sum) >= o->min_count)) {
+		if (o->min_count > 0 && !o->list_only)
+			r->findings++;	/* the file is what was found */
+		if (!o->list_only)
+			print_summary(r);
+	}
+}
+
+/* ---- rules -------------------------------------------------------------- */
+
+/* Loads the rule files of DIR/pii, or of DIR itself when it has no pii/. */
+static void
+load_patterns(bk_ruleset *rs, const char *dir)
+{
+	char *pii;
+	struct stat sb;
+
+	if (asprintf(&pii, "%s/pii", dir) < 0)
+		tool_usage_error("out of memory");
+	if (stat(pii, &sb) == 0 && S_ISDIR(sb.st_mode))
+		bk_ruleset_load_dir(rs, pii);
+	else
+		bk_ruleset_load_dir(rs, dir);
+	free(pii);
+}
+
+static void
+list_rules(const bk_ruleset *rs)
+{
+	static const char *const triggers[] = { "digits", "literal", "context", "always" };
+
+	for (size_t i = 0; i < bk_ruleset_count(rs); i++) {
+		const bk_rule *r = bk_ruleset_rule(rs, i);
+
+		printf("%-24s %-14s %-8s %-6s %-7s %s\n", bk_rule_id(r), bk_rule_category(r),
+		    bk_severity_name(bk_rule_severity(r)),
+		    bk_confidence_name(bk_rule_confidence(r)), triggers[bk_rule_trigger(r)],
+		    bk_rule_description(r));
+	}
+}
+
+/* Counts the findings of RULE in TEXT at medium confidence or more. */
+struct check {
+	const bk_rule *rule;
+	unsigned found;
+};
+
+static int
+on_check(void *ctx, const struct bk_finding *f)
+{
+	struct check *c = ctx;
+
+	c->found += f->rule == c->rule;
+	return 0;
+}
+
+/* --check-rules: every example found, no counterexample found. */
+static int
+check_rules(const bk_ruleset *rs)
+{
+	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
+	unsigned bad = 0, total = 0;
+
+	if (sc == NULL)
+		tool_usage_error("out of memory");
+	for (size_t i = 0; i < bk_ruleset_count(rs); i++) {
+		const bk_rule *r = bk_ruleset_rule(rs, i);
+		size_t n;
+
+		for (int kind = 0; kind < 2; kind++) {
+			const char *const *ex = kind == 0 ? bk_rule_examples(r, &n) :
+							    bk_rule_counterexamples(r, &n);
+			for (size_t k = 0; k < n; k++) {
+				struct check c = { r, 0 };
+
+				total++;
+				bk_scanner_set_header(sc, NULL, 0, 0);
+				bk_scanner_line(sc, ex[k], strlen(ex[k]), on_check, &c);
+				if ((kind == 0) == (c.found > 0))
+					continue;
+				bad++;
+				tool_error(bk_rule_file(r), bk_rule_line(r), "rule %s: %s %s: %s",
+				    bk_rule_id(r), kind == 0 ? "example" : "counterexample",
+				    kind == 0 ? "not found" : "found", ex[k]);
+			}
+		}
+	}
+	bk_scanner_free(sc);
+	printf("%u examples and counterexamples of %zu rules checked, %u wrong\n", total,
+	    bk_ruleset_count(rs), bad);
+	return bad == 0 ? TOOL_FOUND : TOOL_TROUBLE;
+}
+
+/* ---- workers ------------------------------------------------------------ */
+
+static int
+worker_init(struct run *r, const struct opts *o, const bk_ruleset *rs, enum bk_charset cs,
+    enum bk_confidence min, bool threaded)
+{
+	r->o = o;
+	r->rs = rs;
+	r->in = bk_input_new();
+	r->lr = bk_lines_new(0);
+	r->dec = bk_decoder_new(cs);
+	r->sc = bk_scanner_new(rs, min);
+	r->out = threaded ? open_memstream(&r->buf, &r->bufsize) : stdout;
+	r->w = r->out != NULL ? bk_writer_new(r->out) : NULL;
+	if (o->summary || o->min_count > 0)
+		r->sum = bk_summary_new();
+	if (r->in == NULL || r->lr == NULL || r->dec == NULL || r->sc == NULL || r->w == NULL ||
+	    ((o->summary || o->min_count > 0) && r->sum == NULL))
+		return BK_NOMEM;
+	return BK_OK;
+}
+
+static void
+worker_fini(struct run *r)
+{
+	bk_summary_free(r->sum);
+	bk_writer_free(r->w);
+	if (r->out != NULL && r->out != stdout)
+		fclose(r->out);
+	free(r->buf);
+	bk_scanner_free(r->sc);
+	bk_decoder_free(r->dec);
+	bk_lines_free(r->lr);
+	bk_input_free(r->in);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct run *r = arg;
+
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&input_lock);
+		i = next_input++;
+		pthread_mutex_unlock(&input_lock);
+		if (i >= bk_fileset_count(inputs))
+			break;
+		const char *path = bk_fileset_path(inputs, i);
+
+		if (bk_input_open(r->in, path) != BK_OK) {
+			tool_error(strcmp(path, "-") == 0 ? bk_input_name(r->in) : path, 0, "%s",
+			    bk_input_error(r->in));
+			continue;
+		}
+		r->path = bk_input_name(r->in);
+		scan_input(r);
+		if (r->out == stdout)
+			tool_progress(r->path, bk_input_raw_offset(r->in), 0);
+		bk_input_close(r->in);
+		file_done(r);
+	}
+	return NULL;
+}
+
+/* A rule that backtracked past PCRE2's limit: said once, whichever workers saw it. */
+static void
+warn_limited(const bk_rule *rule)
+{
+	static const bk_rule *said[64];
+	static size_t nsaid;
+
+	for (size_t i = 0; i < nsaid; i++)
+		if (said[i] == rule)
+			return;
+	if (nsaid < sizeof said / sizeof said[0])
+		said[nsaid++] = rule;
+	tool_warn(NULL, 0, "rule %s: pattern hit the match limit; such matches were skipped",
+	    bk_rule_id(rule));
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+int
+main(int argc, char **argv)
+{
+	enum { OPT_BINARY = 256, OPT_CHECK_RULES, OPT_ENCODING, OPT_EXCLUDE, OPT_FORMAT,
+		OPT_HASH_KEY, OPT_INCLUDE, OPT_LIST_RULES, OPT_MIN_CONFIDENCE, OPT_MIN_COUNT,
+		OPT_NO_PROGRESS, OPT_PATTERNS, OPT_PROGRESS, OPT_RULES, OPT_SHOW_VALUES,
+		OPT_SUMMARY };
+	static const struct option longopts[] = {
+		{ "binary", no_argument, NULL, OPT_BINARY },
+		{ "check-rules", no_argument, NULL, OPT_CHECK_RULES },
+		{ "encoding", required_argument, NULL, OPT_ENCODING },
+		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+		{ "files-with-matches", no_argument, NULL, 'l' },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "hash-key", required_argument, NULL, OPT_HASH_KEY },
+		{ "help", no_argument, NULL, 'h' },
+		{ "include", required_argument, NULL, OPT_INCLUDE },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "list-rules", no_argument, NULL, OPT_LIST_RULES },
+		{ "min-confidence", required_argument, NULL, OPT_MIN_CONFIDENCE },
+		{ "min-count", required_argument, NULL, OPT_MIN_COUNT },
+		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "patterns", required_argument, NULL, OPT_PATTERNS },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
+		{ "recursive", no_argument, NULL, 'r' },
+		{ "rules", required_argument, NULL, OPT_RULES },
+		{ "show-values", no_argument, NULL, OPT_SHOW_VALUES },
+		{ "summary", no_argument, NULL, OPT_SUMMARY },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o = { .format = tool_default_format() };
+	enum bk_confidence min = BK_CONFIDENCE_MEDIUM;
+	enum bk_charset cs = BK_CHARSET_AUTO;
+	const char *rules_list = NULL, *extra[16];
+	size_t nextra = 0;
+	bool list = false, check = false;
+	int progress = -1, c;
+	long jobs = 1;
+	bk_fileset *fs = bk_fileset_new();
+	bk_ruleset *rs = bk_ruleset_new();
+
+	tool_init("bk-scan", argv);
+	if (fs == NULL || rs == NULL)
+		tool_usage_error("out of memory");
+	bk_fileset_on_error(fs, fileset_error, NULL);
+	bk_ruleset_on_error(rs, rules_error, NULL);
+	while ((c = getopt_long(argc, argv, "Vhj:lr", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'V':
+			tool_version(NULL);
+		case 'h':
+			usage();
+		case 'j': {
+			char *end;
+
+			jobs = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || jobs < 1 || jobs > 256)
+				tool_usage_error("bad job count '%s' (1 to 256)", optarg);
+			break;
+		}
+		case 'l':
+			o.list_only = true;
+			break;
+		case 'r':
+			bk_fileset_set_recursive(fs, true);
+			break;
+		case OPT_BINARY:
+			o.binary = true;
+			break;
+		case OPT_CHECK_RULES:
+			check = true;
+			break;
+		case OPT_ENCODING:
+			if (bk_charset_parse(optarg, &cs) != BK_OK)
+				tool_usage_error("unknown encoding '%s' (auto, utf-8, cp932, euc-jp)",
+				    optarg);
+			break;
+		case OPT_EXCLUDE:
+			bk_fileset_exclude(fs, optarg);
+			break;
+		case OPT_FORMAT:
+			o.format = tool_format_parse(optarg);
+			break;
+		case OPT_HASH_KEY:
+			if ((o.hasher = bk_hasher_new()) == NULL)
+				tool_usage_error("out of memory");
+			if (bk_hasher_load_key(o.hasher, optarg) != BK_OK)
+				tool_usage_error("%s: %s", optarg, bk_hasher_error(o.hasher));
+			break;
+		case OPT_INCLUDE:
+			bk_fileset_include(fs, optarg);
+			break;
+		case OPT_LIST_RULES:
+			list = true;
+			break;
+		case OPT_MIN_CONFIDENCE:
+			if (bk_confidence_parse(optarg, &min) != BK_OK)
+				tool_usage_error("unknown confidence '%s' (low, medium, high)", optarg);
+			break;
+		case OPT_MIN_COUNT: {
+			char *end;
+			unsigned long long v = strtoull(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || v == 0)
+				tool_usage_error("bad count '%s'", optarg);
+			o.min_count = v;
+			break;
+		}
+		case OPT_NO_PROGRESS:
+			progress = 0;
+			break;
+		case OPT_PATTERNS:
+			if (nextra == sizeof extra / sizeof extra[0])
+				tool_usage_error("too many --patterns");
+			extra[nextra++] = optarg;
+			break;
+		case OPT_PROGRESS:
+			progress = 1;
+			break;
+		case OPT_RULES:
+			rules_list = optarg;
+			break;
+		case OPT_SHOW_VALUES:
+			o.show_values = true;
+			break;
+		case OPT_SUMMARY:
+			o.summary = true;
+			break;
+		default:
+			fprintf(stderr, "Try 'bk-scan --help' for more information.\n");
+			exit(TOOL_TROUBLE);
+		}
+	}
+	tool_progress_enable(progress < 0 ? isatty(STDERR_FILENO) : progress == 1);
+
+	load_patterns(rs, tool_patterns_dir());
+	for (size_t i = 0; i < nextra; i++)
+		load_patterns(rs, extra[i]);
+	if (rules_list != NULL)
+		bk_ruleset_select(rs, rules_list);
+	if (tool_failed())	/* a broken rule file is never silently skipped */
+		tool_exit(TOOL_TROUBLE);
+	if (list) {
+		list_rules(rs);
+		tool_exit(TOOL_FOUND);
+	}
+	if (check)
+		tool_exit(check_rules(rs));
+
+	if (o.format == TOOL_FORMAT_TSV && !o.list_only)
+		fputs(o.summary || o.min_count > 0 ? SUMMARY_TSV_HEADER :
+		    "file\tline\toffset\trule\tcategory\tseverity\tconfidence\tvalue\twhy\n", stdout);
+	if (optind == argc)
+		bk_fileset_add(fs, "-");
+	for (int i = optind; i < argc; i++)
+		bk_fileset_add(fs, argv[i]);
+	bk_fileset_finish(fs);
+	inputs = fs;
+
+	/* More workers than files would only cost memory. */
+	if ((size_t)jobs > bk_fileset_count(fs))
+		jobs = bk_fileset_count(fs) > 0 ? (long)bk_fileset_count(fs) : 1;
+	struct run *workers = calloc((size_t)jobs, sizeof *workers);
+	if (workers == NULL)
+		tool_usage_error("out of memory");
+	for (long i = 0; i < jobs; i++)
+		if (worker_init(&workers[i], &o, rs, cs, min, jobs > 1) != BK_OK)
+			tool_usage_error("out of memory");
+	if (jobs == 1) {
+		worker_main(&workers[0]);
+	} else {
+		for (long i = 0; i < jobs; i++)
+			if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0)
+				tool_usage_error("cannot start a thread");
+		for (long i = 0; i < jobs; i++)
+			pthread_join(workers[i].thread, NULL);
+	}
+
+	uint64_t findings = 0;
+	for (long i = 0; i < jobs; i++) {
+		size_t nlimited;
+		const bk_rule *const *limited = bk_scanner_limited(workers[i].sc, &nlimited);
+
+		findings += workers[i].findings;
+		for (size_t k = 0; k < nlimited; k++)
+			warn_limited(limited[k]);
+		worker_fini(&workers[i]);
+	}
+	free(workers);
+	bk_ruleset_free(rs);
+	bk_fileset_free(fs);
+	bk_hasher_free(o.hasher);
+	tool_exit(findings > 0 ? TOOL_FOUND : TOOL_NOTHING);
+}
+
