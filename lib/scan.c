@@ -46,6 +46,31 @@ struct hit {
 	const char *context;
 };
 
+/*
+ * The context index: every distinct context word of 3 bytes or more of the
+ * rules in use, found in a line by one pass of a rolling hash over its
+ * lowercased 3-byte windows (a 64 Ki-bit filter, then a bucket of words).
+ * Context questions ("is a word of this rule within reach of that value?")
+ * then scan the line's few occurrences instead of searching the text again
+ * for every word of every rule around every candidate.
+ */
+#define GRAM_BITS 16
+#define BUCKET_BITS 12
+
+struct ctx_word {
+	const char *lower;	/* points into the rule; ASCII-lowercased */
+	size_t len;
+	uint32_t hash;		/* of the first three bytes */
+	int32_t next;		/* in its bucket, or -1 */
+	uint32_t *rules;	/* the rules (indexes) that use it */
+	size_t nrules, rulecap;
+};
+
+struct occurrence {
+	uint32_t word;
+	uint32_t pos;
+};
+
 struct column {
 	char *name;		/* the header field, ASCII-lowercased */
 	size_t len;
@@ -58,7 +83,6 @@ struct bk_scanner {
 	bool *needs_ctx;	/* [rule]: reaches min only with context */
 	bool *hdr_ctx;		/* [rule]: a column header of the current file is context */
 	unsigned min_digits;	/* the smallest digits trigger (0: no such rule) */
-	bool need_high;		/* some context trigger has a non-ASCII word */
 
 	struct bk__matcher matcher;
 	pcre2_match_data *md;
@@ -70,6 +94,17 @@ struct bk_scanner {
 	size_t nwins, wincap;
 	struct hit *hits;
 	size_t nhits, hitcap;
+
+	struct ctx_word *words;	/* the context index */
+	size_t nwords;
+	uint32_t **rule_words;	/* [rule][context word]: index in words, or UINT32_MAX (short) */
+	uint8_t gram[(1 << GRAM_BITS) / 8];
+	int32_t bucket[1 << BUCKET_BITS];
+	struct occurrence *occ;	/* the current line's, once indexed */
+	size_t nocc, occcap;
+	bool indexed;
+	bool *present;		/* [rule]: a context word of it is somewhere in the line */
+	bool *has_short;	/* [rule]: it has context words too short to index */
 
 	struct column *cols;	/* set by bk_scanner_set_header */
 	size_t ncols, colcap;
@@ -157,19 +192,162 @@ contains_ci(const char *h, size_t n, const char *word, size_t len)
 	return false;
 }
 
-static bool
-has_high_bytes(const char *t, size_t n)
+/* ---- the context index ------------------------------------------------- */
+
+static uint32_t
+gram_hash(uint32_t three)
 {
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)t[i] >= 0x80)
-			return true;
+	return (three * 2654435761u) >> (32 - GRAM_BITS);
+}
+
+/* Adds the context words of rule I to the index; RW receives each word's index. */
+static bool
+index_words(bk_scanner *sc, size_t i, uint32_t *rw)
+{
+	const bk_rule *r = sc->rules[i];
+
+	for (size_t w = 0; w < r->ncontext; w++) {
+		const struct bk__context_word *cw = &r->context[w];
+		size_t k;
+
+		rw[w] = UINT32_MAX;
+		if (cw->len < 3) {
+			sc->has_short[i] = true;
+			continue;	/* searched directly: too short to index */
+		}
+		for (k = 0; k < sc->nwords; k++)
+			if (sc->words[k].len == cw->len && memcmp(sc->words[k].lower, cw->lower, cw->len) == 0)
+				break;
+		if (k == sc->nwords) {
+			size_t cap = sc->nwords;
+
+			if (bk__grow(&sc->words, &cap, sc->nwords, sizeof *sc->words) != BK_OK)
+				return false;
+			uint32_t three = (uint32_t)(unsigned char)cw->lower[0] << 16 |
+			    (uint32_t)(unsigned char)cw->lower[1] << 8 | (unsigned char)cw->lower[2];
+			uint32_t h = gram_hash(three);
+			uint32_t b = h >> (GRAM_BITS - BUCKET_BITS);
+
+			sc->words[k] = (struct ctx_word){ cw->lower, cw->len, h, sc->bucket[b], NULL, 0, 0 };
+			sc->bucket[b] = (int32_t)k;
+			sc->gram[h >> 3] |= (uint8_t)(1u << (h & 7));
+			sc->nwords++;
+		}
+		rw[w] = (uint32_t)k;
+		struct ctx_word *x = &sc->words[k];
+		if (x->nrules == 0 || x->rules[x->nrules - 1] != i) {
+			if (bk__grow(&x->rules, &x->rulecap, x->nrules, sizeof *x->rules) != BK_OK)
+				return false;
+			x->rules[x->nrules++] = (uint32_t)i;
+		}
+	}
+	return true;
+}
+
+/* Finds every indexed word in T, once per line. */
+static bool
+index_line(bk_scanner *sc, const char *t, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)t;
+	uint32_t three = 0;
+
+	sc->indexed = true;
+	sc->nocc = 0;
+	memset(sc->present, 0, sc->nrules * sizeof *sc->present);
+	for (size_t r = 0; r < sc->nrules; r++) {
+		if (!sc->has_short[r])
+			continue;
+		for (size_t w = 0; w < sc->rules[r]->ncontext && !sc->present[r]; w++) {
+			const struct bk__context_word *cw = &sc->rules[r]->context[w];
+
+			sc->present[r] = cw->len < 3 && contains_ci(t, n, cw->lower, cw->len);
+		}
+	}
+	if (sc->nwords == 0 || n < 3)
+		return true;
+	three = (uint32_t)(unsigned char)bk__lower((char)p[0]) << 8 | (unsigned char)bk__lower((char)p[1]);
+	for (size_t i = 2; i < n; i++) {
+		three = (three << 8 | (unsigned char)bk__lower((char)p[i])) & 0xffffff;
+		uint32_t h = gram_hash(three);
+
+		if (!(sc->gram[h >> 3] & (1u << (h & 7))))
+			continue;
+		size_t at = i - 2;
+		for (int32_t w = sc->bucket[h >> (GRAM_BITS - BUCKET_BITS)]; w >= 0;
+		    w = sc->words[w].next) {
+			const struct ctx_word *cw = &sc->words[w];
+			size_t j = 3;
+
+			if (cw->hash != h || at + cw->len > n)
+				continue;
+			while (j < cw->len && (unsigned char)bk__lower(t[at + j]) == (unsigned char)cw->lower[j])
+				j++;
+			if (j < cw->len || (unsigned char)bk__lower(t[at]) != (unsigned char)cw->lower[0] ||
+			    (unsigned char)bk__lower(t[at + 1]) != (unsigned char)cw->lower[1] ||
+			    (unsigned char)bk__lower(t[at + 2]) != (unsigned char)cw->lower[2])
+				continue;
+			if (bk__grow(&sc->occ, &sc->occcap, sc->nocc, sizeof *sc->occ) != BK_OK)
+				return false;
+			sc->occ[sc->nocc++] = (struct occurrence){ (uint32_t)w, (uint32_t)at };
+			for (size_t k = 0; k < cw->nrules; k++)
+				sc->present[cw->rules[k]] = true;
+		}
+	}
+	return true;
+}
+
+/* Where a context word must lie relative to [FROM, TO). */
+enum placement {
+	OVERLAPS,	/* any part of it inside */
+	ENDS_IN,	/* its end inside: (FROM, TO] */
+	STARTS_IN,	/* its start inside: [FROM, TO) */
+};
+
+static bool
+placed(size_t pos, size_t len, size_t from, size_t to, enum placement where)
+{
+	switch (where) {
+	case OVERLAPS:
+		return pos + len > from && pos < to;
+	case ENDS_IN:
+		return pos + len > from && pos + len <= to;
+	case STARTS_IN:
+		return pos >= from && pos < to;
+	}
 	return false;
 }
 
-static bool
-word_is_ascii(const struct bk__context_word *w)
+/*
+ * A context word of rule I placed WHERE relative to [FROM, TO) of T: from the
+ * line's occurrences for indexed words, by a direct search for short ones.
+ * NULL if none.
+ */
+static const char *
+find_context(bk_scanner *sc, size_t i, const char *t, size_t n, size_t from, size_t to,
+    enum placement where)
 {
-	return !has_high_bytes(w->word, w->len);
+	const bk_rule *r = sc->rules[i];
+
+	if (!sc->indexed && !index_line(sc, t, n))
+		return NULL;	/* out of memory: as if no context, never a crash */
+	for (size_t w = 0; w < r->ncontext; w++) {
+		const struct bk__context_word *cw = &r->context[w];
+		uint32_t id = sc->rule_words[i][w];
+
+		if (id == UINT32_MAX) {
+			/* Widen the searched range so a placed word lies wholly inside it. */
+			size_t a = where == STARTS_IN ? from : from > cw->len - 1 ? from - (cw->len - 1) : 0;
+			size_t b = where == ENDS_IN ? to : to + cw->len - 1 < n ? to + cw->len - 1 : n;
+
+			if (b > a && contains_ci(t + a, b - a, cw->lower, cw->len))
+				return cw->word;
+			continue;
+		}
+		for (size_t k = 0; k < sc->nocc; k++)
+			if (sc->occ[k].word == id && placed(sc->occ[k].pos, cw->len, from, to, where))
+				return cw->word;
+	}
+	return NULL;
 }
 
 /* ---- setup -------------------------------------------------------------- */
@@ -194,10 +372,16 @@ bk_scanner_new(const bk_ruleset *rs, enum bk_confidence min)
 	sc->min = min;
 	sc->rules = calloc(n > 0 ? n : 1, sizeof *sc->rules);
 	sc->needs_ctx = calloc(n > 0 ? n : 1, sizeof *sc->needs_ctx);
+	sc->rule_words = calloc(n > 0 ? n : 1, sizeof *sc->rule_words);
+	sc->present = calloc(n > 0 ? n : 1, sizeof *sc->present);
+	sc->has_short = calloc(n > 0 ? n : 1, sizeof *sc->has_short);
+	memset(sc->bucket, 0xff, sizeof sc->bucket);
 	sc->hdr_ctx = calloc(n > 0 ? n : 1, sizeof *sc->hdr_ctx);
 	sc->norm = bk_norm_new();
 	sc->md = pcre2_match_data_create(bk__ruleset_max_captures(rs) + 1, NULL);
-	if (sc->rules == NULL || sc->needs_ctx == NULL || sc->hdr_ctx == NULL || sc->norm == NULL ||
+	if (sc->rules == NULL || sc->needs_ctx == NULL || sc->hdr_ctx == NULL ||
+	    sc->rule_words == NULL || sc->present == NULL || sc->has_short == NULL ||
+	    sc->norm == NULL ||
 	    sc->md == NULL ||
 	    bk__matcher_init(&sc->matcher) != BK_OK)
 		goto fail;
@@ -213,13 +397,14 @@ bk_scanner_new(const bk_ruleset *rs, enum bk_confidence min)
 		 * candidate, which is far cheaper than running its pattern.
 		 */
 		sc->needs_ctx[sc->nrules] = r->require_context || r->confidence < min;
-		sc->rules[sc->nrules++] = r;
+		sc->rule_words[sc->nrules] = calloc(r->ncontext > 0 ? r->ncontext : 1, sizeof(uint32_t));
+		sc->rules[sc->nrules++] = r;	/* counted now, so a failure frees it */
+		if (sc->rule_words[sc->nrules - 1] == NULL ||
+		    !index_words(sc, sc->nrules - 1, sc->rule_words[sc->nrules - 1]))
+			goto fail;
 		if (r->trigger.kind == BK_TRIGGER_DIGITS &&
 		    (sc->min_digits == 0 || r->trigger.digits < sc->min_digits))
 			sc->min_digits = r->trigger.digits > 0 ? r->trigger.digits : 1;
-		if (r->trigger.kind == BK_TRIGGER_CONTEXT || sc->needs_ctx[sc->nrules - 1])
-			for (size_t w = 0; w < r->ncontext; w++)
-				sc->need_high |= !word_is_ascii(&r->context[w]);
 	}
 	return sc;
 fail:
@@ -245,6 +430,15 @@ bk_scanner_free(bk_scanner *sc)
 	bk__matcher_fini(&sc->matcher);
 	pcre2_match_data_free(sc->md);
 	bk_norm_free(sc->norm);
+	for (size_t i = 0; i < sc->nrules; i++)
+		free(sc->rule_words[i]);
+	free(sc->rule_words);
+	for (size_t k = 0; k < sc->nwords; k++)
+		free(sc->words[k].rules);
+	free(sc->words);
+	free(sc->present);
+	free(sc->has_short);
+	free(sc->occ);
 	free(sc->rules);
 	free(sc->needs_ctx);
 	free(sc->hdr_ctx);
@@ -413,39 +607,37 @@ add_window(bk_scanner *sc, size_t a, size_t b)
 }
 
 /*
- * Whether a context word of R occurs in T around [A, B), as far out as a
- * context word of a value there may be: the rule's distance in characters
- * beyond the margin the value itself may lie from the trigger. HIGH says T
- * has non-ASCII bytes (else kanji words cannot be there).
+ * Whether a context word of rule I occurs in T around [A, B), as far out as
+ * a context word of a value there may be: the rule's distance in characters
+ * beyond the margin the value itself may lie from the trigger.
  */
 static bool
-context_around(const bk_rule *r, const char *t, size_t n, size_t a, size_t b, size_t margin,
-    bool high)
+context_around(bk_scanner *sc, size_t i, const char *t, size_t n, size_t a, size_t b,
+    size_t margin)
 {
-	a = back_chars(t, a > margin ? a - margin : 0, r->distance);
-	b = fwd_chars(t, n, b + margin < n ? b + margin : n, r->distance);
-	for (size_t w = 0; w < r->ncontext; w++) {
-		const struct bk__context_word *cw = &r->context[w];
-		size_t from = a > cw->len - 1 ? a - (cw->len - 1) : 0;
-		size_t to = b + cw->len - 1 < n ? b + cw->len - 1 : n;
+	const bk_rule *r = sc->rules[i];
+	size_t from, to;
 
-		if (!high && !word_is_ascii(cw))
-			continue;
-		if (contains_ci(t + from, to - from, cw->lower, cw->len))
-			return true;
-	}
-	return false;
+	from = back_chars(t, a > margin ? a - margin : 0, r->distance);
+	to = fwd_chars(t, n, b + margin < n ? b + margin : n, r->distance);
+	return find_context(sc, i, t, n, from, to, OVERLAPS) != NULL;
 }
 
 /* Where rule I's pattern is worth trying in T, as merged windows. */
 static bool
-windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n, bool high)
+windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 {
 	const bk_rule *r = sc->rules[i_rule];
 	/* Without context in reach there is nothing this rule may report. */
 	bool check_ctx = sc->needs_ctx[i_rule] && !sc->hdr_ctx[i_rule];
 
 	sc->nwins = 0;
+	if (check_ctx && r->trigger.kind != BK_TRIGGER_CONTEXT) {
+		if (!sc->indexed && !index_line(sc, t, n))
+			return false;
+		if (!sc->present[i_rule])
+			return true;	/* no context word anywhere in the line */
+	}
 	switch (r->trigger.kind) {
 	case BK_TRIGGER_DIGITS:
 		for (size_t i = 0; i < sc->nspans; i++) {
@@ -453,7 +645,7 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n, bool high)
 
 			if (s->digits < r->trigger.digits)
 				continue;
-			if (check_ctx && !context_around(r, t, n, s->start, s->end, DIGIT_MARGIN, high))
+			if (check_ctx && !context_around(sc, i_rule, t, n, s->start, s->end, DIGIT_MARGIN))
 				continue;
 			if (!add_window(sc, s->start > DIGIT_MARGIN ? s->start - DIGIT_MARGIN : 0,
 				s->end + DIGIT_MARGIN < n ? s->end + DIGIT_MARGIN : n))
@@ -467,8 +659,8 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n, bool high)
 		    NULL) {
 			size_t at = (size_t)(p - t);
 
-			if (check_ctx && !context_around(r, t, n, at, at + r->trigger.len,
-			    LITERAL_MARGIN, high)) {
+			if (check_ctx && !context_around(sc, i_rule, t, n, at, at + r->trigger.len,
+			    LITERAL_MARGIN)) {
 				p += r->trigger.len;
 				continue;
 			}
@@ -481,17 +673,11 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n, bool high)
 		return true;
 	}
 	case BK_TRIGGER_CONTEXT:
-		if (sc->hdr_ctx[i_rule])
+		if (sc->hdr_ctx[i_rule] || find_context(sc, i_rule, t, n, 0, n, OVERLAPS) != NULL)
 			return add_window(sc, 0, n);
-		for (size_t w = 0; w < r->ncontext; w++) {
-			if (!high && !word_is_ascii(&r->context[w]))
-				continue;	/* a kanji word cannot be in an ASCII line */
-			if (contains_ci(t, n, r->context[w].lower, r->context[w].len))
-				return add_window(sc, 0, n);
-		}
 		return true;
 	case BK_TRIGGER_ALWAYS:
-		if (check_ctx && !context_around(r, t, n, 0, n, 0, high))
+		if (check_ctx && find_context(sc, i_rule, t, n, 0, n, OVERLAPS) == NULL)
 			return true;
 		return add_window(sc, 0, n);
 	}
@@ -501,29 +687,23 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n, bool high)
 /* ---- matching ----------------------------------------------------------- */
 
 /*
- * The context word of R within its distance of the value [VS, VE) in T: one
- * that ends at most DISTANCE characters before the value, or starts at most
- * DISTANCE characters after it. The value itself does not count.
+ * The context word of rule I within its distance of the value [VS, VE) in
+ * T: one that ends at most DISTANCE characters before the value, or starts
+ * at most DISTANCE characters after it. The value itself does not count.
  */
 static const char *
-near_context(const bk_rule *r, const char *t, size_t n, size_t vs, size_t ve)
+near_context(bk_scanner *sc, size_t i, const char *t, size_t n, size_t vs, size_t ve)
 {
+	const bk_rule *r = sc->rules[i];
+	const char *w;
 	size_t a, b;
 
 	if (r->ncontext == 0)
 		return NULL;
 	a = back_chars(t, vs, r->distance);
 	b = fwd_chars(t, n, ve, r->distance);
-	for (size_t w = 0; w < r->ncontext; w++) {
-		const struct bk__context_word *cw = &r->context[w];
-		size_t from = a > cw->len - 1 ? a - (cw->len - 1) : 0;
-		size_t to = b + cw->len - 1 < n ? b + cw->len - 1 : n;
-
-		if (contains_ci(t + from, vs - from, cw->lower, cw->len) ||
-		    contains_ci(t + ve, to - ve, cw->lower, cw->len))
-			return cw->word;
-	}
-	return NULL;
+	w = find_context(sc, i, t, n, a, vs, ENDS_IN);
+	return w != NULL ? w : find_context(sc, i, t, n, ve, b, STARTS_IN);
 }
 
 static void
@@ -552,7 +732,7 @@ judge(bk_scanner *sc, const bk_rule *r, size_t order, const char *line, const ch
 			return true;
 		why |= BK_WHY_VALIDATOR;
 	}
-	ctx = near_context(r, t, n, vs, ve);
+	ctx = near_context(sc, order, t, n, vs, ve);
 	if (ctx != NULL) {
 		why |= BK_WHY_CONTEXT;
 	} else if ((ctx = header_context(sc, r, line, bk_norm_origin(sc->norm, vs))) != NULL) {
@@ -631,7 +811,6 @@ bk_scanner_line(bk_scanner *sc, const char *line, size_t len, bk_finding_fn fn, 
 {
 	const char *t;
 	size_t n;
-	bool high = false;
 
 	if (sc->nrules == 0)
 		return BK_OK;
@@ -639,15 +818,14 @@ bk_scanner_line(bk_scanner *sc, const char *line, size_t len, bk_finding_fn fn, 
 		return BK_NOMEM;
 	if (sc->min_digits > 0 && !find_digit_runs(sc, t, n))
 		return BK_NOMEM;
-	if (sc->need_high)
-		high = has_high_bytes(t, n);
+	sc->indexed = false;	/* the context index is built when first asked */
 	sc->nhits = 0;
 	for (size_t i = 0; i < sc->nrules; i++) {
 		const bk_rule *r = sc->rules[i];
 
 		if (r->trigger.kind == BK_TRIGGER_DIGITS && sc->nspans == 0)
 			continue;
-		if (!windows_for(sc, i, t, n, high))
+		if (!windows_for(sc, i, t, n))
 			return BK_NOMEM;
 		for (size_t w = 0; w < sc->nwins; w++)
 			if (!match_window(sc, r, i, line, t, n, &sc->wins[w]))

@@ -747,14 +747,19 @@ main(int argc, char **argv)
 		load_patterns(rs, extra[i]);
 	if (rules_list != NULL)
 		bk_ruleset_select(rs, rules_list);
-	if (tool_failed())	/* a broken rule file is never silently skipped */
-		tool_exit(TOOL_TROUBLE);
-	if (list) {
-		list_rules(rs);
-		tool_exit(TOOL_FOUND);
+	if (tool_failed() || list || check) {
+		/* A broken rule file is never silently skipped: nothing is scanned. */
+		int status = tool_failed() ? TOOL_TROUBLE : TOOL_FOUND;
+
+		if (status == TOOL_FOUND && list)
+			list_rules(rs);
+		else if (status == TOOL_FOUND)
+			status = check_rules(rs);
+		bk_ruleset_free(rs);
+		bk_fileset_free(fs);
+		bk_hasher_free(o.hasher);
+		tool_exit(status);
 	}
-	if (check)
-		tool_exit(check_rules(rs));
 
 	if (o.format == TOOL_FORMAT_TSV && !o.list_only)
 		fputs(o.summary || o.min_count > 0 ? SUMMARY_TSV_HEADER :
