@@ -420,7 +420,13 @@ step_zstd(bk_input *in, bool eof)
 	ZSTD_inBuffer src = { in->raw + in->raw_pos, in->raw_len - in->raw_pos, 0 };
 	ZSTD_outBuffer dst = { in->out + in->out_len, OUT_SIZE - in->out_len, 0 };
 	size_t ret = ZSTD_decompressStream(in->zstd, &dst, &src);
-	advance(in, src.pos, dst.pos);
+
+	/*
+	 * On some errors (legacy frames) libzstd moves the output position
+	 * without writing: what the failing call "produced" is never delivered,
+	 * or the buffer's old content (another file's) would be.
+	 */
+	advance(in, src.pos, ZSTD_isError(ret) ? 0 : dst.pos);
 	if (ZSTD_isError(ret)) {
 		fail_detail(in, "corrupt", ZSTD_getErrorName(ret));
 		return STEP_OK;

@@ -233,6 +233,38 @@ test_gzip_bad_distance_leaks_nothing(void **state)
 	free(b.data);
 }
 
+/*
+ * A zstd legacy frame that libzstd refuses (found by fuzz_input): the
+ * failing call moves its output position without writing, and none of the
+ * buffer's old content (the file read before) may come out.
+ */
+static void
+test_zstd_error_leaks_nothing(void **state)
+{
+	(void)state;
+#ifdef HAVE_ZSTD
+	const char secret[] = "SECRET OF THE FILE BEFORE\n";
+	size_t zlen;
+	unsigned char *z = gzip_mem(secret, sizeof secret - 1, &zlen);
+	char *prev = tu_write(tu_dir, "prev2.gz", z, zlen);
+	bk_input *in = bk_input_new();
+	struct tu_buf b = { 0 };
+
+	assert_int_equal(read_path(in, prev, &b), BK_EOF);
+	b.len = 0;
+	assert_int_equal(read_path(in, BK_TESTDATA "/input/zstd-legacy-error.zst", &b), BK_ERROR);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(bk_input_error(in),
+	    "corrupt zstd stream after 0 bytes: Unsupported frame parameter");
+	bk_input_free(in);
+	free(z);
+	free(prev);
+	free(b.data);
+#else
+	skip();
+#endif
+}
+
 static void
 test_large_roundtrip_plain_and_gzip(void **state)
 {
@@ -550,6 +582,7 @@ main(void)
 		cmocka_unit_test(test_gzip_truncated_at_several_points),
 		cmocka_unit_test(test_gzip_corrupt_checksum),
 		cmocka_unit_test(test_gzip_bad_distance_leaks_nothing),
+		cmocka_unit_test(test_zstd_error_leaks_nothing),
 		cmocka_unit_test(test_large_roundtrip_plain_and_gzip),
 		cmocka_unit_test(test_peek_then_next),
 		cmocka_unit_test(test_peek_short_input),
