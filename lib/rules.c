@@ -359,6 +359,26 @@ bk_rule_trigger(const bk_rule *r)
 }
 
 const char *
+bk_rule_trigger_text(const bk_rule *r, char *buf, size_t size)
+{
+	switch (r->trigger.kind) {
+	case BK_TRIGGER_DIGITS:
+		snprintf(buf, size, "digits %u", r->trigger.digits);
+		break;
+	case BK_TRIGGER_LITERAL:
+		snprintf(buf, size, "literal %s", r->trigger.literal);
+		break;
+	case BK_TRIGGER_CONTEXT:
+		snprintf(buf, size, "context");
+		break;
+	case BK_TRIGGER_ALWAYS:
+		snprintf(buf, size, "always");
+		break;
+	}
+	return buf;
+}
+
+const char *
 bk_rule_file(const bk_rule *r)
 {
 	return r->file;

@@ -67,7 +67,8 @@
  *   trigger         the cheap pre-check that decides where the pattern is
  *                   tried: "digits N" (1 to 64: a run of at least N digits,
  *                   at most one of - . / and space between two of them),
- *                   "literal TEXT" (TEXT occurs in the line), "context" (a
+ *                   "literal TEXT" (TEXT occurs in the line; "literal A|B"
+ *                   fires on any of the alternatives), "context" (a
  *                   context word occurs; needs a context key), or "always".
  *                   Default: derived from the pattern: the longest literal
  *                   every match holds if it is distinctive ('@', '〒', three
@@ -167,6 +168,8 @@ bool bk_rule_requires_context(const bk_rule *r);
 const struct bk_validator *bk_rule_validator(const bk_rule *r);	/* NULL: none */
 const char *bk_rule_pattern(const bk_rule *r);
 enum bk_trigger bk_rule_trigger(const bk_rule *r);
+/* The trigger as a rule file writes it: "digits 10", "literal @", "context", "always". */
+const char *bk_rule_trigger_text(const bk_rule *r, char *buf, size_t size);
 /* Where the rule was defined: "patterns/pii/jp.rules" and the line of its [id]. */
 const char *bk_rule_file(const bk_rule *r);
 unsigned long bk_rule_line(const bk_rule *r);

@@ -71,6 +71,14 @@ struct occurrence {
 	uint32_t pos;
 };
 
+/* A literal trigger "A|B|C": any of the alternatives fires it. */
+struct literals {
+	char *buf;		/* the trigger text, '|' replaced by NUL */
+	const char **alt;
+	size_t *len;
+	size_t n;
+};
+
 struct column {
 	char *name;		/* the header field, ASCII-lowercased */
 	size_t len;
@@ -81,6 +89,7 @@ struct bk_scanner {
 	const bk_rule **rules;	/* the rules that can reach min, in set order */
 	size_t nrules;
 	bool *needs_ctx;	/* [rule]: reaches min only with context */
+	struct literals *lits;	/* [rule]: the alternatives of a literal trigger */
 	bool *hdr_ctx;		/* [rule]: a column header of the current file is context */
 	unsigned min_digits;	/* the smallest digits trigger (0: no such rule) */
 
@@ -350,6 +359,37 @@ find_context(bk_scanner *sc, size_t i, const char *t, size_t n, size_t from, siz
 	return NULL;
 }
 
+/* Splits rule I's literal trigger into its alternatives. */
+static bool
+split_literals(bk_scanner *sc, size_t i)
+{
+	const bk_rule *r = sc->rules[i];
+	struct literals *l = &sc->lits[i];
+	size_t n = 1;
+
+	if (r->trigger.kind != BK_TRIGGER_LITERAL)
+		return true;
+	for (size_t k = 0; k < r->trigger.len; k++)
+		n += r->trigger.literal[k] == '|';
+	l->buf = bk__dup_bytes(r->trigger.literal, r->trigger.len);
+	l->alt = calloc(n, sizeof *l->alt);
+	l->len = calloc(n, sizeof *l->len);
+	if (l->buf == NULL || l->alt == NULL || l->len == NULL)
+		return false;
+	for (char *p = l->buf, *bar;; p = bar + 1) {
+		bar = strchr(p, '|');
+		if (bar != NULL)
+			*bar = '\0';
+		if (*p != '\0') {
+			l->alt[l->n] = p;
+			l->len[l->n++] = strlen(p);
+		}
+		if (bar == NULL)
+			break;
+	}
+	return true;
+}
+
 /* ---- setup -------------------------------------------------------------- */
 
 /* The highest confidence RULE can give: with context if it has any. */
@@ -374,13 +414,14 @@ bk_scanner_new(const bk_ruleset *rs, enum bk_confidence min)
 	sc->needs_ctx = calloc(n > 0 ? n : 1, sizeof *sc->needs_ctx);
 	sc->rule_words = calloc(n > 0 ? n : 1, sizeof *sc->rule_words);
 	sc->present = calloc(n > 0 ? n : 1, sizeof *sc->present);
+	sc->lits = calloc(n > 0 ? n : 1, sizeof *sc->lits);
 	sc->has_short = calloc(n > 0 ? n : 1, sizeof *sc->has_short);
 	memset(sc->bucket, 0xff, sizeof sc->bucket);
 	sc->hdr_ctx = calloc(n > 0 ? n : 1, sizeof *sc->hdr_ctx);
 	sc->norm = bk_norm_new();
 	sc->md = pcre2_match_data_create(bk__ruleset_max_captures(rs) + 1, NULL);
 	if (sc->rules == NULL || sc->needs_ctx == NULL || sc->hdr_ctx == NULL ||
-	    sc->rule_words == NULL || sc->present == NULL || sc->has_short == NULL ||
+	    sc->rule_words == NULL || sc->present == NULL || sc->has_short == NULL || sc->lits == NULL ||
 	    sc->norm == NULL ||
 	    sc->md == NULL ||
 	    bk__matcher_init(&sc->matcher) != BK_OK)
@@ -400,7 +441,8 @@ bk_scanner_new(const bk_ruleset *rs, enum bk_confidence min)
 		sc->rule_words[sc->nrules] = calloc(r->ncontext > 0 ? r->ncontext : 1, sizeof(uint32_t));
 		sc->rules[sc->nrules++] = r;	/* counted now, so a failure frees it */
 		if (sc->rule_words[sc->nrules - 1] == NULL ||
-		    !index_words(sc, sc->nrules - 1, sc->rule_words[sc->nrules - 1]))
+		    !index_words(sc, sc->nrules - 1, sc->rule_words[sc->nrules - 1]) ||
+		    !split_literals(sc, sc->nrules - 1))
 			goto fail;
 		if (r->trigger.kind == BK_TRIGGER_DIGITS &&
 		    (sc->min_digits == 0 || r->trigger.digits < sc->min_digits))
@@ -430,8 +472,15 @@ bk_scanner_free(bk_scanner *sc)
 	bk__matcher_fini(&sc->matcher);
 	pcre2_match_data_free(sc->md);
 	bk_norm_free(sc->norm);
-	for (size_t i = 0; i < sc->nrules; i++)
+	for (size_t i = 0; i < sc->nrules; i++) {
 		free(sc->rule_words[i]);
+		if (sc->lits != NULL) {
+			free(sc->lits[i].buf);
+			free(sc->lits[i].alt);
+			free(sc->lits[i].len);
+		}
+	}
+	free(sc->lits);
 	free(sc->rule_words);
 	for (size_t k = 0; k < sc->nwords; k++)
 		free(sc->words[k].rules);
@@ -591,11 +640,11 @@ find_digit_runs(bk_scanner *sc, const char *t, size_t n)
 	return true;
 }
 
-/* Adds [A, B) to the windows, merging with the last one when they touch. */
+/* Adds [A, B) to the windows, merging with the last one when it follows and touches it. */
 static bool
 add_window(bk_scanner *sc, size_t a, size_t b)
 {
-	if (sc->nwins > 0 && a <= sc->wins[sc->nwins - 1].end) {
+	if (sc->nwins > 0 && a >= sc->wins[sc->nwins - 1].start && a <= sc->wins[sc->nwins - 1].end) {
 		if (b > sc->wins[sc->nwins - 1].end)
 			sc->wins[sc->nwins - 1].end = b;
 		return true;
@@ -621,6 +670,32 @@ context_around(bk_scanner *sc, size_t i, const char *t, size_t n, size_t a, size
 	from = back_chars(t, a > margin ? a - margin : 0, r->distance);
 	to = fwd_chars(t, n, b + margin < n ? b + margin : n, r->distance);
 	return find_context(sc, i, t, n, from, to, OVERLAPS) != NULL;
+}
+
+static int
+window_cmp(const void *a, const void *b)
+{
+	const struct window *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Orders the windows and merges those that touch. */
+static void
+sort_windows(bk_scanner *sc)
+{
+	size_t o = 0;
+
+	qsort(sc->wins, sc->nwins, sizeof *sc->wins, window_cmp);
+	for (size_t i = 1; i < sc->nwins; i++) {
+		if (sc->wins[i].start <= sc->wins[o].end) {
+			if (sc->wins[i].end > sc->wins[o].end)
+				sc->wins[o].end = sc->wins[i].end;
+		} else {
+			sc->wins[++o] = sc->wins[i];
+		}
+	}
+	sc->nwins = o + 1;
 }
 
 /* Where rule I's pattern is worth trying in T, as merged windows. */
@@ -652,26 +727,27 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 				return false;
 		}
 		return true;
-	case BK_TRIGGER_LITERAL: {
-		const char *p = t, *end = t + n;
+	case BK_TRIGGER_LITERAL:
+		for (size_t k = 0; k < sc->lits[i_rule].n; k++) {
+			const char *lit = sc->lits[i_rule].alt[k], *p = t, *end = t + n;
+			size_t len = sc->lits[i_rule].len[k];
 
-		while ((p = memmem(p, (size_t)(end - p), r->trigger.literal, r->trigger.len)) !=
-		    NULL) {
-			size_t at = (size_t)(p - t);
+			while ((p = memmem(p, (size_t)(end - p), lit, len)) != NULL) {
+				size_t at = (size_t)(p - t);
 
-			if (check_ctx && !context_around(sc, i_rule, t, n, at, at + r->trigger.len,
-			    LITERAL_MARGIN)) {
-				p += r->trigger.len;
-				continue;
+				p += len;
+				if (check_ctx && !context_around(sc, i_rule, t, n, at, at + len,
+				    LITERAL_MARGIN))
+					continue;
+				if (!add_window(sc, at > LITERAL_MARGIN ? at - LITERAL_MARGIN : 0,
+					at + len + LITERAL_MARGIN < n ? at + len + LITERAL_MARGIN : n))
+					return false;
 			}
-			if (!add_window(sc, at > LITERAL_MARGIN ? at - LITERAL_MARGIN : 0,
-				at + r->trigger.len + LITERAL_MARGIN < n ?
-				    at + r->trigger.len + LITERAL_MARGIN : n))
-				return false;
-			p += r->trigger.len;
 		}
+		/* Alternatives found out of order: put the windows in order, merged. */
+		if (sc->lits[i_rule].n > 1 && sc->nwins > 1)
+			sort_windows(sc);
 		return true;
-	}
 	case BK_TRIGGER_CONTEXT:
 		if (sc->hdr_ctx[i_rule] || find_context(sc, i_rule, t, n, 0, n, OVERLAPS) != NULL)
 			return add_window(sc, 0, n);

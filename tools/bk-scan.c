@@ -458,15 +458,24 @@ load_patterns(bk_ruleset *rs, const char *dir)
 static void
 list_rules(const bk_ruleset *rs)
 {
-	static const char *const triggers[] = { "digits", "literal", "context", "always" };
+	char trig[96];
 
+	printf("%-26s %-13s %-8s %-13s %-16s %s\n", "rule", "category", "severity",
+	    "confidence", "trigger", "description");
 	for (size_t i = 0; i < bk_ruleset_count(rs); i++) {
 		const bk_rule *r = bk_ruleset_rule(rs, i);
+		char conf[32];
 
-		printf("%-24s %-14s %-8s %-6s %-7s %s\n", bk_rule_id(r), bk_rule_category(r),
-		    bk_severity_name(bk_rule_severity(r)),
-		    bk_confidence_name(bk_rule_confidence(r)), triggers[bk_rule_trigger(r)],
-		    bk_rule_description(r));
+		/* "low>high": alone, then with context; "-" alone: context is required. */
+		if (bk_rule_context_confidence(r) == bk_rule_confidence(r) && !bk_rule_requires_context(r))
+			snprintf(conf, sizeof conf, "%s", bk_confidence_name(bk_rule_confidence(r)));
+		else
+			snprintf(conf, sizeof conf, "%s>%s", bk_rule_requires_context(r) ? "-" :
+			    bk_confidence_name(bk_rule_confidence(r)),
+			    bk_confidence_name(bk_rule_context_confidence(r)));
+		printf("%-26s %-13s %-8s %-13s %-16s %s\n", bk_rule_id(r), bk_rule_category(r),
+		    bk_severity_name(bk_rule_severity(r)), conf,
+		    bk_rule_trigger_text(r, trig, sizeof trig), bk_rule_description(r));
 	}
 }
 
