@@ -77,6 +77,7 @@ struct literals {
 	const char **alt;
 	size_t *len;
 	size_t n;
+	bool ascii;		/* every alternative is ASCII: worth looking for in any line */
 };
 
 struct column {
@@ -109,6 +110,7 @@ struct bk_scanner {
 	uint32_t **rule_words;	/* [rule][context word]: index in words, or UINT32_MAX (short) */
 	uint8_t gram[(1 << GRAM_BITS) / 8];
 	int32_t bucket[1 << BUCKET_BITS];
+	int high;		/* the current line has bytes >= 0x80: -1 not known yet */
 	struct occurrence *occ;	/* the current line's, once indexed */
 	size_t nocc, occcap;
 	bool indexed;
@@ -371,6 +373,7 @@ split_literals(bk_scanner *sc, size_t i)
 		return true;
 	for (size_t k = 0; k < r->trigger.len; k++)
 		n += r->trigger.literal[k] == '|';
+	l->ascii = true;
 	l->buf = bk__dup_bytes(r->trigger.literal, r->trigger.len);
 	l->alt = calloc(n, sizeof *l->alt);
 	l->len = calloc(n, sizeof *l->len);
@@ -384,6 +387,8 @@ split_literals(bk_scanner *sc, size_t i)
 			l->alt[l->n] = p;
 			l->len[l->n++] = strlen(p);
 		}
+		for (const char *q = p; *q != '\0'; q++)
+			l->ascii = l->ascii && (unsigned char)*q < 0x80;
 		if (bar == NULL)
 			break;
 	}
@@ -672,6 +677,27 @@ context_around(bk_scanner *sc, size_t i, const char *t, size_t n, size_t a, size
 	return find_context(sc, i, t, n, from, to, OVERLAPS) != NULL;
 }
 
+/* Whether T holds a byte >= 0x80, found a word at a time and remembered for the line. */
+static bool
+line_has_high(bk_scanner *sc, const char *t, size_t n)
+{
+	size_t i = 0;
+
+	if (sc->high >= 0)
+		return sc->high;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, t + i, 8);
+		if (w & UINT64_C(0x8080808080808080))
+			return (sc->high = 1);
+	}
+	for (; i < n; i++)
+		if ((unsigned char)t[i] >= 0x80)
+			return (sc->high = 1);
+	return (sc->high = 0);
+}
+
 static int
 window_cmp(const void *a, const void *b)
 {
@@ -728,11 +754,15 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 		}
 		return true;
 	case BK_TRIGGER_LITERAL:
+		/* A kanji literal cannot be in a line of ASCII. */
+		if (!sc->lits[i_rule].ascii && !line_has_high(sc, t, n))
+			return true;
 		for (size_t k = 0; k < sc->lits[i_rule].n; k++) {
 			const char *lit = sc->lits[i_rule].alt[k], *p = t, *end = t + n;
 			size_t len = sc->lits[i_rule].len[k];
 
-			while ((p = memmem(p, (size_t)(end - p), lit, len)) != NULL) {
+			while ((p = len == 1 ? memchr(p, lit[0], (size_t)(end - p)) :
+				    memmem(p, (size_t)(end - p), lit, len)) != NULL) {
 				size_t at = (size_t)(p - t);
 
 				p += len;
@@ -895,6 +925,7 @@ bk_scanner_line(bk_scanner *sc, const char *line, size_t len, bk_finding_fn fn, 
 	if (sc->min_digits > 0 && !find_digit_runs(sc, t, n))
 		return BK_NOMEM;
 	sc->indexed = false;	/* the context index is built when first asked */
+	sc->high = -1;
 	sc->nhits = 0;
 	for (size_t i = 0; i < sc->nrules; i++) {
 		const bk_rule *r = sc->rules[i];
