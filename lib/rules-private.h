@@ -40,7 +40,8 @@
  * on lines that pass this cheap test:
  * - DIGITS: the line holds a run of at least DIGITS ASCII digits in which
  *   consecutive digits are separated by at most one of '-', '.', '/' and
- *   ' '. A derived N is a proven lower bound: every match of the pattern
+ *   ' ' (or only those in SEPS, when the rule file says so), and at most
+ *   MAX_DIGITS of them when that is set. A derived N is a proven lower bound: every match of the pattern
  *   contains such a run, so an engine that allows more between digits (any
  *   number of separators) only tries more lines, never fewer.
  * - LITERAL: the line holds LITERAL (LEN bytes, byte for byte).
@@ -49,9 +50,20 @@
  * - ALWAYS: every line.
  * DERIVED says the rule file did not choose it (for --explain style output).
  */
+/* Separators a digits trigger allows between two digits (default: all). */
+enum {
+	BK__SEP_DASH = 1 << 0,
+	BK__SEP_DOT = 1 << 1,
+	BK__SEP_SLASH = 1 << 2,
+	BK__SEP_SPACE = 1 << 3,
+	BK__SEP_ALL = 0xf,
+};
+
 struct bk__trigger {
 	enum bk_trigger kind;
 	unsigned digits;
+	unsigned max_digits;	/* DIGITS: runs with more are not candidates; 0: no bound */
+	unsigned seps;		/* DIGITS: BK__SEP_* a run may have between digits */
 	char *literal;		/* NUL-terminated too, for messages */
 	size_t len;
 	bool derived;

@@ -362,9 +362,20 @@ const char *
 bk_rule_trigger_text(const bk_rule *r, char *buf, size_t size)
 {
 	switch (r->trigger.kind) {
-	case BK_TRIGGER_DIGITS:
-		snprintf(buf, size, "digits %u", r->trigger.digits);
+	case BK_TRIGGER_DIGITS: {
+		static const char *const names[] = { " dash", " dot", " slash", " space" };
+		size_t o = (size_t)snprintf(buf, size, "digits %u", r->trigger.digits);
+
+		if (r->trigger.max_digits > 0 && o < size)
+			o += (size_t)snprintf(buf + o, size - o, "-%u", r->trigger.max_digits);
+		if (r->trigger.seps != BK__SEP_ALL && o < size) {
+			o += (size_t)snprintf(buf + o, size - o, " sep");
+			for (int k = 0; k < 4; k++)
+				if ((r->trigger.seps & (1u << k)) && o < size)
+					o += (size_t)snprintf(buf + o, size - o, "%s", names[k]);
+		}
 		break;
+	}
 	case BK_TRIGGER_LITERAL:
 		snprintf(buf, size, "literal %s", r->trigger.literal);
 		break;
@@ -835,15 +846,60 @@ parse_trigger(struct loader *ld, bk_rule *r, const struct entry *e)
 	} else if (word_is(v, wl, "context") && al == 0) {
 		r->trigger.kind = BK_TRIGGER_CONTEXT;
 	} else if (word_is(v, wl, "digits")) {
+		unsigned long m = 0;
+		unsigned seps = BK__SEP_ALL;
+
 		errno = 0;
 		n = bk__is_digit(*arg) ? strtoul(arg, &endp, 10) : 0;
-		if (n < 1 || n > BK__DIGITS_MAX || errno != 0 || *endp != '\0') {
-			report(ld, e->line, "trigger digits needs a number N from 1 to %d",
+		if (n >= 1 && errno == 0 && *endp == '-')
+			m = bk__is_digit(endp[1]) ? strtoul(endp + 1, &endp, 10) : 0;
+		if (n < 1 || n > BK__DIGITS_MAX || errno != 0 || (m != 0 && m < n) ||
+		    m > BK__DIGITS_MAX || (*endp != '\0' && !bk__is_space(*endp))) {
+			report(ld, e->line, "trigger digits needs a number N from 1 to %d, or N-M",
 			    BK__DIGITS_MAX);
 			return BK_OK;
 		}
+		/* "sep dash dot slash space": the separators allowed between digits. */
+		while (*endp != '\0' && bk__is_space(*endp))
+			endp++;
+		if (*endp != '\0') {
+			if (strncmp(endp, "sep", 3) != 0 || !bk__is_space(endp[3])) {
+				report(ld, e->line, "trigger digits: expected 'sep' and separator names, not '%s'",
+				    shown(endp, buf));
+				return BK_OK;
+			}
+			seps = 0;
+			for (const char *w = endp + 3; *w != '\0';) {
+				size_t k;
+
+				while (*w != '\0' && bk__is_space(*w))
+					w++;
+				for (k = 0; w[k] != '\0' && !bk__is_space(w[k]); k++)
+					;
+				if (k == 0)
+					break;
+				unsigned bit = word_is(w, k, "dash") ? BK__SEP_DASH :
+				    word_is(w, k, "dot") ? BK__SEP_DOT :
+				    word_is(w, k, "slash") ? BK__SEP_SLASH :
+				    word_is(w, k, "space") ? BK__SEP_SPACE : 0;
+				if (bit == 0) {
+					report(ld, e->line,
+					    "trigger digits: unknown separator '%.*s' (dash, dot, slash, space)",
+					    (int)k, w);
+					return BK_OK;
+				}
+				seps |= bit;
+				w += k;
+			}
+			if (seps == 0) {
+				report(ld, e->line, "trigger digits: 'sep' needs at least one separator name");
+				return BK_OK;
+			}
+		}
 		r->trigger.kind = BK_TRIGGER_DIGITS;
 		r->trigger.digits = (unsigned)n;
+		r->trigger.max_digits = (unsigned)m;
+		r->trigger.seps = seps;
 	} else if (word_is(v, wl, "literal")) {
 		if (al == 0) {
 			report(ld, e->line, "trigger literal needs a text");
@@ -1014,6 +1070,8 @@ build_rule(struct loader *ld)
 		if (rc != BK_OK)
 			goto out;
 	}
+	if (r->trigger.kind == BK_TRIGGER_DIGITS && r->trigger.seps == 0)
+		r->trigger.seps = BK__SEP_ALL;	/* derived triggers allow every separator */
 	r->id = st->id;
 	st->id = NULL;
 	r->file = ld->path;

@@ -33,6 +33,21 @@ struct span {
 	unsigned digits;
 };
 
+/*
+ * The digit runs of a line under one set of separators. Rules may narrow
+ * the separators their numbers use (a pension number: dashes only), and
+ * runs are built per set, so an IP address or a version string does not
+ * wake a rule whose numbers never have dots.
+ */
+struct spanset {
+	unsigned seps;		/* BK__SEP_* */
+	unsigned min_digits;	/* the smallest trigger of the rules using it */
+	struct span *spans;
+	size_t nspans, spancap;
+};
+
+#define MAX_SPANSETS 16
+
 struct window {
 	size_t start, end;
 };
@@ -92,14 +107,14 @@ struct bk_scanner {
 	bool *needs_ctx;	/* [rule]: reaches min only with context */
 	struct literals *lits;	/* [rule]: the alternatives of a literal trigger */
 	bool *hdr_ctx;		/* [rule]: a column header of the current file is context */
-	unsigned min_digits;	/* the smallest digits trigger (0: no such rule) */
+	struct spanset sets[MAX_SPANSETS];	/* one per separator set in use */
+	size_t nsets;
+	size_t *rule_set;	/* [rule]: its spanset, for digits triggers */
 
 	struct bk__matcher matcher;
 	pcre2_match_data *md;
 	bk_norm *norm;
 
-	struct span *spans;
-	size_t nspans, spancap;
 	struct window *wins;
 	size_t nwins, wincap;
 	struct hit *hits;
@@ -127,10 +142,12 @@ struct bk_scanner {
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static bool
-is_sep(unsigned char c)
+/* The BK__SEP_* bit of C, or 0 for a byte that is no separator. */
+static unsigned
+sep_bit(unsigned char c)
 {
-	return c == '-' || c == '.' || c == '/' || c == ' ';
+	return c == '-' ? BK__SEP_DASH : c == '.' ? BK__SEP_DOT : c == '/' ? BK__SEP_SLASH :
+	    c == ' ' ? BK__SEP_SPACE : 0;
 }
 
 /* Moves OFF back to the start of the UTF-8 character it is in. */
@@ -420,6 +437,7 @@ bk_scanner_new(const bk_ruleset *rs, enum bk_confidence min)
 	sc->rule_words = calloc(n > 0 ? n : 1, sizeof *sc->rule_words);
 	sc->present = calloc(n > 0 ? n : 1, sizeof *sc->present);
 	sc->lits = calloc(n > 0 ? n : 1, sizeof *sc->lits);
+	sc->rule_set = calloc(n > 0 ? n : 1, sizeof *sc->rule_set);
 	sc->has_short = calloc(n > 0 ? n : 1, sizeof *sc->has_short);
 	memset(sc->bucket, 0xff, sizeof sc->bucket);
 	sc->hdr_ctx = calloc(n > 0 ? n : 1, sizeof *sc->hdr_ctx);
@@ -427,6 +445,7 @@ bk_scanner_new(const bk_ruleset *rs, enum bk_confidence min)
 	sc->md = pcre2_match_data_create(bk__ruleset_max_captures(rs) + 1, NULL);
 	if (sc->rules == NULL || sc->needs_ctx == NULL || sc->hdr_ctx == NULL ||
 	    sc->rule_words == NULL || sc->present == NULL || sc->has_short == NULL || sc->lits == NULL ||
+	    sc->rule_set == NULL ||
 	    sc->norm == NULL ||
 	    sc->md == NULL ||
 	    bk__matcher_init(&sc->matcher) != BK_OK)
@@ -449,9 +468,19 @@ bk_scanner_new(const bk_ruleset *rs, enum bk_confidence min)
 		    !index_words(sc, sc->nrules - 1, sc->rule_words[sc->nrules - 1]) ||
 		    !split_literals(sc, sc->nrules - 1))
 			goto fail;
-		if (r->trigger.kind == BK_TRIGGER_DIGITS &&
-		    (sc->min_digits == 0 || r->trigger.digits < sc->min_digits))
-			sc->min_digits = r->trigger.digits > 0 ? r->trigger.digits : 1;
+		if (r->trigger.kind == BK_TRIGGER_DIGITS) {
+			unsigned seps = r->trigger.seps != 0 ? r->trigger.seps : BK__SEP_ALL;
+			unsigned need = r->trigger.digits > 0 ? r->trigger.digits : 1;
+			size_t k;
+
+			for (k = 0; k < sc->nsets && sc->sets[k].seps != seps; k++)
+				;
+			if (k == sc->nsets)	/* at most 16 sets exist: 4 separators */
+				sc->sets[sc->nsets++] = (struct spanset){ seps, need, NULL, 0, 0 };
+			if (need < sc->sets[k].min_digits)
+				sc->sets[k].min_digits = need;
+			sc->rule_set[sc->nrules - 1] = k;
+		}
 	}
 	return sc;
 fail:
@@ -496,7 +525,9 @@ bk_scanner_free(bk_scanner *sc)
 	free(sc->rules);
 	free(sc->needs_ctx);
 	free(sc->hdr_ctx);
-	free(sc->spans);
+	for (size_t k = 0; k < sc->nsets; k++)
+		free(sc->sets[k].spans);
+	free(sc->rule_set);
 	free(sc->wins);
 	free(sc->hits);
 	free(sc->limited);
@@ -606,17 +637,17 @@ header_context(const bk_scanner *sc, const bk_rule *r, const char *line, size_t 
 /* ---- candidates --------------------------------------------------------- */
 
 /*
- * Collects the digit runs of T with at least min_digits digits: digits with
- * at most one separator (- . / space) between consecutive ones, the shape
+ * Collects the digit runs of T with at least S->min_digits digits: digits
+ * with at most one separator of S->seps between consecutive ones, the shape
  * the digits triggers promise (rules-private.h).
  */
 static bool
-find_digit_runs(bk_scanner *sc, const char *t, size_t n)
+find_digit_runs(struct spanset *set, const char *t, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)t;
 	size_t i = 0;
 
-	sc->nspans = 0;
+	set->nspans = 0;
 	while (i < n) {
 		while (i < n && !bk__is_digit((char)p[i]))
 			i++;
@@ -630,16 +661,16 @@ find_digit_runs(bk_scanner *sc, const char *t, size_t n)
 				digits++;
 				i++;
 			}
-			if (i + 1 < n && is_sep(p[i]) && bk__is_digit((char)p[i + 1])) {
+			if (i + 1 < n && (sep_bit(p[i]) & set->seps) && bk__is_digit((char)p[i + 1])) {
 				i++;
 				continue;
 			}
 			break;
 		}
-		if (digits >= sc->min_digits) {
-			if (bk__grow(&sc->spans, &sc->spancap, sc->nspans + 1, sizeof *sc->spans))
+		if (digits >= set->min_digits) {
+			if (bk__grow(&set->spans, &set->spancap, set->nspans, sizeof *set->spans))
 				return false;
-			sc->spans[sc->nspans++] = (struct span){ start, i, digits };
+			set->spans[set->nspans++] = (struct span){ start, i, digits };
 		}
 	}
 	return true;
@@ -675,6 +706,29 @@ context_around(bk_scanner *sc, size_t i, const char *t, size_t n, size_t a, size
 	from = back_chars(t, a > margin ? a - margin : 0, r->distance);
 	to = fwd_chars(t, n, b + margin < n ? b + margin : n, r->distance);
 	return find_context(sc, i, t, n, from, to, OVERLAPS) != NULL;
+}
+
+/*
+ * LIT in H[0, N): memchr for its first byte, then a comparison. For the
+ * short needles of triggers this beats memmem, which sets up a two-way
+ * search on every call.
+ */
+static const char *
+find_literal(const char *h, size_t n, const char *lit, size_t len)
+{
+	const char *end = h + n;
+
+	if (len == 0 || len > n)
+		return NULL;
+	end -= len - 1;
+	for (const char *p = h; p < end; p++) {
+		p = memchr(p, lit[0], (size_t)(end - p));
+		if (p == NULL)
+			return NULL;
+		if (memcmp(p + 1, lit + 1, len - 1) == 0)
+			return p;
+	}
+	return NULL;
 }
 
 /* Whether T holds a byte >= 0x80, found a word at a time and remembered for the line. */
@@ -740,11 +794,14 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 			return true;	/* no context word anywhere in the line */
 	}
 	switch (r->trigger.kind) {
-	case BK_TRIGGER_DIGITS:
-		for (size_t i = 0; i < sc->nspans; i++) {
-			const struct span *s = &sc->spans[i];
+	case BK_TRIGGER_DIGITS: {
+		const struct spanset *set = &sc->sets[sc->rule_set[i_rule]];
 
-			if (s->digits < r->trigger.digits)
+		for (size_t i = 0; i < set->nspans; i++) {
+			const struct span *s = &set->spans[i];
+
+			if (s->digits < r->trigger.digits ||
+			    (r->trigger.max_digits > 0 && s->digits > r->trigger.max_digits))
 				continue;
 			if (check_ctx && !context_around(sc, i_rule, t, n, s->start, s->end, DIGIT_MARGIN))
 				continue;
@@ -753,6 +810,7 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 				return false;
 		}
 		return true;
+	}
 	case BK_TRIGGER_LITERAL:
 		/* A kanji literal cannot be in a line of ASCII. */
 		if (!sc->lits[i_rule].ascii && !line_has_high(sc, t, n))
@@ -761,8 +819,7 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 			const char *lit = sc->lits[i_rule].alt[k], *p = t, *end = t + n;
 			size_t len = sc->lits[i_rule].len[k];
 
-			while ((p = len == 1 ? memchr(p, lit[0], (size_t)(end - p)) :
-				    memmem(p, (size_t)(end - p), lit, len)) != NULL) {
+			while ((p = find_literal(p, (size_t)(end - p), lit, len)) != NULL) {
 				size_t at = (size_t)(p - t);
 
 				p += len;
@@ -922,15 +979,16 @@ bk_scanner_line(bk_scanner *sc, const char *line, size_t len, bk_finding_fn fn, 
 		return BK_OK;
 	if (bk_norm_fold(sc->norm, line, len, &t, &n) != BK_OK)
 		return BK_NOMEM;
-	if (sc->min_digits > 0 && !find_digit_runs(sc, t, n))
-		return BK_NOMEM;
+	for (size_t k = 0; k < sc->nsets; k++)
+		if (!find_digit_runs(&sc->sets[k], t, n))
+			return BK_NOMEM;
 	sc->indexed = false;	/* the context index is built when first asked */
 	sc->high = -1;
 	sc->nhits = 0;
 	for (size_t i = 0; i < sc->nrules; i++) {
 		const bk_rule *r = sc->rules[i];
 
-		if (r->trigger.kind == BK_TRIGGER_DIGITS && sc->nspans == 0)
+		if (r->trigger.kind == BK_TRIGGER_DIGITS && sc->sets[sc->rule_set[i]].nspans == 0)
 			continue;
 		if (!windows_for(sc, i, t, n))
 			return BK_NOMEM;

@@ -146,11 +146,19 @@ static const struct bad_case {
 	 "t.rules:6: rule t.a: bad trigger 'always now' (digits N, literal TEXT, context or "
 	 "always)\n", 0},
 	{RULE("t.a") "trigger = digits 0\n", 0,
-	 "t.rules:6: rule t.a: trigger digits needs a number N from 1 to 64\n", 0},
+	 "t.rules:6: rule t.a: trigger digits needs a number N from 1 to 64, or N-M\n", 0},
 	{RULE("t.a") "trigger = digits 65\n", 0,
-	 "t.rules:6: rule t.a: trigger digits needs a number N from 1 to 64\n", 0},
+	 "t.rules:6: rule t.a: trigger digits needs a number N from 1 to 64, or N-M\n", 0},
 	{RULE("t.a") "trigger = digits 4x\n", 0,
-	 "t.rules:6: rule t.a: trigger digits needs a number N from 1 to 64\n", 0},
+	 "t.rules:6: rule t.a: trigger digits needs a number N from 1 to 64, or N-M\n", 0},
+	{RULE("t.a") "trigger = digits 10-5\n", 0,
+	 "t.rules:6: rule t.a: trigger digits needs a number N from 1 to 64, or N-M\n", 0},
+	{RULE("t.a") "trigger = digits 10 sep comma\n", 0,
+	 "t.rules:6: rule t.a: trigger digits: unknown separator 'comma' (dash, dot, slash, "
+	 "space)\n", 0},
+	{RULE("t.a") "trigger = digits 10 seps dash\n", 0,
+	 "t.rules:6: rule t.a: trigger digits: expected 'sep' and separator names, not 'seps "
+	 "dash'\n", 0},
 	{RULE("t.a") "trigger = literal\n", 0,
 	 "t.rules:6: rule t.a: trigger literal needs a text\n", 0},
 	{RULE("t.a") "trigger = context\n", 0,
@@ -289,6 +297,14 @@ test_good_file(void **state)
 	    "(?<![0-9])(?<value>[0-9]{4}-?[0-9]{4}-?[0-9]{4})(?![0-9])");
 	assert_int_equal(bk_rule_trigger(r), BK_TRIGGER_DIGITS);
 	assert_int_equal(r->trigger.digits, 12);
+	assert_int_equal(r->trigger.max_digits, 12);
+	assert_int_equal(r->trigger.seps, BK__SEP_DASH | BK__SEP_SPACE);
+	{
+		char buf[64];
+
+		assert_string_equal(bk_rule_trigger_text(r, buf, sizeof buf),
+		    "digits 12-12 sep dash space");
+	}
 	assert_false(r->trigger.derived);
 	assert_string_equal(bk_rule_file(r), path);
 	assert_int_equal(bk_rule_line(r), 4);
