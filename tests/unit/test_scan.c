@@ -1,0 +1,238 @@
+/*
+ * test_scan.c - unit tests of lib/scan.c and lib/summary.c with small rule
+ * sets written inline: triggers (digit runs per separator set and bound,
+ * literal alternatives), context before and after within the distance,
+ * CSV header context, rules that need context skipping lines without it,
+ * the same bytes claimed by two rules, offsets of folded text, and the
+ * distinct counts of a summary.
+ */
+#include "testutil.h"
+
+/* A rule stanza with the keys every rule needs. */
+#define RULE(id, extra) \
+	"[" id "]\ndescription = d\ncategory = contact\nseverity = medium\n" extra "\n"
+
+/* Findings of one line as "rule start-end value confidence why;" */
+struct collect {
+	char out[1024];
+	size_t len;
+};
+
+static int
+collect(void *ctx, const struct bk_finding *f)
+{
+	struct collect *c = ctx;
+
+	c->len += (size_t)snprintf(c->out + c->len, sizeof c->out - c->len, "%s %zu-%zu %.*s %s%s%s%s;",
+	    bk_rule_id(f->rule), f->start, f->end, (int)f->value_len, f->value,
+	    bk_confidence_name(f->confidence), f->why & BK_WHY_VALIDATOR ? " v" : "",
+	    f->why & BK_WHY_CONTEXT ? " ctx:" : f->why & BK_WHY_HEADER ? " hdr:" : "",
+	    f->context != NULL ? f->context : "");
+	return 0;
+}
+
+static bk_ruleset *
+rules(const char *text)
+{
+	bk_ruleset *rs = bk_ruleset_new();
+
+	assert_non_null(rs);
+	assert_int_equal(bk_ruleset_load_string(rs, "t.rules", text, strlen(text)), BK_OK);
+	return rs;
+}
+
+/* Scans LINE with SC and compares the findings with WANT. */
+static void
+check(bk_scanner *sc, const char *line, const char *want)
+{
+	struct collect c = { "", 0 };
+
+	assert_int_equal(bk_scanner_line(sc, line, strlen(line), collect, &c), BK_OK);
+	assert_string_equal(c.out, want);
+}
+
+static void
+test_digit_runs_and_separators(void **state)
+{
+	bk_ruleset *rs = rules(
+	    RULE("t.dash", "pattern = (?<![0-9])[0-9]{4}-[0-9]{6}(?![0-9])\n"
+			   "trigger = digits 10-10 sep dash")
+	    RULE("t.any", "pattern = (?<![0-9])[0-9]{3}[./][0-9]{3}(?![0-9])\ntrigger = digits 6"));
+	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
+
+	(void)state;
+	check(sc, "id 7511-669041 ok", "t.dash 3-14 7511-669041 medium;");
+	/* Joined to another number by a space: a dash-only run is still 10 digits. */
+	check(sc, "2015 7511-669041", "t.dash 5-16 7511-669041 medium;");
+	/* Inside a longer dash chain the run is 14 digits: past the bound, not tried. */
+	check(sc, "2015-7511-669041", "");
+	/* Dots join digits only for rules that allow them. */
+	check(sc, "v 123.456 and 123/456", "t.any 2-9 123.456 medium;t.any 14-21 123/456 medium;");
+	check(sc, "no digits here", "");
+	bk_scanner_free(sc);
+	bk_ruleset_free(rs);
+}
+
+static void
+test_literal_alternatives(void **state)
+{
+	bk_ruleset *rs = rules(RULE("t.key", "pattern = (?:AKIA|ASIA)[A-Z2-7]{4}\ntrigger = literal AKIA|ASIA"));
+	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
+
+	(void)state;
+	/* The second alternative occurs first: windows come out in order anyway. */
+	check(sc, "ASIAABCD then AKIAWXYZ", "t.key 0-8 ASIAABCD medium;t.key 14-22 AKIAWXYZ medium;");
+	bk_scanner_free(sc);
+	bk_ruleset_free(rs);
+}
+
+static void
+test_context_raises_and_is_required(void **state)
+{
+	bk_ruleset *rs = rules(
+	    RULE("t.num", "pattern = (?<![0-9])[0-9]{8}(?![0-9])\nconfidence = low\n"
+			  "context-confidence = high\ncontext = 番号 \"card no\"\ndistance = 4")
+	    RULE("t.req", "pattern = (?<![0-9])[0-9]{5}(?![0-9])\nrequire-context = yes\n"
+			  "context = zip\ndistance = 2"));
+	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
+	bk_scanner *low = bk_scanner_new(rs, BK_CONFIDENCE_LOW);
+
+	(void)state;
+	/* Alone the number is low: below the minimum, not reported. */
+	check(sc, "order 12345678", "");
+	check(low, "order 12345678", "t.num 6-14 12345678 low;");
+	/* A word ending within 4 characters before, or starting within 4 after. */
+	check(sc, "番号: 12345678", "t.num 8-16 12345678 high ctx:番号;");
+	check(sc, "12345678 (card no)", "t.num 0-8 12345678 high ctx:card no;");
+	check(sc, "CARD NO 12345678", "t.num 8-16 12345678 high ctx:card no;");
+	/* Five characters away is too far. */
+	check(sc, "番号 is: 12345678", "");
+	/* A rule that requires context finds nothing without it. */
+	check(sc, "zip 12345", "t.req 4-9 12345 high ctx:zip;");
+	check(sc, "ref 12345", "");
+	bk_scanner_free(sc);
+	bk_scanner_free(low);
+	bk_ruleset_free(rs);
+}
+
+static void
+test_header_context(void **state)
+{
+	bk_ruleset *rs = rules(RULE("t.req", "pattern = (?<![0-9])[0-9]{5}(?![0-9])\n"
+					     "require-context = yes\ncontext = zip"));
+	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
+	const char *hdr = "name,\"ZIP code\",note";
+
+	(void)state;
+	assert_int_equal(bk_scanner_set_header(sc, hdr, strlen(hdr), ','), BK_OK);
+	/* The column under a header naming a context word counts; the others do not. */
+	check(sc, "\"a, b\",12345,54321", "t.req 7-12 12345 high hdr:zip;");
+	assert_int_equal(bk_scanner_set_header(sc, NULL, 0, 0), BK_OK);
+	check(sc, "\"a, b\",12345,54321", "");
+	bk_scanner_free(sc);
+	bk_ruleset_free(rs);
+}
+
+static void
+test_same_bytes_two_rules(void **state)
+{
+	bk_ruleset *rs = rules(
+	    RULE("t.weak", "pattern = [0-9]{6}\nconfidence = medium")
+	    RULE("t.strong", "pattern = [0-9]{6}\nconfidence = high"));
+	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
+
+	(void)state;
+	/* One finding: the more confident rule's, though it was loaded second. */
+	check(sc, "x 123456 y", "t.strong 2-8 123456 high;");
+	bk_scanner_free(sc);
+	bk_ruleset_free(rs);
+}
+
+static void
+test_offsets_of_folded_text(void **state)
+{
+	bk_ruleset *rs = rules(RULE("t.tel", "pattern = 0[789]0-[0-9]{4}-[0-9]{4}"));
+	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
+
+	(void)state;
+	/* Full-width digits and dashes: found folded, offsets in the original bytes. */
+	check(sc, "電話 ０９０－３８１７－２９４６", "t.tel 7-46 090-3817-2946 medium;");
+	bk_scanner_free(sc);
+	bk_ruleset_free(rs);
+}
+
+static void
+test_validator_filters(void **state)
+{
+	bk_ruleset *rs = rules(RULE("t.mn", "pattern = (?<![0-9])[0-9]{12}(?![0-9])\nvalidator = my_number"));
+	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
+
+	(void)state;
+	check(sc, "391504276812 391504276813", "t.mn 0-12 391504276812 medium v;");
+	bk_scanner_free(sc);
+	bk_ruleset_free(rs);
+}
+
+static int
+add_to_summary(void *ctx, const struct bk_finding *f)
+{
+	assert_int_equal(bk_summary_add(ctx, f), BK_OK);
+	return 0;
+}
+
+static void
+test_summary_distinct(void **state)
+{
+	bk_ruleset *rs = rules(
+	    RULE("t.tel", "pattern = 0[789]0-?[0-9]{4}-?[0-9]{4}")
+	    RULE("t.mail", "pattern = [A-Za-z]+@[A-Za-z]+\\.example"));
+	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
+	bk_summary *sum = bk_summary_new();
+	const char *lines[] = { "090-3817-2946 a@b.example", "09038172946", "A@B.example",
+		"c@d.example 080-1111-2222" };
+	const struct bk_summary_rule *r;
+	size_t n;
+
+	(void)state;
+	bk_summary_reset(sum);
+	for (size_t i = 0; i < 4; i++) {
+		bk_summary_line(sum);
+		assert_int_equal(bk_scanner_line(sc, lines[i], strlen(lines[i]), add_to_summary, sum),
+		    BK_OK);
+	}
+	assert_int_equal(bk_summary_lines(sum), 4);
+	assert_int_equal(bk_summary_findings(sum), 6);
+	/* Spellings agree (090-3817-2946 = 09038172946, A@B = a@b): 2 phones, 2 mails. */
+	assert_int_equal(bk_summary_distinct(sum), 4);
+	r = bk_summary_rules(sum, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(bk_rule_id(r[0].rule), "t.tel");
+	assert_int_equal(r[0].findings, 3);
+	assert_int_equal(r[0].distinct, 2);
+	assert_int_equal(r[1].distinct, 2);
+	assert_false(bk_summary_capped(sum));
+	/* A new file starts from nothing. */
+	bk_summary_reset(sum);
+	assert_int_equal(bk_summary_distinct(sum), 0);
+	bk_summary_rules(sum, &n);
+	assert_int_equal(n, 0);
+	bk_summary_free(sum);
+	bk_scanner_free(sc);
+	bk_ruleset_free(rs);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_digit_runs_and_separators),
+		cmocka_unit_test(test_literal_alternatives),
+		cmocka_unit_test(test_context_raises_and_is_required),
+		cmocka_unit_test(test_header_context),
+		cmocka_unit_test(test_same_bytes_two_rules),
+		cmocka_unit_test(test_offsets_of_folded_text),
+		cmocka_unit_test(test_validator_filters),
+		cmocka_unit_test(test_summary_distinct),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
