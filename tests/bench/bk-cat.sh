@@ -47,42 +47,14 @@ if [ ! -s "$LOG.gz" ]; then
 			print line
 			size += length(line) + 1
 		}
-	}' > "$LOG"
-	pigz -6 -k -f "$LOG"
+	}' > "$LOG.tmp" && mv "$LOG.tmp" "$LOG"
+	pigz -6 -c "$LOG" > "$LOG.gz.tmp" && mv "$LOG.gz.tmp" "$LOG.gz"
 fi
-[ -s "$LOG" ] || pigz -dc "$LOG.gz" > "$LOG"
+[ -s "$LOG" ] || { pigz -dc "$LOG.gz" > "$LOG.tmp" && mv "$LOG.tmp" "$LOG"; }
 
 bytes=$(wc -c < "$LOG")
 
-# calc EXPR: floating-point arithmetic and comparisons (1 or 0) through awk.
-calc() { awk "BEGIN { print ($1) }"; }
-
-# best_of CMD...: prints the best wall time in seconds over RUNS runs.
-best_of() {
-	best=
-	i=0
-	while [ $i -lt "$RUNS" ]; do
-		start=$(date +%s.%N)
-		"$@" > /dev/null
-		end=$(date +%s.%N)
-		t=$(calc "$end - $start")
-		if [ -z "$best" ] || [ "$(calc "$t < $best")" = 1 ]; then best=$t; fi
-		i=$((i + 1))
-	done
-	echo "$best"
-}
-
-mbps() { awk "BEGIN { printf \"%.1f\", $bytes / 1000000 / $1 }"; }
-ratio() { awk "BEGIN { printf \"%.2f\", $2 / $1 }"; }
-
-# Peak resident set of one run, in KiB, from GNU time.
-rss_kib() {
-	if [ -x /usr/bin/time ]; then
-		/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1
-	else
-		echo 0
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 
 t_bk_gz=$(best_of "$BKCAT" "$LOG.gz")
 t_zcat=$(best_of zcat "$LOG.gz")
@@ -95,15 +67,15 @@ rss_plain=$(rss_kib "$BKCAT" "$LOG")
 echo "bk-cat benchmark: $bytes bytes decompressed ($(wc -c < "$LOG.gz") gzipped), best of $RUNS"
 echo "decoders: $("$BKCAT" --version | sed -n 's/^decoders: //p')"
 printf '%-22s %10s\n' "command" "MB/s"
-printf '%-22s %10s\n' "bk-cat FILE.gz" "$(mbps "$t_bk_gz")"
-printf '%-22s %10s\n' "zcat FILE.gz" "$(mbps "$t_zcat")"
-printf '%-22s %10s\n' "pigz -dc FILE.gz" "$(mbps "$t_pigz")"
-printf '%-22s %10s\n' "bk-cat FILE" "$(mbps "$t_bk_plain")"
-printf '%-22s %10s\n' "cat FILE" "$(mbps "$t_cat")"
+printf '%-22s %10s\n' "bk-cat FILE.gz" "$(mbps "$bytes" "$t_bk_gz")"
+printf '%-22s %10s\n' "zcat FILE.gz" "$(mbps "$bytes" "$t_zcat")"
+printf '%-22s %10s\n' "pigz -dc FILE.gz" "$(mbps "$bytes" "$t_pigz")"
+printf '%-22s %10s\n' "bk-cat FILE" "$(mbps "$bytes" "$t_bk_plain")"
+printf '%-22s %10s\n' "cat FILE" "$(mbps "$bytes" "$t_cat")"
 
-r_pigz=$(ratio "$t_bk_gz" "$t_pigz")
-r_zcat=$(ratio "$t_bk_gz" "$t_zcat")
-r_cat=$(ratio "$t_bk_plain" "$t_cat")
+r_pigz=$(ratio "$t_pigz" "$t_bk_gz")
+r_zcat=$(ratio "$t_zcat" "$t_bk_gz")
+r_cat=$(ratio "$t_cat" "$t_bk_plain")
 echo "ratio gzip  bk-cat/pigz -dc: $r_pigz (target >= 1.0)"
 echo "ratio gzip  bk-cat/zcat:     $r_zcat"
 echo "ratio plain bk-cat/cat:      $r_cat (target >= 0.9)"

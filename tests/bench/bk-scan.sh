@@ -117,32 +117,13 @@ fi
 # The nine regexes a responder would reach for, as one alternation. rg's
 # engine has no look-behind, so its variant uses \b; grep -P and pcre2grep
 # get the look-around forms.
+. "$(dirname "$0")/lib.sh"
+
 RE_RG='[\w.+-]+(@|%40)[\w-]+\.[\w.-]+|\b0[789]0-?\d{4}-?\d{4}\b|\b\d{4}-\d{6}\b|\b\d{12}\b|\b(4\d{12}(\d{3})?|5[1-5]\d{14}|3[47]\d{13})\b|\b\d{3}-\d{4}\b|\b\d{3}-\d{2}-\d{4}\b|\b[A-Z]{2}\d{2}[A-Z0-9]{11,30}\b|\b(\d{1,3}\.){3}\d{1,3}\b'
 RE_P='[\w.+-]+(?:@|%40)[\w-]+\.[\w.-]+|(?<!\d)0[789]0-?\d{4}-?\d{4}(?!\d)|(?<!\d)\d{4}-\d{6}(?!\d)|(?<!\d)\d{12}(?!\d)|(?<!\d)(?:4\d{12}(?:\d{3})?|5[1-5]\d{14}|3[47]\d{13})(?!\d)|(?<!\d)\d{3}-\d{4}(?!\d)|(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)|\b[A-Z]{2}\d{2}[A-Z0-9]{11,30}\b|(?<!\d)(?:\d{1,3}\.){3}\d{1,3}(?!\d)'
 
-calc() { awk "BEGIN { print ($1) }"; }
-
-# best_of CMD...: the best wall time in seconds over RUNS runs (output to /dev/null).
-best_of() {
-	best=
-	i=0
-	while [ $i -lt "$RUNS" ]; do
-		start=$(date +%s.%N)
-		"$@" > /dev/null || [ $? -eq 1 ]
-		end=$(date +%s.%N)
-		t=$(calc "$end - $start")
-		if [ -z "$best" ] || [ "$(calc "$t < $best")" = 1 ]; then best=$t; fi
-		i=$((i + 1))
-	done
-	echo "$best"
-}
-
 bytes=$(wc -c < "$LOG")
 csv_bytes=$(wc -c < "$CSV")
-mbps() { awk "BEGIN { printf \"%.1f\", $1 / 1000000 / $2 }"; }
-ratio() { awk "BEGIN { printf \"%.2f\", $1 / $2 }"; }
-rss_kib() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
-
 # grep -P and pcre2grep are slow: they get a tenth of the log, scaled.
 head -c $((bytes / 10)) "$LOG" > "$DIR/tenth.log"
 tenth=$(wc -c < "$DIR/tenth.log")

@@ -5,8 +5,9 @@
 # first on PATH, then compares what it printed and its exit status with
 # NAME.sh.stdout, NAME.sh.stderr and NAME.sh.exit beside it (a missing file
 # means: empty output, exit 0). A case that exits 77 was skipped (it said
-# why on stderr). Cases may use $BK_DATA (tests/data), $BK_SRCDIR and
-# `requires_decoder NAME`. The last line is the summary CI reads:
+# why on stderr). Cases may use $BK_DATA (tests/data), $BK_SRCDIR,
+# `requires_decoder NAME` and `check_manpage TOOL`. The last line is the
+# summary CI reads:
 # "N passed, N failed, N skipped".
 
 : "${BK_SRCDIR:?run through make check}" "${BK_BUILDDIR:?run through make check}"
@@ -16,6 +17,19 @@ TZ=UTC
 BK_DATA=$BK_SRCDIR/tests/data
 export PATH LC_ALL TZ BK_DATA
 unset NO_COLOR BK_PATTERNS
+
+# check_manpage TOOL: --help and the man page list the same options (curl's
+# test1139 idea), and the page has every section a user looks for.
+check_manpage() {
+	man=$BK_SRCDIR/tools/$1.1
+	"$1" --help | grep -o -E '(^|[ ,])--?[a-zA-Z][a-z-]*' | tr -d ' ,' | sort -u > help.opts
+	sed -n 's/^\.It //p' "$man" | grep -o 'Fl [\\-]*[a-zA-Z][a-z-]*' |
+		sed 's/^Fl //; s/\\//g; s/^-\(.*\)/--\1/; s/^\([a-zA-Z]\)$/-\1/' | sort -u > man.opts
+	diff help.opts man.opts
+	for s in NAME SYNOPSIS DESCRIPTION OPTIONS 'EXIT STATUS' EXAMPLES 'SEE ALSO'; do
+		grep -q "^\.Sh $s\$" "$man" || echo "missing section $s"
+	done
+}
 
 run_cases() {
 	dir=$1
