@@ -7,7 +7,9 @@
  * peeks a data-derived amount and drains with bk_input_next; pass two opens
  * them again on the same handle (reuse across files is the normal case),
  * from a pipe or a memfd, and first skips a data-derived number of decoded
- * bytes, which a pipe has to read and a plain memfd seeks over.
+ * bytes, which a pipe has to read and a plain memfd seeks over. Before each
+ * pass the handle reads a different primer (primer.h), so a decoder that
+ * lets a previous file's bytes through makes the passes disagree.
  *
  * Beyond what the sanitizers catch, it holds input.h to its word: peeked
  * bytes are the next ones delivered, BK_OK never comes with an empty chunk,
@@ -23,6 +25,7 @@
 
 #include "breachkit.h"
 #include "fuzz.h"
+#include "primer.h"
 
 #define DRAIN_MAX ((uint64_t)32 << 20)
 #define PEEK_MAX ((size_t)64 << 10)
@@ -107,6 +110,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(in != NULL);
 
 	/* Pass one: peek, then drain. */
+	fuzz_prime(in, 0);
 	open_rc = bk_input_open_fd(in, fuzz_memfd(data, size), "fuzz-input");
 	if (open_rc != BK_OK) {
 		FUZZ_CHECK(open_rc == BK_ERROR && bk_input_error(in)[0] != '\0');
@@ -131,7 +135,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	FUZZ_CHECK(bk_input_raw_offset(in) <= size);
 
-	/* Pass two: the same handle again, skip first. */
+	/* Pass two: the same handle after another primer, skip first. */
+	fuzz_prime(in, 1);
 	fd = use_pipe ? fuzz_pipe(data, size) : -1;
 	if (fd < 0)
 		fd = fuzz_memfd(data, size);
