@@ -15,50 +15,52 @@
  * bytes are the next ones delivered, BK_OK never comes with an empty chunk,
  * offsets count exactly what was delivered or skipped, a plain input comes
  * out byte for byte, a failure has a message, and both passes see the same
- * decoded stream and the same ending. Each pass stops after DRAIN_MAX decoded
- * bytes, so a small compression bomb cannot hit the fuzzer's time limit.
+ * decoded bytes and, when the stream is sound, the same end. Each pass stops
+ * after DRAIN_MAX decoded bytes, so a small compression bomb cannot hit the
+ * fuzzer's time limit.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "breachkit.h"
 #include "fuzz.h"
 #include "primer.h"
 
-#define DRAIN_MAX ((uint64_t)32 << 20)
+#define DRAIN_MAX ((uint64_t)1 << 20)
 #define PEEK_MAX ((size_t)64 << 10)
 
 struct pass {
 	int rc;			/* the final status; BK_OK when cut at DRAIN_MAX */
 	uint64_t end;		/* bk_input_offset() at the end */
-	uint64_t hash;		/* of the decoded bytes at offsets >= the skip amount */
+	char *tail;		/* pass one: the decoded bytes from the skip amount on */
+	size_t tail_len;
 };
-
-static uint64_t
-hash_bytes(uint64_t h, const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * UINT64_C(0x100000001b3);
-	return h;
-}
 
 /*
  * Reads IN to its end. A plain input must be DATA itself; the first PLEN
  * decoded bytes must be PREFIX (what was peeked). Bytes from offset FROM on
- * are hashed, so the two passes can be compared.
+ * are kept in PS->tail when REF is NULL (pass one), else they must be what
+ * REF kept, as far as REF got.
  */
 static void
 drain(bk_input *in, const uint8_t *data, size_t size, const char *prefix, size_t plen,
-    uint64_t from, struct pass *ps)
+    uint64_t from, struct pass *ps, const struct pass *ref)
 {
 	uint64_t at = bk_input_offset(in);
 	const char *p;
 	size_t n;
 	int rc;
 
-	ps->hash = UINT64_C(0xcbf29ce484222325);
+	ps->tail = NULL;
+	ps->tail_len = 0;
+	if (ref == NULL) {
+		ps->tail = malloc(DRAIN_MAX);
+		FUZZ_CHECK(ps->tail != NULL);
+	}
 	while ((rc = bk_input_next(in, &p, &n)) == BK_OK) {
 		FUZZ_CHECK(n > 0);
 		if (bk_input_codec(in) == BK_CODEC_PLAIN)
@@ -70,8 +72,20 @@ drain(bk_input *in, const uint8_t *data, size_t size, const char *prefix, size_t
 		}
 		if (at + n > from) {
 			size_t skip = at < from ? (size_t)(from - at) : 0;
+			size_t k = n - skip, off = (size_t)(at + skip - from);
 
-			ps->hash = hash_bytes(ps->hash, p + skip, n - skip);
+			if (ref == NULL) {
+				if (off < DRAIN_MAX) {
+					if (k > DRAIN_MAX - off)
+						k = DRAIN_MAX - off;
+					memcpy(ps->tail + off, p + skip, k);
+					ps->tail_len = off + k;
+				}
+			} else if (off < ref->tail_len) {
+				if (k > ref->tail_len - off)
+					k = ref->tail_len - off;
+				FUZZ_CHECK(memcmp(p + skip, ref->tail + off, k) == 0);
+			}
 		}
 		at += n;
 		FUZZ_CHECK(bk_input_offset(in) == at);
@@ -101,7 +115,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t skip = fuzz_pick(data, size, 2, (uint64_t)size * 4 + 4096);
 	bool use_pipe = fuzz_pick(data, size, 3, 1) == 1;
 	bk_input *in = bk_input_new();
-	struct pass one, two;
+	struct pass one = { 0 }, two = { 0 };
 	const char *p;
 	char *peeked = NULL;
 	size_t n, n2;
@@ -127,7 +141,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* A shorter peek sees the same bytes. */
 	FUZZ_CHECK(bk_input_peek(in, want / 2, &p, &n2) == (n >= want / 2 ? BK_OK : rc));
 	FUZZ_CHECK(n2 == (n < want / 2 ? n : want / 2) && memcmp(p, peeked, n2) == 0);
-	drain(in, data, size, peeked, n, skip, &one);
+	drain(in, data, size, peeked, n, skip, &one, NULL);
 	/* Less than asked for only at the end: then that was all there is. */
 	if (n < want && one.rc != BK_NOMEM) {
 		FUZZ_CHECK(one.end == n);
@@ -147,18 +161,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(bk_input_offset(in) == skip);
 	if (rc == BK_EOF)
 		FUZZ_CHECK(bk_input_offset(in) < skip);
-	drain(in, data, size, NULL, 0, skip, &two);
+	drain(in, data, size, NULL, 0, skip, &two, &one);
 
-	/* Both passes read one stream, unless one was cut short. */
+	/*
+	 * Both passes read one stream (drain compared the bytes), unless one was
+	 * cut short. How much of a damaged stream comes out before the error may
+	 * depend on where buffers were cut (libbz2 notices a bad block only on
+	 * the call after the output buffer filled; from a pipe, an ISA-L build
+	 * drops what the failing call decoded), so only a clean end must agree.
+	 */
 	if (one.rc != BK_OK && one.rc != BK_NOMEM && two.rc != BK_OK && two.rc != BK_NOMEM &&
 	    rc != BK_NOMEM) {
 		FUZZ_CHECK(one.rc == two.rc);
-		FUZZ_CHECK(one.end == two.end);
-		if (rc == BK_OK)
-			FUZZ_CHECK(one.hash == two.hash);
+		if (one.rc == BK_EOF)
+			FUZZ_CHECK(one.end == two.end);
 	}
 out:
 	free(peeked);
+	free(one.tail);
 	bk_input_close(in);
 	bk_input_free(in);
 	return 0;

@@ -27,7 +27,7 @@
 #include "primer.h"
 
 /* Decoded bytes checked per run at most, against compression bombs. */
-#define CHECK_MAX ((uint64_t)16 << 20)
+#define CHECK_MAX ((uint64_t)1 << 20)
 
 /* The decoded input as the reference: a cursor into a second bk_input. */
 struct ref {

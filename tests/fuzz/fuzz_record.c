@@ -26,7 +26,7 @@
 #include "fuzz.h"
 
 /* Decoded bytes read per pass at most, against compression bombs. */
-#define READ_MAX ((uint64_t)16 << 20)
+#define READ_MAX ((uint64_t)1 << 20)
 
 struct pass {
 	char *out;		/* what the writer wrote */
