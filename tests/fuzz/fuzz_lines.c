@@ -26,8 +26,9 @@
 #include "fuzz.h"
 #include "primer.h"
 
-/* Decoded bytes checked per run at most, against compression bombs. */
+/* Decoded bytes and pieces checked per run at most, against compression bombs. */
 #define CHECK_MAX ((uint64_t)1 << 20)
+#define PIECES_MAX 65536
 
 /* The decoded input as the reference: a cursor into a second bk_input. */
 struct ref {
@@ -65,6 +66,7 @@ check_lines(const uint8_t *data, size_t size, size_t max)
 	uint64_t pos = 0, lineno = 1, mark = 0, mark_lineno = 1;
 	bool split = false, last = false, any = false;
 	uint64_t prev_offset = 0;
+	size_t pieces = 0;
 	const char *p;
 	size_t n;
 	int rc;
@@ -111,7 +113,7 @@ check_lines(const uint8_t *data, size_t size, size_t max)
 		FUZZ_CHECK(bk_lines_next_lineno(lr) == mark_lineno);
 		prev_offset = line.offset;
 		any = true;
-		if (pos > CHECK_MAX)
+		if (pos > CHECK_MAX || ++pieces > PIECES_MAX)
 			goto out;
 	}
 
