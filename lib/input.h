@@ -7,7 +7,8 @@
  * handle's own buffer (no copy), at least 128 KiB read at a time.
  *
  * A damaged stream is not fatal to what came before it: every byte decoded
- * before the fault is delivered first, then bk_input_next() returns BK_ERROR
+ * before the fault is delivered first (and never a byte that is not the
+ * file's: no decoder's scratch or another file's data), then bk_input_next() returns BK_ERROR
  * and bk_input_error() says e.g. "truncated gzip stream after 1048576 bytes".
  *
  * One handle is reused for many files: open, read to BK_EOF or BK_ERROR,

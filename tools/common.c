@@ -43,6 +43,9 @@ tool_init(const char *name, char **argv)
 
 /* ---- messages ----------------------------------------------------------- */
 
+static void vmessage(const char *path, uint64_t line, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
 static void
 vmessage(const char *path, uint64_t line, const char *fmt, va_list ap)
 {

@@ -265,6 +265,43 @@ test_zstd_error_leaks_nothing(void **state)
 #endif
 }
 
+/*
+ * Damage after 918 good bytes (found by fuzz_input): read as a file and
+ * through a pipe, the same 918 bytes come out and the same error.
+ */
+static void
+test_gzip_damage_same_from_pipe(void **state)
+{
+	const char *path = BK_TESTDATA "/input/bad-distance-after-918.gz";
+	bk_input *in = bk_input_new();
+	struct tu_buf a = { 0 }, b = { 0 };
+	char err[256];
+	int fds[2], fd;
+	char buf[4096];
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(read_path(in, path, &a), BK_ERROR);
+	snprintf(err, sizeof err, "%s", bk_input_error(in));
+	assert_int_equal(a.len, 918);
+	/* The file is small enough for a pipe's buffer: write it all, then read. */
+	assert_int_equal(pipe(fds), 0);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		assert_int_equal(write(fds[1], buf, (size_t)n), n);
+	close(fd);
+	close(fds[1]);
+	assert_int_equal(bk_input_open_fd(in, fds[0], "pipe"), BK_OK);
+	assert_int_equal(tu_drain(in, &b), BK_ERROR);
+	assert_int_equal(b.len, 918);
+	assert_memory_equal(a.data, b.data, 918);
+	assert_string_equal(bk_input_error(in), err);
+	bk_input_free(in);
+	free(a.data);
+	free(b.data);
+}
+
 static void
 test_large_roundtrip_plain_and_gzip(void **state)
 {
@@ -583,6 +620,7 @@ main(void)
 		cmocka_unit_test(test_gzip_corrupt_checksum),
 		cmocka_unit_test(test_gzip_bad_distance_leaks_nothing),
 		cmocka_unit_test(test_zstd_error_leaks_nothing),
+		cmocka_unit_test(test_gzip_damage_same_from_pipe),
 		cmocka_unit_test(test_large_roundtrip_plain_and_gzip),
 		cmocka_unit_test(test_peek_then_next),
 		cmocka_unit_test(test_peek_short_input),
