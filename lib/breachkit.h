@@ -7,7 +7,7 @@
  * state (incremental reading), record (NDJSON), normalize (fold look-alikes),
  * validate (check digits and ranges), rules (personal-data rule files),
  * privacy (masking, keyed hashes), scan (find personal data in lines),
- * summary (per-file counts).
+ * summary (per-file counts), valueset (baselines and allow lists).
  */
 #ifndef BK_BREACHKIT_H
 #define BK_BREACHKIT_H
@@ -25,5 +25,6 @@
 #include "privacy.h"
 #include "scan.h"
 #include "summary.h"
+#include "valueset.h"
 
 #endif /* BK_BREACHKIT_H */

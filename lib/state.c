@@ -50,6 +50,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic-private.h"
 #include "hash-private.h"
 #include "state.h"
 
@@ -798,100 +799,46 @@ write_entry(FILE *fp, const struct entry *e)
 	putc('\n', fp);
 }
 
-/* Makes the rename durable. Filesystems that cannot sync a directory say EINVAL. */
-static int
-sync_dir(bk_state *st)
-{
-	const char *slash = strrchr(st->path, '/');
-	char *dir = NULL;
-	int fd = -1, rc = BK_OK;
+/* What the state file holds, for bk__atomic_write. */
+struct save_ctx {
+	const bk_state *st;
+	const struct key *claimed;
+	size_t nclaimed;
+};
 
-	if (slash == NULL)
-		dir = strdup(".");
-	else if (slash == st->path)
-		dir = strdup("/");
-	else
-		dir = strndup(st->path, (size_t)(slash - st->path));
-	if (dir == NULL)
-		return BK_NOMEM;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || (fsync(fd) != 0 && errno != EINVAL && errno != ENOTSUP))
-		rc = set_error(st, "%s: syncing the directory: %s", st->path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	free(dir);
-	return rc;
+static void
+write_state(void *ctx, FILE *fp)
+{
+	const struct save_ctx *c = ctx;
+
+	fputs(STATE_MAGIC " " STATE_VERSION "\n"
+	    "# dev\tino\tsize\tmtime_ns\tcodec\tfp_len\tfp_hash\toffset\tline\tcomplete\tpath\n",
+	    fp);
+	for (size_t i = 0; i < c->st->e.n; i++) {
+		const struct entry *e = &c->st->e.v[i];
+
+		if (e->used || keep_unused(e, c->claimed, c->nclaimed))
+			write_entry(fp, e);
+	}
 }
 
 int
 bk_state_save(bk_state *st)
 {
-	struct key *claimed = NULL;
+	struct key *claimed;
 	size_t nclaimed = 0;
-	char *tmp = NULL;
-	FILE *fp = NULL;
-	int fd = -1, rc = BK_NOMEM;
-	bool made = false;
+	int rc;
 
 	st->err[0] = '\0';
 	if ((claimed = malloc((st->e.n + 1) * sizeof *claimed)) == NULL)
-		goto out;
+		return BK_NOMEM;
 	for (size_t i = 0; i < st->e.n; i++) {
 		if (st->e.v[i].claims)
 			claimed[nclaimed++] = (struct key){ st->e.v[i].dev, st->e.v[i].ino };
 	}
 	qsort(claimed, nclaimed, sizeof *claimed, key_cmp);
-
-	if ((tmp = malloc(strlen(st->path) + sizeof ".tmp.XXXXXX")) == NULL)
-		goto out;
-	strcpy(tmp, st->path);
-	strcat(tmp, ".tmp.XXXXXX");
-	if ((fd = mkstemp(tmp)) < 0) {
-		rc = set_error(st, "%s: cannot create a temporary file: %s", st->path,
-		    strerror(errno));
-		goto out;
-	}
-	made = true;
-	/* mkstemp's 0600 is glibc's choice, not POSIX's promise. */
-	if (fchmod(fd, S_IRUSR | S_IWUSR) != 0 || (fp = fdopen(fd, "w")) == NULL) {
-		rc = set_error(st, "%s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-
-	fputs(STATE_MAGIC " " STATE_VERSION "\n"
-	    "# dev\tino\tsize\tmtime_ns\tcodec\tfp_len\tfp_hash\toffset\tline\tcomplete\tpath\n",
-	    fp);
-	for (size_t i = 0; i < st->e.n; i++) {
-		const struct entry *e = &st->e.v[i];
-
-		if (e->used || keep_unused(e, claimed, nclaimed))
-			write_entry(fp, e);
-	}
-	if (fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0) {
-		rc = set_error(st, "%s: writing: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (fclose(fp) != 0) {
-		fp = NULL;
-		rc = set_error(st, "%s: writing: %s", tmp, strerror(errno));
-		goto out;
-	}
-	fp = NULL;
-	if (rename(tmp, st->path) != 0) {
-		rc = set_error(st, "%s: %s", st->path, strerror(errno));
-		goto out;
-	}
-	made = false;
-	rc = sync_dir(st);
-out:
-	if (fp != NULL)
-		fclose(fp);
-	if (fd >= 0)
-		close(fd);
-	if (made)
-		unlink(tmp);
-	free(tmp);
+	struct save_ctx c = { st, claimed, nclaimed };
+	rc = bk__atomic_write(st->path, write_state, &c, st->err, sizeof st->err);
 	free(claimed);
 	return rc;
 }

@@ -45,6 +45,9 @@ static const char usage_text[] =
     "      --include=GLOB       read only files whose name matches GLOB\n"
     "      --exclude=GLOB       skip files whose name matches GLOB\n"
     "      --show-values        print personal values unmasked\n"
+    "      --allow=FILE         never report the values FILE lists (test data)\n"
+    "      --baseline=FILE      report only findings not in FILE, then add them\n"
+    "                           (keyed hashes: needs --hash-key)\n"
     "      --hash-key=FILE      add a keyed hash of each value (\"key\")\n"
     "      --format=F           text, json or tsv (default: text on a terminal)\n"
     "      --list-rules         list the rules in use and exit\n"
@@ -57,6 +60,9 @@ static const char usage_text[] =
     "Exit status: 0 something found, 1 nothing found, 2 an error happened.\n";
 
 struct opts {
+	bk_valueset *allow;	/* --allow: values never reported (canonical form) */
+	bk_valueset *baseline;	/* --baseline: keyed hashes already reported */
+	const char *baseline_path;
 	bool list_only;		/* -l */
 	bool summary;
 	uint64_t min_count;	/* 0: off */
@@ -96,6 +102,7 @@ struct run {
 #define OUT_HOLD ((size_t)4 << 20)
 
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t baseline_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The shared list of inputs; workers take the next one. */
 static bk_fileset *inputs;
@@ -307,11 +314,50 @@ file_done(struct run *r)
 	}
 }
 
+/*
+ * Whether F is to be left out: an allowed value, or (with --baseline) one
+ * already reported by an earlier run. A new one joins the baseline.
+ */
+static bool
+known(struct run *r, const struct bk_finding *f)
+{
+	const struct opts *o = r->o;
+
+	if (o->allow != NULL) {
+		char *canon = malloc(f->value_len + 1);
+		bool allowed;
+
+		if (canon == NULL)
+			return false;
+		allowed = bk_valueset_has(o->allow, canon, bk_canonical(f->value, f->value_len, canon));
+		free(canon);
+		if (allowed)
+			return true;
+	}
+	if (o->baseline != NULL) {
+		char key[BK_HASH_HEX + 1];
+		bool seen;
+
+		/* The rule is part of the key: the same digits as two kinds are two findings. */
+		bk_hasher_hash(o->hasher, bk_rule_id(f->rule), f->value, f->value_len, key);
+		pthread_mutex_lock(&baseline_lock);
+		seen = bk_valueset_has(o->baseline, key, BK_HASH_HEX);
+		if (!seen && bk_valueset_add(o->baseline, key, BK_HASH_HEX) != BK_OK)
+			tool_error(r->path, r->line->lineno, "out of memory");
+		pthread_mutex_unlock(&baseline_lock);
+		if (seen)
+			return true;
+	}
+	return false;
+}
+
 static int
 on_finding(void *ctx, const struct bk_finding *f)
 {
 	struct run *r = ctx;
 
+	if (known(r, f))
+		return 0;
 	r->findings++;
 	r->file_matched = true;
 	if (r->sum != NULL && bk_summary_add(r->sum, f) != BK_OK) {
@@ -618,11 +664,13 @@ warn_limited(const bk_rule *rule)
 int
 main(int argc, char **argv)
 {
-	enum { OPT_BINARY = 256, OPT_CHECK_RULES, OPT_ENCODING, OPT_EXCLUDE, OPT_FORMAT,
+	enum { OPT_ALLOW = 256, OPT_BASELINE, OPT_BINARY, OPT_CHECK_RULES, OPT_ENCODING, OPT_EXCLUDE, OPT_FORMAT,
 		OPT_HASH_KEY, OPT_INCLUDE, OPT_LIST_RULES, OPT_MIN_CONFIDENCE, OPT_MIN_COUNT,
 		OPT_NO_PROGRESS, OPT_PATTERNS, OPT_PROGRESS, OPT_RULES, OPT_SHOW_VALUES,
 		OPT_SUMMARY };
 	static const struct option longopts[] = {
+		{ "allow", required_argument, NULL, OPT_ALLOW },
+		{ "baseline", required_argument, NULL, OPT_BASELINE },
 		{ "binary", no_argument, NULL, OPT_BINARY },
 		{ "check-rules", no_argument, NULL, OPT_CHECK_RULES },
 		{ "encoding", required_argument, NULL, OPT_ENCODING },
@@ -681,6 +729,15 @@ main(int argc, char **argv)
 			break;
 		case 'r':
 			bk_fileset_set_recursive(fs, true);
+			break;
+		case OPT_ALLOW:
+			if (o.allow == NULL && (o.allow = bk_valueset_new()) == NULL)
+				tool_usage_error("out of memory");
+			if (bk_valueset_load(o.allow, optarg, BK_VALUESET_CANONICAL) != BK_OK)
+				tool_usage_error("%s", bk_valueset_error(o.allow));
+			break;
+		case OPT_BASELINE:
+			o.baseline_path = optarg;
 			break;
 		case OPT_BINARY:
 			o.binary = true;
@@ -750,6 +807,16 @@ main(int argc, char **argv)
 		}
 	}
 	tool_progress_enable(progress < 0 ? isatty(STDERR_FILENO) : progress == 1);
+	if (o.baseline_path != NULL) {
+		/* Never values on disk: the baseline holds keyed hashes, so it needs the key. */
+		if (o.hasher == NULL)
+			tool_usage_error("--baseline needs --hash-key (the baseline keeps keyed hashes, "
+			    "never values)");
+		if ((o.baseline = bk_valueset_new()) == NULL)
+			tool_usage_error("out of memory");
+		if (bk_valueset_load(o.baseline, o.baseline_path, BK_VALUESET_MISSING_OK) != BK_OK)
+			tool_usage_error("%s", bk_valueset_error(o.baseline));
+	}
 
 	load_patterns(rs, tool_patterns_dir());
 	for (size_t i = 0; i < nextra; i++)
@@ -767,6 +834,8 @@ main(int argc, char **argv)
 		bk_ruleset_free(rs);
 		bk_fileset_free(fs);
 		bk_hasher_free(o.hasher);
+		bk_valueset_free(o.baseline);
+		bk_valueset_free(o.allow);
 		tool_exit(status);
 	}
 
@@ -810,6 +879,16 @@ main(int argc, char **argv)
 		worker_fini(&workers[i]);
 	}
 	free(workers);
+	/* The baseline moves on only once everything it covers was written out. */
+	if (o.baseline != NULL) {
+		if (fflush(stdout) != 0)
+			tool_write_failed(errno);
+		if (bk_valueset_save(o.baseline, o.baseline_path,
+		    "breachkit baseline: keyed hashes of findings already reported") != BK_OK)
+			tool_error(NULL, 0, "%s", bk_valueset_error(o.baseline));
+	}
+	bk_valueset_free(o.baseline);
+	bk_valueset_free(o.allow);
 	bk_ruleset_free(rs);
 	bk_fileset_free(fs);
 	bk_hasher_free(o.hasher);
