@@ -114,13 +114,17 @@ if [ ! -s "$DIR/split8/part7.log" ]; then
 	for f in "$DIR"/split8/part?; do mv "$f" "$f.log"; done
 fi
 
-# The nine regexes a responder would reach for, as one alternation. rg's
-# engine has no look-behind, so its variant uses \b; grep -P and pcre2grep
-# get the look-around forms.
 . "$(dirname "$0")/lib.sh"
 
-RE_RG='[\w.+-]+(@|%40)[\w-]+\.[\w.-]+|\b0[789]0-?\d{4}-?\d{4}\b|\b\d{4}-\d{6}\b|\b\d{12}\b|\b(4\d{12}(\d{3})?|5[1-5]\d{14}|3[47]\d{13})\b|\b\d{3}-\d{4}\b|\b\d{3}-\d{2}-\d{4}\b|\b[A-Z]{2}\d{2}[A-Z0-9]{11,30}\b|\b(\d{1,3}\.){3}\d{1,3}\b'
-RE_P='[\w.+-]+(?:@|%40)[\w-]+\.[\w.-]+|(?<!\d)0[789]0-?\d{4}-?\d{4}(?!\d)|(?<!\d)\d{4}-\d{6}(?!\d)|(?<!\d)\d{12}(?!\d)|(?<!\d)(?:4\d{12}(?:\d{3})?|5[1-5]\d{14}|3[47]\d{13})(?!\d)|(?<!\d)\d{3}-\d{4}(?!\d)|(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)|\b[A-Z]{2}\d{2}[A-Z0-9]{11,30}\b|(?<!\d)(?:\d{1,3}\.){3}\d{1,3}(?!\d)'
+# The nine regexes a responder would reach for, as one alternation: what the
+# default rule set reports (emails, phones, pension numbers, 12-digit ids,
+# cards, postal codes, SSNs, IBANs, 〒 codes). Not IPv4: the default set does
+# not report addresses, and an alternative that matches the start of every
+# log line lets count mode stop at once and measures nothing. rg gets ASCII
+# classes ((?-u), as a practitioner writes them: Unicode \w and \b defeat
+# its DFA and cost it 40x here) and \b for look-arounds it lacks.
+RE_RG='(?-u)[\w.+-]+(@|%40)[\w-]+\.[\w.-]+|\b0[789]0-?\d{4}-?\d{4}\b|\b\d{4}-\d{6}\b|\b\d{12}\b|\b(4\d{12}(\d{3})?|5[1-5]\d{14}|3[47]\d{13})\b|\b\d{3}-\d{4}\b|\b\d{3}-\d{2}-\d{4}\b|\b[A-Z]{2}\d{2}[A-Z0-9]{11,30}\b|\xE3\x80\x92\d{3}-\d{4}'
+RE_P='[\w.+-]+(?:@|%40)[\w-]+\.[\w.-]+|(?<!\d)0[789]0-?\d{4}-?\d{4}(?!\d)|(?<!\d)\d{4}-\d{6}(?!\d)|(?<!\d)\d{12}(?!\d)|(?<!\d)(?:4\d{12}(?:\d{3})?|5[1-5]\d{14}|3[47]\d{13})(?!\d)|(?<!\d)\d{3}-\d{4}(?!\d)|(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)|\b[A-Z]{2}\d{2}[A-Z0-9]{11,30}\b|〒\d{3}-\d{4}'
 
 bytes=$(wc -c < "$LOG")
 csv_bytes=$(wc -c < "$CSV")
