@@ -38,10 +38,12 @@ static const struct {
 	{ "auto", BK_CHARSET_AUTO },
 	{ "utf-8", BK_CHARSET_UTF8 },
 	{ "utf8", BK_CHARSET_UTF8 },
-	{ "sjis", BK_CHARSET_SJIS },
-	{ "shift_jis", BK_CHARSET_SJIS },
 	{ "cp932", BK_CHARSET_SJIS },
 	{ "windows-31j", BK_CHARSET_SJIS },
+	{ "ms932", BK_CHARSET_SJIS },
+	{ "shift_jis", BK_CHARSET_SHIFT_JIS },
+	{ "shift-jis", BK_CHARSET_SHIFT_JIS },
+	{ "sjis", BK_CHARSET_SHIFT_JIS },
 	{ "euc-jp", BK_CHARSET_EUCJP },
 	{ "eucjp", BK_CHARSET_EUCJP },
 };
@@ -62,6 +64,8 @@ static const struct {
  * Plain EUC-JP is the fallback for C libraries without eucJP-ms.
  */
 static const char *const cp932_iconv_names[] = { "CP932", "WINDOWS-31J", NULL };
+/* Asked for by name only: it is what the JIS standard says, not what Windows writes. */
+static const char *const shift_jis_iconv_names[] = { "SHIFT_JIS", "SJIS", NULL };
 static const char *const eucjp_iconv_names[] = { "EUC-JP-MS", "EUC-JP", NULL };
 
 int
@@ -92,6 +96,8 @@ bk_charset_name(enum bk_charset cs)
 		return "cp932";
 	case BK_CHARSET_EUCJP:
 		return "euc-jp";
+	case BK_CHARSET_SHIFT_JIS:
+		return "shift_jis";
 	}
 	return "unknown";
 }
@@ -316,7 +322,7 @@ bk_decoder_new(enum bk_charset cs)
 	bk_decoder *d;
 
 	if (cs != BK_CHARSET_AUTO && cs != BK_CHARSET_UTF8 && cs != BK_CHARSET_SJIS &&
-	    cs != BK_CHARSET_EUCJP)
+	    cs != BK_CHARSET_EUCJP && cs != BK_CHARSET_SHIFT_JIS)
 		return NULL;
 	d = calloc(1, sizeof *d);
 	if (d == NULL)
@@ -324,8 +330,10 @@ bk_decoder_new(enum bk_charset cs)
 	d->mode = cs;
 	d->sjis = d->eucjp = NO_ICONV;
 	/* Auto mode opens both now: reset has no way to report a failure. */
-	if (cs == BK_CHARSET_SJIS || cs == BK_CHARSET_AUTO) {
-		d->sjis = open_iconv(cp932_iconv_names);
+	/* One Shift_JIS-family table: CP932, or strict Shift_JIS when named. */
+	if (cs == BK_CHARSET_SJIS || cs == BK_CHARSET_AUTO || cs == BK_CHARSET_SHIFT_JIS) {
+		d->sjis = open_iconv(cs == BK_CHARSET_SHIFT_JIS ? shift_jis_iconv_names :
+		    cp932_iconv_names);
 		if (d->sjis == NO_ICONV)
 			goto fail;
 	}
@@ -486,12 +494,19 @@ bk_decoder_line(bk_decoder *d, const char *in, size_t len, const char **out, siz
 	 * it does not in JIS X 0201), so ASCII bytes are already UTF-8.
 	 */
 	ascii = d->cs == BK_CHARSET_UTF8 ? len : ascii_prefix((const unsigned char *)in, len);
+	/* In JIS X 0201, 0x5C is a yen sign and 0x7E an overline: not ASCII. */
+	if (d->cs == BK_CHARSET_SHIFT_JIS)
+		for (size_t i = 0; i < ascii; i++)
+			if (in[i] == 0x5c || in[i] == 0x7e) {
+				ascii = i;
+				break;
+			}
 	if (ascii == len) {
 		*out = in;
 		*outlen = len;
 		return BK_OK;
 	}
-	return convert(d, d->cs == BK_CHARSET_SJIS ? d->sjis : d->eucjp, in, len, ascii, out,
+	return convert(d, d->cs == BK_CHARSET_EUCJP ? d->eucjp : d->sjis, in, len, ascii, out,
 	    outlen);
 }
 
@@ -501,7 +516,8 @@ mb_len(enum bk_charset cs, const unsigned char *p, size_t n)
 {
 	size_t want = 1;
 
-	if (cs == BK_CHARSET_SJIS && ((p[0] >= 0x81 && p[0] <= 0x9f) || (p[0] >= 0xe0 && p[0] <= 0xfc)))
+	if ((cs == BK_CHARSET_SJIS || cs == BK_CHARSET_SHIFT_JIS) &&
+	    ((p[0] >= 0x81 && p[0] <= 0x9f) || (p[0] >= 0xe0 && p[0] <= 0xfc)))
 		want = 2;
 	else if (cs == BK_CHARSET_EUCJP && p[0] == 0x8f)
 		want = 3;
@@ -515,7 +531,7 @@ bk_decoder_origin(bk_decoder *d, const char *in, size_t len, size_t off)
 {
 	const unsigned char *p = (const unsigned char *)in + d->bom_skipped;
 	size_t n = len - d->bom_skipped, i = 0, o = 0;
-	iconv_t cd = d->cs == BK_CHARSET_SJIS ? d->sjis : d->eucjp;
+	iconv_t cd = d->cs == BK_CHARSET_EUCJP ? d->eucjp : d->sjis;
 
 	if (d->cs == BK_CHARSET_UTF8)
 		return off + d->bom_skipped < len ? off + d->bom_skipped : len;
@@ -531,6 +547,8 @@ bk_decoder_origin(bk_decoder *d, const char *in, size_t len, size_t off)
 				k = 1;	/* convert() replaced the lead byte alone */
 				dst = tmp + sizeof replacement;
 			}
+		} else if (d->cs == BK_CHARSET_SHIFT_JIS && (p[i] == 0x5c || p[i] == 0x7e)) {
+			dst = tmp + (p[i] == 0x5c ? 2 : 3);	/* ¥ U+00A5, ‾ U+203E */
 		} else {
 			dst = tmp + (p[i] < 0x80 ? 1 : sizeof replacement);
 		}

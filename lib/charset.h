@@ -26,16 +26,26 @@ enum bk_charset {
 	BK_CHARSET_SJIS,	/* Shift_JIS as Windows writes it: CP932 */
 	BK_CHARSET_EUCJP,	/* read as eucJP-ms where iconv has it: EUC-JP plus the
 				   Microsoft extensions, mapped as CP932 maps them */
+	/*
+	 * Shift_JIS as JIS defines it (X 0201 + X 0208). It differs from CP932
+	 * where both have a character: 0x5C is a yen sign here and a backslash
+	 * there, 0x7E an overline and a tilde, 0x817C U+2212 and U+FF0D, 0x8160
+	 * U+301C and U+FF5E; and it has none of CP932's NEC and IBM extensions
+	 * (①, ㈱, 髙). Used only when named: "auto" takes CP932, what Windows
+	 * writes.
+	 */
+	BK_CHARSET_SHIFT_JIS,
 };
 
 /*
- * Parses a user's charset name: "auto", "utf-8"/"utf8", "sjis"/"shift_jis"/
- * "cp932"/"windows-31j", "euc-jp"/"eucjp" (case-insensitive). Returns BK_OK or
- * BK_ERROR for an unknown name.
+ * Parses a user's charset name: "auto", "utf-8"/"utf8", "cp932"/
+ * "windows-31j"/"ms932", "shift_jis"/"shift-jis"/"sjis" (strict JIS X 0208
+ * Shift_JIS, not CP932), "euc-jp"/"eucjp" (case-insensitive). Returns BK_OK
+ * or BK_ERROR for an unknown name.
  */
 int bk_charset_parse(const char *name, enum bk_charset *cs);
 
-/* "auto", "utf-8", "cp932", "euc-jp". */
+/* "auto", "utf-8", "cp932", "euc-jp", "shift_jis". */
 const char *bk_charset_name(enum bk_charset cs);
 
 /*

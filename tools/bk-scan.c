@@ -26,7 +26,7 @@ static const char usage_text[] =
     "Usage: bk-scan [OPTION]... [PATH]...\n"
     "Find personal data (national ids, pension numbers, phones, addresses, cards,\n"
     "emails, credentials, ...) in each PATH (file, directory with -r, or - for\n"
-    "standard input), plain or compressed, in UTF-8, Shift_JIS/CP932 or EUC-JP.\n"
+    "standard input), plain or compressed, in UTF-8, CP932, Shift_JIS or EUC-JP.\n"
     "\n"
     "  -r, --recursive          read directories, recursively\n"
     "  -j, --jobs=N             scan N files at a time (default 1); files then\n"
@@ -40,7 +40,7 @@ static const char usage_text[] =
     "      --rules=LIST         only these rules: ids, categories, globs (a leading\n"
     "                           minus removes what it matches)\n"
     "      --patterns=DIR       also load DIR's rules (DIR/pii/*.rules or DIR/*.rules)\n"
-    "      --encoding=E         auto (default), utf-8, cp932, euc-jp\n"
+    "      --encoding=E         auto (default), utf-8, cp932, shift_jis, euc-jp\n"
     "      --binary             also scan files that look binary\n"
     "      --include=GLOB       read only files whose name matches GLOB\n"
     "      --exclude=GLOB       skip files whose name matches GLOB\n"
@@ -747,8 +747,8 @@ main(int argc, char **argv)
 			break;
 		case OPT_ENCODING:
 			if (bk_charset_parse(optarg, &cs) != BK_OK)
-				tool_usage_error("unknown encoding '%s' (auto, utf-8, cp932, euc-jp)",
-				    optarg);
+				tool_usage_error("unknown encoding '%s' (auto, utf-8, cp932, shift_jis, "
+				    "euc-jp)", optarg);
 			break;
 		case OPT_EXCLUDE:
 			bk_fileset_exclude(fs, optarg);

@@ -93,10 +93,13 @@ test_parse(void **state)
 		{ "auto", BK_CHARSET_AUTO },		{ "AUTO", BK_CHARSET_AUTO },
 		{ "utf-8", BK_CHARSET_UTF8 },		{ "UTF-8", BK_CHARSET_UTF8 },
 		{ "utf8", BK_CHARSET_UTF8 },		{ "Utf8", BK_CHARSET_UTF8 },
-		{ "sjis", BK_CHARSET_SJIS },		{ "SJIS", BK_CHARSET_SJIS },
-		{ "shift_jis", BK_CHARSET_SJIS },	{ "Shift_JIS", BK_CHARSET_SJIS },
 		{ "cp932", BK_CHARSET_SJIS },		{ "CP932", BK_CHARSET_SJIS },
 		{ "windows-31j", BK_CHARSET_SJIS },	{ "Windows-31J", BK_CHARSET_SJIS },
+		{ "ms932", BK_CHARSET_SJIS },		{ "MS932", BK_CHARSET_SJIS },
+		/* Strict Shift_JIS is its own encoding, not an alias of CP932. */
+		{ "sjis", BK_CHARSET_SHIFT_JIS },	{ "SJIS", BK_CHARSET_SHIFT_JIS },
+		{ "shift_jis", BK_CHARSET_SHIFT_JIS },	{ "Shift_JIS", BK_CHARSET_SHIFT_JIS },
+		{ "shift-jis", BK_CHARSET_SHIFT_JIS },
 		{ "euc-jp", BK_CHARSET_EUCJP },		{ "EUC-JP", BK_CHARSET_EUCJP },
 		{ "eucjp", BK_CHARSET_EUCJP },		{ "eucJP", BK_CHARSET_EUCJP },
 	};
@@ -123,6 +126,7 @@ test_name(void **state)
 {
 	static const enum bk_charset all[] = {
 		BK_CHARSET_AUTO, BK_CHARSET_UTF8, BK_CHARSET_SJIS, BK_CHARSET_EUCJP,
+		BK_CHARSET_SHIFT_JIS,
 	};
 	enum bk_charset cs;
 	size_t i;
@@ -132,6 +136,7 @@ test_name(void **state)
 	assert_string_equal(bk_charset_name(BK_CHARSET_UTF8), "utf-8");
 	assert_string_equal(bk_charset_name(BK_CHARSET_SJIS), "cp932");
 	assert_string_equal(bk_charset_name(BK_CHARSET_EUCJP), "euc-jp");
+	assert_string_equal(bk_charset_name(BK_CHARSET_SHIFT_JIS), "shift_jis");
 	for (i = 0; i < sizeof all / sizeof all[0]; i++) {
 		assert_int_equal(bk_charset_parse(bk_charset_name(all[i]), &cs), BK_OK);
 		assert_int_equal(cs, all[i]);
@@ -649,6 +654,39 @@ test_origin(void **state)
 	bk_decoder_free(d);
 }
 
+/*
+ * Where Shift_JIS and CP932 disagree, each decodes as itself: 0x5C is a yen
+ * sign in Shift_JIS and a backslash in CP932, 0x7E an overline and a tilde,
+ * 0x817C U+2212 and U+FF0D, 0x8160 U+301C and U+FF5E; CP932's extension ①
+ * (0x8740) is not Shift_JIS at all. Offsets still map back exactly.
+ */
+static void
+test_shift_jis_is_not_cp932(void **state)
+{
+	const char in[] = "\x5C\x7E\x81\x7C\x81\x60\x87\x40";
+	bk_decoder *sj = bk_decoder_new(BK_CHARSET_SHIFT_JIS), *cp = bk_decoder_new(BK_CHARSET_SJIS);
+	const char *out;
+	size_t len;
+
+	(void)state;
+	assert_non_null(sj);
+	assert_non_null(cp);
+	bk_decoder_reset(sj, NULL, 0);
+	bk_decoder_reset(cp, NULL, 0);
+	assert_int_equal(bk_decoder_charset(sj), BK_CHARSET_SHIFT_JIS);
+	assert_int_equal(bk_decoder_line(cp, in, 8, &out, &len), BK_OK);
+	assert_int_equal(len, 11);
+	assert_memory_equal(out, "\\~\xEF\xBC\x8D\xEF\xBD\x9E\xE2\x91\xA0", 11);
+	assert_int_equal(bk_decoder_line(sj, in, 8, &out, &len), BK_OK);
+	/* ¥, ‾, −, 〜, then U+FFFD for the lead byte of ① and its trail '@'. */
+	assert_int_equal(len, 15);
+	assert_memory_equal(out, "\xC2\xA5\xE2\x80\xBE\xE2\x88\x92\xE3\x80\x9C\xEF\xBF\xBD@", 15);
+	/* The − (output offset 5) is the file's bytes 2-3. */
+	assert_int_equal(bk_decoder_origin(sj, in, 8, 5), 2);
+	bk_decoder_free(sj);
+	bk_decoder_free(cp);
+}
+
 int
 main(void)
 {
@@ -674,6 +712,7 @@ main(void)
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_new),
 		cmocka_unit_test(test_origin),
+		cmocka_unit_test(test_shift_jis_is_not_cp932),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
