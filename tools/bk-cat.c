@@ -55,25 +55,6 @@ usage(void)
 	tool_exit(TOOL_FOUND);
 }
 
-/* Parses "64M", "1k", "100": bytes with an optional binary suffix. */
-static size_t
-parse_size(const char *arg)
-{
-	char *end;
-	unsigned long long v = strtoull(arg, &end, 10);
-	unsigned shift = 0;
-
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	default: break;
-	}
-	if (end == arg || *end != '\0' || v == 0 || v > (SIZE_MAX >> shift))
-		tool_usage_error("bad size '%s'", arg);
-	return (size_t)(v << shift);
-}
-
 static void
 fileset_error(void *ctx, const char *path, const char *message)
 {
@@ -246,7 +227,7 @@ main(int argc, char **argv)
 				tool_usage_error("out of memory");
 			break;
 		case OPT_MAX_LINE:
-			o.max_line = parse_size(optarg);
+			o.max_line = tool_parse_size(optarg);
 			break;
 		case OPT_NO_PROGRESS:
 			progress = 0;

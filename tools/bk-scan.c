@@ -51,6 +51,8 @@ static const char usage_text[] =
     "      --hash-key=FILE      add a keyed hash of each value (\"key\")\n"
     "      --format=F           text, json or tsv (default: text on a terminal)\n"
     "      --list-rules         list the rules in use and exit\n"
+    "      --max-line=BYTES     scan longer lines in pieces, with a warning\n"
+    "                           (default 64M)\n"
     "      --check-rules        run every rule's examples and counterexamples\n"
     "      --progress           show progress on stderr (default: on a terminal)\n"
     "      --no-progress        never show progress\n"
@@ -60,6 +62,7 @@ static const char usage_text[] =
     "Exit status: 0 something found, 1 nothing found, 2 an error happened.\n";
 
 struct opts {
+	size_t max_line;	/* longer lines are scanned in pieces */
 	bk_valueset *allow;	/* --allow: values never reported (canonical form) */
 	bk_valueset *baseline;	/* --baseline: keyed hashes already reported */
 	const char *baseline_path;
@@ -458,6 +461,11 @@ scan_input(struct run *r)
 			rc = BK_NOMEM;
 			break;
 		}
+		/* Never silent: a value across the cut of a split line can be missed. */
+		if ((line.flags & (BK_LINE_SPLIT | BK_LINE_CONT)) == BK_LINE_SPLIT)
+			tool_warn(r->path, line.lineno,
+			    "line longer than %zu bytes, scanned in pieces (a value across a cut is missed)",
+			    o->max_line);
 		r->line = &line;
 		if (r->sum != NULL)
 			bk_summary_line(r->sum);
@@ -586,7 +594,7 @@ worker_init(struct run *r, const struct opts *o, const bk_ruleset *rs, enum bk_c
 	r->o = o;
 	r->rs = rs;
 	r->in = bk_input_new();
-	r->lr = bk_lines_new(0);
+	r->lr = bk_lines_new(o->max_line);
 	r->dec = bk_decoder_new(cs);
 	r->sc = bk_scanner_new(rs, min);
 	r->out = threaded ? open_memstream(&r->buf, &r->bufsize) : stdout;
@@ -665,7 +673,7 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_ALLOW = 256, OPT_BASELINE, OPT_BINARY, OPT_CHECK_RULES, OPT_ENCODING, OPT_EXCLUDE, OPT_FORMAT,
-		OPT_HASH_KEY, OPT_INCLUDE, OPT_LIST_RULES, OPT_MIN_CONFIDENCE, OPT_MIN_COUNT,
+		OPT_HASH_KEY, OPT_INCLUDE, OPT_LIST_RULES, OPT_MAX_LINE, OPT_MIN_CONFIDENCE, OPT_MIN_COUNT,
 		OPT_NO_PROGRESS, OPT_PATTERNS, OPT_PROGRESS, OPT_RULES, OPT_SHOW_VALUES,
 		OPT_SUMMARY };
 	static const struct option longopts[] = {
@@ -682,6 +690,7 @@ main(int argc, char **argv)
 		{ "include", required_argument, NULL, OPT_INCLUDE },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "list-rules", no_argument, NULL, OPT_LIST_RULES },
+		{ "max-line", required_argument, NULL, OPT_MAX_LINE },
 		{ "min-confidence", required_argument, NULL, OPT_MIN_CONFIDENCE },
 		{ "min-count", required_argument, NULL, OPT_MIN_COUNT },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
@@ -694,7 +703,7 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .format = tool_default_format() };
+	struct opts o = { .format = tool_default_format(), .max_line = BK_LINES_DEFAULT_MAX };
 	enum bk_confidence min = BK_CONFIDENCE_MEDIUM;
 	enum bk_charset cs = BK_CHARSET_AUTO;
 	const char *rules_list = NULL, *extra[16];
@@ -751,7 +760,8 @@ main(int argc, char **argv)
 				    "euc-jp)", optarg);
 			break;
 		case OPT_EXCLUDE:
-			bk_fileset_exclude(fs, optarg);
+			if (bk_fileset_exclude(fs, optarg) != BK_OK)
+				tool_usage_error("out of memory");
 			break;
 		case OPT_FORMAT:
 			o.format = tool_format_parse(optarg);
@@ -763,10 +773,14 @@ main(int argc, char **argv)
 				tool_usage_error("%s: %s", optarg, bk_hasher_error(o.hasher));
 			break;
 		case OPT_INCLUDE:
-			bk_fileset_include(fs, optarg);
+			if (bk_fileset_include(fs, optarg) != BK_OK)
+				tool_usage_error("out of memory");
 			break;
 		case OPT_LIST_RULES:
 			list = true;
+			break;
+		case OPT_MAX_LINE:
+			o.max_line = tool_parse_size(optarg);
 			break;
 		case OPT_MIN_CONFIDENCE:
 			if (bk_confidence_parse(optarg, &min) != BK_OK)

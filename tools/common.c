@@ -117,6 +117,25 @@ tool_failed(void)
 	return failed;
 }
 
+/* Parses "64M", "1k", "100": bytes with an optional binary suffix. */
+size_t
+tool_parse_size(const char *arg)
+{
+	char *end;
+	unsigned long long v = strtoull(arg, &end, 10);
+	unsigned shift = 0;
+
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: break;
+	}
+	if (end == arg || *end != '\0' || v == 0 || v > (SIZE_MAX >> shift))
+		tool_usage_error("bad size '%s'", arg);
+	return (size_t)(v << shift);
+}
+
 /* ---- output format ------------------------------------------------------ */
 
 enum tool_format

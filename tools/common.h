@@ -53,6 +53,9 @@ noreturn void tool_usage_error(const char *fmt, ...) __attribute__((format(print
 /* Prints "bk-NAME (breachkit) VERSION" and EXTRA lines (may be NULL) to stdout, exits 0. */
 noreturn void tool_version(const char *extra);
 
+/* "64M", "1k", "100": bytes with an optional binary suffix; a usage error otherwise. */
+size_t tool_parse_size(const char *arg);
+
 /* True once tool_error was called. */
 bool tool_failed(void);
 
