@@ -1,0 +1,42 @@
+/*
+ * event-private.h - how a parser is built, for the modules that implement
+ * formats. Not installed.
+ *
+ * A bk_parser is a small vtable plus state. Formats described as data
+ * (patterns/formats/, compiled by format.c) and formats that are code
+ * (format-zeek.c, format-json.c, format-csv.c, format-mysql.c,
+ * format-pgcsv.c, ...) fill the same ops, and format.c's registry makes
+ * bk_parser_new find either by name. Code formats register themselves in the
+ * bk__code_formats table (format-code.c) with their name and an example line.
+ */
+#ifndef BK_EVENT_PRIVATE_H
+#define BK_EVENT_PRIVATE_H
+
+#include "event.h"
+#include "timefmt.h"
+
+struct bk__parser_ops {
+	const char *name;
+	const char *example;	/* one line of real log text, for docs and detect */
+	/* Sets up p->impl; nonzero with *err (malloc'd) set when opts don't fit. */
+	int (*init)(bk_parser *p, char **err);
+	void (*begin)(bk_parser *p);	/* a new file starts; may be NULL */
+	int (*line)(bk_parser *p, const char *s, size_t n, uint64_t lineno,
+		    bk_event_fn fn, void *ctx);
+	int (*finish)(bk_parser *p, bk_event_fn fn, void *ctx);	/* may be NULL */
+	void (*free)(bk_parser *p);	/* frees p->impl; may be NULL */
+};
+
+struct bk_parser {
+	const struct bk__parser_ops *ops;
+	const bk_formats *fs;
+	const char *file;	/* the current input's name */
+	bk_parse_opts opts;	/* copied strings owned by the parser */
+	bk_tz *tz;		/* opts.tz opened, or NULL for UTC */
+	void *impl;
+};
+
+/* The formats that are code, NULL-terminated (format-code.c). */
+extern const struct bk__parser_ops *const bk__code_formats[];
+
+#endif /* BK_EVENT_PRIVATE_H */

@@ -1,0 +1,160 @@
+/*
+ * event.h - one parsed log entry, and the parsers that make them.
+ *
+ * Every log format, whether described as data in patterns/formats/ (a layout
+ * in the server's own notation, or a regex with named groups) or parsed by
+ * code in lib/ (Zeek headers, CSV, JSON, multi-line SQL logs), ends in the
+ * same struct bk_event, so bk-access, bk-exfil and bk-report never look at raw
+ * log text again. An event is the `event` record of DESIGN.md; it borrows its
+ * strings from the line or from the parser's scratch space and is valid only
+ * for the duration of the callback that receives it.
+ *
+ * A parser is fed whole lines (bk_lines splits them) and hands each finished
+ * event to a callback. Formats that span lines (a PostgreSQL statement
+ * continued on the next lines, a MySQL slow-log entry) hold the entry back
+ * until the next one starts or bk_parser_finish is called, so an event may
+ * come out during a later line than its own; ev->line is always its first.
+ */
+#ifndef BK_EVENT_H
+#define BK_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base.h"
+#include "record.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Unknown, for every numeric field of an event. */
+#define BK_EVENT_NONE INT64_MIN
+
+/* A borrowed string: LEN bytes at PTR, not NUL-terminated; PTR NULL means absent. */
+typedef struct bk_span {
+	const char *ptr;
+	size_t len;
+} bk_span;
+
+/* The string fields of an event, by index into bk_event.str. */
+enum bk_event_str {
+	BK_EV_ACTOR,	/* user / account / role */
+	BK_EV_IP,	/* the client's address as logged */
+	BK_EV_DST,	/* the remote host (proxy destination, outbound peer) */
+	BK_EV_ACTION,	/* read, write, export, login, upload, delete, ... */
+	BK_EV_OBJECT,	/* table, URL path, file path */
+	BK_EV_METHOD,	/* HTTP method, SQL command tag, syscall-like verb */
+	BK_EV_STMT,	/* SQL statement kind (sql.h) */
+	BK_EV_NSTR
+};
+
+/* A format-specific field kept beside the standard ones (user_agent, db, ...). */
+typedef struct bk_event_extra {
+	const char *key;	/* snake_case, NUL-terminated */
+	bk_span val;
+	bool number;		/* VAL is a JSON number as written; otherwise a string */
+} bk_event_extra;
+
+typedef struct bk_event {
+	const char *format;	/* the format's name, e.g. "nginx" */
+	const char *file;	/* the input's name as the user gave it */
+	uint64_t line;		/* 1-based number of the entry's first line */
+	int64_t ts;		/* milliseconds since the epoch, UTC; BK_EVENT_NONE */
+	bk_span str[BK_EV_NSTR];
+	int64_t status;		/* HTTP status, SQL error code, ...; BK_EVENT_NONE */
+	int64_t rows;		/* rows returned or affected, where logged */
+	int64_t bytes_in;	/* what the logging server received */
+	int64_t bytes_out;	/* what it sent back */
+	int where;		/* SQL: 1 a WHERE/LIMIT was present, 0 not, -1 unknown */
+	const bk_span *ids;	/* record identifiers touched */
+	size_t nids;
+	const bk_event_extra *extra;
+	size_t nextra;
+	bk_span raw;		/* the entry's text, for --keep-raw; PTR NULL if not kept */
+} bk_event;
+
+/* An event with every field unknown. */
+void bk_event_clear(bk_event *ev);
+
+/*
+ * Writes EV as one `event` record (keys in DESIGN.md order, absent fields
+ * left out, the raw text under "raw" when present). Returns what
+ * bk_writer_end returns.
+ */
+int bk_event_write(bk_writer *w, const bk_event *ev);
+
+/*
+ * Reads an `event` record back (bk-access, bk-exfil reading a pipe). EV's
+ * spans point into REC and live as long as it; ids beyond IDS_CAP are
+ * dropped and counted in *IDS_DROPPED (may be NULL). BK_ERROR when REC is not
+ * an event.
+ */
+int bk_event_from_record(const bk_record *rec, bk_event *ev, bk_span *ids,
+			 size_t ids_cap, size_t *ids_dropped);
+
+/* Receives each event; nonzero stops the parser (returned by feed/finish). */
+typedef int (*bk_event_fn)(void *ctx, const bk_event *ev);
+
+/* How a parser is set up; zero is the default for every member. */
+typedef struct bk_parse_opts {
+	const char *pg_prefix;	/* PostgreSQL log_line_prefix, e.g. "%m [%p] " */
+	const char *map;	/* json/csv field map, "user=username,ts=@timestamp" */
+	const char *tz;		/* zone for times without one (IANA name); UTC if NULL */
+	int year;		/* year for times without one; 0: the current year */
+	bool keep_raw;		/* fill ev->raw */
+} bk_parse_opts;
+
+typedef struct bk_parser bk_parser;
+typedef struct bk_formats bk_formats;
+
+/*
+ * The format definitions in DIRS (each a patterns/ tree: DIR/formats/ *),
+ * later directories overriding earlier ones by name. NULL with *ERR set (a
+ * malloc'd "FILE:LINE: what is wrong") on a malformed definition; NULL with
+ * *ERR NULL on OOM.
+ */
+bk_formats *bk_formats_load(const char *const *dirs, size_t ndirs, char **err);
+void bk_formats_free(bk_formats *fs);
+
+/* The names of every known format, code and data, sorted; NULL-terminated. */
+const char *const *bk_formats_names(const bk_formats *fs);
+
+/* One line of example text for NAME (for --list-formats and the man page). */
+const char *bk_formats_example(const bk_formats *fs, const char *name);
+
+/*
+ * A parser for format NAME with options O (NULL for defaults). NULL with
+ * *ERR set when NAME is unknown or an option does not fit it.
+ */
+bk_parser *bk_parser_new(const bk_formats *fs, const char *name,
+			 const bk_parse_opts *o, char **err);
+void bk_parser_free(bk_parser *p);
+
+/* Starts a new input FILE (resets headers and pending multi-line entries). */
+void bk_parser_begin(bk_parser *p, const char *file);
+
+/*
+ * Parses one line (without its newline). Returns BK_OK when the line was
+ * (part of) an entry, 1 when it did not parse, or the callback's nonzero
+ * return.
+ */
+int bk_parser_line(bk_parser *p, const char *line, size_t len, uint64_t lineno,
+		   bk_event_fn fn, void *ctx);
+
+/* Emits the entry still held back, if any; call at the end of each input. */
+int bk_parser_finish(bk_parser *p, bk_event_fn fn, void *ctx);
+
+/*
+ * Picks the format that parses most of the N sample LINES (NULL when none
+ * parses at least half). *SCORE (may be NULL) gets the share parsed, 0..1.
+ */
+const char *bk_formats_detect(const bk_formats *fs, const bk_span *lines,
+			      size_t n, double *score);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BK_EVENT_H */
