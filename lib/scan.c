@@ -31,6 +31,7 @@
 /* A maximal run of ASCII digits in the folded line: [start, end). */
 struct group {
 	size_t start, end;
+	unsigned join;		/* the BK__SEP_* bit of the one byte before the next group, or 0 */
 };
 
 struct span {
@@ -47,6 +48,7 @@ struct span {
  */
 struct spanset {
 	unsigned seps;		/* BK__SEP_* */
+	bool built;		/* for the current line: sets are built when first used */
 	unsigned min_digits;	/* the smallest trigger of the rules using it */
 	struct span *spans;
 	size_t nspans, spancap;
@@ -101,6 +103,7 @@ struct ctx_word {
 struct word_pairs {
 	uint16_t pair[WORD_PAIRS];	/* spread over the word; all must be in the line */
 	unsigned n;			/* 0: too short to filter, always possible */
+	bool high;			/* the word has a byte >= 0x80 */
 };
 
 struct occurrence {
@@ -130,8 +133,10 @@ struct bk_scanner {
 	uint8_t (*first)[32];	/* [rule]: first bytes (lowercased) of its context words */
 	size_t *ctx_maxlen;	/* [rule]: its longest context word */
 	struct word_pairs **wpairs;	/* [rule][context word] */
-	uint64_t pairs[(1u << PAIR_BITS) / 64];	/* the current line's, once computed */
+	uint8_t pairs[1u << PAIR_BITS];	/* == stamp: the pair is in the current line */
+	uint8_t stamp;
 	bool paired;
+	uint16_t pair_first[256], pair_second[256];
 	signed char *maybe;	/* [rule]: a context word may be in the line; -1 not known */
 	const bk_rule **rules;	/* the rules that can reach min, in set order */
 	size_t nrules;
@@ -265,26 +270,33 @@ fold_byte(unsigned char c)
 	return (unsigned char)(c | ((unsigned)(c - 'A') < 26u) << 5);
 }
 
-static inline unsigned
-pair_hash(unsigned char a, unsigned char b)
+/* The two halves of a pair's hash, by table: a letter pair never collides with another. */
+static void
+pair_tables(bk_scanner *sc)
 {
-	return ((unsigned)(a & 0x7f) << 5 ^ b) & ((1u << PAIR_BITS) - 1);
+	for (unsigned c = 0; c < 256; c++) {
+		sc->pair_first[c] = (uint16_t)((fold_byte((unsigned char)c) & 0x7fu) << 5);
+		sc->pair_second[c] = (uint16_t)(fold_byte((unsigned char)c) & 0x1fu);
+	}
 }
 
 /* The pairs of context word CW worth checking: spread evenly when there are many. */
 static void
-word_pairs_of(const struct bk__context_word *cw, struct word_pairs *wp)
+word_pairs_of(const bk_scanner *sc, const struct bk__context_word *cw, struct word_pairs *wp)
 {
 	size_t npairs = cw->len - 1;
 
 	wp->n = 0;
+	wp->high = false;
+	for (size_t k = 0; k < cw->len; k++)
+		wp->high = wp->high || (unsigned char)cw->lower[k] >= 0x80;
 	if (cw->len < 2)
 		return;
 	for (size_t k = 0; k < WORD_PAIRS && k < npairs; k++) {
 		size_t at = npairs <= WORD_PAIRS ? k : k * (npairs - 1) / (WORD_PAIRS - 1);
 
-		wp->pair[wp->n++] = (uint16_t)pair_hash((unsigned char)cw->lower[at],
-		    (unsigned char)cw->lower[at + 1]);
+		wp->pair[wp->n++] = (uint16_t)(sc->pair_first[(unsigned char)cw->lower[at]] |
+		    sc->pair_second[(unsigned char)cw->lower[at + 1]]);
 	}
 }
 
@@ -293,17 +305,20 @@ pair_line(bk_scanner *sc, const char *t, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)t;
 
-	memset(sc->pairs, 0, sizeof sc->pairs);
+	/* A new stamp per line instead of clearing; the table is cleared when it wraps. */
+	if (++sc->stamp == 0) {
+		memset(sc->pairs, 0, sizeof sc->pairs);
+		sc->stamp = 1;
+	}
 	if (n >= 2) {
-		unsigned char a = fold_byte(p[0]);
+		unsigned high = p[0];
 
 		for (size_t i = 1; i < n; i++) {
-			unsigned char b = fold_byte(p[i]);
-			unsigned h = pair_hash(a, b);
-
-			sc->pairs[h >> 6] |= UINT64_C(1) << (h & 63);
-			a = b;
+			sc->pairs[sc->pair_first[p[i - 1]] | sc->pair_second[p[i]]] = sc->stamp;
+			high |= p[i];
 		}
+		if (sc->high < 0)
+			sc->high = (high & 0x80) != 0;
 	}
 	sc->paired = true;
 	memset(sc->maybe, -1, sc->nrules);
@@ -324,7 +339,10 @@ maybe_context(bk_scanner *sc, size_t i, const char *t, size_t n)
 		const struct word_pairs *wp = &sc->wpairs[i][w];
 		unsigned k = 0;
 
-		while (k < wp->n && (sc->pairs[wp->pair[k] >> 6] >> (wp->pair[k] & 63) & 1))
+		if (wp->high && sc->high == 0)
+			continue;
+
+		while (k < wp->n && sc->pairs[wp->pair[k]] == sc->stamp)
 			k++;
 		if (k == wp->n && cw_fits(&r->context[w], n))
 			return (sc->maybe[i] = 1);
@@ -544,6 +562,7 @@ bk_scanner_new(const bk_ruleset *rs, enum bk_confidence min)
 	if (sc == NULL)
 		return NULL;
 	sc->min = min;
+	pair_tables(sc);
 	sc->rules = calloc(n > 0 ? n : 1, sizeof *sc->rules);
 	sc->needs_ctx = calloc(n > 0 ? n : 1, sizeof *sc->needs_ctx);
 	sc->rule_words = calloc(n > 0 ? n : 1, sizeof *sc->rule_words);
@@ -590,7 +609,7 @@ bk_scanner_new(const bk_ruleset *rs, enum bk_confidence min)
 		for (size_t w = 0; w < r->ncontext; w++) {
 			unsigned char c = (unsigned char)r->context[w].lower[0];
 
-			word_pairs_of(&r->context[w], &sc->wpairs[sc->nrules - 1][w]);
+			word_pairs_of(sc, &r->context[w], &sc->wpairs[sc->nrules - 1][w]);
 			sc->first[sc->nrules - 1][c >> 3] |= (uint8_t)(1u << (c & 7));
 			if (r->context[w].len > sc->ctx_maxlen[sc->nrules - 1])
 				sc->ctx_maxlen[sc->nrules - 1] = r->context[w].len;
@@ -607,7 +626,7 @@ bk_scanner_new(const bk_ruleset *rs, enum bk_confidence min)
 			for (k = 0; k < sc->nsets && sc->sets[k].seps != seps; k++)
 				;
 			if (k == sc->nsets)	/* at most 16 sets exist: 4 separators */
-				sc->sets[sc->nsets++] = (struct spanset){ seps, need, NULL, 0, 0 };
+				sc->sets[sc->nsets++] = (struct spanset){ .seps = seps, .min_digits = need };
 			if (need < sc->sets[k].min_digits)
 				sc->sets[k].min_digits = need;
 			sc->rule_set[sc->nrules - 1] = k;
@@ -809,7 +828,9 @@ find_groups(bk_scanner *sc, const char *t, size_t n)
 			i++;
 		if (bk__grow(&sc->groups, &sc->groupcap, sc->ngroups, sizeof *sc->groups))
 			return false;
-		sc->groups[sc->ngroups++] = (struct group){ start, i };
+		if (sc->ngroups > 0 && sc->groups[sc->ngroups - 1].end + 1 == start)
+			sc->groups[sc->ngroups - 1].join = sep_bit(p[start - 1]);
+		sc->groups[sc->ngroups++] = (struct group){ start, i, 0 };
 	}
 }
 
@@ -819,7 +840,7 @@ find_groups(bk_scanner *sc, const char *t, size_t n)
  * the shape the digits triggers promise (rules-private.h).
  */
 static bool
-find_spans(bk_scanner *sc, struct spanset *set, const char *t)
+find_spans(bk_scanner *sc, struct spanset *set)
 {
 	const struct group *g = sc->groups;
 	size_t a = 0;
@@ -829,8 +850,7 @@ find_spans(bk_scanner *sc, struct spanset *set, const char *t)
 		size_t b = a;
 		unsigned digits = (unsigned)(g[a].end - g[a].start);
 
-		while (b + 1 < sc->ngroups && g[b + 1].start == g[b].end + 1 &&
-		    (sep_bit((unsigned char)t[g[b].end]) & set->seps)) {
+		while (g[b].join & set->seps) {
 			b++;
 			digits += (unsigned)(g[b].end - g[b].start);
 		}
@@ -1019,7 +1039,9 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 	size_t margin = sc->margin[i_rule];
 
 	sc->nwins = 0;
-	if (check_ctx && !maybe_context(sc, i_rule, t, n))
+	/* Digits and literals ask once they have a candidate: most lines have none. */
+	if (check_ctx && r->trigger.kind != BK_TRIGGER_DIGITS && r->trigger.kind != BK_TRIGGER_LITERAL &&
+	    !maybe_context(sc, i_rule, t, n))
 		return true;	/* no context word can be in the line */
 	if (check_ctx && (r->trigger.kind == BK_TRIGGER_ALWAYS || r->trigger.kind == BK_TRIGGER_NONASCII)) {
 		if (!sc->indexed && !index_line(sc, t, n))
@@ -1029,8 +1051,16 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 	}
 	switch (r->trigger.kind) {
 	case BK_TRIGGER_DIGITS: {
-		const struct spanset *set = &sc->sets[sc->rule_set[i_rule]];
+		struct spanset *set = &sc->sets[sc->rule_set[i_rule]];
 		unsigned min = r->trigger.digits, max = r->trigger.max_digits;
+
+		if (!set->built) {
+			if (!find_spans(sc, set))
+				return false;
+			set->built = true;
+		}
+		if (set->nspans == 0 || (check_ctx && !maybe_context(sc, i_rule, t, n)))
+			return true;
 
 		for (size_t i = 0; i < set->nspans; i++) {
 			const struct span *s = &set->spans[i];
@@ -1082,7 +1112,8 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 				size_t at = (size_t)(p - t);
 
 				p += len;
-				if (check_ctx && !context_around(sc, i_rule, t, n, at, at + len, margin))
+				if (check_ctx && (!maybe_context(sc, i_rule, t, n) ||
+				    !context_around(sc, i_rule, t, n, at, at + len, margin)))
 					continue;
 				if (!add_window(sc, at > margin ? at - margin : 0,
 					at + len + margin < n ? at + len + margin : n))
@@ -1246,8 +1277,7 @@ bk_scanner_line(bk_scanner *sc, const char *line, size_t len, bk_finding_fn fn, 
 	if (!find_groups(sc, t, n))
 		return BK_NOMEM;
 	for (size_t k = 0; k < sc->nsets; k++)
-		if (!find_spans(sc, &sc->sets[k], t))
-			return BK_NOMEM;
+		sc->sets[k].built = false;
 	sc->indexed = false;	/* the context index is built when first asked */
 	sc->paired = false;	/* and so are the pairs */
 	sc->high = -1;
@@ -1255,7 +1285,7 @@ bk_scanner_line(bk_scanner *sc, const char *line, size_t len, bk_finding_fn fn, 
 	for (size_t i = 0; i < sc->nrules; i++) {
 		const bk_rule *r = sc->rules[i];
 
-		if (r->trigger.kind == BK_TRIGGER_DIGITS && sc->sets[sc->rule_set[i]].nspans == 0)
+		if (r->trigger.kind == BK_TRIGGER_DIGITS && sc->ngroups == 0)
 			continue;
 		if (!windows_for(sc, i, t, n))
 			return BK_NOMEM;
