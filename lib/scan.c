@@ -1054,13 +1054,13 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 		struct spanset *set = &sc->sets[sc->rule_set[i_rule]];
 		unsigned min = r->trigger.digits, max = r->trigger.max_digits;
 
+		if (check_ctx && !maybe_context(sc, i_rule, t, n))
+			return true;
 		if (!set->built) {
 			if (!find_spans(sc, set))
 				return false;
 			set->built = true;
 		}
-		if (set->nspans == 0 || (check_ctx && !maybe_context(sc, i_rule, t, n)))
-			return true;
 
 		for (size_t i = 0; i < set->nspans; i++) {
 			const struct span *s = &set->spans[i];
