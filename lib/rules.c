@@ -382,9 +382,21 @@ bk_rule_trigger_text(const bk_rule *r, char *buf, size_t size)
 		}
 		if (r->trigger.has_after && o < size) {
 			o += (size_t)snprintf(buf + o, size - o, " after ");
-			for (int c = '!'; c < 0x7f; c++)
-				if ((r->trigger.after[c >> 3] & (1u << (c & 7))) && o < size)
-					o += (size_t)snprintf(buf + o, size - o, "%c", c);
+			for (int c = '!'; c < 0x7f && o < size; c++) {
+				int e = c;
+
+				if (!(r->trigger.after[c >> 3] & (1u << (c & 7))))
+					continue;
+				while (e + 1 < 0x7f && (r->trigger.after[(e + 1) >> 3] & (1u << ((e + 1) & 7))))
+					e++;
+				/* A run of three or more as a range, the way it is written: A-Z. */
+				if (e - c >= 2)
+					o += (size_t)snprintf(buf + o, size - o, "%c-%c", c, e);
+				else
+					o += (size_t)snprintf(buf + o, size - o, "%.*s", e - c + 1,
+					    (const char[]){ (char)c, (char)(c + 1) });
+				c = e;
+			}
 		}
 		if (r->trigger.whole && o < size)
 			snprintf(buf + o, size - o, " whole");

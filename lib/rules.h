@@ -65,11 +65,18 @@
  *                   value a context word may start or end: 0 to 1024
  *                   (default 32)
  *   trigger         the cheap pre-check that decides where the pattern is
- *                   tried: "digits N" (1 to 64: a run of at least N digits,
- *                   at most one of - . / and space between two of them),
- *                   "literal TEXT" (TEXT occurs in the line; "literal A|B"
- *                   fires on any of the alternatives), "context" (a
- *                   context word occurs; needs a context key), or "always".
+ *                   tried: "digits N[-M]" (1 to 64: a run of whole digit
+ *                   groups holding N to M digits, one of - . / and space
+ *                   between two groups; then optionally "sep" and the
+ *                   separators allowed, from dash dot slash space paren;
+ *                   "first 08", the digits the run may start with; "after
+ *                   A-Z", the bytes that may come just before it; "whole",
+ *                   the value is the run itself, validated before the
+ *                   pattern runs, which needs a validator), "literal TEXT"
+ *                   (TEXT occurs in the line; "literal A|B" fires on any of
+ *                   the alternatives), "context" (a context word occurs;
+ *                   needs a context key), "nonascii" (the line has a byte
+ *                   of 0x80 or more), or "always".
  *                   Default: derived from the pattern: the longest literal
  *                   every match holds if it is distinctive ('@', '〒', three
  *                   bytes or more), else "digits N" when every match holds
@@ -171,7 +178,7 @@ bool bk_rule_requires_context(const bk_rule *r);
 const struct bk_validator *bk_rule_validator(const bk_rule *r);	/* NULL: none */
 const char *bk_rule_pattern(const bk_rule *r);
 enum bk_trigger bk_rule_trigger(const bk_rule *r);
-/* The trigger as a rule file writes it: "digits 10", "literal @", "context", "always". */
+/* The trigger as a rule file writes it: "digits 10-10 sep dash whole", "literal @", "context". */
 const char *bk_rule_trigger_text(const bk_rule *r, char *buf, size_t size);
 /* Where the rule was defined: "patterns/pii/jp.rules" and the line of its [id]. */
 const char *bk_rule_file(const bk_rule *r);

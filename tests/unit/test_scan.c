@@ -79,6 +79,33 @@ test_digit_runs_and_separators(void **state)
 	bk_ruleset_free(rs);
 }
 
+/* What "first", "after", "paren" and "whole" let through, with patterns looser than they are. */
+static void
+test_trigger_narrowing(void **state)
+{
+	bk_ruleset *rs = rules(
+	    RULE("t.first", "pattern = [0-9]{10}\ntrigger = digits 10-10 first 0")
+	    RULE("t.after", "pattern = [0-9]{4}\ntrigger = digits 4-4 after +")
+	    RULE("t.paren", "pattern = \\(0[0-9]\\)[0-9]{4}\ntrigger = digits 6-6 sep paren first 0")
+	    RULE("t.whole", "pattern = [0-9]{6}\nvalidator = luhn\ntrigger = digits 6-6 sep dash whole"));
+	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
+
+	(void)state;
+	check(sc, "call 0312345678", "t.first 5-15 0312345678 medium;");
+	check(sc, "call 1312345678", "");
+	check(sc, "tz +0900", "t.after 4-8 0900 medium;");
+	check(sc, "tz 0900", "");
+	check(sc, "(03)1234", "t.paren 0-8 (03)1234 medium;");
+	check(sc, "(13)1234", "");
+	/* The run is validated before the pattern runs: 123455 passes Luhn, 123456 does not. */
+	check(sc, "id 123455", "t.whole 3-9 123455 medium v;");
+	check(sc, "id 123456", "");
+	/* A run of whole groups inside a longer chain is validated on its own. */
+	check(sc, "id 12-123455", "t.whole 6-12 123455 medium v;");
+	bk_scanner_free(sc);
+	bk_ruleset_free(rs);
+}
+
 static void
 test_literal_alternatives(void **state)
 {
@@ -232,6 +259,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_digit_runs_and_separators),
+		cmocka_unit_test(test_trigger_narrowing),
 		cmocka_unit_test(test_literal_alternatives),
 		cmocka_unit_test(test_context_raises_and_is_required),
 		cmocka_unit_test(test_header_context),
