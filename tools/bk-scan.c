@@ -30,7 +30,8 @@ static const char usage_text[] =
     "\n"
     "  -r, --recursive          read directories, recursively\n"
     "  -j, --jobs=N             scan N files at a time (default 1); files then\n"
-    "                           appear in the order they finish\n"
+    "                           appear in the order they finish; a single large\n"
+    "                           file is shared out in chunks, output unchanged\n"
     "  -l, --files-with-matches print only the names of files with findings\n"
     "      --summary            one summary record per file: counts and distinct\n"
     "                           values per rule\n"
@@ -161,19 +162,16 @@ why_text(const struct bk_finding *f, char *buf, size_t size)
 }
 
 static void
-print_finding(struct run *r, const struct bk_finding *f)
+print_finding(struct run *r, const struct bk_finding *f, uint64_t lineno, uint64_t offset)
 {
 	const struct opts *o = r->o;
 	const bk_rule *rule = f->rule;
 	char *val = malloc(f->value_len + BK_MASK_EXTRA);
 	size_t vlen;
 	char why[256], key[BK_HASH_HEX + 1];
-	/* Offsets count the file's own bytes, whatever its encoding. */
-	uint64_t offset = r->line->offset +
-	    bk_decoder_origin(r->dec, r->line->data, r->line->len, f->start);
 
 	if (val == NULL) {
-		tool_error(r->path, r->line->lineno, "out of memory");
+		tool_error(r->path, lineno, "out of memory");
 		return;
 	}
 	vlen = shown_value(o, f, val);
@@ -184,7 +182,7 @@ print_finding(struct run *r, const struct bk_finding *f)
 	case TOOL_FORMAT_JSON:
 		bk_writer_begin(r->w, "finding");
 		bk_writer_cstr(r->w, "file", r->path);
-		bk_writer_uint(r->w, "line", r->line->lineno);
+		bk_writer_uint(r->w, "line", lineno);
 		bk_writer_uint(r->w, "offset", offset);
 		bk_writer_cstr(r->w, "rule", bk_rule_id(rule));
 		bk_writer_cstr(r->w, "category", bk_rule_category(rule));
@@ -203,14 +201,14 @@ print_finding(struct run *r, const struct bk_finding *f)
 			if (val[i] == '\t' || val[i] == '\n' || val[i] == '\r')
 				val[i] = ' ';
 		fprintf(r->out, "%s\t%llu\t%llu\t%s\t%s\t%s\t%s\t%.*s\t%s%s%s\n", r->path,
-		    (unsigned long long)r->line->lineno, (unsigned long long)offset,
+		    (unsigned long long)lineno, (unsigned long long)offset,
 		    bk_rule_id(rule), bk_rule_category(rule),
 		    bk_severity_name(bk_rule_severity(rule)), bk_confidence_name(f->confidence),
 		    (int)vlen, val, why, o->hasher != NULL ? "\t" : "", o->hasher != NULL ? key : "");
 		break;
 	case TOOL_FORMAT_TEXT:
 		fprintf(r->out, "%s:%llu: %s %.*s (%s confidence; %s)\n", r->path,
-		    (unsigned long long)r->line->lineno, bk_rule_id(rule), (int)vlen, val,
+		    (unsigned long long)lineno, bk_rule_id(rule), (int)vlen, val,
 		    bk_confidence_name(f->confidence), why);
 		break;
 	}
@@ -322,7 +320,7 @@ file_done(struct run *r)
  * already reported by an earlier run. A new one joins the baseline.
  */
 static bool
-known(struct run *r, const struct bk_finding *f)
+known(struct run *r, const struct bk_finding *f, uint64_t lineno)
 {
 	const struct opts *o = r->o;
 
@@ -346,7 +344,7 @@ known(struct run *r, const struct bk_finding *f)
 		pthread_mutex_lock(&baseline_lock);
 		seen = bk_valueset_has(o->baseline, key, BK_HASH_HEX);
 		if (!seen && bk_valueset_add(o->baseline, key, BK_HASH_HEX) != BK_OK)
-			tool_error(r->path, r->line->lineno, "out of memory");
+			tool_error(r->path, lineno, "out of memory");
 		pthread_mutex_unlock(&baseline_lock);
 		if (seen)
 			return true;
@@ -354,26 +352,39 @@ known(struct run *r, const struct bk_finding *f)
 	return false;
 }
 
+/*
+ * What becomes of a finding at LINENO, OFFSET of the file: left out when
+ * known, counted, summed, printed. Nonzero: stop reading the file (-l).
+ */
 static int
-on_finding(void *ctx, const struct bk_finding *f)
+deliver(struct run *r, const struct bk_finding *f, uint64_t lineno, uint64_t offset)
 {
-	struct run *r = ctx;
-
-	if (known(r, f))
+	if (known(r, f, lineno))
 		return 0;
 	r->findings++;
 	r->file_matched = true;
 	if (r->sum != NULL && bk_summary_add(r->sum, f) != BK_OK) {
-		tool_error(r->path, r->line->lineno, "out of memory");
+		tool_error(r->path, lineno, "out of memory");
 		return 1;
 	}
 	if (r->o->list_only)
 		return 1;	/* one finding names the file: stop reading it */
 	if (!r->o->summary && r->o->min_count == 0) {
-		print_finding(r, f);
+		print_finding(r, f, lineno, offset);
 		hold_check(r);
 	}
 	return 0;
+}
+
+static int
+on_finding(void *ctx, const struct bk_finding *f)
+{
+	struct run *r = ctx;
+	/* Offsets count the file's own bytes, whatever its encoding. */
+	uint64_t offset = r->line->offset +
+	    bk_decoder_origin(r->dec, r->line->data, r->line->len, f->start);
+
+	return deliver(r, f, r->line->lineno, offset);
 }
 
 /* ---- one input ---------------------------------------------------------- */
@@ -421,6 +432,22 @@ delimiter_of(const char *path)
 	if (strcasecmp(ext, "tsv") == 0 || strcasecmp(ext, "tab") == 0)
 		return '\t';
 	return 0;
+}
+
+/* What is said of a file once all of it was read: its name (-l), its summary. */
+static void
+file_end(struct run *r)
+{
+	const struct opts *o = r->o;
+
+	if (o->list_only && r->file_matched)
+		fprintf(r->out, "%s\n", r->path);
+	if (r->sum != NULL && (o->min_count == 0 || bk_summary_distinct(r->sum) >= o->min_count)) {
+		if (o->min_count > 0 && !o->list_only)
+			r->findings++;	/* the file is what was found */
+		if (!o->list_only)
+			print_summary(r);
+	}
 }
 
 static void
@@ -481,14 +508,7 @@ scan_input(struct run *r)
 		tool_error(r->path, 0, "%s", bk_input_error(in));
 	else if (rc == BK_NOMEM)
 		tool_error(r->path, 0, "out of memory");
-	if (o->list_only && r->file_matched)
-		fprintf(r->out, "%s\n", r->path);
-	if (r->sum != NULL && (o->min_count == 0 || bk_summary_distinct(r->sum) >= o->min_count)) {
-		if (o->min_count > 0 && !o->list_only)
-			r->findings++;	/* the file is what was found */
-		if (!o->list_only)
-			print_summary(r);
-	}
+	file_end(r);
 }
 
 /* ---- rules -------------------------------------------------------------- */
@@ -649,6 +669,331 @@ worker_main(void *arg)
 		file_done(r);
 	}
 	return NULL;
+}
+
+/* ---- one large file, several workers ------------------------------------ */
+
+/*
+ * A single large plain file with -j 2 or more is cut into chunks at line
+ * boundaries; each worker scans whole chunks with its own reader, scanner
+ * and decoder, keeping what it finds, and the main thread writes each chunk
+ * out in file order, so the output is the same as one pass: line numbers
+ * are counted on as chunks are written, and the baseline, --allow, -l and
+ * --summary see findings in the order of the file. Chunks are small and
+ * few are in flight, so memory stays bounded however many findings a file
+ * holds.
+ */
+#define CHUNK_SIZE ((uint64_t)4 << 20)
+#define SPLIT_MIN (4 * CHUNK_SIZE)
+
+struct kept {
+	const bk_rule *rule;	/* NULL: a line was cut at --max-line (a warning) */
+	uint64_t line;		/* counted from the chunk's first line, 0-based */
+	uint64_t offset;	/* in the file */
+	size_t value, value_len;	/* in the chunk's values */
+	enum bk_confidence confidence;
+	unsigned why;
+	const char *context;
+};
+
+struct chunk {
+	uint64_t from, to;	/* the lines that start in [from, to) */
+	uint64_t lines;
+	struct kept *k;
+	size_t nk, kcap;
+	char *values;
+	size_t nvalues, valcap;
+	char *error;		/* why reading it failed, or NULL */
+	bool done;
+};
+
+static struct {
+	const char *path;
+	const char *sample;	/* the file's first bytes, for the decoder and the header */
+	size_t sample_len;
+	const char *header;	/* a CSV file's first line, or NULL */
+	size_t header_len;
+	char delim;
+	struct chunk *c;
+	size_t n, next, written;
+	size_t ahead;		/* chunks taken beyond those written, at most */
+	bool stop;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+} big = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+
+struct chunk_scan {
+	struct run *r;
+	struct chunk *c;
+	uint64_t first;		/* the physical line number of the chunk's first line */
+	bool nomem;
+};
+
+static int
+keep_finding(void *ctx, const struct bk_finding *f)
+{
+	struct chunk_scan *cs = ctx;
+	struct chunk *c = cs->c;
+	struct run *r = cs->r;
+
+	if (c->nk == c->kcap) {
+		size_t cap = c->kcap ? 2 * c->kcap : 64;
+		struct kept *k = realloc(c->k, cap * sizeof *k);
+
+		if (k == NULL)
+			goto nomem;
+		c->k = k, c->kcap = cap;
+	}
+	if (c->valcap - c->nvalues < f->value_len) {
+		size_t cap = c->valcap ? 2 * c->valcap : 4096;
+		char *v;
+
+		while (cap - c->nvalues < f->value_len)
+			cap *= 2;
+		if ((v = realloc(c->values, cap)) == NULL)
+			goto nomem;
+		c->values = v, c->valcap = cap;
+	}
+	memcpy(c->values + c->nvalues, f->value, f->value_len);
+	c->k[c->nk++] = (struct kept){ f->rule, r->line->lineno - cs->first,
+		r->line->offset + bk_decoder_origin(r->dec, r->line->data, r->line->len, f->start),
+		c->nvalues, f->value_len, f->confidence, f->why, f->context };
+	c->nvalues += f->value_len;
+	return 0;
+nomem:
+	cs->nomem = true;
+	return 1;
+}
+
+static void
+chunk_fail(struct chunk *c, const char *msg)
+{
+	if (c->error == NULL)
+		c->error = strdup(msg);
+}
+
+/* Scans the lines that start in chunk C, with worker R's own reader. */
+static void
+scan_chunk(struct run *r, struct chunk *c)
+{
+	struct chunk_scan cs = { r, c, 0, false };
+	struct bk_line line;
+	bool skipping = c->from > 0;
+	const char *text;
+	size_t tlen;
+	int rc;
+
+	if (bk_input_open(r->in, big.path) != BK_OK) {
+		chunk_fail(c, bk_input_error(r->in));
+		return;
+	}
+	bk_decoder_reset(r->dec, big.sample, big.sample_len);
+	bk_scanner_set_header(r->sc, big.header, big.header_len, big.delim);
+	if (c->from > 0) {
+		/* Not the file's first line: no byte-order mark to drop. */
+		(void)bk_decoder_line(r->dec, "", 0, &text, &tlen);
+		/* From the byte before: the line it ends is the previous chunk's. */
+		if (bk_input_skip(r->in, c->from - 1) != BK_OK) {
+			chunk_fail(c, bk_input_error(r->in));
+			goto out;
+		}
+	}
+	bk_lines_reset(r->lr, r->in, 1);
+	while ((rc = bk_lines_next(r->lr, &line)) == BK_OK) {
+		if (skipping && (line.offset < c->from || (line.flags & BK_LINE_CONT)))
+			continue;
+		if (skipping || c->lines == 0) {
+			skipping = false;
+			cs.first = line.lineno;
+		}
+		if (!(line.flags & BK_LINE_CONT) && line.offset >= c->to)
+			break;
+		c->lines = line.lineno - cs.first + 1;
+		if (bk_decoder_line(r->dec, line.data, line.len, &text, &tlen) != BK_OK) {
+			rc = BK_NOMEM;
+			break;
+		}
+		r->line = &line;
+		if ((line.flags & (BK_LINE_SPLIT | BK_LINE_CONT)) == BK_LINE_SPLIT) {
+			struct bk_finding cut = { 0 };
+
+			cut.value = "";
+			if (keep_finding(&cs, &cut) != 0)
+				break;
+			c->k[c->nk - 1].rule = NULL;
+		}
+		if (bk_scanner_line(r->sc, text, tlen, keep_finding, &cs) == BK_NOMEM || cs.nomem) {
+			rc = BK_NOMEM;
+			break;
+		}
+		if (big.stop)
+			break;
+	}
+	if (rc == BK_ERROR)
+		chunk_fail(c, bk_input_error(r->in));
+	else if (rc == BK_NOMEM || cs.nomem)
+		chunk_fail(c, "out of memory");
+out:
+	bk_input_close(r->in);
+}
+
+static void *
+chunk_worker(void *arg)
+{
+	struct run *r = arg;
+
+	pthread_mutex_lock(&big.lock);
+	for (;;) {
+		while (!big.stop && big.next < big.n && big.next >= big.written + big.ahead)
+			pthread_cond_wait(&big.cond, &big.lock);
+		if (big.stop || big.next >= big.n)
+			break;
+		struct chunk *c = &big.c[big.next++];
+
+		pthread_mutex_unlock(&big.lock);
+		scan_chunk(r, c);
+		pthread_mutex_lock(&big.lock);
+		c->done = true;
+		pthread_cond_broadcast(&big.cond);
+	}
+	pthread_mutex_unlock(&big.lock);
+	return NULL;
+}
+
+/* Writes chunk C out through R, its lines numbered from BASE. Nonzero: stop (-l). */
+static int
+write_chunk(struct run *r, const struct chunk *c, uint64_t base)
+{
+	for (size_t i = 0; i < c->nk; i++) {
+		const struct kept *k = &c->k[i];
+		struct bk_finding f = { 0 };
+
+		if (k->rule == NULL) {
+			tool_warn(r->path, base + k->line,
+			    "line longer than %zu bytes, scanned in pieces (a value across a cut is missed)",
+			    r->o->max_line);
+			continue;
+		}
+		f.rule = k->rule;
+		f.value = c->values + k->value;
+		f.value_len = k->value_len;
+		f.confidence = k->confidence;
+		f.why = k->why;
+		f.context = k->context;
+		if (deliver(r, &f, base + k->line, k->offset) != 0)
+			return 1;
+	}
+	if (r->sum != NULL)
+		for (uint64_t l = 0; l < c->lines; l++)
+			bk_summary_line(r->sum);
+	return 0;
+}
+
+/*
+ * Scans IN (open, plain, a regular file of SIZE bytes) with JOBS workers
+ * and writes through OUT, which writes to stdout. The workers must be set up.
+ */
+static void
+scan_split(struct run *out, struct run *workers, long jobs, bk_input *in, uint64_t size)
+{
+	char *sample = NULL;
+	const char *peek;
+	size_t plen;
+	uint64_t base = 1;
+
+	if (bk_input_peek(in, 64 << 10, &peek, &plen) == BK_NOMEM || (sample = malloc(plen + 1)) == NULL) {
+		tool_error(out->path, 0, "out of memory");
+		return;
+	}
+	memcpy(sample, peek, plen);
+	big.path = out->path;
+	big.sample = sample;
+	big.sample_len = plen;
+	big.delim = delimiter_of(out->path);
+	if (big.delim != 0) {
+		const char *nl = memchr(sample, '\n', plen);
+
+		big.header = sample;
+		big.header_len = nl != NULL ? (size_t)(nl - sample) : plen;
+		if (big.header_len > 0 && sample[big.header_len - 1] == '\r')
+			big.header_len--;
+	}
+	big.n = (size_t)((size + CHUNK_SIZE - 1) / CHUNK_SIZE);
+	big.ahead = 2 * (size_t)jobs;
+	big.c = calloc(big.n, sizeof *big.c);
+	if (big.c == NULL) {
+		tool_error(out->path, 0, "out of memory");
+		free(sample);
+		return;
+	}
+	for (size_t i = 0; i < big.n; i++) {
+		big.c[i].from = (uint64_t)i * CHUNK_SIZE;
+		big.c[i].to = i + 1 < big.n ? (uint64_t)(i + 1) * CHUNK_SIZE : UINT64_MAX;
+	}
+	out->file_matched = false;
+	if (out->sum != NULL)
+		bk_summary_reset(out->sum);
+	for (long i = 0; i < jobs; i++)
+		if (pthread_create(&workers[i].thread, NULL, chunk_worker, &workers[i]) != 0)
+			tool_usage_error("cannot start a thread");
+	for (size_t i = 0; i < big.n; i++) {
+		struct chunk *c = &big.c[i];
+		bool stop;
+
+		pthread_mutex_lock(&big.lock);
+		while (!c->done)
+			pthread_cond_wait(&big.cond, &big.lock);
+		pthread_mutex_unlock(&big.lock);
+		stop = write_chunk(out, c, base) != 0;
+		if (c->error != NULL) {
+			tool_error(out->path, 0, "%s", c->error);
+			stop = true;	/* what follows the damage is not read, as in one pass */
+		}
+		base += c->lines;
+		tool_progress(out->path, c->to < size ? c->to : size, size);
+		free(c->k);
+		free(c->values);
+		free(c->error);
+		pthread_mutex_lock(&big.lock);
+		big.written = i + 1;
+		big.stop = stop;
+		pthread_cond_broadcast(&big.cond);
+		pthread_mutex_unlock(&big.lock);
+		if (stop)
+			break;
+	}
+	for (long i = 0; i < jobs; i++)
+		pthread_join(workers[i].thread, NULL);
+	for (size_t i = big.written; i < big.n; i++) {
+		free(big.c[i].k);
+		free(big.c[i].values);
+		free(big.c[i].error);
+	}
+	file_end(out);
+	free(big.c);
+	free(sample);
+}
+
+/*
+ * Whether PATH is worth cutting into chunks: a regular plain file of at
+ * least SPLIT_MIN bytes, not binary (unless --binary). It is then left open
+ * in IN and its size in *SIZE.
+ */
+static bool
+splittable(const struct opts *o, bk_input *in, const char *path, uint64_t *size)
+{
+	const struct stat *st;
+
+	if (strcmp(path, "-") == 0 || bk_input_open(in, path) != BK_OK)
+		return false;
+	st = bk_input_stat(in);
+	if (bk_input_codec(in) == BK_CODEC_PLAIN && st != NULL && S_ISREG(st->st_mode) &&
+	    (uint64_t)st->st_size >= SPLIT_MIN && (o->binary || !looks_binary(in))) {
+		*size = (uint64_t)st->st_size;
+		return true;
+	}
+	bk_input_close(in);
+	return false;
 }
 
 /* A rule that backtracked past PCRE2's limit: said once, whichever workers saw it. */
@@ -863,16 +1208,49 @@ main(int argc, char **argv)
 	bk_fileset_finish(fs);
 	inputs = fs;
 
+	/* One large file and several workers: they share it, chunk by chunk. */
+	uint64_t big_size;
+	struct run lead = { 0 };
+
+	if (jobs > 1 && bk_fileset_count(fs) == 1 && !o.list_only &&
+	    worker_init(&lead, &o, rs, cs, min, false) == BK_OK &&
+	    splittable(&o, lead.in, bk_fileset_path(fs, 0), &big_size)) {
+		struct run *workers = calloc((size_t)jobs, sizeof *workers);
+
+		if (workers == NULL)
+			tool_usage_error("out of memory");
+		for (long i = 0; i < jobs; i++)
+			if (worker_init(&workers[i], &o, rs, cs, min, false) != BK_OK)
+				tool_usage_error("out of memory");
+		lead.path = bk_input_name(lead.in);
+		scan_split(&lead, workers, jobs, lead.in, big_size);
+		bk_input_close(lead.in);
+		for (long i = 0; i < jobs; i++) {
+			size_t nlimited;
+			const bk_rule *const *limited = bk_scanner_limited(workers[i].sc, &nlimited);
+
+			for (size_t k = 0; k < nlimited; k++)
+				warn_limited(limited[k]);
+			worker_fini(&workers[i]);
+		}
+		free(workers);
+		jobs = 0;	/* done: no file is left for the workers below */
+	}
+
 	/* More workers than files would only cost memory. */
-	if ((size_t)jobs > bk_fileset_count(fs))
+	if (jobs == 0)
+		;
+	else if ((size_t)jobs > bk_fileset_count(fs))
 		jobs = bk_fileset_count(fs) > 0 ? (long)bk_fileset_count(fs) : 1;
-	struct run *workers = calloc((size_t)jobs, sizeof *workers);
+	struct run *workers = calloc(jobs > 0 ? (size_t)jobs : 1, sizeof *workers);
 	if (workers == NULL)
 		tool_usage_error("out of memory");
 	for (long i = 0; i < jobs; i++)
 		if (worker_init(&workers[i], &o, rs, cs, min, jobs > 1) != BK_OK)
 			tool_usage_error("out of memory");
-	if (jobs == 1) {
+	if (jobs == 0) {
+		/* The file was shared out above. */
+	} else if (jobs == 1) {
 		worker_main(&workers[0]);
 	} else {
 		for (long i = 0; i < jobs; i++)
@@ -882,7 +1260,9 @@ main(int argc, char **argv)
 			pthread_join(workers[i].thread, NULL);
 	}
 
-	uint64_t findings = 0;
+	uint64_t findings = lead.findings;
+	if (lead.o != NULL)
+		worker_fini(&lead);
 	for (long i = 0; i < jobs; i++) {
 		size_t nlimited;
 		const bk_rule *const *limited = bk_scanner_limited(workers[i].sc, &nlimited);
