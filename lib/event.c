@@ -13,6 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <jansson.h>
 
 #include "event.h"
@@ -153,6 +157,41 @@ out_clean(struct out *o, const char *s, size_t n)
 {
 	size_t start = 0;
 
+	if (o->len + n <= o->size) {
+		/* The common case: copy and check in one pass, 16 bytes at a time. */
+		char *d = o->p + o->len;
+		size_t i = 0;
+#ifdef __SSE2__
+		const __m128i space = _mm_set1_epi8(' ');
+
+		for (; i + 16 <= n; i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			/* max(x, ' ') == x exactly where x >= ' ' (unsigned). */
+			__m128i ok = _mm_cmpeq_epi8(_mm_max_epu8(x, space), x);
+
+			if (_mm_movemask_epi8(ok) != 0xFFFF)
+				x = _mm_or_si128(_mm_and_si128(ok, x), _mm_andnot_si128(ok, space));
+			_mm_storeu_si128((__m128i *)(void *)(d + i), x);
+		}
+#endif
+		for (; i + 8 <= n; i += 8) {
+			uint64_t x;
+
+			memcpy(&x, s + i, 8);
+			/* A byte below 0x20 sets its high bit here (bytes are < 0x80 or have it in x). */
+			if (((x - 0x2020202020202020u) & ~x & 0x8080808080808080u) != 0)
+				break;
+			memcpy(d + i, &x, 8);
+		}
+		for (; i < n; i++) {
+			char c = s[i];
+
+			d[i] = (unsigned char)c < 0x20 ? ' ' : c;
+		}
+		o->len += n;
+		return;
+	}
+
 	for (size_t i = 0; i < n; i++) {
 		if ((unsigned char)s[i] >= 0x20)
 			continue;
@@ -163,15 +202,28 @@ out_clean(struct out *o, const char *s, size_t n)
 	out_put(o, s + start, n - start);
 }
 
+static const char two_digits[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 static void
 out_int(struct out *o, int64_t v)
 {
 	char buf[24], *e = buf + sizeof buf, *p = e;
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
+	/* Two digits a step: statuses, sizes and line numbers are most of what is written. */
+	while (u >= 100) {
+		p -= 2;
+		memcpy(p, two_digits + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, two_digits + 2 * u, 2);
+	} else
+		*--p = (char)('0' + u);
 	if (v < 0)
 		*--p = '-';
 	out_put(o, p, (size_t)(e - p));

@@ -16,7 +16,36 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "event-private.h"
+
+/*
+ * The first C in [P, END), or END. Log fields are mostly short, where
+ * memchr's call and setup cost more than the search: 16 bytes at a time
+ * inline, with SSE2 where the compiler has it (every x86-64).
+ */
+static inline const char *
+bk__find_byte(const char *p, const char *end, char c)
+{
+#ifdef __SSE2__
+	const __m128i needle = _mm_set1_epi8(c);
+
+	while (end - p >= 16) {
+		int m = _mm_movemask_epi8(
+		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), needle));
+
+		if (m != 0)
+			return p + __builtin_ctz((unsigned)m);
+		p += 16;
+	}
+#endif
+	while (p < end && *p != c)
+		p++;
+	return p;
+}
 
 /* The notations a layout can be written in. */
 enum bk__notation {

@@ -991,7 +991,7 @@ unescape(struct dparser *dp, enum bk__escape esc, const char *s, size_t n)
 	char *o, *start;
 	size_t i = 0;
 
-	if (esc == BK__ESC_NONE || memchr(s, '\\', n) == NULL)
+	if (esc == BK__ESC_NONE || bk__find_byte(s, s + n, '\\') == s + n)
 		return (bk_span){ s, n };
 	if ((start = o = scratch_take(dp, n)) == NULL)
 		return (bk_span){ s, n };
@@ -1418,11 +1418,25 @@ derive_action(const struct datafmt *df, bk_event *ev)
 	for (size_t i = 0; i < df->nact; i++) {
 		const char *a = df->act[i].method;
 
-		if (strlen(a) == m.len && strncasecmp(a, m.ptr, m.len) == 0) {
+		size_t k = 0;
+
+		while (k < m.len && a[k] != '\0' && bk__lower(a[k]) == bk__lower(m.ptr[k]))
+			k++;
+		if (k == m.len && a[k] == '\0') {
 			ev->str[BK_EV_ACTION] = (bk_span){ df->act[i].action, strlen(df->act[i].action) };
 			return;
 		}
 	}
+}
+
+/* Literals are a few bytes: compared inline. */
+static inline bool
+lit_eq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
 }
 
 /*
@@ -1437,8 +1451,7 @@ field_end(const struct bk__lfield *f, const char *p, const char *end)
 	char c0 = f->lit[0];
 
 	for (;;) {
-		q = memchr(q, c0, (size_t)(end - q));
-		if (q == NULL)
+		if ((q = bk__find_byte(q, end, c0)) == end)
 			return NULL;
 		if (f->quoted && (f->esc == BK__ESC_BACKSLASH || f->esc == BK__ESC_JSON)) {
 			size_t bs = 0;
@@ -1450,7 +1463,7 @@ field_end(const struct bk__lfield *f, const char *p, const char *end)
 				continue;
 			}
 		}
-		if ((size_t)(end - q) >= f->litlen && memcmp(q, f->lit, f->litlen) == 0)
+		if ((size_t)(end - q) >= f->litlen && lit_eq(q, f->lit, f->litlen))
 			return q;
 		q++;
 	}
@@ -1476,7 +1489,7 @@ match_layout(bk_parser *p, struct dparser *dp, struct linestate *ls, const struc
 {
 	const char *s = *pp;
 
-	if ((size_t)(end - s) < lo->leadlen || memcmp(s, lo->lead, lo->leadlen) != 0)
+	if ((size_t)(end - s) < lo->leadlen || !lit_eq(s, lo->lead, lo->leadlen))
 		return false;
 	s += lo->leadlen;
 	for (size_t i = 0; i < lo->n; i++) {
