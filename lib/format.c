@@ -1850,7 +1850,7 @@ bk_formats_define(bk_formats *fs, const char *notation, const char *conf, const 
 		rc = bk__directive_find((enum bk__notation)note, conf, log_format, &text, &esc, err);
 		if (rc == BK_EOF) {
 			if (conf != NULL)
-				set_error(err, "%s: no %s format named \"%s\"", conf,
+				set_error(err, "%s: no %s named \"%s\"", conf,
 				    note == BK__NOTE_NGINX ? "log_format" :
 				    note == BK__NOTE_APACHE ? "LogFormat" : "logformat", log_format);
 			else
@@ -1943,9 +1943,14 @@ bk_formats_detect(const bk_formats *fs, const bk_span *lines, size_t n, double *
 		bk_parser_finish(p, count_event, &events);
 		exact = df != NULL ? ((struct dparser *)p->impl)->exact : ok;
 		bk_parser_free(p);
-		/* Most lines parsed; then most parsed exactly; then the definition's priority. */
-		if (ok > best_ok || (ok == best_ok && ok > 0 && (exact > best_exact ||
-		    (exact == best_exact && prio > best_prio)))) {
+		/*
+		 * Lines parsed exactly count twice: a format that reads a line
+		 * whole beats one that reads its start and keeps the rest as
+		 * trailing (combined over common, a cut line kept out). Then
+		 * the definition's priority.
+		 */
+		if (ok + exact > best_ok + best_exact ||
+		    (ok + exact == best_ok + best_exact && ok > 0 && prio > best_prio)) {
 			best = *name;
 			best_ok = ok;
 			best_exact = exact;
