@@ -38,10 +38,14 @@
 /*
  * Where a rule's pattern is worth trying. The engine runs the pattern only
  * on lines that pass this cheap test:
- * - DIGITS: the line holds a run of at least DIGITS ASCII digits in which
- *   consecutive digits are separated by at most one of '-', '.', '/' and
- *   ' ' (or only those in SEPS, when the rule file says so), and at most
- *   MAX_DIGITS of them when that is set. A derived N is a proven lower bound: every match of the pattern
+ * - DIGITS: the line holds a run of whole digit groups (maximal runs of
+ *   ASCII digits) joined by exactly one of '-', '.', '/', ' ' (or only those
+ *   in SEPS when the rule file says so; "paren", '(' and ')', only then),
+ *   with DIGITS to MAX_DIGITS digits in all (no upper bound when 0). The
+ *   rule file may narrow it further: FIRST, the digits the run may start
+ *   with; AFTER, the bytes that may come just before it; WHOLE, the value
+ *   is that run itself, so the validator is tried on it before the pattern.
+ *   A derived N is a proven lower bound: every match of the pattern
  *   contains such a run, so an engine that allows more between digits (any
  *   number of separators) only tries more lines, never fewer.
  * - LITERAL: the line holds LITERAL (LEN bytes, byte for byte).
@@ -57,6 +61,7 @@ enum {
 	BK__SEP_SLASH = 1 << 2,
 	BK__SEP_SPACE = 1 << 3,
 	BK__SEP_ALL = 0xf,
+	BK__SEP_PAREN = 1 << 4,	/* '(' and ')': only when named */
 };
 
 struct bk__trigger {
@@ -64,6 +69,10 @@ struct bk__trigger {
 	unsigned digits;
 	unsigned max_digits;	/* DIGITS: runs with more are not candidates; 0: no bound */
 	unsigned seps;		/* DIGITS: BK__SEP_* a run may have between digits */
+	bool whole;		/* DIGITS: the value is whole digit groups: validate them first */
+	uint16_t first;		/* DIGITS: bit D set: the run may start with digit D; 0: any */
+	uint8_t after[32];	/* DIGITS: bytes that may precede the run; all zero: any */
+	bool has_after;
 	char *literal;		/* NUL-terminated too, for messages */
 	size_t len;
 	bool derived;
@@ -97,6 +106,7 @@ struct bk_rule {
 	uint32_t value_group;	/* the (?<value>...) group's number; 0: the whole match */
 	uint32_t captures;	/* PCRE2_INFO_CAPTURECOUNT */
 	uint32_t max_lookbehind;	/* characters a match may look back before its start */
+	unsigned reach;		/* the longest match in bytes; 0: unbounded or not known */
 
 	struct bk__trigger trigger;
 	struct bk__context_word *context;
@@ -147,6 +157,13 @@ uint32_t bk__ruleset_max_captures(const bk_ruleset *rs);
  * literal is allocated (bk__trigger_fini frees it). BK_OK or BK_NOMEM.
  */
 int bk__trigger_derive(const char *pattern, const pcre2_code *code, struct bk__trigger *t);
+
+/*
+ * The most bytes a match of PATTERN can span (lookarounds excluded), from the
+ * same parse: 0 when it is unbounded or the parser cannot tell. The scanner
+ * uses it to size the window it runs the pattern in around a trigger.
+ */
+unsigned bk__pattern_reach(const char *pattern);
 void bk__trigger_fini(struct bk__trigger *t);
 
 /* The options every rule pattern is compiled with. */

@@ -40,6 +40,7 @@ struct pnode {
 	char bytes[4];
 	unsigned min, max;
 	int child, last, next;	/* SEQ, ALT: children; every node: next sibling */
+	bool opaque;		/* a call or back reference: its length is not known */
 };
 
 #define F_CASELESS 1u
@@ -430,7 +431,10 @@ opaque(struct pparse *pp, const char *p)
 	if (p == NULL)
 		return give_up(pp);
 	pp->p = p;
-	return pn_new(pp, PN_SET, PC_OTHER);
+	int i = pn_new(pp, PN_SET, PC_OTHER);
+	if (i >= 0)
+		pp->nodes[i].opaque = true;
+	return i;
 }
 
 /*
@@ -1019,6 +1023,72 @@ pcre2_literal(const pcre2_code *code, struct lit *l)
 			l->len = 1;
 			return;
 		}
+}
+
+/* ---- the longest match ------------------------------------------------ */
+
+static unsigned
+sat_mul(unsigned a, unsigned b)
+{
+	return a != 0 && b > UINT_MAX / a ? UINT_MAX : a * b;
+}
+
+static unsigned
+sat_add(unsigned a, unsigned b)
+{
+	return a > UINT_MAX - b ? UINT_MAX : a + b;
+}
+
+/* The most bytes node I with its repetition can match; UINT_MAX if unbounded. */
+static unsigned
+max_bytes(const struct pparse *pp, int i)
+{
+	const struct pnode *nd = &pp->nodes[i];
+	unsigned one = 0;
+
+	if (nd->kind == PN_ZERO || nd->max == 0)
+		return 0;
+	switch (nd->kind) {
+	case PN_ZERO:
+		return 0;
+	case PN_CHAR:
+		/* Caseless, a letter may match a longer character (K and the Kelvin sign). */
+		one = nd->exact || nd->len >= 4 ? nd->len : 4;
+		break;
+	case PN_SET:
+		/* A class of unknown members may match any character: 4 bytes of UTF-8. */
+		one = nd->opaque ? UINT_MAX : nd->cls == PC_DIGIT || nd->cls == PC_SEP ? 1 : 4;
+		break;
+	case PN_SEQ:
+		for (int c = nd->child; c >= 0; c = pp->nodes[c].next)
+			one = sat_add(one, max_bytes(pp, c));
+		break;
+	case PN_ALT:
+		for (int c = nd->child; c >= 0; c = pp->nodes[c].next) {
+			unsigned b = max_bytes(pp, c);
+
+			one = b > one ? b : one;
+		}
+		break;
+	}
+	if (one == UINT_MAX || nd->max == REP_INF)
+		return one == 0 ? 0 : UINT_MAX;
+	return sat_mul(one, nd->max);
+}
+
+unsigned
+bk__pattern_reach(const char *pattern)
+{
+	struct pparse pp;
+	unsigned n = 0;
+	int root;
+
+	memset(&pp, 0, sizeof pp);
+	root = pattern_parse(&pp, pattern);
+	if (root >= 0 && !pp.nomem)
+		n = max_bytes(&pp, root);
+	free(pp.nodes);
+	return n == UINT_MAX ? 0 : n;
 }
 
 int

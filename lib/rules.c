@@ -363,17 +363,31 @@ bk_rule_trigger_text(const bk_rule *r, char *buf, size_t size)
 {
 	switch (r->trigger.kind) {
 	case BK_TRIGGER_DIGITS: {
-		static const char *const names[] = { " dash", " dot", " slash", " space" };
+		static const char *const names[] = { " dash", " dot", " slash", " space", " paren" };
 		size_t o = (size_t)snprintf(buf, size, "digits %u", r->trigger.digits);
 
 		if (r->trigger.max_digits > 0 && o < size)
 			o += (size_t)snprintf(buf + o, size - o, "-%u", r->trigger.max_digits);
 		if (r->trigger.seps != BK__SEP_ALL && o < size) {
 			o += (size_t)snprintf(buf + o, size - o, " sep");
-			for (int k = 0; k < 4; k++)
+			for (int k = 0; k < 5; k++)
 				if ((r->trigger.seps & (1u << k)) && o < size)
 					o += (size_t)snprintf(buf + o, size - o, "%s", names[k]);
 		}
+		if (r->trigger.first != 0 && o < size) {
+			o += (size_t)snprintf(buf + o, size - o, " first ");
+			for (int d = 0; d < 10; d++)
+				if ((r->trigger.first & (1u << d)) && o < size)
+					o += (size_t)snprintf(buf + o, size - o, "%c", '0' + d);
+		}
+		if (r->trigger.has_after && o < size) {
+			o += (size_t)snprintf(buf + o, size - o, " after ");
+			for (int c = '!'; c < 0x7f; c++)
+				if ((r->trigger.after[c >> 3] & (1u << (c & 7))) && o < size)
+					o += (size_t)snprintf(buf + o, size - o, "%c", c);
+		}
+		if (r->trigger.whole && o < size)
+			snprintf(buf + o, size - o, " whole");
 		break;
 	}
 	case BK_TRIGGER_LITERAL:
@@ -384,6 +398,9 @@ bk_rule_trigger_text(const bk_rule *r, char *buf, size_t size)
 		break;
 	case BK_TRIGGER_ALWAYS:
 		snprintf(buf, size, "always");
+		break;
+	case BK_TRIGGER_NONASCII:
+		snprintf(buf, size, "nonascii");
 		break;
 	}
 	return buf;
@@ -669,6 +686,7 @@ compile(struct loader *ld, bk_rule *r, const struct entry *e)
 	r->jit = jitsize > 0;
 	pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &r->captures);
 	pcre2_pattern_info(r->code, PCRE2_INFO_MAXLOOKBEHIND, &r->max_lookbehind);
+	r->reach = bk__pattern_reach(r->pattern);
 	pcre2_pattern_info(r->code, PCRE2_INFO_MATCHEMPTY, &empty);
 	if (empty)
 		report(ld, e->line, "pattern can match an empty string");
@@ -827,6 +845,38 @@ word_is(const char *s, size_t n, const char *word)
 	return strlen(word) == n && memcmp(s, word, n) == 0;
 }
 
+/*
+ * The set S (N bytes) of a trigger's "first" (digits: "08") or "after"
+ * (ASCII bytes, with ranges as "A-Z"). False if it is empty or not that.
+ */
+static bool
+parse_byteset(const char *s, size_t n, bool digits_only, struct bk__trigger *t)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char lo = (unsigned char)s[i], hi = lo;
+
+		if (i + 2 < n && s[i + 1] == '-') {
+			hi = (unsigned char)s[i + 2];
+			i += 2;
+		}
+		if (lo > hi || hi >= 0x80 || lo <= ' ')
+			return false;
+		for (unsigned c = lo; c <= hi; c++) {
+			if (digits_only) {
+				if (!bk__is_digit((char)c))
+					return false;
+				t->first |= (uint16_t)(1u << (c - '0'));
+			} else {
+				t->after[c >> 3] |= (uint8_t)(1u << (c & 7));
+				t->has_after = true;
+			}
+		}
+	}
+	return true;
+}
+
 static int
 parse_trigger(struct loader *ld, bk_rule *r, const struct entry *e)
 {
@@ -843,11 +893,14 @@ parse_trigger(struct loader *ld, bk_rule *r, const struct entry *e)
 	al = strlen(arg);
 	if (word_is(v, wl, "always") && al == 0) {
 		r->trigger.kind = BK_TRIGGER_ALWAYS;
+	} else if (word_is(v, wl, "nonascii") && al == 0) {
+		r->trigger.kind = BK_TRIGGER_NONASCII;
 	} else if (word_is(v, wl, "context") && al == 0) {
 		r->trigger.kind = BK_TRIGGER_CONTEXT;
 	} else if (word_is(v, wl, "digits")) {
 		unsigned long m = 0;
 		unsigned seps = BK__SEP_ALL;
+		bool whole = false;
 
 		errno = 0;
 		n = bk__is_digit(*arg) ? strtoul(arg, &endp, 10) : 0;
@@ -859,47 +912,71 @@ parse_trigger(struct loader *ld, bk_rule *r, const struct entry *e)
 			    BK__DIGITS_MAX);
 			return BK_OK;
 		}
-		/* "sep dash dot slash space": the separators allowed between digits. */
-		while (*endp != '\0' && bk__is_space(*endp))
-			endp++;
-		if (*endp != '\0') {
-			if (strncmp(endp, "sep", 3) != 0 || !bk__is_space(endp[3])) {
-				report(ld, e->line, "trigger digits: expected 'sep' and separator names, not '%s'",
-				    shown(endp, buf));
-				return BK_OK;
-			}
-			seps = 0;
-			for (const char *w = endp + 3; *w != '\0';) {
-				size_t k;
+		/*
+		 * "sep dash dot slash space": the separators allowed between
+		 * digits; "whole": the value is a run of whole digit groups.
+		 */
+		for (bool in_sep = false;;) {
+			size_t k;
 
-				while (*w != '\0' && bk__is_space(*w))
-					w++;
-				for (k = 0; w[k] != '\0' && !bk__is_space(w[k]); k++)
+			while (*endp != '\0' && bk__is_space(*endp))
+				endp++;
+			for (k = 0; endp[k] != '\0' && !bk__is_space(endp[k]); k++)
+				;
+			if (k == 0)
+				break;
+			unsigned bit = word_is(endp, k, "dash") ? BK__SEP_DASH :
+			    word_is(endp, k, "dot") ? BK__SEP_DOT :
+			    word_is(endp, k, "slash") ? BK__SEP_SLASH :
+			    word_is(endp, k, "space") ? BK__SEP_SPACE :
+			    word_is(endp, k, "paren") ? BK__SEP_PAREN : 0;
+			if (word_is(endp, k, "whole")) {
+				whole = true;
+				in_sep = false;
+			} else if (word_is(endp, k, "first") || word_is(endp, k, "after")) {
+				bool is_first = endp[0] == 'f';
+				char *a = endp + k;
+				size_t al2;
+
+				while (*a != '\0' && bk__is_space(*a))
+					a++;
+				for (al2 = 0; a[al2] != '\0' && !bk__is_space(a[al2]); al2++)
 					;
-				if (k == 0)
-					break;
-				unsigned bit = word_is(w, k, "dash") ? BK__SEP_DASH :
-				    word_is(w, k, "dot") ? BK__SEP_DOT :
-				    word_is(w, k, "slash") ? BK__SEP_SLASH :
-				    word_is(w, k, "space") ? BK__SEP_SPACE : 0;
-				if (bit == 0) {
-					report(ld, e->line,
-					    "trigger digits: unknown separator '%.*s' (dash, dot, slash, space)",
-					    (int)k, w);
+				if (!parse_byteset(a, al2, is_first, &r->trigger)) {
+					report(ld, e->line, is_first ?
+					    "trigger digits: 'first' needs the digits a run may start with (first 08)" :
+					    "trigger digits: 'after' needs the ASCII bytes that may come before a run "
+					    "(after +, after A-Z)");
 					return BK_OK;
 				}
+				in_sep = false;
+				endp = a + al2;
+				continue;
+			} else if (word_is(endp, k, "sep") && seps == BK__SEP_ALL) {
+				seps = 0;
+				in_sep = true;
+			} else if (in_sep && bit != 0) {
 				seps |= bit;
-				w += k;
-			}
-			if (seps == 0) {
-				report(ld, e->line, "trigger digits: 'sep' needs at least one separator name");
+			} else {
+				if (in_sep)
+					report(ld, e->line, "trigger digits: unknown separator '%.*s' "
+					    "(dash, dot, slash, space, paren)", (int)k, endp);
+				else
+					report(ld, e->line, "trigger digits: expected 'sep' and separator "
+					    "names, 'first', 'after' or 'whole', not '%s'", shown(endp, buf));
 				return BK_OK;
 			}
+			endp += k;
+		}
+		if (seps == 0) {
+			report(ld, e->line, "trigger digits: 'sep' needs at least one separator name");
+			return BK_OK;
 		}
 		r->trigger.kind = BK_TRIGGER_DIGITS;
 		r->trigger.digits = (unsigned)n;
 		r->trigger.max_digits = (unsigned)m;
 		r->trigger.seps = seps;
+		r->trigger.whole = whole;
 	} else if (word_is(v, wl, "literal")) {
 		if (al == 0) {
 			report(ld, e->line, "trigger literal needs a text");
@@ -913,7 +990,7 @@ parse_trigger(struct loader *ld, bk_rule *r, const struct entry *e)
 		r->trigger.kind = BK_TRIGGER_LITERAL;
 		r->trigger.len = al;
 	} else {
-		report(ld, e->line, "bad trigger '%s' (digits N, literal TEXT, context or always)",
+		report(ld, e->line, "bad trigger '%s' (digits N, literal TEXT, context, nonascii or always)",
 		    shown(v, buf));
 	}
 	return BK_OK;
@@ -1057,6 +1134,8 @@ build_rule(struct loader *ld)
 		report(ld, seen[K_REQUIRE_CONTEXT], "require-context needs a context key");
 	if (r->trigger.kind == BK_TRIGGER_CONTEXT && seen[K_TRIGGER] != 0 && seen[K_CONTEXT] == 0)
 		report(ld, seen[K_TRIGGER], "trigger 'context' needs a context key");
+	if (r->trigger.whole && r->validator == NULL)
+		report(ld, seen[K_TRIGGER], "trigger digits ... whole needs a validator");
 	if (r->context_confidence == 0)
 		r->context_confidence = r->confidence < BK_CONFIDENCE_HIGH ?
 		    (enum bk_confidence)(r->confidence + 1) : BK_CONFIDENCE_HIGH;

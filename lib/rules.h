@@ -103,7 +103,10 @@ extern "C" {
 
 enum bk_severity { BK_SEVERITY_LOW, BK_SEVERITY_MEDIUM, BK_SEVERITY_HIGH, BK_SEVERITY_CRITICAL };
 enum bk_confidence { BK_CONFIDENCE_LOW = 1, BK_CONFIDENCE_MEDIUM, BK_CONFIDENCE_HIGH };
-enum bk_trigger { BK_TRIGGER_DIGITS, BK_TRIGGER_LITERAL, BK_TRIGGER_CONTEXT, BK_TRIGGER_ALWAYS };
+enum bk_trigger {
+	BK_TRIGGER_DIGITS, BK_TRIGGER_LITERAL, BK_TRIGGER_CONTEXT, BK_TRIGGER_ALWAYS,
+	BK_TRIGGER_NONASCII,	/* lines holding a byte >= 0x80 */
+};
 
 /* "low" ... "critical", "low" ... "high" ("unknown" out of range); and back (BK_OK or BK_ERROR). */
 const char *bk_severity_name(enum bk_severity s);

@@ -28,9 +28,16 @@
 #define DIGIT_MARGIN 64
 #define LITERAL_MARGIN 256
 
+/* A maximal run of ASCII digits in the folded line: [start, end). */
+struct group {
+	size_t start, end;
+	unsigned join;		/* the BK__SEP_* bit of the one byte before the next group, or 0 */
+};
+
 struct span {
 	size_t start, end;	/* a digit run [start, end) */
 	unsigned digits;
+	size_t g0, ng;		/* the groups it is made of */
 };
 
 /*
@@ -41,6 +48,7 @@ struct span {
  */
 struct spanset {
 	unsigned seps;		/* BK__SEP_* */
+	bool built;		/* for the current line: sets are built when first used */
 	unsigned min_digits;	/* the smallest trigger of the rules using it */
 	struct span *spans;
 	size_t nspans, spancap;
@@ -81,6 +89,23 @@ struct ctx_word {
 	size_t nrules, rulecap;
 };
 
+/*
+ * The pair filter: before any context question is asked about a line, one
+ * pass sets a bit for every pair of adjacent bytes in it (ASCII letters
+ * lowercased). A context word can be in the line only if all its pairs are,
+ * so a rule none of whose words can be there is skipped outright; in a log
+ * of ASCII this answers nearly every question for kanji words and most for
+ * English ones, for about a load and a store per byte.
+ */
+#define PAIR_BITS 12
+#define WORD_PAIRS 8
+
+struct word_pairs {
+	uint16_t pair[WORD_PAIRS];	/* spread over the word; all must be in the line */
+	unsigned n;			/* 0: too short to filter, always possible */
+	bool high;			/* the word has a byte >= 0x80 */
+};
+
 struct occurrence {
 	uint32_t word;
 	uint32_t pos;
@@ -102,6 +127,17 @@ struct column {
 
 struct bk_scanner {
 	enum bk_confidence min;
+	struct group *groups;	/* the current line's digit groups */
+	size_t ngroups, groupcap;
+	size_t *margin;		/* [rule]: how far a match may reach past its trigger */
+	uint8_t (*first)[32];	/* [rule]: first bytes (lowercased) of its context words */
+	size_t *ctx_maxlen;	/* [rule]: its longest context word */
+	struct word_pairs **wpairs;	/* [rule][context word] */
+	uint8_t pairs[1u << PAIR_BITS];	/* == stamp: the pair is in the current line */
+	uint8_t stamp;
+	bool paired;
+	uint16_t pair_first[256], pair_second[256];
+	signed char *maybe;	/* [rule]: a context word may be in the line; -1 not known */
 	const bk_rule **rules;	/* the rules that can reach min, in set order */
 	size_t nrules;
 	bool *needs_ctx;	/* [rule]: reaches min only with context */
@@ -147,7 +183,7 @@ static unsigned
 sep_bit(unsigned char c)
 {
 	return c == '-' ? BK__SEP_DASH : c == '.' ? BK__SEP_DOT : c == '/' ? BK__SEP_SLASH :
-	    c == ' ' ? BK__SEP_SPACE : 0;
+	    c == ' ' ? BK__SEP_SPACE : c == '(' || c == ')' ? BK__SEP_PAREN : 0;
 }
 
 /* Moves OFF back to the start of the UTF-8 character it is in. */
@@ -216,6 +252,100 @@ contains_ci(const char *h, size_t n, const char *word, size_t len)
 		if (j == len)
 			return true;
 		p = c + 1;
+	}
+	return false;
+}
+
+/* ---- the pair filter --------------------------------------------------- */
+
+static inline bool
+cw_fits(const struct bk__context_word *cw, size_t n)
+{
+	return cw->len <= n;
+}
+
+static inline unsigned char
+fold_byte(unsigned char c)
+{
+	return (unsigned char)(c | ((unsigned)(c - 'A') < 26u) << 5);
+}
+
+/* The two halves of a pair's hash, by table: a letter pair never collides with another. */
+static void
+pair_tables(bk_scanner *sc)
+{
+	for (unsigned c = 0; c < 256; c++) {
+		sc->pair_first[c] = (uint16_t)((fold_byte((unsigned char)c) & 0x7fu) << 5);
+		sc->pair_second[c] = (uint16_t)(fold_byte((unsigned char)c) & 0x1fu);
+	}
+}
+
+/* The pairs of context word CW worth checking: spread evenly when there are many. */
+static void
+word_pairs_of(const bk_scanner *sc, const struct bk__context_word *cw, struct word_pairs *wp)
+{
+	size_t npairs = cw->len - 1;
+
+	wp->n = 0;
+	wp->high = false;
+	for (size_t k = 0; k < cw->len; k++)
+		wp->high = wp->high || (unsigned char)cw->lower[k] >= 0x80;
+	if (cw->len < 2)
+		return;
+	for (size_t k = 0; k < WORD_PAIRS && k < npairs; k++) {
+		size_t at = npairs <= WORD_PAIRS ? k : k * (npairs - 1) / (WORD_PAIRS - 1);
+
+		wp->pair[wp->n++] = (uint16_t)(sc->pair_first[(unsigned char)cw->lower[at]] |
+		    sc->pair_second[(unsigned char)cw->lower[at + 1]]);
+	}
+}
+
+static void
+pair_line(bk_scanner *sc, const char *t, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)t;
+
+	/* A new stamp per line instead of clearing; the table is cleared when it wraps. */
+	if (++sc->stamp == 0) {
+		memset(sc->pairs, 0, sizeof sc->pairs);
+		sc->stamp = 1;
+	}
+	if (n >= 2) {
+		unsigned high = p[0];
+
+		for (size_t i = 1; i < n; i++) {
+			sc->pairs[sc->pair_first[p[i - 1]] | sc->pair_second[p[i]]] = sc->stamp;
+			high |= p[i];
+		}
+		if (sc->high < 0)
+			sc->high = (high & 0x80) != 0;
+	}
+	sc->paired = true;
+	memset(sc->maybe, -1, sc->nrules);
+}
+
+/* Whether a context word of rule I may be in the line: false is certain. */
+static bool
+maybe_context(bk_scanner *sc, size_t i, const char *t, size_t n)
+{
+	const bk_rule *r = sc->rules[i];
+
+	if (!sc->paired)
+		pair_line(sc, t, n);
+	if (sc->maybe[i] >= 0)
+		return sc->maybe[i];
+	sc->maybe[i] = 0;
+	for (size_t w = 0; w < r->ncontext; w++) {
+		const struct word_pairs *wp = &sc->wpairs[i][w];
+		unsigned k = 0;
+
+		if (wp->high && sc->high == 0)
+			continue;
+
+		while (k < wp->n && sc->pairs[wp->pair[k]] == sc->stamp)
+			k++;
+		if (k == wp->n && cw_fits(&r->context[w], n))
+			return (sc->maybe[i] = 1);
 	}
 	return false;
 }
@@ -432,6 +562,7 @@ bk_scanner_new(const bk_ruleset *rs, enum bk_confidence min)
 	if (sc == NULL)
 		return NULL;
 	sc->min = min;
+	pair_tables(sc);
 	sc->rules = calloc(n > 0 ? n : 1, sizeof *sc->rules);
 	sc->needs_ctx = calloc(n > 0 ? n : 1, sizeof *sc->needs_ctx);
 	sc->rule_words = calloc(n > 0 ? n : 1, sizeof *sc->rule_words);
@@ -441,11 +572,17 @@ bk_scanner_new(const bk_ruleset *rs, enum bk_confidence min)
 	sc->has_short = calloc(n > 0 ? n : 1, sizeof *sc->has_short);
 	memset(sc->bucket, 0xff, sizeof sc->bucket);
 	sc->hdr_ctx = calloc(n > 0 ? n : 1, sizeof *sc->hdr_ctx);
+	sc->margin = calloc(n > 0 ? n : 1, sizeof *sc->margin);
+	sc->first = calloc(n > 0 ? n : 1, sizeof *sc->first);
+	sc->ctx_maxlen = calloc(n > 0 ? n : 1, sizeof *sc->ctx_maxlen);
+	sc->wpairs = calloc(n > 0 ? n : 1, sizeof *sc->wpairs);
+	sc->maybe = calloc(n > 0 ? n : 1, sizeof *sc->maybe);
 	sc->norm = bk_norm_new();
 	sc->md = pcre2_match_data_create(bk__ruleset_max_captures(rs) + 1, NULL);
 	if (sc->rules == NULL || sc->needs_ctx == NULL || sc->hdr_ctx == NULL ||
 	    sc->rule_words == NULL || sc->present == NULL || sc->has_short == NULL || sc->lits == NULL ||
-	    sc->rule_set == NULL ||
+	    sc->rule_set == NULL || sc->margin == NULL || sc->first == NULL || sc->ctx_maxlen == NULL ||
+	    sc->wpairs == NULL || sc->maybe == NULL ||
 	    sc->norm == NULL ||
 	    sc->md == NULL ||
 	    bk__matcher_init(&sc->matcher) != BK_OK)
@@ -464,6 +601,19 @@ bk_scanner_new(const bk_ruleset *rs, enum bk_confidence min)
 		sc->needs_ctx[sc->nrules] = r->require_context || r->confidence < min;
 		sc->rule_words[sc->nrules] = calloc(r->ncontext > 0 ? r->ncontext : 1, sizeof(uint32_t));
 		sc->rules[sc->nrules++] = r;	/* counted now, so a failure frees it */
+		/* The longest match bounds how far from its trigger the pattern is tried. */
+		sc->margin[sc->nrules - 1] = r->reach > 0 && r->reach < DIGIT_MARGIN ? r->reach : DIGIT_MARGIN;
+		sc->wpairs[sc->nrules - 1] = calloc(r->ncontext > 0 ? r->ncontext : 1, sizeof **sc->wpairs);
+		if (sc->wpairs[sc->nrules - 1] == NULL)
+			goto fail;
+		for (size_t w = 0; w < r->ncontext; w++) {
+			unsigned char c = (unsigned char)r->context[w].lower[0];
+
+			word_pairs_of(sc, &r->context[w], &sc->wpairs[sc->nrules - 1][w]);
+			sc->first[sc->nrules - 1][c >> 3] |= (uint8_t)(1u << (c & 7));
+			if (r->context[w].len > sc->ctx_maxlen[sc->nrules - 1])
+				sc->ctx_maxlen[sc->nrules - 1] = r->context[w].len;
+		}
 		if (sc->rule_words[sc->nrules - 1] == NULL ||
 		    !index_words(sc, sc->nrules - 1, sc->rule_words[sc->nrules - 1]) ||
 		    !split_literals(sc, sc->nrules - 1))
@@ -476,7 +626,7 @@ bk_scanner_new(const bk_ruleset *rs, enum bk_confidence min)
 			for (k = 0; k < sc->nsets && sc->sets[k].seps != seps; k++)
 				;
 			if (k == sc->nsets)	/* at most 16 sets exist: 4 separators */
-				sc->sets[sc->nsets++] = (struct spanset){ seps, need, NULL, 0, 0 };
+				sc->sets[sc->nsets++] = (struct spanset){ .seps = seps, .min_digits = need };
 			if (need < sc->sets[k].min_digits)
 				sc->sets[k].min_digits = need;
 			sc->rule_set[sc->nrules - 1] = k;
@@ -508,6 +658,8 @@ bk_scanner_free(bk_scanner *sc)
 	bk_norm_free(sc->norm);
 	for (size_t i = 0; i < sc->nrules; i++) {
 		free(sc->rule_words[i]);
+		if (sc->wpairs != NULL)
+			free(sc->wpairs[i]);
 		if (sc->lits != NULL) {
 			free(sc->lits[i].buf);
 			free(sc->lits[i].alt);
@@ -528,6 +680,12 @@ bk_scanner_free(bk_scanner *sc)
 	for (size_t k = 0; k < sc->nsets; k++)
 		free(sc->sets[k].spans);
 	free(sc->rule_set);
+	free(sc->groups);
+	free(sc->margin);
+	free(sc->first);
+	free(sc->ctx_maxlen);
+	free(sc->wpairs);
+	free(sc->maybe);
 	free(sc->wins);
 	free(sc->hits);
 	free(sc->limited);
@@ -637,41 +795,71 @@ header_context(const bk_scanner *sc, const bk_rule *r, const char *line, size_t 
 /* ---- candidates --------------------------------------------------------- */
 
 /*
- * Collects the digit runs of T with at least S->min_digits digits: digits
- * with at most one separator of S->seps between consecutive ones, the shape
- * the digits triggers promise (rules-private.h).
+ * Collects the digit groups of T, once per line: every separator set's runs
+ * are then made of whole groups, so the bytes are looked at once however
+ * many sets the rules use.
  */
 static bool
-find_digit_runs(struct spanset *set, const char *t, size_t n)
+find_groups(bk_scanner *sc, const char *t, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)t;
 	size_t i = 0;
 
-	set->nspans = 0;
-	while (i < n) {
+	sc->ngroups = 0;
+	for (;;) {
+		/* Skip a word at a time while no byte of it is a digit. */
+		for (; i + 8 <= n; i += 8) {
+			uint64_t w, lo, hi;
+
+			memcpy(&w, p + i, 8);
+			/* Bytes 0x30..0x39: >= 0x30 and < 0x3a, high bit clear. */
+			lo = (w | UINT64_C(0x8080808080808080)) - UINT64_C(0x3030303030303030);
+			hi = (w | UINT64_C(0x8080808080808080)) - UINT64_C(0x3a3a3a3a3a3a3a3a);
+			if ((lo & ~hi & ~w & UINT64_C(0x8080808080808080)) != 0)
+				break;
+		}
 		while (i < n && !bk__is_digit((char)p[i]))
 			i++;
-		if (i == n)
-			break;
+		if (i >= n)
+			return true;
 		size_t start = i;
-		unsigned digits = 0;
 
-		for (;;) {
-			while (i < n && bk__is_digit((char)p[i])) {
-				digits++;
-				i++;
-			}
-			if (i + 1 < n && (sep_bit(p[i]) & set->seps) && bk__is_digit((char)p[i + 1])) {
-				i++;
-				continue;
-			}
-			break;
+		while (i < n && bk__is_digit((char)p[i]))
+			i++;
+		if (bk__grow(&sc->groups, &sc->groupcap, sc->ngroups, sizeof *sc->groups))
+			return false;
+		if (sc->ngroups > 0 && sc->groups[sc->ngroups - 1].end + 1 == start)
+			sc->groups[sc->ngroups - 1].join = sep_bit(p[start - 1]);
+		sc->groups[sc->ngroups++] = (struct group){ start, i, 0 };
+	}
+}
+
+/*
+ * The runs of S: consecutive groups joined where one separator of S->seps
+ * lies between them, kept when they hold at least S->min_digits digits:
+ * the shape the digits triggers promise (rules-private.h).
+ */
+static bool
+find_spans(bk_scanner *sc, struct spanset *set)
+{
+	const struct group *g = sc->groups;
+	size_t a = 0;
+
+	set->nspans = 0;
+	while (a < sc->ngroups) {
+		size_t b = a;
+		unsigned digits = (unsigned)(g[a].end - g[a].start);
+
+		while (g[b].join & set->seps) {
+			b++;
+			digits += (unsigned)(g[b].end - g[b].start);
 		}
 		if (digits >= set->min_digits) {
 			if (bk__grow(&set->spans, &set->spancap, set->nspans, sizeof *set->spans))
 				return false;
-			set->spans[set->nspans++] = (struct span){ start, i, digits };
+			set->spans[set->nspans++] = (struct span){ g[a].start, g[b].end, digits, a, b - a + 1 };
 		}
+		a = b + 1;
 	}
 	return true;
 }
@@ -692,6 +880,40 @@ add_window(bk_scanner *sc, size_t a, size_t b)
 }
 
 /*
+ * Whether a context word of rule I overlaps [FROM, TO) of T, by trying every
+ * place one could start. Around one candidate the range is a few dozen
+ * bytes, and this costs less than indexing the whole line would.
+ */
+static bool
+context_in(const bk_scanner *sc, size_t i, const char *t, size_t n, size_t from, size_t to)
+{
+	const bk_rule *r = sc->rules[i];
+	const uint8_t *first = sc->first[i];
+	size_t p = from >= sc->ctx_maxlen[i] ? from - sc->ctx_maxlen[i] + 1 : 0;
+
+	if (to > n)
+		to = n;
+	for (; p < to; p++) {
+		unsigned char c = (unsigned char)bk__lower(t[p]);
+
+		if (!(first[c >> 3] & (1u << (c & 7))))
+			continue;
+		for (size_t w = 0; w < r->ncontext; w++) {
+			const struct bk__context_word *cw = &r->context[w];
+			size_t j = 1;
+
+			if ((unsigned char)cw->lower[0] != c || p + cw->len > n || p + cw->len <= from)
+				continue;
+			while (j < cw->len && (unsigned char)bk__lower(t[p + j]) == (unsigned char)cw->lower[j])
+				j++;
+			if (j == cw->len)
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
  * Whether a context word of rule I occurs in T around [A, B), as far out as
  * a context word of a value there may be: the rule's distance in characters
  * beyond the margin the value itself may lie from the trigger.
@@ -705,7 +927,9 @@ context_around(bk_scanner *sc, size_t i, const char *t, size_t n, size_t a, size
 
 	from = back_chars(t, a > margin ? a - margin : 0, r->distance);
 	to = fwd_chars(t, n, b + margin < n ? b + margin : n, r->distance);
-	return find_context(sc, i, t, n, from, to, OVERLAPS) != NULL;
+	if (sc->indexed)
+		return find_context(sc, i, t, n, from, to, OVERLAPS) != NULL;
+	return context_in(sc, i, t, n, from, to);
 }
 
 /*
@@ -778,6 +1002,33 @@ sort_windows(bk_scanner *sc)
 	sc->nwins = o + 1;
 }
 
+/* Whether a run at T[AT] starts with a digit, and after a byte, that trigger T allows. */
+static inline bool
+starts_well(const struct bk__trigger *tr, const char *t, size_t at)
+{
+	unsigned char d = (unsigned char)t[at] - '0', b = at > 0 ? (unsigned char)t[at - 1] : 0;
+
+	if (tr->first != 0 && !(tr->first >> d & 1))
+		return false;
+	return !tr->has_after || (at > 0 && (tr->after[b >> 3] >> (b & 7) & 1));
+}
+
+/*
+ * A candidate [A, B) of rule I: a window MARGIN bytes around it, unless the
+ * rule needs context (CHECK_CTX) and none is within its distance. The
+ * window always reaches as far as the rule's longest match.
+ */
+static bool
+candidate(bk_scanner *sc, size_t i, const char *t, size_t n, size_t a, size_t b, size_t margin,
+    bool check_ctx)
+{
+	size_t reach = sc->margin[i];
+
+	if (check_ctx && !context_around(sc, i, t, n, a, b, margin))
+		return true;
+	return add_window(sc, a > reach ? a - reach : 0, b + reach < n ? b + reach : n);
+}
+
 /* Where rule I's pattern is worth trying in T, as merged windows. */
 static bool
 windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
@@ -785,9 +1036,14 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 	const bk_rule *r = sc->rules[i_rule];
 	/* Without context in reach there is nothing this rule may report. */
 	bool check_ctx = sc->needs_ctx[i_rule] && !sc->hdr_ctx[i_rule];
+	size_t margin = sc->margin[i_rule];
 
 	sc->nwins = 0;
-	if (check_ctx && r->trigger.kind != BK_TRIGGER_CONTEXT) {
+	/* Digits and literals ask once they have a candidate: most lines have none. */
+	if (check_ctx && r->trigger.kind != BK_TRIGGER_DIGITS && r->trigger.kind != BK_TRIGGER_LITERAL &&
+	    !maybe_context(sc, i_rule, t, n))
+		return true;	/* no context word can be in the line */
+	if (check_ctx && (r->trigger.kind == BK_TRIGGER_ALWAYS || r->trigger.kind == BK_TRIGGER_NONASCII)) {
 		if (!sc->indexed && !index_line(sc, t, n))
 			return false;
 		if (!sc->present[i_rule])
@@ -795,23 +1051,56 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 	}
 	switch (r->trigger.kind) {
 	case BK_TRIGGER_DIGITS: {
-		const struct spanset *set = &sc->sets[sc->rule_set[i_rule]];
+		struct spanset *set = &sc->sets[sc->rule_set[i_rule]];
+		unsigned min = r->trigger.digits, max = r->trigger.max_digits;
+
+		if (check_ctx && !maybe_context(sc, i_rule, t, n))
+			return true;
+		if (!set->built) {
+			if (!find_spans(sc, set))
+				return false;
+			set->built = true;
+		}
 
 		for (size_t i = 0; i < set->nspans; i++) {
 			const struct span *s = &set->spans[i];
 
-			if (s->digits < r->trigger.digits ||
-			    (r->trigger.max_digits > 0 && s->digits > r->trigger.max_digits))
+			if (s->digits < min)
 				continue;
-			if (check_ctx && !context_around(sc, i_rule, t, n, s->start, s->end, DIGIT_MARGIN))
+			if (!r->trigger.whole && (max == 0 || s->digits <= max) &&
+			    r->trigger.first == 0 && !r->trigger.has_after) {
+				if (!candidate(sc, i_rule, t, n, s->start, s->end, margin, check_ctx))
+					return false;
 				continue;
-			if (!add_window(sc, s->start > DIGIT_MARGIN ? s->start - DIGIT_MARGIN : 0,
-				s->end + DIGIT_MARGIN < n ? s->end + DIGIT_MARGIN : n))
-				return false;
+			}
+			/* Runs of whole groups of the span with MIN..MAX digits. */
+			for (size_t a = s->g0; a < s->g0 + s->ng; a++) {
+				unsigned digits = 0;
+
+				for (size_t b = a; b < s->g0 + s->ng; b++) {
+					size_t cs = sc->groups[a].start, ce = sc->groups[b].end;
+
+					digits += (unsigned)(sc->groups[b].end - sc->groups[b].start);
+					if (max > 0 && digits > max)
+						break;
+					if (digits < min)
+						continue;
+					if (!starts_well(&r->trigger, t, cs))
+						break;	/* the same start for every B */
+					if (r->trigger.whole && !r->validator->fn(t + cs, ce - cs))
+						continue;
+					if (!candidate(sc, i_rule, t, n, cs, ce,
+					    r->trigger.whole ? 0 : margin, check_ctx))
+						return false;
+				}
+			}
 		}
+		if (sc->nwins > 1)
+			sort_windows(sc);
 		return true;
 	}
 	case BK_TRIGGER_LITERAL:
+		margin = r->reach > 0 && r->reach < LITERAL_MARGIN ? r->reach : LITERAL_MARGIN;
 		/* A kanji literal cannot be in a line of ASCII. */
 		if (!sc->lits[i_rule].ascii && !line_has_high(sc, t, n))
 			return true;
@@ -823,11 +1112,11 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 				size_t at = (size_t)(p - t);
 
 				p += len;
-				if (check_ctx && !context_around(sc, i_rule, t, n, at, at + len,
-				    LITERAL_MARGIN))
+				if (check_ctx && (!maybe_context(sc, i_rule, t, n) ||
+				    !context_around(sc, i_rule, t, n, at, at + len, margin)))
 					continue;
-				if (!add_window(sc, at > LITERAL_MARGIN ? at - LITERAL_MARGIN : 0,
-					at + len + LITERAL_MARGIN < n ? at + len + LITERAL_MARGIN : n))
+				if (!add_window(sc, at > margin ? at - margin : 0,
+					at + len + margin < n ? at + len + margin : n))
 					return false;
 			}
 		}
@@ -836,9 +1125,15 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 			sort_windows(sc);
 		return true;
 	case BK_TRIGGER_CONTEXT:
+		if (!sc->hdr_ctx[i_rule] && !maybe_context(sc, i_rule, t, n))
+			return true;
 		if (sc->hdr_ctx[i_rule] || find_context(sc, i_rule, t, n, 0, n, OVERLAPS) != NULL)
 			return add_window(sc, 0, n);
 		return true;
+	case BK_TRIGGER_NONASCII:
+		if (!line_has_high(sc, t, n))
+			return true;
+		/* FALLTHROUGH */
 	case BK_TRIGGER_ALWAYS:
 		if (check_ctx && find_context(sc, i_rule, t, n, 0, n, OVERLAPS) == NULL)
 			return true;
@@ -979,16 +1274,18 @@ bk_scanner_line(bk_scanner *sc, const char *line, size_t len, bk_finding_fn fn, 
 		return BK_OK;
 	if (bk_norm_fold(sc->norm, line, len, &t, &n) != BK_OK)
 		return BK_NOMEM;
+	if (!find_groups(sc, t, n))
+		return BK_NOMEM;
 	for (size_t k = 0; k < sc->nsets; k++)
-		if (!find_digit_runs(&sc->sets[k], t, n))
-			return BK_NOMEM;
+		sc->sets[k].built = false;
 	sc->indexed = false;	/* the context index is built when first asked */
+	sc->paired = false;	/* and so are the pairs */
 	sc->high = -1;
 	sc->nhits = 0;
 	for (size_t i = 0; i < sc->nrules; i++) {
 		const bk_rule *r = sc->rules[i];
 
-		if (r->trigger.kind == BK_TRIGGER_DIGITS && sc->sets[sc->rule_set[i]].nspans == 0)
+		if (r->trigger.kind == BK_TRIGGER_DIGITS && sc->ngroups == 0)
 			continue;
 		if (!windows_for(sc, i, t, n))
 			return BK_NOMEM;

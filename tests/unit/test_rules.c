@@ -140,11 +140,11 @@ static const struct bad_case {
 	{RULE("t.a") "require-context = maybe\n", 0,
 	 "t.rules:6: rule t.a: require-context must be yes or no, not 'maybe'\n", 0},
 	{RULE("t.a") "trigger = sometimes\n", 0,
-	 "t.rules:6: rule t.a: bad trigger 'sometimes' (digits N, literal TEXT, context or always)\n",
+	 "t.rules:6: rule t.a: bad trigger 'sometimes' (digits N, literal TEXT, context, nonascii or always)\n",
 	 0},
 	{RULE("t.a") "trigger = always now\n", 0,
-	 "t.rules:6: rule t.a: bad trigger 'always now' (digits N, literal TEXT, context or "
-	 "always)\n", 0},
+	 "t.rules:6: rule t.a: bad trigger 'always now' (digits N, literal TEXT, context, "
+	 "nonascii or always)\n", 0},
 	{RULE("t.a") "trigger = digits 0\n", 0,
 	 "t.rules:6: rule t.a: trigger digits needs a number N from 1 to 64, or N-M\n", 0},
 	{RULE("t.a") "trigger = digits 65\n", 0,
@@ -155,10 +155,21 @@ static const struct bad_case {
 	 "t.rules:6: rule t.a: trigger digits needs a number N from 1 to 64, or N-M\n", 0},
 	{RULE("t.a") "trigger = digits 10 sep comma\n", 0,
 	 "t.rules:6: rule t.a: trigger digits: unknown separator 'comma' (dash, dot, slash, "
-	 "space)\n", 0},
+	 "space, paren)\n", 0},
 	{RULE("t.a") "trigger = digits 10 seps dash\n", 0,
-	 "t.rules:6: rule t.a: trigger digits: expected 'sep' and separator names, not 'seps "
-	 "dash'\n", 0},
+	 "t.rules:6: rule t.a: trigger digits: expected 'sep' and separator names, 'first', "
+	 "'after' or 'whole', not 'seps dash'\n", 0},
+	{RULE("t.a") "trigger = digits 10 whole\n", 0,
+	 "t.rules:6: rule t.a: trigger digits ... whole needs a validator\n", 0},
+	{RULE("t.a") "trigger = digits 10 sep dash whole dot\n", 0,
+	 "t.rules:6: rule t.a: trigger digits: expected 'sep' and separator names, 'first', "
+	 "'after' or 'whole', not 'dot'\n", 0},
+	{RULE("t.a") "trigger = digits 10 first 0x\n", 0,
+	 "t.rules:6: rule t.a: trigger digits: 'first' needs the digits a run may start with "
+	 "(first 08)\n", 0},
+	{RULE("t.a") "trigger = digits 10 after\n", 0,
+	 "t.rules:6: rule t.a: trigger digits: 'after' needs the ASCII bytes that may come "
+	 "before a run (after +, after A-Z)\n", 0},
 	{RULE("t.a") "trigger = literal\n", 0,
 	 "t.rules:6: rule t.a: trigger literal needs a text\n", 0},
 	{RULE("t.a") "trigger = context\n", 0,
@@ -741,6 +752,11 @@ trigger_passes(const struct bk__trigger *t, const char *text, size_t len)
 			}
 		}
 		return best >= t->digits;
+	case BK_TRIGGER_NONASCII:
+		for (i = 0; i < len; i++)
+			if ((unsigned char)text[i] >= 0x80)
+				return true;
+		return false;
 	case BK_TRIGGER_CONTEXT:
 	case BK_TRIGGER_ALWAYS:
 		break;

@@ -57,6 +57,7 @@ test_digit_runs_and_separators(void **state)
 	bk_ruleset *rs = rules(
 	    RULE("t.dash", "pattern = (?<![0-9])[0-9]{4}-[0-9]{6}(?![0-9])\n"
 			   "trigger = digits 10-10 sep dash")
+	    RULE("t.loose", "pattern = [0-9]{4}-[0-9]{6}\ntrigger = digits 10-10 sep dash")
 	    RULE("t.any", "pattern = (?<![0-9])[0-9]{3}[./][0-9]{3}(?![0-9])\ntrigger = digits 6"));
 	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
 
@@ -64,8 +65,13 @@ test_digit_runs_and_separators(void **state)
 	check(sc, "id 7511-669041 ok", "t.dash 3-14 7511-669041 medium;");
 	/* Joined to another number by a space: a dash-only run is still 10 digits. */
 	check(sc, "2015 7511-669041", "t.dash 5-16 7511-669041 medium;");
-	/* Inside a longer dash chain the run is 14 digits: past the bound, not tried. */
-	check(sc, "2015-7511-669041", "");
+	/*
+	 * Inside a longer dash chain the run is 14 digits, but whole groups of it
+	 * hold 10: those are tried, and the pattern decides.
+	 */
+	check(sc, "2015-7511-669041", "t.dash 5-16 7511-669041 medium;");
+	/* No run of whole groups holds 10 digits: not tried, though the pattern would match. */
+	check(sc, "12345-669041", "");
 	/* Dots join digits only for rules that allow them. */
 	check(sc, "v 123.456 and 123/456", "t.any 2-9 123.456 medium;t.any 14-21 123/456 medium;");
 	check(sc, "no digits here", "");
