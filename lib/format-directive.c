@@ -996,13 +996,18 @@ conf_lines(struct find *fd, const char *path, char *data, int depth)
 		char *nl = strchr(line, '\n'), *argv[4];
 		size_t argc;
 
-		/* Apache continues a line that ends in a backslash. */
+		/*
+		 * Apache continues a line that ends in a backslash: the backslash,
+		 * the line end and the next line's indentation go.
+		 */
 		while (fd->note == BK__NOTE_APACHE && nl != NULL && nl > line &&
 		    (nl[-1] == '\\' || (nl[-1] == '\r' && nl - 1 > line && nl[-2] == '\\'))) {
-			char *bs = nl[-1] == '\\' ? nl - 1 : nl - 2;
+			char *bs = nl[-1] == '\\' ? nl - 1 : nl - 2, *next = nl + 1;
 
-			memset(bs, ' ', (size_t)(nl - bs) + 1);
-			nl = strchr(nl, '\n');
+			while (*next == ' ' || *next == '\t')
+				next++;
+			memmove(bs, next, strlen(next) + 1);
+			nl = strchr(bs, '\n');
 		}
 		if (nl != NULL)
 			*nl = '\0';
