@@ -567,12 +567,17 @@ main(int argc, char **argv)
 		tool_exit(TOOL_TROUBLE);
 	}
 	r.fs = fs;
-	if (list) {
-		list_formats(fs);
-		tool_exit(TOOL_FOUND);
+	if (list || check) {
+		status = TOOL_FOUND;
+		if (list)
+			list_formats(fs);
+		else
+			status = check_formats(fs, &r.popts);
+		bk_formats_free(fs);
+		bk_input_free(in);
+		bk_fileset_free(set);
+		tool_exit(status);
 	}
-	if (check)
-		tool_exit(check_formats(fs, &r.popts));
 
 	/* A format from the server's own directive. */
 	if (conf != NULL && log_format == NULL)
