@@ -7,7 +7,8 @@
  * state (incremental reading), record (NDJSON), normalize (fold look-alikes),
  * validate (check digits and ranges), rules (personal-data rule files),
  * privacy (masking, keyed hashes), scan (find personal data in lines),
- * summary (per-file counts), valueset (baselines and allow lists).
+ * summary (per-file counts), valueset (baselines and allow lists), event
+ * (log formats parsed into events).
  */
 #ifndef BK_BREACHKIT_H
 #define BK_BREACHKIT_H
@@ -26,5 +27,6 @@
 #include "scan.h"
 #include "summary.h"
 #include "valueset.h"
+#include "event.h"
 
 #endif /* BK_BREACHKIT_H */

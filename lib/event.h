@@ -94,6 +94,23 @@ int bk_event_write(bk_writer *w, const bk_event *ev);
 int bk_event_from_record(const bk_record *rec, bk_event *ev, bk_span *ids,
 			 size_t ids_cap, size_t *ids_dropped);
 
+/*
+ * The header line of bk_event_tsv's columns, newline included: ts, format,
+ * file, line, actor, ip, dst, action, object, ids (comma-separated), rows,
+ * bytes_in, bytes_out, status, method, stmt, where. Absent fields are empty.
+ */
+const char *bk_event_tsv_header(void);
+
+/*
+ * EV as one TSV line (bk_event_tsv) or one line for people, "FILE:LINE: TS
+ * key=value ..." with the extras (bk_event_text), newline included, into BUF
+ * of SIZE bytes. Returns the length the line needs; when that exceeds SIZE,
+ * BUF holds only a cut line and the caller retries with a larger one, as
+ * with snprintf (no NUL is written). Control bytes in values become spaces.
+ */
+size_t bk_event_tsv(const bk_event *ev, char *buf, size_t size);
+size_t bk_event_text(const bk_event *ev, char *buf, size_t size);
+
 /* Receives each event; nonzero stops the parser (returned by feed/finish). */
 typedef int (*bk_event_fn)(void *ctx, const bk_event *ev);
 
@@ -123,6 +140,34 @@ const char *const *bk_formats_names(const bk_formats *fs);
 
 /* One line of example text for NAME (for --list-formats and the man page). */
 const char *bk_formats_example(const bk_formats *fs, const char *name);
+
+/* A one-line description of NAME; "" when it has none, NULL when NAME is unknown. */
+const char *bk_formats_description(const bk_formats *fs, const char *name);
+
+/*
+ * Every example line of NAME (a data format's `example` lines; a code
+ * format's one example), into *LINES, and beside each in *EXPECT the event
+ * record it must give (NULL when the definition states none), as
+ * bk_event_write writes it for file "example" and line N (1-based, the
+ * example's rank). Returns how many. The arrays live as long as FS.
+ */
+size_t bk_formats_examples(const bk_formats *fs, const char *name, const char *const **lines,
+			   const char *const **expect);
+
+/*
+ * Adds a format derived from a server's own directive and returns its name
+ * (owned by FS), e.g. "nginx:main". NOTATION is "nginx", "apache" or
+ * "squid". LOG_FORMAT is either the name of a format (looked up in CONF, a
+ * server config file whose include lines are followed, or among the
+ * server's predefined ones when CONF is NULL) or, when it holds a '$' or
+ * '%', the format string itself. NULL with *ERR set (malloc'd) when the
+ * format cannot be found or compiled; NULL with *ERR NULL on OOM.
+ */
+const char *bk_formats_define(bk_formats *fs, const char *notation, const char *conf,
+			      const char *log_format, char **err);
+
+/* The notation ("nginx", "apache", "squid") NAME is written in, or NULL (regex and code formats). */
+const char *bk_formats_notation(const bk_formats *fs, const char *name);
 
 /*
  * A parser for format NAME with options O (NULL for defaults). NULL with

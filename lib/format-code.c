@@ -1,0 +1,16 @@
+/*
+ * format-code.c - the registry of formats that are code, not data.
+ *
+ * Structurally different inputs (Zeek's headers, CSV, JSON, multi-line SQL
+ * logs) are parsed by code implementing struct bk__parser_ops in their own
+ * lib/format-*.c files; each is listed here, once, so bk_parser_new,
+ * bk_formats_names and detection find them beside the data formats of
+ * patterns/formats/.
+ */
+#include "config.h"
+
+#include "event-private.h"
+
+const struct bk__parser_ops *const bk__code_formats[] = {
+	NULL,
+};

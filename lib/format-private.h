@@ -1,0 +1,143 @@
+/*
+ * format-private.h - the data formats' internals shared by format.c (the
+ * registry, the loader and the per-line engine) and format-directive.c (the
+ * servers' own format notations and config files). Not installed.
+ *
+ * A layout is what a server's format directive says, compiled: a leading
+ * literal, then fields, each followed by the literal that ends it. Matching
+ * is delimiter-driven: a field runs to the next occurrence of the literal
+ * after it (past escaped quotes for quoted fields), so a line is read in one
+ * pass with memchr and no regex and no allocation.
+ */
+#ifndef BK_FORMAT_PRIVATE_H
+#define BK_FORMAT_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "event-private.h"
+
+/*
+ * The first C in [P, END), or END. Log fields are mostly short, where
+ * memchr's call and setup cost more than the search: 16 bytes at a time
+ * inline, with SSE2 where the compiler has it (every x86-64).
+ */
+static inline const char *
+bk__find_byte(const char *p, const char *end, char c)
+{
+#ifdef __SSE2__
+	const __m128i needle = _mm_set1_epi8(c);
+
+	while (end - p >= 16) {
+		int m = _mm_movemask_epi8(
+		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), needle));
+
+		if (m != 0)
+			return p + __builtin_ctz((unsigned)m);
+		p += 16;
+	}
+#endif
+	while (p < end && *p != c)
+		p++;
+	return p;
+}
+
+/* The notations a layout can be written in. */
+enum bk__notation {
+	BK__NOTE_NGINX,		/* $remote_addr - $remote_user [$time_local] ... */
+	BK__NOTE_APACHE,	/* %h %l %u %t \"%r\" %>s %b */
+	BK__NOTE_SQUID,		/* %ts.%03tu %6tr %>a %Ss/%03>Hs ... */
+};
+
+/* How a quoted field escapes the quote (what the server writes). */
+enum bk__escape {
+	BK__ESC_NONE,		/* nothing is escaped: the field ends at the next quote */
+	BK__ESC_HEX,		/* nginx default: '"' as \x22, '\' as \x5C */
+	BK__ESC_BACKSLASH,	/* Apache, Squid: \" \\ \xhh \n \t */
+	BK__ESC_JSON,		/* nginx escape=json: \" \\ \uXXXX */
+};
+
+/* What a field fills in the event. */
+enum bk__target {
+	BK__T_SKIP,		/* read past, not kept */
+	BK__T_TS,		/* the time, in the field's time layout */
+	BK__T_TS_MS,		/* epoch milliseconds as an integer */
+	BK__T_TS_US,		/* epoch microseconds as an integer */
+	BK__T_ACTOR,
+	BK__T_IP,
+	BK__T_DST,
+	BK__T_ACTION,
+	BK__T_OBJECT,		/* a path as it is (no ids, no query) */
+	BK__T_METHOD,
+	BK__T_STATUS,
+	BK__T_BYTES_IN,
+	BK__T_BYTES_OUT,
+	BK__T_ROWS,
+	BK__T_REQUEST,		/* "METHOD URL PROTOCOL": method, object, dst, ids */
+	BK__T_URL,		/* path?query or an absolute URL: object, dst, ids */
+	BK__T_QUERY,		/* a query string alone, for ids */
+	BK__T_DURATION,		/* extra duration_ms; scale says the unit */
+	BK__T_EXTRA,		/* extra NAME, a string */
+	BK__T_EXTRA_NUM,	/* extra NAME, a number when it reads as one */
+};
+
+/* Units of a BK__T_DURATION field, in microseconds. */
+enum { BK__DUR_S = 1000000, BK__DUR_MS = 1000, BK__DUR_US = 1 };
+
+struct bk__lfield {
+	uint8_t target;		/* enum bk__target */
+	uint8_t esc;		/* enum bk__escape, for quoted fields */
+	bool quoted;		/* between '"' literals */
+	bool pad;		/* may start with padding spaces (Squid widths) */
+	bool dash;		/* "-" means absent (numeric fields reject it otherwise) */
+	int prio;		/* when two fields fill one slot, the higher wins */
+	int scale;		/* BK__T_DURATION: microseconds per unit */
+	char *name;		/* BK__T_EXTRA*: the extra's key; BK__T_TS: the time layout */
+	char *lit;		/* the literal after the field ("" at the end) */
+	size_t litlen;
+	bk_timefmt *tf;		/* BK__T_TS: NAME compiled (by format.c) */
+};
+
+struct bk__layout {
+	enum bk__notation note;
+	char *lead;		/* the literal before the first field */
+	size_t leadlen;
+	struct bk__lfield *f;
+	size_t n, cap;
+};
+
+/*
+ * Compiles TEXT (LEN bytes: the format string as the server's config holds
+ * it after its own quoting is undone) in notation NOTE with escaping ESC into
+ * LO (zeroed by the caller). BK_OK, BK_ERROR with *ERR (malloc'd) saying
+ * what is wrong, or BK_NOMEM.
+ */
+int bk__layout_compile(struct bk__layout *lo, enum bk__notation note, enum bk__escape esc,
+		       const char *text, size_t len, char **err);
+void bk__layout_free(struct bk__layout *lo);
+
+/* "nginx", "apache", "squid" to a notation; -1 when unknown. */
+int bk__notation_parse(const char *s);
+const char *bk__notation_name(enum bk__notation note);
+
+/*
+ * Finds the format called NAME in notation NOTE: in CONF (a server config
+ * file, following its include lines) when CONF is not NULL, else among the
+ * server's predefined formats (nginx combined; Apache combined, common,
+ * vhost_combined, referer, agent; Squid squid, common, combined, referrer,
+ * useragent). Sets *TEXT (malloc'd, the server's quoting undone) and *ESC.
+ * BK_OK, BK_EOF when there is no such format (no *ERR), BK_ERROR with *ERR
+ * when CONF cannot be read or is malformed, BK_NOMEM.
+ */
+int bk__directive_find(enum bk__notation note, const char *conf, const char *name, char **text,
+		       enum bk__escape *esc, char **err);
+
+/* The default escaping of quoted fields in notation NOTE. */
+enum bk__escape bk__notation_escape(enum bk__notation note);
+
+#endif /* BK_FORMAT_PRIVATE_H */

@@ -1,0 +1,2 @@
+# Every shipped format parses its examples into the events it expects.
+bk-parse --check-formats

@@ -1,0 +1,348 @@
+/*
+ * test_format.c - unit tests of the format engine (lib/format.c) and the
+ * directive compilers (lib/format-directive.c).
+ *
+ * Lines go through a parser and the events come back as JSON, compared
+ * whole; layouts are compiled straight from each notation to check each
+ * variable, code and escape; bad input (garbage, every cut of a good
+ * line, a 100 MB line) must give "unparsed", never a crash.
+ */
+#include "testutil.h"
+
+#include <sys/stat.h>
+
+#include "event.h"
+#include "format-private.h"
+
+static bk_formats *fs;
+
+static int
+setup(void **state)
+{
+	const char *dirs[] = { BK_SRCDIR "/patterns" };
+	char *err = NULL;
+
+	tu_setup_dir(state);
+	fs = bk_formats_load(dirs, 1, &err);
+	if (fs == NULL)
+		fprintf(stderr, "%s\n", err != NULL ? err : "out of memory");
+	return fs == NULL;
+}
+
+static int
+teardown(void **state)
+{
+	bk_formats_free(fs);
+	return tu_teardown_dir(state);
+}
+
+static int
+to_json(void *ctx, const bk_event *ev)
+{
+	return bk_event_write(ctx, ev) == BK_OK ? 0 : 1;
+}
+
+/* The JSON events format NAME gives for LINE (one line), or NULL when it does not parse. */
+static char *
+parse(const char *name, const char *line, size_t len)
+{
+	char *text = NULL, *err = NULL;
+	size_t n = 0;
+	FILE *mem = open_memstream(&text, &n);
+	bk_writer *w = bk_writer_new(mem);
+	bk_parser *p = bk_parser_new(fs, name, NULL, &err);
+	int rc;
+
+	assert_non_null(p);
+	bk_parser_begin(p, "t");
+	rc = bk_parser_line(p, line, len, 1, to_json, w);
+	assert_int_equal(bk_parser_finish(p, to_json, w), BK_OK);
+	bk_parser_free(p);
+	bk_writer_free(w);
+	fclose(mem);
+	if (rc != BK_OK) {
+		assert_int_equal(rc, 1);
+		assert_int_equal(n, 0);
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static void
+assert_parses(const char *name, const char *line, const char *want)
+{
+	char *got = parse(name, line, strlen(line));
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void
+test_names(void **state)
+{
+	const char *const *n = bk_formats_names(fs);
+	size_t k = 0;
+
+	(void)state;
+	for (; n[k] != NULL; k++)
+		if (k > 0)
+			assert_true(strcmp(n[k - 1], n[k]) < 0);
+	assert_true(k >= 10);
+	assert_non_null(bk_formats_example(fs, "nginx"));
+	assert_null(bk_formats_example(fs, "nosuch"));
+	assert_string_equal(bk_formats_notation(fs, "squid"), "squid");
+	assert_null(bk_formats_notation(fs, "syslog"));
+}
+
+static void
+test_nginx_escapes(void **state)
+{
+	const char *line;
+
+	(void)state;
+	/* \x22 is a quote inside the field; \x5C a backslash; a raw backslash stays. */
+	assert_parses("nginx",
+	    "10.0.0.1 - bob [22/Nov/2026:10:00:00 +0000] \"GET /a?id=7 HTTP/1.1\" 200 0 \"-\" "
+	    "\"say \\x22hi\\x22 \\x5C \\q\"",
+	    "{\"type\":\"event\",\"ts\":\"2026-11-22T10:00:00.000Z\",\"format\":\"nginx\","
+	    "\"file\":\"t\",\"line\":1,\"actor\":\"bob\",\"ip\":\"10.0.0.1\",\"action\":\"read\","
+	    "\"object\":\"/a\",\"ids\":[\"7\"],\"bytes_out\":0,\"status\":200,\"method\":\"GET\","
+	    "\"protocol\":\"HTTP/1.1\",\"user_agent\":\"say \\\"hi\\\" \\\\ \\\\q\"}\n");
+	/* nginx never logs "-" for its numbers: such a line is Apache's, not nginx's. */
+	line = "10.0.0.1 - - [22/Nov/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 304 - \"-\" \"x\"";
+	assert_null(parse("nginx", line, strlen(line)));
+}
+
+static void
+test_apache_escapes(void **state)
+{
+	(void)state;
+	assert_parses("apache",
+	    "10.0.0.1 - - [22/Nov/2026:10:00:00 +0000] \"GET /q?x=\\\"a\\\" HTTP/1.1\" 304 - "
+	    "\"-\" \"ua \\\\ \\\"z\\\"\"",
+	    "{\"type\":\"event\",\"ts\":\"2026-11-22T10:00:00.000Z\",\"format\":\"apache\","
+	    "\"file\":\"t\",\"line\":1,\"ip\":\"10.0.0.1\",\"action\":\"read\",\"object\":\"/q\","
+	    "\"status\":304,\"method\":\"GET\",\"protocol\":\"HTTP/1.1\","
+	    "\"user_agent\":\"ua \\\\ \\\"z\\\"\"}\n");
+}
+
+/* Every cut of a good line, and garbage: unparsed or parsed, never a crash. */
+static void
+test_truncated_and_garbage(void **state)
+{
+	const char *names[] = { "nginx", "apache", "squid", "syslog", "samba", "nginx-json" };
+	const char *lines[] = {
+		"203.0.113.7 - alice [22/Nov/2026:10:00:00 +0900] \"GET /api/persons/1234 HTTP/1.1\" "
+		"200 5120 \"-\" \"curl/8.5.0\" 0.1 0.2 300",
+		"1795309200.123    245 192.168.10.21 TCP_MISS/200 5120 GET http://h/a alice "
+		"HIER_DIRECT/1.2.3.4 text/html",
+		"Nov 22 11:00:01 fs01 smbd_audit: a|1.2.3.4|m|s|openat|ok|r|x",
+		"\"\"\"\\\\\\\\[[[]]]]    ---- %%%% $$$$ \x01\x02\xff\xfe",
+	};
+	const char *line;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		for (size_t l = 0; l < sizeof lines / sizeof lines[0]; l++)
+			for (size_t cut = 0; cut <= strlen(lines[l]); cut++) {
+				char *copy = malloc(cut + 1);	/* exact size: ASan sees overreads */
+
+				memcpy(copy, lines[l], cut);
+				free(parse(names[i], copy, cut));
+				free(copy);
+			}
+	line = "203.0.113.7 - alice [22/Nov/2026:10:00:00 +0900] \"GET / HTTP/1.1\" 200 5120 \"-";
+	assert_null(parse("nginx", line, strlen(line)));
+}
+
+static void
+test_huge_line(void **state)
+{
+	size_t n = (size_t)100 << 20;
+	char *line = malloc(n);
+	const char *head = "10.0.0.1 - - [22/Nov/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"";
+	char *got;
+
+	(void)state;
+	assert_non_null(line);
+	memset(line, 'a', n);
+	assert_null(parse("nginx", line, n));
+	free(parse("syslog", line, n));
+	/* A valid line with a 100 MB user agent. */
+	memcpy(line, head, strlen(head));
+	line[n - 1] = '"';
+	got = parse("nginx", line, n);
+	assert_non_null(got);
+	assert_true(strlen(got) > n - 1000);
+	free(got);
+	free(line);
+}
+
+static void
+test_compile(void **state)
+{
+	struct bk__layout lo;
+	char *err = NULL;
+	const char *text;
+
+	(void)state;
+	memset(&lo, 0, sizeof lo);
+	text = "$remote_addr$status";
+	assert_int_equal(bk__layout_compile(&lo, BK__NOTE_NGINX, BK__ESC_HEX, text, strlen(text), &err),
+	    BK_ERROR);
+	assert_string_equal(err, "$status follows the previous field with nothing between them");
+	free(err);
+	text = "${remote_addr";
+	assert_int_equal(bk__layout_compile(&lo, BK__NOTE_NGINX, BK__ESC_HEX, text, strlen(text), &err),
+	    BK_ERROR);
+	assert_string_equal(err, "unterminated ${...} at column 1");
+	free(err);
+	text = "%h %{Referer";
+	assert_int_equal(bk__layout_compile(&lo, BK__NOTE_APACHE, BK__ESC_BACKSLASH, text, strlen(text),
+	    &err), BK_ERROR);
+	free(err);
+	text = "%>a %zz";
+	assert_int_equal(bk__layout_compile(&lo, BK__NOTE_SQUID, BK__ESC_BACKSLASH, text, strlen(text),
+	    &err), BK_ERROR);
+	assert_string_equal(err, "unknown Squid format code %zz");
+	free(err);
+	/* Apache: %t brings its brackets; quoted fields know their escaping. */
+	text = "%h %t \"%r\" %>s %b %{X-Forwarded-For}i";
+	assert_int_equal(bk__layout_compile(&lo, BK__NOTE_APACHE, BK__ESC_BACKSLASH, text, strlen(text),
+	    &err), BK_OK);
+	assert_int_equal(lo.n, 6);
+	assert_string_equal(lo.f[0].lit, " [");
+	assert_int_equal(lo.f[1].target, BK__T_TS);
+	assert_string_equal(lo.f[1].lit, "] \"");
+	assert_true(lo.f[2].quoted);
+	assert_int_equal(lo.f[2].target, BK__T_REQUEST);
+	assert_int_equal(lo.f[5].target, BK__T_EXTRA);
+	assert_string_equal(lo.f[5].name, "x_forwarded_for");
+	bk__layout_free(&lo);
+	/* Squid: %ts.%03tu is one time; widths pad. */
+	text = "%ts.%03tu %6tr %>a %>st";
+	assert_int_equal(bk__layout_compile(&lo, BK__NOTE_SQUID, BK__ESC_BACKSLASH, text, strlen(text),
+	    &err), BK_OK);
+	assert_int_equal(lo.n, 4);
+	assert_int_equal(lo.f[0].target, BK__T_TS);
+	assert_true(lo.f[1].pad);
+	assert_int_equal(lo.f[3].target, BK__T_BYTES_IN);
+	bk__layout_free(&lo);
+}
+
+static void
+test_define(void **state)
+{
+	char *err = NULL, *conf;
+	const char *name, *text, *line;
+	char *got;
+
+	(void)state;
+	/* nginx: include lines followed; escape=json. */
+	text = "http {\n  include sub/*.conf;\n}\n";
+	conf = tu_write(tu_dir, "nginx.conf", text, strlen(text));
+	{
+		char *sub;
+
+		assert_true(asprintf(&sub, "%s/sub", tu_dir) > 0);
+		assert_int_equal(mkdir(sub, 0700), 0);
+		free(sub);
+	}
+	text = "log_format j escape=json '{\"ip\":\"$remote_addr\",\"ua\":\"$http_user_agent\",'\n"
+	       "  '\"n\":$request_length}';\n";
+	free(tu_write(tu_dir, "sub/j.conf", text, strlen(text)));
+	name = bk_formats_define(fs, "nginx", conf, "j", &err);
+	assert_non_null(name);
+	assert_string_equal(name, "nginx:j");
+	line = "{\"ip\":\"1.2.3.4\",\"ua\":\"a\\\"b\\u00e9\\ud83d\\ude00\",\"n\":77}";
+	got = parse(name, line, strlen(line));
+	assert_non_null(got);
+	assert_string_equal(got, "{\"type\":\"event\",\"format\":\"nginx:j\",\"file\":\"t\",\"line\":1,"
+				 "\"ip\":\"1.2.3.4\",\"bytes_in\":77,\"user_agent\":\"a\\\"b\xC3\xA9\xF0\x9F\x98\x80\"}\n");
+	free(got);
+	assert_null(bk_formats_define(fs, "nginx", conf, "nosuch", &err));
+	assert_non_null(err);
+	free(err);
+	free(conf);
+	/* Apache's predefined formats as Debian has them; Squid's %>st. */
+	name = bk_formats_define(fs, "apache", NULL, "vhost_combined", &err);
+	assert_string_equal(name, "apache:vhost_combined");
+	name = bk_formats_define(fs, "squid", NULL, "%ts.%03tu %>a %rm %ru %>st %<st", &err);
+	assert_string_equal(name, "squid:custom");
+	assert_parses(name, "1795309200.000 10.0.0.9 PUT https://x.example/up/5?id=9 2048 10",
+	    "{\"type\":\"event\",\"ts\":\"2026-11-22T01:00:00.000Z\",\"format\":\"squid:custom\","
+	    "\"file\":\"t\",\"line\":1,\"ip\":\"10.0.0.9\",\"dst\":\"x.example\",\"action\":\"upload\","
+	    "\"object\":\"/up/5\",\"ids\":[\"5\",\"9\"],\"bytes_in\":2048,\"bytes_out\":10,\"method\":\"PUT\"}\n");
+}
+
+static void
+test_detect(void **state)
+{
+	bk_span lines[3];
+	double score;
+	const char *nginx = "203.0.113.7 - - [22/Nov/2026:10:00:00 +0900] \"GET / HTTP/1.1\" 200 1 \"-\" \"x\"";
+	const char *apache = "203.0.113.7 - - [22/Nov/2026:10:00:00 +0900] \"GET / HTTP/1.1\" 304 - \"-\" \"x\"";
+	const char *common = "203.0.113.7 - - [22/Nov/2026:10:00:00 +0900] \"GET / HTTP/1.1\" 304 -";
+
+	(void)state;
+	lines[0] = (bk_span){ nginx, strlen(nginx) };
+	lines[1] = lines[0];
+	lines[2] = (bk_span){ "garbage", 7 };
+	assert_string_equal(bk_formats_detect(fs, lines, 3, &score), "nginx");
+	assert_true(score > 0.66 && score < 0.67);
+	lines[2] = (bk_span){ apache, strlen(apache) };
+	assert_string_equal(bk_formats_detect(fs, lines, 3, &score), "apache");
+	lines[0] = lines[1] = lines[2] = (bk_span){ common, strlen(common) };
+	assert_string_equal(bk_formats_detect(fs, lines, 3, NULL), "apache-common");
+	lines[0] = lines[1] = lines[2] = (bk_span){ "garbage", 7 };
+	assert_null(bk_formats_detect(fs, lines, 3, &score));
+}
+
+static void
+test_load_errors(void **state)
+{
+	const char *dirs[1];
+	char *err = NULL, *path;
+	bk_formats *bad;
+
+	(void)state;
+	path = tu_write(tu_dir, "x.fmt", "format a\nlayout nginx $remote_addr - $status\ntail\n", 50);
+	dirs[0] = tu_dir;
+	bad = bk_formats_load(dirs, 1, &err);
+	assert_null(bad);
+	assert_non_null(strstr(err, "x.fmt:3: tail needs the format text"));
+	free(err);
+	free(path);
+	path = tu_write(tu_dir, "x.fmt", "format a\nregex ^(?<ts>\\S+)$\nexample x\n", 37);
+	bad = bk_formats_load(dirs, 1, &err);
+	assert_null(bad);
+	assert_non_null(strstr(err, "x.fmt:2: a ts group needs a time line before the regex"));
+	free(err);
+	path = (free(path), tu_write(tu_dir, "x.fmt", "format a\nlayout nginx $remote_addr $status\n", 43));
+	bad = bk_formats_load(dirs, 1, &err);
+	assert_null(bad);
+	assert_non_null(strstr(err, "x.fmt:3: format a has no example line"));
+	free(err);
+	unlink(path);
+	free(path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_nginx_escapes),
+		cmocka_unit_test(test_apache_escapes),
+		cmocka_unit_test(test_truncated_and_garbage),
+		cmocka_unit_test(test_huge_line),
+		cmocka_unit_test(test_compile),
+		cmocka_unit_test(test_define),
+		cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_load_errors),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,660 @@
+/*
+ * bk-parse - turn server logs into normalised event records.
+ *
+ * Detection is only as good as parsing: this reads the logs of the servers
+ * that hold and move personal data (web servers, proxies, databases, file
+ * servers, sshd and sudo through syslog) and writes one `event` per entry, so
+ * the tools after it never look at raw log text again. The format is named
+ * with -f, derived from the server's own format directive (--nginx-conf,
+ * --apache-conf, --squid-conf, --log-format), or detected per file from its
+ * first lines. Lines that do not parse are counted and reported per file,
+ * and kept as `unparsed` records with --keep-unparsed.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "breachkit.h"
+#include "common.h"
+
+static const char usage_text[] =
+    "Usage: bk-parse [OPTION]... [PATH]...\n"
+    "Parse the server logs in each PATH (file, directory with -r, or - for standard\n"
+    "input), plain or compressed, into event records: time (UTC), actor, address,\n"
+    "action, object, record ids, status, bytes each way.\n"
+    "\n"
+    "  -f, --input-format=F  the log format (bk-parse --list-formats), or auto\n"
+    "                        (default): chosen per file from its first lines\n"
+    "      --log-format=L    a server format: a name defined in the config file\n"
+    "                        given below (or predefined), or the format string\n"
+    "      --nginx-conf=FILE read --log-format's log_format from nginx's config\n"
+    "      --apache-conf=FILE  read --log-format's LogFormat from Apache's config\n"
+    "      --squid-conf=FILE read --log-format's logformat from Squid's config\n"
+    "      --pg-prefix=P     PostgreSQL's log_line_prefix, e.g. '%m [%p] %q%u@%d '\n"
+    "      --map=M           field map for json and csv, e.g. user=username,ts=@timestamp\n"
+    "      --tz=ZONE         zone of times logged without one (default UTC)\n"
+    "      --year=Y          year of times logged without one (default: this year)\n"
+    "      --keep-raw        add each entry's text to its event (\"raw\")\n"
+    "      --keep-unparsed   write lines that do not parse as unparsed records,\n"
+    "                        with their text\n"
+    "      --patterns=DIR    also load DIR's format definitions (DIR/formats/*.fmt)\n"
+    "  -r, --recursive       read directories, recursively\n"
+    "      --format=F        text, json or tsv (default: text on a terminal)\n"
+    "      --list-formats    list the formats with an example line each, and exit\n"
+    "      --check-formats   parse every format's examples and compare, and exit\n"
+    "      --progress        show progress on stderr (default: on a terminal)\n"
+    "      --no-progress     never show progress\n"
+    "  -h, --help            show this help and exit\n"
+    "  -V, --version         show the version and exit\n"
+    "\n"
+    "Exit status: 0 events written, 1 none, 2 an error happened (unreadable input,\n"
+    "unknown format); lines that do not parse alone are not an error.\n";
+
+#define SAMPLE_LINES 100
+#define SAMPLE_BYTES ((size_t)1 << 20)
+#define MAX_PARSERS 32
+
+struct run {
+	const bk_formats *fs;
+	bk_parse_opts popts;
+	const char *format;	/* NULL: auto */
+	enum tool_format out;
+	bool keep_unparsed;
+	bk_writer *w;
+	char *buf;		/* TSV and text lines */
+	size_t bufsize;
+	/* One parser per format in use (auto may pick several). */
+	struct {
+		const char *name;
+		bk_parser *p;
+	} parsers[MAX_PARSERS];
+	size_t nparsers;
+	uint64_t events;	/* over the whole run */
+	const char *path;
+	uint64_t done, total;	/* raw bytes, for progress */
+};
+
+static noreturn void
+usage(void)
+{
+	fputs(usage_text, stdout);
+	tool_exit(TOOL_FOUND);
+}
+
+static void
+fileset_error(void *ctx, const char *path, const char *message)
+{
+	(void)ctx;
+	tool_error(path, 0, "%s", message);
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+/* A TSV or text line, formatted into the run's buffer (grown when a line needs it). */
+static void
+put_line(struct run *r, size_t (*fmt)(const bk_event *, char *, size_t), const bk_event *ev)
+{
+	size_t n = fmt(ev, r->buf, r->bufsize);
+
+	if (n > r->bufsize) {
+		char *b = realloc(r->buf, n);
+
+		if (b == NULL) {
+			tool_error(r->path, ev->line, "out of memory");
+			return;
+		}
+		r->buf = b;
+		r->bufsize = n;
+		fmt(ev, r->buf, r->bufsize);
+	}
+	if (r->popts.keep_raw && ev->raw.ptr != NULL && fmt == bk_event_tsv) {
+		tool_out(r->buf, n - 1);
+		tool_out("\t", 1);
+		for (size_t i = 0, start = 0; i <= ev->raw.len; i++)
+			if (i == ev->raw.len || (unsigned char)ev->raw.ptr[i] < 0x20) {
+				tool_out(ev->raw.ptr + start, i - start);
+				if (i < ev->raw.len)
+					tool_out(" ", 1);
+				start = i + 1;
+			}
+		tool_out("\n", 1);
+		return;
+	}
+	tool_out(r->buf, n);
+}
+
+static int
+on_event(void *ctx, const bk_event *ev)
+{
+	struct run *r = ctx;
+
+	r->events++;
+	switch (r->out) {
+	case TOOL_FORMAT_JSON:
+		if (bk_event_write(r->w, ev) != BK_OK)
+			tool_write_failed(errno);
+		break;
+	case TOOL_FORMAT_TSV:
+		put_line(r, bk_event_tsv, ev);
+		break;
+	case TOOL_FORMAT_TEXT:
+		put_line(r, bk_event_text, ev);
+		break;
+	}
+	return 0;
+}
+
+/* A line that did not parse, kept because --keep-unparsed asked for it. */
+static void
+put_unparsed(struct run *r, const char *format, const struct bk_line *line)
+{
+	bk_event ev;
+
+	if (r->out == TOOL_FORMAT_JSON) {
+		bk_writer_begin(r->w, "unparsed");
+		bk_writer_cstr(r->w, "file", r->path);
+		bk_writer_uint(r->w, "line", line->lineno);
+		if (format != NULL)
+			bk_writer_cstr(r->w, "format", format);
+		bk_writer_str(r->w, "raw", line->data, line->len);
+		if (bk_writer_end(r->w) != BK_OK)
+			tool_write_failed(errno);
+		return;
+	}
+	/* TSV and text: a row whose format is "unparsed" and whose object is the text. */
+	bk_event_clear(&ev);
+	ev.format = "unparsed";
+	ev.file = r->path;
+	ev.line = line->lineno;
+	ev.str[BK_EV_OBJECT] = (bk_span){ line->data, line->len };
+	put_line(r, r->out == TOOL_FORMAT_TSV ? bk_event_tsv : bk_event_text, &ev);
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+static bk_parser *
+parser_for(struct run *r, const char *name)
+{
+	char *err = NULL;
+	bk_parser *p;
+
+	for (size_t i = 0; i < r->nparsers; i++)
+		if (strcmp(r->parsers[i].name, name) == 0)
+			return r->parsers[i].p;
+	p = bk_parser_new(r->fs, name, &r->popts, &err);
+	if (p == NULL) {
+		tool_error(NULL, 0, "%s", err != NULL ? err : "out of memory");
+		free(err);
+		tool_exit(TOOL_TROUBLE);
+	}
+	if (r->nparsers < MAX_PARSERS) {
+		r->parsers[r->nparsers].name = name;
+		r->parsers[r->nparsers++].p = p;
+	}
+	return p;
+}
+
+/* What one input gave. */
+struct tally {
+	uint64_t lines, unparsed, first_unparsed;
+};
+
+static void
+one_line(struct run *r, bk_parser *p, const char *format, const struct bk_line *line,
+    struct tally *t)
+{
+	int rc;
+
+	if (line->len == 0)
+		return;	/* an empty line carries nothing to lose */
+	t->lines++;
+	if (line->flags & (BK_LINE_SPLIT | BK_LINE_CONT)) {
+		/* Pieces of a line past --max-line: no entry is that long. */
+		if ((line->flags & (BK_LINE_SPLIT | BK_LINE_CONT)) == BK_LINE_SPLIT)
+			tool_warn(r->path, line->lineno, "line longer than %zu bytes, not parsed",
+			    (size_t)BK_LINES_DEFAULT_MAX);
+		rc = 1;
+	} else
+		rc = bk_parser_line(p, line->data, line->len, line->lineno, on_event, r);
+	if (rc != BK_OK) {
+		if (t->unparsed++ == 0)
+			t->first_unparsed = line->lineno;
+		if (r->keep_unparsed)
+			put_unparsed(r, format, line);
+	}
+}
+
+/*
+ * Reads up to SAMPLE_LINES lines into a private copy (the line reader's
+ * buffers move on) and picks the format that parses most of them.
+ */
+struct sample {
+	char *data;
+	size_t len, cap;
+	struct bk_line lines[SAMPLE_LINES];
+	size_t n;
+	bool eof;
+	int rc;
+};
+
+static void
+take_sample(bk_lines *lr, struct sample *s)
+{
+	struct bk_line line;
+	size_t offs[SAMPLE_LINES];
+
+	s->n = 0;
+	s->len = 0;
+	s->eof = false;
+	while (s->n < SAMPLE_LINES && s->len < SAMPLE_BYTES) {
+		s->rc = bk_lines_next(lr, &line);
+		if (s->rc != BK_OK) {
+			s->eof = true;
+			break;
+		}
+		if (s->len + line.len > s->cap) {
+			size_t cap = (s->len + line.len) * 2 + 4096;
+			char *d = realloc(s->data, cap);
+
+			if (d == NULL) {
+				s->rc = BK_NOMEM;
+				s->eof = true;
+				break;
+			}
+			s->data = d;
+			s->cap = cap;
+		}
+		if (line.len > 0)
+			memcpy(s->data + s->len, line.data, line.len);
+		offs[s->n] = s->len;
+		s->lines[s->n++] = line;
+		s->len += line.len;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		s->lines[i].data = s->data + offs[i];
+}
+
+static const char *
+detect(struct run *r, const struct sample *s)
+{
+	bk_span spans[SAMPLE_LINES];
+	size_t n = 0, nonblank = 0;
+	double score;
+	const char *name;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (!(s->lines[i].flags & (BK_LINE_SPLIT | BK_LINE_CONT))) {
+			spans[n++] = (bk_span){ s->lines[i].data, s->lines[i].len };
+			nonblank += s->lines[i].len > 0;
+		}
+	if (nonblank == 0)
+		return NULL;
+	name = bk_formats_detect(r->fs, spans, n, &score);
+	if (name == NULL) {
+		tool_error(r->path, 0, "no known format fits its first lines (give one with -f; "
+				       "bk-parse --list-formats)");
+		return NULL;
+	}
+	tool_warn(r->path, 0, "format %s (%zu of %zu sample lines)", name,
+	    (size_t)(score * (double)nonblank + 0.5), nonblank);
+	return name;
+}
+
+static void
+parse_input(struct run *r, bk_input *in, bk_lines *lr, struct sample *s)
+{
+	const char *format = r->format;
+	struct tally t = { 0, 0, 0 };
+	struct bk_line line;
+	bk_parser *p = NULL;
+	int rc = BK_OK;
+
+	bk_lines_reset(lr, in, 1);
+	if (format == NULL) {
+		take_sample(lr, s);
+		format = detect(r, s);
+		if (format == NULL) {
+			/* Nothing is read from a file whose format is unknown. */
+			if (s->rc == BK_ERROR)
+				tool_error(r->path, 0, "%s", bk_input_error(in));
+			return;
+		}
+		p = parser_for(r, format);
+		bk_parser_begin(p, r->path);
+		for (size_t i = 0; i < s->n; i++)
+			one_line(r, p, format, &s->lines[i], &t);
+		rc = s->eof ? s->rc : BK_OK;
+		if (s->eof)
+			goto done;
+	} else {
+		p = parser_for(r, format);
+		bk_parser_begin(p, r->path);
+	}
+	while ((rc = bk_lines_next(lr, &line)) == BK_OK) {
+		one_line(r, p, format, &line, &t);
+		if ((line.lineno & 0xFFFF) == 0)
+			tool_progress(r->path, r->done + bk_input_raw_offset(in), r->total);
+	}
+done:
+	bk_parser_finish(p, on_event, r);
+	if (rc == BK_ERROR)
+		tool_error(r->path, 0, "%s", bk_input_error(in));
+	else if (rc == BK_NOMEM)
+		tool_error(r->path, 0, "out of memory");
+	if (t.unparsed > 0)
+		tool_warn(r->path, 0, "%llu of %llu lines unparsed (first at line %llu)",
+		    (unsigned long long)t.unparsed, (unsigned long long)t.lines,
+		    (unsigned long long)t.first_unparsed);
+}
+
+/* ---- --list-formats, --check-formats ------------------------------------ */
+
+static void
+list_formats(const bk_formats *fs)
+{
+	for (const char *const *n = bk_formats_names(fs); *n != NULL; n++) {
+		const char *d = bk_formats_description(fs, *n);
+
+		printf("%s\t%s\n", *n, d != NULL ? d : "");
+		printf("\t%s\n", bk_formats_example(fs, *n));
+	}
+}
+
+static int
+collect(void *ctx, const bk_event *ev)
+{
+	return bk_event_write(ctx, ev) == BK_OK ? 0 : 1;
+}
+
+/* Parses every example of every format; prints what differs. Returns the exit status. */
+static int
+check_formats(const bk_formats *fs, const bk_parse_opts *o)
+{
+	size_t formats = 0, examples = 0, wrong = 0;
+
+	for (const char *const *n = bk_formats_names(fs); *n != NULL; n++) {
+		const char *const *lines, *const *expect;
+		size_t k = bk_formats_examples(fs, *n, &lines, &expect);
+		char *err = NULL;
+		bk_parser *p = bk_parser_new(fs, *n, o, &err);
+
+		formats++;
+		if (p == NULL) {
+			printf("%s: %s\n", *n, err != NULL ? err : "out of memory");
+			free(err);
+			wrong++;
+			continue;
+		}
+		for (size_t i = 0; i < k; i++) {
+			char *text = NULL;
+			size_t len = 0;
+			FILE *mem = open_memstream(&text, &len);
+			bk_writer *w = mem != NULL ? bk_writer_new(mem) : NULL;
+			int rc;
+
+			examples++;
+			if (w == NULL)
+				tool_usage_error("out of memory");
+			bk_parser_begin(p, "example");
+			rc = bk_parser_line(p, lines[i], strlen(lines[i]), i + 1, collect, w);
+			bk_parser_finish(p, collect, w);
+			bk_writer_free(w);
+			fclose(mem);
+			if (rc != BK_OK || len == 0) {
+				printf("%s: example %zu does not parse: %s\n", *n, i + 1, lines[i]);
+				wrong++;
+			} else if (expect[i] != NULL &&
+			    (len != strlen(expect[i]) + 1 || memcmp(text, expect[i], len - 1) != 0)) {
+				printf("%s: example %zu gives\n%s  expected\n%s\n", *n, i + 1, text,
+				    expect[i]);
+				wrong++;
+			}
+			free(text);
+		}
+		bk_parser_free(p);
+	}
+	printf("%zu examples of %zu formats checked, %zu wrong\n", examples, formats, wrong);
+	return wrong == 0 ? TOOL_FOUND : TOOL_TROUBLE;
+}
+
+/* ---- options ------------------------------------------------------------ */
+
+/* Which notation a format string given alone is written in. */
+static const char *
+guess_notation(const char *s)
+{
+	static const char *const squid_only[] = { "%>a", "%ts", "%Ss", "%ru", "%rm", "%<st",
+		"%>Hs", "%tr", "%un", "%tl" };
+
+	if (strchr(s, '$') != NULL)
+		return "nginx";
+	for (size_t i = 0; i < sizeof squid_only / sizeof squid_only[0]; i++)
+		if (strstr(s, squid_only[i]) != NULL)
+			return "squid";
+	return "apache";
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { OPT_APACHE_CONF = 256, OPT_CHECK_FORMATS, OPT_FORMAT, OPT_KEEP_RAW,
+		OPT_KEEP_UNPARSED, OPT_LIST_FORMATS, OPT_LOG_FORMAT, OPT_MAP, OPT_NGINX_CONF,
+		OPT_NO_PROGRESS, OPT_PATTERNS, OPT_PG_PREFIX, OPT_PROGRESS, OPT_SQUID_CONF, OPT_TZ,
+		OPT_YEAR };
+	static const struct option longopts[] = {
+		{ "apache-conf", required_argument, NULL, OPT_APACHE_CONF },
+		{ "check-formats", no_argument, NULL, OPT_CHECK_FORMATS },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "input-format", required_argument, NULL, 'f' },
+		{ "keep-raw", no_argument, NULL, OPT_KEEP_RAW },
+		{ "keep-unparsed", no_argument, NULL, OPT_KEEP_UNPARSED },
+		{ "list-formats", no_argument, NULL, OPT_LIST_FORMATS },
+		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+		{ "map", required_argument, NULL, OPT_MAP },
+		{ "nginx-conf", required_argument, NULL, OPT_NGINX_CONF },
+		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "patterns", required_argument, NULL, OPT_PATTERNS },
+		{ "pg-prefix", required_argument, NULL, OPT_PG_PREFIX },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
+		{ "recursive", no_argument, NULL, 'r' },
+		{ "squid-conf", required_argument, NULL, OPT_SQUID_CONF },
+		{ "tz", required_argument, NULL, OPT_TZ },
+		{ "version", no_argument, NULL, 'V' },
+		{ "year", required_argument, NULL, OPT_YEAR },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run r = { .out = tool_default_format() };
+	const char *dirs[17], *conf = NULL, *conf_notation = NULL, *log_format = NULL;
+	size_t ndirs = 1;
+	bool list = false, check = false;
+	int progress = -1, c, status;
+	bk_formats *fs;
+	bk_fileset *set;
+	bk_input *in;
+	bk_lines *lr;
+	struct sample sample = { 0 };
+	char *err = NULL;
+
+	tool_init("bk-parse", argv);
+	if ((set = bk_fileset_new()) == NULL || (in = bk_input_new()) == NULL)
+		tool_usage_error("out of memory");
+	bk_fileset_on_error(set, fileset_error, NULL);
+	dirs[0] = tool_patterns_dir();
+	while ((c = getopt_long(argc, argv, "Vf:hr", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'V':
+			tool_version(NULL);
+		case 'f':
+			r.format = strcmp(optarg, "auto") == 0 ? NULL : optarg;
+			break;
+		case 'h':
+			usage();
+		case 'r':
+			bk_fileset_set_recursive(set, true);
+			break;
+		case OPT_APACHE_CONF:
+		case OPT_NGINX_CONF:
+		case OPT_SQUID_CONF:
+			if (conf != NULL)
+				tool_usage_error("one config file at a time");
+			conf = optarg;
+			conf_notation = c == OPT_APACHE_CONF ? "apache" : c == OPT_NGINX_CONF ?
+			    "nginx" : "squid";
+			break;
+		case OPT_CHECK_FORMATS:
+			check = true;
+			break;
+		case OPT_FORMAT:
+			r.out = tool_format_parse(optarg);
+			break;
+		case OPT_KEEP_RAW:
+			r.popts.keep_raw = true;
+			break;
+		case OPT_KEEP_UNPARSED:
+			r.keep_unparsed = true;
+			break;
+		case OPT_LIST_FORMATS:
+			list = true;
+			break;
+		case OPT_LOG_FORMAT:
+			log_format = optarg;
+			break;
+		case OPT_MAP:
+			r.popts.map = optarg;
+			break;
+		case OPT_NO_PROGRESS:
+			progress = 0;
+			break;
+		case OPT_PATTERNS:
+			if (ndirs == sizeof dirs / sizeof dirs[0])
+				tool_usage_error("too many --patterns");
+			dirs[ndirs++] = optarg;
+			break;
+		case OPT_PG_PREFIX:
+			r.popts.pg_prefix = optarg;
+			break;
+		case OPT_PROGRESS:
+			progress = 1;
+			break;
+		case OPT_TZ:
+			r.popts.tz = optarg;
+			break;
+		case OPT_YEAR: {
+			char *end;
+			long y = strtol(optarg, &end, 10);
+
+			if (end == optarg || *end != '\0' || y < 1970 || y > 9999)
+				tool_usage_error("--year: a year from 1970 to 9999, not '%s'", optarg);
+			r.popts.year = (int)y;
+			break;
+		}
+		default:
+			fprintf(stderr, "Try 'bk-parse --help' for more information.\n");
+			exit(TOOL_TROUBLE);
+		}
+	}
+	tool_progress_enable(progress < 0 ? isatty(STDERR_FILENO) : progress == 1);
+
+	fs = bk_formats_load(dirs, ndirs, &err);
+	if (fs == NULL) {
+		tool_error(NULL, 0, "%s", err != NULL ? err : "out of memory");
+		tool_exit(TOOL_TROUBLE);
+	}
+	r.fs = fs;
+	if (list || check) {
+		status = TOOL_FOUND;
+		if (list)
+			list_formats(fs);
+		else
+			status = check_formats(fs, &r.popts);
+		bk_formats_free(fs);
+		bk_input_free(in);
+		bk_fileset_free(set);
+		tool_exit(status);
+	}
+
+	/* A format from the server's own directive. */
+	if (conf != NULL && log_format == NULL)
+		tool_usage_error("--%s-conf needs --log-format NAME", conf_notation);
+	if (log_format != NULL) {
+		const char *note = conf_notation, *name;
+
+		if (note == NULL && r.format != NULL)
+			note = bk_formats_notation(fs, r.format);
+		if (note == NULL && r.format != NULL)
+			tool_usage_error("--log-format: format %s is not written in a server's "
+					 "notation (nginx, apache, squid)", r.format);
+		if (note == NULL)
+			note = guess_notation(log_format);
+		name = bk_formats_define(fs, note, conf, log_format, &err);
+		if (name == NULL) {
+			tool_error(NULL, 0, "%s", err != NULL ? err : "out of memory");
+			tool_exit(TOOL_TROUBLE);
+		}
+		r.format = name;
+	}
+	if (r.format != NULL)
+		(void)parser_for(&r, r.format);	/* a wrong name or option fails before any input */
+
+	if (optind == argc)
+		bk_fileset_add(set, "-");
+	for (int i = optind; i < argc; i++)
+		if (bk_fileset_add(set, argv[i]) == BK_NOMEM)
+			tool_usage_error("out of memory");
+	bk_fileset_finish(set);
+	if ((lr = bk_lines_new(0)) == NULL || (r.w = bk_writer_new(stdout)) == NULL ||
+	    (r.buf = malloc(r.bufsize = 64 << 10)) == NULL)
+		tool_usage_error("out of memory");
+	if (tool_progress_enabled()) {
+		for (size_t i = 0; i < bk_fileset_count(set); i++) {
+			struct stat sb;
+
+			if (stat(bk_fileset_path(set, i), &sb) == 0 && S_ISREG(sb.st_mode))
+				r.total += (uint64_t)sb.st_size;
+		}
+	}
+	if (r.out == TOOL_FORMAT_TSV) {
+		const char *h = bk_event_tsv_header();
+
+		if (r.popts.keep_raw) {
+			tool_out(h, strlen(h) - 1);
+			tool_out("\traw\n", 5);
+		} else
+			tool_out(h, strlen(h));
+	}
+
+	for (size_t i = 0; i < bk_fileset_count(set); i++) {
+		const char *path = bk_fileset_path(set, i);
+
+		if (bk_input_open(in, path) != BK_OK) {
+			tool_error(strcmp(path, "-") == 0 ? bk_input_name(in) : path, 0, "%s",
+			    bk_input_error(in));
+			continue;
+		}
+		r.path = bk_input_name(in);
+		parse_input(&r, in, lr, &sample);
+		r.done += bk_input_raw_offset(in);
+		if (bk_input_close(in) != BK_OK)
+			tool_error(path, 0, "%s", bk_input_error(in));
+	}
+	tool_progress_done();
+	tool_out_flush();
+	status = r.events > 0 ? TOOL_FOUND : TOOL_NOTHING;
+
+	for (size_t i = 0; i < r.nparsers; i++)
+		bk_parser_free(r.parsers[i].p);
+	free(sample.data);
+	free(r.buf);
+	bk_writer_free(r.w);
+	bk_lines_free(lr);
+	bk_input_free(in);
+	bk_fileset_free(set);
+	bk_formats_free(fs);
+	tool_exit(status);
+}
