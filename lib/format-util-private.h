@@ -77,6 +77,19 @@ bk__starts(const char *s, size_t n, const char *prefix)
 	return n >= k && memcmp(s, prefix, k) == 0;
 }
 
+/* The value of hex digit C, or -1. */
+static inline int
+bk__hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* S without leading and trailing spaces and tabs. */
 bk_span bk__trim(bk_span s);
 
