@@ -116,7 +116,8 @@ complete(bk_parser *p, struct pgcsv *c, bk_event_fn fn, void *ctx)
 		return BK_NOMEM;
 	memset(r->f, 0, sizeof r->f);
 	r->nf = bk__csv_split(r->text.data, r->text.len, ',', '"', r->f, PGCSV_MAXF, &r->unq);
-	if (r->nf != 23 && r->nf != 24 && r->nf != 26)
+	/* A record cut short still says what its message was. */
+	if (r->nf != 23 && r->nf != 24 && r->nf != 26 && !(r->truncated && r->nf > C_MESSAGE))
 		return 1;
 	if (c->has_held) {
 		to_msg(r, &m);

@@ -401,8 +401,6 @@ bk__pg_event(const bk_parser *p, struct bk__pg_work *w, const struct bk__pg_msg 
 		b->ev.str[BK_EV_IP] = q != NULL && q != m->host.ptr && m->host.ptr[m->host.len - 1] == ')'
 		    ? bk__span(m->host.ptr, (size_t)(q - m->host.ptr)) : m->host;
 	}
-	if (known(m->cmdtag) && !bk__span_is(m->cmdtag, "idle"))
-		b->ev.str[BK_EV_METHOD] = m->cmdtag;
 
 	if ((x = after(body, "duration: ")).ptr != NULL && (q = find(x, " ms")) != NULL) {
 		dur = bk__span(x.ptr, (size_t)(q - x.ptr));
@@ -453,6 +451,10 @@ bk__pg_event(const bk_parser *p, struct bk__pg_work *w, const struct bk__pg_msg 
 		if (substitute(&w->sub, sql, vals, nvals, false, &sql) != BK_OK ||
 		    bk__evb_sql(b, sql.ptr, sql.len, &w->tables) != BK_OK)
 			return BK_NOMEM;
+		/* The command tag (%i, csvlog's command_tag) names a statement's command. */
+		if (known(m->cmdtag) && !bk__span_is(m->cmdtag, "idle") &&
+		    b->ev.str[BK_EV_METHOD].ptr == NULL)
+			b->ev.str[BK_EV_METHOD] = m->cmdtag;
 	}
 	if (known(m->db))
 		bk__evb_extra(b, "db", m->db, false);
