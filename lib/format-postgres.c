@@ -629,7 +629,9 @@ match_prefix(const struct pg *g, const bk_parser *p, const char *s, size_t n, st
 		case 'l':
 		case 'x':
 		case 'Q':
-			len = span_while(s + pos, n - pos, "-0123456789");
+			/* Only a query id (%Q) may be negative. */
+			len = it->esc == 'Q' && pos < n && s[pos] == '-' ? 1 : 0;
+			len += span_while(s + pos + len, n - pos - len, "0123456789");
 			break;
 		case 'e':
 			len = span_while(s + pos, n - pos, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");

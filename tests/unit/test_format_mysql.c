@@ -47,6 +47,7 @@ test_general_mariadb(void **state)
 	    "stmt=delete where=1 ids=6 +db:crm2 +thread_id=21\n"
 	    "L8 2026-11-22T10:00:01.000Z actor=app ip=localhost action=logout +thread_id=21\n",
 	    "");
+	free(text);
 	/* A query of a thread whose Connect was not seen; a stray line before any entry. */
 	tu_expect(&bk__mysql_general_ops, NULL,
 	    "stray\n"
@@ -76,6 +77,7 @@ test_slow(void **state)
 	    "object=persons stmt=delete rows=7 out=52 where=1 +id_from=1 +id_to=7 +db:crm "
 	    "+rows_examined=0 +query_time=0.500000 +lock_time=0.000000 +thread_id=30\n",
 	    "");
+	free(text);
 }
 
 static void

@@ -24,7 +24,7 @@ test_stderr_default_prefix(void **state)
 	    "where=1 ids=1002 +db:crm +pid=5002\n"
 	    "L10 2026-11-22T10:00:04.000Z actor=app action=export object=persons stmt=copy-out "
 	    "where=0 +db:crm +duration_ms=2500.100 +pid=5001\n"
-	    "L11 2026-11-22T10:00:05.000Z actor=app object=persns stmt=select status=1 where=0 "
+	    "L11 2026-11-22T10:00:05.000Z actor=app action=read object=persns stmt=select status=1 where=0 "
 	    "+db:crm +pid=5001\n"
 	    "L13 2026-11-22T10:00:06.000Z actor=app action=read object=public.persons "
 	    "method=SELECT stmt=select rows=3 where=1 ids=1|2|3 +audit:SESSION "
@@ -56,7 +56,8 @@ test_stderr_prefixes(void **state)
 	    "2026-11-22 10:00:02.000 UTC [78] LOG:  checkpoint complete\n",
 	    "L1 2026-11-22T10:00:00.000Z actor=app ip=10.0.0.5 action=delete object=persons "
 	    "stmt=delete where=0 +db:crm +pid=77\n"
-	    "L2 2026-11-22T10:00:01.000Z actor=app ip=10.0.0.5 object=salaries stmt=select "
+	    "L2 2026-11-22T10:00:01.000Z actor=app ip=10.0.0.5 action=read object=salaries "
+	    "stmt=select "
 	    "status=1 where=0 +db:crm +sqlstate:42501 +pid=77\n",
 	    "");
 	/* %t in a named zone, %r with its port, %a with a space-free name. */
@@ -72,7 +73,7 @@ test_stderr_prefixes(void **state)
 	    "2026-11-22 10:00:00.000 UTC [80] STATEMENT:  SELECT 1 FROM x\n"
 	    "2026-11-22 10:00:00.000 UTC [81] LOG:  AUDIT: OBJECT,2,1,WRITE,DELETE,TABLE,"
 	    "public.persons,DELETE FROM persons WHERE id = 5,<not logged>,1\n",
-	    "L1 2026-11-22T10:00:00.000Z object=x stmt=select status=1 where=0 +sqlstate:42P01 "
+	    "L1 2026-11-22T10:00:00.000Z action=read object=x stmt=select status=1 where=0 +sqlstate:42P01 "
 	    "+pid=80\n"
 	    "L3 2026-11-22T10:00:00.000Z action=delete object=public.persons method=DELETE "
 	    "stmt=delete rows=1 where=1 ids=5 +audit:OBJECT +audit_class:WRITE +statement_id=2 "
@@ -149,7 +150,8 @@ test_csvlog(void **state)
 	    "method=SELECT stmt=select where=1 ids=1001 +db:crm +duration_ms=12.345 +pid=5001\n"
 	    "L6 2026-11-22T10:00:03.000Z actor=app ip=10.0.0.6 action=read object=persons "
 	    "method=SELECT stmt=select where=1 ids=1002 +db:crm +pid=5002\n"
-	    "L7 2026-11-22T10:00:05.000Z actor=app ip=10.0.0.5 object=salaries method=SELECT "
+	    "L7 2026-11-22T10:00:05.000Z actor=app ip=10.0.0.5 action=read object=salaries "
+	    "method=SELECT "
 	    "stmt=select status=1 where=0 +db:crm +sqlstate:42501 +pid=5001\n"
 	    "L9 2026-11-22T10:00:06.000Z actor=app ip=[local] action=export object=persons "
 	    "method=COPY stmt=copy-out rows=3000 where=0 +audit:SESSION +audit_class:READ "
