@@ -43,7 +43,13 @@ struct bk_sql_info {
 	enum bk_stmt_kind kind;
 	bool where;		/* a WHERE clause on the outermost statement */
 	bool limit;		/* LIMIT / FETCH FIRST / TOP */
-	bk_span tables[BK_SQL_MAX_TABLES];	/* as written, schema-qualified, unquoted */
+	/*
+	 * As written, schema-qualified (public.persons); unquoted when the name
+	 * is one part ("Persons" gives Persons), kept as written when a
+	 * qualified name has quoted parts (`shop`.`orders`): a span cannot
+	 * drop quotes from the middle of a name.
+	 */
+	bk_span tables[BK_SQL_MAX_TABLES];
 	size_t ntables;
 	size_t nids;		/* ids written to the caller's array */
 	size_t ids_dropped;	/* ids that did not fit */
