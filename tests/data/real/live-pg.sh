@@ -46,8 +46,11 @@ if [ "$(id -u)" = 0 ] && [ "${BK_REAL_NO_INSTALL:-0}" != 1 ]; then
 		[ -z "$made" ] || rm -f /usr/sbin/policy-rc.d
 	fi
 fi
+# shellcheck disable=SC2012	# the names are Debian's version numbers
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-[ -n "$PGBIN" ] && [ -x "$PGBIN/postgres" ] || die "no PostgreSQL server under /usr/lib/postgresql"
+if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/postgres" ]; then
+	die "no PostgreSQL server under /usr/lib/postgresql"
+fi
 
 out=${1:-}
 if [ -z "$out" ]; then

@@ -105,13 +105,14 @@ for a in 127.0.0.11 127.0.0.12 127.0.0.13 127.0.0.14 127.0.0.15 127.0.0.77; do
 	ip addr add "$a/32" dev lo
 done
 
+# shellcheck disable=SC2012	# the names are Debian's version numbers
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 [ -x "$PGBIN/postgres" ] || die "no PostgreSQL server under /usr/lib/postgresql"
 
 # ---------------------------------------------------------------- the private world
 T=$(mktemp -d /tmp/bk-real.XXXXXX)
 rungrp=$(id -gn "$runas")
-pg_pid= my_pid= web_pid= proxy_pid= beacon_pid=
+pg_pid='' my_pid='' web_pid='' proxy_pid='' beacon_pid=''
 
 # Stop what we started, by pid, in reverse order; remove the temporary directory.
 cleanup() {
@@ -811,8 +812,8 @@ bulk_n=$((BULK_LAST - BULK_FIRST + 1))
 	echo "squid.beacon_end=$beacon_end"
 	echo "squid.upload.ip=$BULK_IP"
 	echo "squid.upload.host=upload.example.net"
-	echo "squid.upload.count=$(echo $UPLOADS | wc -w)"
-	echo "squid.upload.body_bytes=$(echo $UPLOADS | tr ' ' '\n' | awk '{ s += $1 } END { print s }')"
+	echo "squid.upload.count=$(echo "$UPLOADS" | awk '{ print NF }')"
+	echo "squid.upload.body_bytes=$(echo "$UPLOADS" | awk '{ for (i = 1; i <= NF; i++) s += $i; print s }')"
 	echo "squid.upload_start=$proxy_up_start"
 	echo "squid.upload_end=$proxy_up_end"
 } > "$out/truth.txt"
@@ -856,7 +857,7 @@ check mariadb.bulk.distinct_ids "$bulk_n $BULK_FIRST $BULK_LAST" "$(awk -v u="$B
 	END { print n, min, max }' "$out/mariadb-general.log")"
 for c in $CLERKS; do
 	check "mariadb.clerk0$c.slow_log_lookups" "$(tv "clerk0$c.id_lookups")" \
-		"$(awk -v u="# User@Host: clerk0$c[clerk0$c] @  [127.0.0.1$c]" '
+		"$(awk -v u="# User@Host: clerk0${c}[clerk0${c}] @  [127.0.0.1${c}]" '
 			index($0, u) == 1 { mine = 1; next } /^# User@Host:/ { mine = 0 }
 			mine && /^ WHERE id = [0-9]+;$|FROM persons WHERE id = [0-9]+;$/ { n++ }
 			END { print n + 0 }' "$out/mariadb-slow.log")"
