@@ -113,7 +113,8 @@ static struct kw_slot kw_table[KW_SLOTS];
 static uint32_t kw_first[32];
 
 /* Byte classes for the tokenizer, filled with the keyword table. */
-enum { C_SPACE = 1, C_IDSTART = 2, C_IDCHAR = 4, C_DIGIT = 8, C_OP = 16, C_COMMENT = 32 };
+enum { C_SPACE = 1, C_IDSTART = 2, C_IDCHAR = 4, C_DIGIT = 8, C_OP = 16, C_COMMENT = 32,
+	C_REST = 64 /* starts a token lex_rest reads */ };
 static unsigned char cclass[256];
 static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
 
@@ -189,7 +190,8 @@ kw_build(void)
 		    (alpha ? C_IDSTART | C_IDCHAR : 0) | (digit ? C_DIGIT | C_IDCHAR : 0) |
 		    (c == '$' ? C_IDCHAR : 0) |
 		    (c != 0 && strchr("<>=!:|&~^%", c) != NULL ? C_OP : 0) |
-		    (c != 0 && strchr("-#/*", c) != NULL ? C_COMMENT : 0));
+		    (c != 0 && strchr("-#/*", c) != NULL ? C_COMMENT : 0) |
+		    (digit || (c != 0 && strchr("'\"`$?@:.<>=!|&~^%", c) != NULL) ? C_REST : 0));
 	}
 	for (int k = 1; k < K_COUNT; k++) {
 		size_t n = strlen(kw_names[k]), i;
@@ -327,74 +329,60 @@ dollar_string(const char *p, const char *e, struct tok *t)
 	return e;
 }
 
-/* The next token of LX into *T. */
-static void
-lex(struct lexer *lx, struct tok *t)
+/*
+ * The comment at P, if one starts there: returns what follows it (P itself
+ * never), or NULL when P starts no comment. An executable comment's opening
+ * and closing are skipped as comments, its content read as SQL.
+ */
+static const char *__attribute__((noinline))
+skip_comment(struct lexer *lx, const char *p)
 {
-	const char *p = lx->p, *e = lx->e, *q;
-	unsigned char c;
+	const char *e = lx->e, *q;
 
-	for (;;) {
-		while (p < e && (cclass[(unsigned char)*p] & C_SPACE))
-			p++;
-		if (p >= e) {
-			t->kind = TK_END;
-			t->kw = K_NONE;
-			t->p = e;
-			t->n = 0;
-			t->exec = false;
-			lx->p = e;
-			return;
-		}
-		if (!(cclass[(unsigned char)*p] & C_COMMENT))
-			break;
-		if ((*p == '-' && p + 1 < e && p[1] == '-') ||
-		    (*p == '#' && !(p + 1 < e && (p[1] == '>' || p[1] == '-')))) {
-			q = memchr(p, '\n', (size_t)(e - p));
-			p = q ? q + 1 : e;
-			continue;
-		}
-		if (*p == '/' && p + 1 < e && p[1] == '*') {
-			/* MySQL's executable comments (slash-star-bang, an optional
-			 * version, SQL, star-slash) and MariaDB's (star-M-bang) hold SQL. */
-			if (p + 2 < e && (p[2] == '!' || (p[2] == 'M' && p + 3 < e && p[3] == '!'))) {
-				p += p[2] == '!' ? 3 : 4;
-				while (p < e && bk__is_digit(*p))
-					p++;
-				lx->exec = true;
-				continue;
-			}
-			for (q = p + 2; q + 1 < e && !(q[0] == '*' && q[1] == '/'); q++)
-				;
-			p = q + 1 < e ? q + 2 : e;
-			continue;
-		}
-		if (*p == '*' && lx->exec && p + 1 < e && p[1] == '/') {
-			lx->exec = false;
-			p += 2;
-			continue;
-		}
-		break;
+	if ((*p == '-' && p + 1 < e && p[1] == '-') ||
+	    (*p == '#' && !(p + 1 < e && (p[1] == '>' || p[1] == '-')))) {
+		q = memchr(p, '\n', (size_t)(e - p));
+		return q ? q + 1 : e;
 	}
-	t->exec = lx->exec;
-	t->kw = K_NONE;
-	t->p = p;
-	c = (unsigned char)*p;
-	if (ident_start(c)) {
-		for (q = p + 1; q < e && ident_char((unsigned char)*q); q++)
-			;
-		/* E'..', N'..', X'..', B'..', _utf8mb4'..': a string with a prefix. */
-		if ((q - p == 1 || *p == '_') && q < e && *q == '\'') {
-			t->kind = TK_STRING;
-			t->p = q + 1;
-			lx->p = quoted_end(q + 1, e, '\'', true, &q);
-			t->n = (size_t)(q - t->p);
-			return;
+	if (*p == '/' && p + 1 < e && p[1] == '*') {
+		/* MySQL's executable comments (slash-star-bang, an optional
+		 * version, SQL, star-slash) and MariaDB's (star-M-bang) hold SQL. */
+		if (p + 2 < e && (p[2] == '!' || (p[2] == 'M' && p + 3 < e && p[3] == '!'))) {
+			p += p[2] == '!' ? 3 : 4;
+			while (p < e && bk__is_digit(*p))
+				p++;
+			lx->exec = true;
+			return p;
 		}
-		t->kind = TK_WORD;
-		t->n = (size_t)(q - p);
-		t->kw = kw_lookup(p, t->n, e);
-		lx->p = q;
+		for (q = p + 2; q + 1 < e && !(q[0] == '*' && q[1] == '/'); q++)
+			;
+		return q + 1 < e ? q + 2 : e;
+	}
+	if (*p == '*' && lx->exec && p + 1 < e && p[1] == '/') {
+		lx->exec = false;
+		return p + 2;
+	}
+	return NULL;
+}
+
+/*
+ * The tokens other than words and punctuation, at P: strings, quoted
+ * names, numbers, parameters, operators. Kept out of lex so that its
+ * common path stays small.
+ */
+static void __attribute__((noinline))
+lex_rest(struct lexer *lx, struct tok *t, const char *p)
+{
+	const char *e = lx->e, *q;
+	unsigned char c = (unsigned char)*p;
+
+	if (ident_start(c)) {
+		/* E'..', N'..', X'..', B'..', _utf8mb4'..': a string with a prefix. */
+		q = memchr(p, '\'', (size_t)(e - p));
+		t->kind = TK_STRING;
+		t->p = q + 1;
+		lx->p = quoted_end(q + 1, e, '\'', true, &q);
+		t->n = (size_t)(q - t->p);
 		return;
 	}
 	if (c == '\'') {
@@ -449,6 +437,55 @@ lex(struct lexer *lx, struct tok *t)
 		t->kind = TK_OP;
 		t->n = (size_t)(q - p);
 		lx->p = q;
+		return;
+	}
+	t->kind = TK_PUNCT;
+	t->n = 1;
+	lx->p = p + 1;
+}
+
+/* The next token of LX into *T. */
+static void
+lex(struct lexer *lx, struct tok *t)
+{
+	const char *p = lx->p, *e = lx->e, *q;
+	unsigned cls;
+
+	for (;;) {
+		while (p < e && (cclass[(unsigned char)*p] & C_SPACE))
+			p++;
+		if (p >= e) {
+			t->kind = TK_END;
+			t->kw = K_NONE;
+			t->p = e;
+			t->n = 0;
+			t->exec = false;
+			lx->p = e;
+			return;
+		}
+		if (!(cclass[(unsigned char)*p] & C_COMMENT) || (q = skip_comment(lx, p)) == NULL)
+			break;
+		p = q;
+	}
+	t->exec = lx->exec;
+	t->kw = K_NONE;
+	t->p = p;
+	cls = cclass[(unsigned char)*p];
+	if (cls & C_IDSTART) {
+		for (q = p + 1; q < e && ident_char((unsigned char)*q); q++)
+			;
+		if ((q - p == 1 || *p == '_') && q < e && *q == '\'') {
+			lex_rest(lx, t, p);
+			return;
+		}
+		t->kind = TK_WORD;
+		t->n = (size_t)(q - p);
+		t->kw = kw_lookup(p, t->n, e);
+		lx->p = q;
+		return;
+	}
+	if (cls & C_REST) {
+		lex_rest(lx, t, p);
 		return;
 	}
 	t->kind = TK_PUNCT;

@@ -3,7 +3,9 @@
  * applications, pg_dump, mysqldump, mydumper and pgaudit-logged sessions
  * send, multi-line and commented ones, strings holding keywords) with the
  * kind, tables, filter, limit and record ids each must give; truncated and
- * garbage text read within its length; and the id cap.
+ * garbage text read within its length; and the id cap. Then record ids in
+ * URLs: the default rules, templates and query parameters from a spec, and
+ * malformed specs.
  */
 #include "testutil.h"
 
@@ -378,6 +380,125 @@ test_garbage(void **state)
 	}
 }
 
+/* The ids X finds in URL, space-separated, must be WANT; returns the count. */
+static size_t
+url_ids(const bk_urlids *x, const char *url, const char *want, size_t cap)
+{
+	size_t len = strlen(url), n;
+	char *copy = malloc(len ? len : 1);
+	bk_span ids[16];
+	char buf[512];
+	size_t off = 0;
+
+	assert_true(cap <= 16);
+	memcpy(copy, url, len);
+	n = bk_urlids_find(x, copy, len, ids, cap);
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && i < cap; i++) {
+		assert_true(ids[i].ptr >= copy && ids[i].ptr + ids[i].len <= copy + len);
+		off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%.*s", i ? " " : "",
+		    (int)ids[i].len, ids[i].ptr);
+	}
+	if (strcmp(buf, want) != 0)
+		fail_msg("%s: got \"%s\", want \"%s\"", url, buf, want);
+	free(copy);
+	return n;
+}
+
+static void
+test_urlids_defaults(void **state)
+{
+	char unset[] = "unset", *err = unset;
+	bk_urlids *x = bk_urlids_new(NULL, &err);
+
+	(void)state;
+	assert_non_null(x);
+	assert_null(err);
+	url_ids(x, "/api/persons/1234", "1234", 16);
+	url_ids(x, "/api/v1/persons/1234/orders/5678?x=1", "1234 5678", 16);
+	url_ids(x, "/persons/0B0E7C1E-8f3a-4c55-9d2c-6f1b2a3c4d5e/", "0B0E7C1E-8f3a-4c55-9d2c-6f1b2a3c4d5e", 16);
+	url_ids(x, "/persons/1234;jsessionid=A1B2", "1234", 16);
+	url_ids(x, "http://shop.example:8080/api/persons/99?id=99", "99", 16);
+	url_ids(x, "/persons/12#section?id=3", "12", 16);
+	/* Not ids: a leading number, dates, file names, versions, encoded digits. */
+	url_ids(x, "/1234", "", 16);
+	url_ids(x, "/2026/11/22/news", "", 16);
+	url_ids(x, "/images/1234.png", "", 16);
+	url_ids(x, "/api/v1", "", 16);
+	url_ids(x, "/api/persons/%31%32", "", 16);
+	url_ids(x, "/persons/0b0e7c1e8f3a4c559d2c6f1b2a3c4d5e", "", 16);
+	url_ids(x, "http://shop.example:8080", "", 16);
+	url_ids(x, "", "", 16);
+	/* Query parameters: id, ids (a list), *_id, camelCase *Id; not paid, valid. */
+	url_ids(x, "/search?id=42&personId=7&paid=1&valid=2&account_ID=x9&ids=1,2%2C3&q=a",
+	    "42 7 x9 1 2 3", 16);
+	url_ids(x, "/api/persons?ids[]=5&ids%5B%5D=6&ID=7", "5 6 7", 16);
+	url_ids(x, "/persons/5?id=&ids=,,", "5", 16);
+	url_ids(x, "/x?UserId=3&userID=4&Id=5", "3 5", 16);
+	/* Only CAP are kept; the count is of all. */
+	assert_int_equal(url_ids(x, "/a/1/b/2/c/3?ids=4,5", "1 2", 2), 5);
+	assert_int_equal(bk_urlids_find(x, "/a/1/b/2", 8, NULL, 0), 2);
+	bk_urlids_free(x);
+	bk_urlids_free(NULL);
+}
+
+static void
+test_urlids_spec(void **state)
+{
+	char *err = NULL;
+	bk_urlids *x = bk_urlids_new(" path:/api/persons/{id} , query:member,"
+				     "path:/export/{id}.csv,path:/orgs/*/members/{id}", &err);
+
+	(void)state;
+	assert_non_null(x);
+	assert_null(err);
+	url_ids(x, "/api/persons/abc-1/orders?member=7,8&id=9", "abc-1 7 8", 16);
+	url_ids(x, "/api/persons", "", 16);
+	url_ids(x, "/api/people/5", "", 16);
+	url_ids(x, "/export/2026.csv", "2026", 16);
+	url_ids(x, "/export/.csv", "", 16);
+	url_ids(x, "/export/2026.json", "", 16);
+	url_ids(x, "/orgs/acme/members/42", "42", 16);
+	url_ids(x, "/orgs/acme/staff/42", "", 16);
+	/* The defaults are replaced. */
+	url_ids(x, "/persons/5?id=6", "", 16);
+	bk_urlids_free(x);
+}
+
+static void
+test_urlids_errors(void **state)
+{
+	static const struct {
+		const char *spec, *err;
+	} bad[] = {
+		{"", "URL id spec \"\": an empty item"},
+		{"query:a,,query:b", "URL id spec \"query:a,,query:b\": an empty item"},
+		{"path:api/{id}", "URL id spec \"path:api/{id}\": path:api/{id}: a path template "
+				  "starts with /"},
+		{"path:/a/b", "URL id spec \"path:/a/b\": path:/a/b: the template has no {id}"},
+		{"path:/a/{name}", "URL id spec \"path:/a/{name}\": path:/a/{name}: only {id} may "
+				   "be written in braces"},
+		{"path:/a/{id}{id}", "URL id spec \"path:/a/{id}{id}\": path:/a/{id}{id}: one {id} "
+				     "per segment"},
+		{"path:/a/x}/{id}", "URL id spec \"path:/a/x}/{id}\": path:/a/x}/{id}: a } without "
+				    "its {"},
+		{"query:", "URL id spec \"query:\": query:: not a parameter name"},
+		{"query:a=b", "URL id spec \"query:a=b\": query:a=b: not a parameter name"},
+		{"id", "URL id spec \"id\": id: not path:/TEMPLATE or query:NAME"},
+	};
+	char *err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		err = NULL;
+		assert_null(bk_urlids_new(bad[i].spec, &err));
+		assert_non_null(err);
+		assert_string_equal(err, bad[i].err);
+		free(err);
+	}
+	assert_null(bk_urlids_new("path:x", NULL));
+}
+
 int
 main(void)
 {
@@ -388,6 +509,9 @@ main(void)
 		cmocka_unit_test(test_many_tables),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_urlids_defaults),
+		cmocka_unit_test(test_urlids_spec),
+		cmocka_unit_test(test_urlids_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
