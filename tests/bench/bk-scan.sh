@@ -8,7 +8,8 @@
 # forms now and then), and BK_BENCH_CSV_MB (default 220) megabytes of CSV
 # exports with Japanese headers, then prints MB/s and ratios for
 #   bk-scan (full default rule set)  vs  rg -c / grep -cP / pcre2grep -c
-#   with an alternation of nine equivalent regexes (no validation);
+#   with an alternation of nine equivalent regexes (no validation), and
+#   bk-scan -j 2 sharing the one file out in chunks;
 #   bk-scan on the .gz              vs  zcat > /dev/null;
 #   bk-scan -j 2 over 8 files       vs  bk-scan -j 1;
 # and bk-scan's peak RSS. Best of BK_BENCH_RUNS (default 3). Ratios, not
@@ -32,11 +33,13 @@ for t in rg pigz; do
 done
 mkdir -p "$DIR"
 
-# A deterministic LCG drives everything, so runs are comparable. Valid check
-# digits are computed for My Numbers and cards, as real data would have.
+# A deterministic generator (Park and Miller's, exact in awk's doubles, its
+# high bits used: the low bits of an LCG repeat) drives everything, so runs
+# are comparable. Valid check digits are computed for My Numbers and cards,
+# as real data would have.
 gen_log() {
 	awk -v target=$((MB * 1000000)) '
-	function rnd(n) { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n }
+	function rnd(n) { seed = (seed * 48271) % 2147483647; return int(seed / 2147483647 * n) }
 	function digits(n,   s, i) { s = ""; for (i = 0; i < n; i++) s = s rnd(10); return s }
 	function my_number(   b, i, sum, w, r) {
 		b = digits(11); sum = 0
@@ -82,7 +85,7 @@ gen_log() {
 
 gen_csv() {
 	awk -v target=$((CSV_MB * 1000000)) '
-	function rnd(n) { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n }
+	function rnd(n) { seed = (seed * 48271) % 2147483647; return int(seed / 2147483647 * n) }
 	function digits(n,   s, i) { s = ""; for (i = 0; i < n; i++) s = s rnd(10); return s }
 	BEGIN {
 		seed = 777
@@ -134,6 +137,7 @@ head -c $((bytes / 10)) "$LOG" > "$DIR/tenth.log"
 tenth=$(wc -c < "$DIR/tenth.log")
 
 t_bk=$(best_of "$BKSCAN" --no-progress --format json "$LOG")
+t_bkj2=$(best_of "$BKSCAN" --no-progress -j 2 --format json "$LOG")
 t_rg=$(best_of rg -c -e "$RE_RG" "$LOG")
 t_grep=$(best_of grep -cP "$RE_P" "$DIR/tenth.log")
 t_pcre=$(best_of pcre2grep -c "$RE_P" "$DIR/tenth.log")
@@ -144,11 +148,13 @@ t_rgcsv=$(best_of rg -c -e "$RE_RG" "$CSV")
 t_j1=$(best_of "$BKSCAN" --no-progress -j 1 --format json "$DIR"/split8/*.log)
 t_j2=$(best_of "$BKSCAN" --no-progress -j 2 --format json "$DIR"/split8/*.log)
 rss=$(rss_kib "$BKSCAN" --no-progress --format json "$LOG.gz")
+rss_j2=$(rss_kib "$BKSCAN" --no-progress -j 2 --format json "$LOG")
 
 found=$("$BKSCAN" --no-progress --format json "$LOG" | wc -l)
 echo "bk-scan benchmark: $bytes bytes of access log ($found findings), $csv_bytes bytes of CSV, best of $RUNS"
 printf '%-36s %10s\n' "command" "MB/s"
 printf '%-36s %10s\n' "bk-scan LOG" "$(mbps "$bytes" "$t_bk")"
+printf '%-36s %10s\n' "bk-scan -j 2 LOG (one file shared)" "$(mbps "$bytes" "$t_bkj2")"
 printf '%-36s %10s\n' "rg -c ALTERNATION LOG" "$(mbps "$bytes" "$t_rg")"
 printf '%-36s %10s\n' "grep -cP ALTERNATION (tenth)" "$(mbps "$tenth" "$t_grep")"
 printf '%-36s %10s\n' "pcre2grep -c ALTERNATION (tenth)" "$(mbps "$tenth" "$t_pcre")"
@@ -160,20 +166,22 @@ printf '%-36s %10s\n' "bk-scan -j 1 (8 files)" "$(mbps "$bytes" "$t_j1")"
 printf '%-36s %10s\n' "bk-scan -j 2 (8 files)" "$(mbps "$bytes" "$t_j2")"
 
 r_rg=$(ratio "$t_rg" "$t_bk")
+r_rgj2=$(ratio "$t_rg" "$t_bkj2")
 r_grep=$(calc "($tenth / $t_grep) > 0 ? ($bytes / $t_bk) / ($tenth / $t_grep) : 0")
 r_gz=$(ratio "$t_bkgz" "$t_zcat")
 r_j=$(ratio "$t_j1" "$t_j2")
 echo "ratio plain bk-scan/rg:        $r_rg (target >= 1.0)"
+echo "ratio plain bk-scan -j 2/rg:   $r_rgj2 (rg reads one file on one thread)"
 printf 'ratio plain bk-scan/grep -P:   %.1f (target >= 10)\n' "$r_grep"
 echo "ratio gzip wall bk-scan/zcat:  $r_gz (target <= 1.0)"
 echo "ratio -j 2 / -j 1 speed:       $r_j (target near 2)"
-echo "peak RSS bk-scan: $rss KiB (target < 65536)"
+echo "peak RSS bk-scan: $rss KiB on .gz, $rss_j2 KiB with -j 2 on LOG (target < 65536)"
 
 missed=0
 [ "$(calc "$r_rg >= 1.0")" = 1 ] || { echo "MISSED: plain vs rg"; missed=1; }
 [ "$(calc "$r_grep >= 10")" = 1 ] || { echo "MISSED: plain vs grep -P"; missed=1; }
 [ "$(calc "$r_gz <= 1.0")" = 1 ] || { echo "MISSED: gzip vs zcat"; missed=1; }
 [ "$(calc "$r_j >= 1.7")" = 1 ] || { echo "MISSED: -j 2"; missed=1; }
-[ "$rss" -lt 65536 ] || { echo "MISSED: memory"; missed=1; }
+[ "$rss" -lt 65536 ] && [ "$rss_j2" -lt 65536 ] || { echo "MISSED: memory"; missed=1; }
 [ $missed = 0 ] && echo "all targets met"
 exit $missed
