@@ -720,6 +720,22 @@ num(const char *p, const char *e, int min, int max, int *v)
 	return p;
 }
 
+/* One or two digits at P (before E) into *V: the end, or NULL. */
+static inline const char *
+num12(const char *p, const char *e, int *v)
+{
+	unsigned d0, d1;
+
+	if (p >= e || (d0 = (unsigned)(unsigned char)*p - '0') > 9)
+		return NULL;
+	if (e - p >= 2 && (d1 = (unsigned)(unsigned char)p[1] - '0') <= 9) {
+		*v = (int)(d0 * 10 + d1);
+		return p + 2;
+	}
+	*v = (int)d0;
+	return p + 1;
+}
+
 /* The month of the three letters at P (any case), or 0. */
 static inline int
 month_abbr(const char *p)
@@ -1095,6 +1111,8 @@ month_name(const char *p, const char *e, int *mon)
 	if (e - p < 3 || (*mon = month_abbr(p)) == 0)
 		return NULL;
 	p += 3;
+	if (p >= e || !bk__is_alpha(*p))
+		return p;
 	r = rest[*mon - 1];
 	k = strlen(r);
 	while (i < k && p + i < e && (p[i] | 0x20) == r[i])
@@ -1121,7 +1139,9 @@ parse_ops(const bk_timefmt *f, const char *s, size_t len, struct bk_tm *t)
 				p++;
 			break;
 		case OP_YEAR:
-			p = num(p, e, 4, 4, &t->year);
+			if (e - p < 4 || (t->year = digits(p, 4)) < 0)
+				return 0;
+			p += 4;
 			t->has_year = true;
 			break;
 		case OP_YEAR2:
@@ -1131,7 +1151,7 @@ parse_ops(const bk_timefmt *f, const char *s, size_t len, struct bk_tm *t)
 			t->has_year = true;
 			break;
 		case OP_MON:
-			p = num(p, e, 1, 2, &t->mon);
+			p = num12(p, e, &t->mon);
 			break;
 		case OP_MONNAME:
 			p = month_name(p, e, &t->mon);
@@ -1139,26 +1159,26 @@ parse_ops(const bk_timefmt *f, const char *s, size_t len, struct bk_tm *t)
 		case OP_DAYSP:
 			if (p < e && *p == ' ')
 				p++;
-			p = num(p, e, 1, 2, &t->mday);
+			p = num12(p, e, &t->mday);
 			break;
 		case OP_DAY:
-			p = num(p, e, 1, 2, &t->mday);
+			p = num12(p, e, &t->mday);
 			break;
 		case OP_YDAY:
 			p = num(p, e, 1, 3, &yday);
 			break;
 		case OP_HOUR:
-			p = num(p, e, 1, 2, &t->hour);
+			p = num12(p, e, &t->hour);
 			break;
 		case OP_HOUR12:
-			p = num(p, e, 1, 2, &t->hour);
+			p = num12(p, e, &t->hour);
 			h12 = true;
 			break;
 		case OP_MIN:
-			p = num(p, e, 1, 2, &t->min);
+			p = num12(p, e, &t->min);
 			break;
 		case OP_SEC:
-			p = num(p, e, 1, 2, &t->sec);
+			p = num12(p, e, &t->sec);
 			break;
 		case OP_FRAC:
 			/* %f: the digits of a fraction; the '.' is the layout's. */

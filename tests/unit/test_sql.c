@@ -150,6 +150,16 @@ static const struct sql_case cases[] = {
 	    SEL, "`db`.`t`", true, true, "", NULL},
 	{"/*!40100 SET @@SQL_MODE='' */", OTH, "", false, false, "", NULL},
 	{"/*!40101 SET NAMES utf8mb4 */", OTH, "", false, false, "", NULL},
+	/* As pgaudit logs them (the parser has taken the statement out of the CSV). */
+	{"SELECT id, name FROM public.persons WHERE id = 1", SEL, "public.persons", true, false,
+	    "1", NULL},
+	{"COPY public.persons TO '/tmp/persons.csv'", CPO, "public.persons", false, false, "", NULL},
+	{"CREATE TABLE public.persons_copy AS TABLE public.persons", DDL,
+	    "public.persons_copy public.persons", false, false, "", NULL},
+	{"Select\n  p.id,\n  p.name\nFrom\n  persons p\nWhere\n  p.id In (10,\n 20)\n", SEL,
+	    "persons", true, false, "10 20", NULL},
+	{"/*!50001 CREATE ALGORITHM=UNDEFINED VIEW `v` AS select 1 */", DDL, "", false, false, "",
+	    NULL},
 	/* Writes. */
 	{"INSERT INTO persons (name, email) VALUES ('a', 'b')", INS, "persons", false, false, "",
 	    NULL},
