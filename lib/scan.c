@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 #include "normalize.h"
@@ -134,6 +135,9 @@ struct bk_scanner {
 	size_t *ctx_maxlen;	/* [rule]: its longest context word */
 	struct word_pairs **wpairs;	/* [rule][context word] */
 	uint8_t pairs[1u << PAIR_BITS];	/* == stamp: the pair is in the current line */
+	uint64_t *key_rules;	/* [pair]: rules (bit i % 64) a word of which has it as rarest pair */
+	uint64_t line_rules;	/* the current line's: rules whose words may all be there */
+	uint64_t short_rules;	/* rules with a word too short to have a pair */
 	uint8_t stamp;
 	bool paired;
 	uint16_t pair_first[256], pair_second[256];
@@ -280,6 +284,26 @@ pair_tables(bk_scanner *sc)
 	}
 }
 
+/*
+ * How common byte C is in log text, roughly: letters by their frequency in
+ * English, the punctuation of URLs and timestamps very common, bytes of
+ * other scripts rare in the ASCII logs where speed matters most.
+ */
+static unsigned
+commonness(unsigned char c)
+{
+	static const char order[] = "etaoinsrhldcumfpgwybvkxjqz";
+	const char *at;
+
+	if (c >= 0x80)
+		return 1;
+	if (c == ' ' || c == '/' || c == '.' || c == '-' || c == ':' || bk__is_digit((char)c))
+		return 40;
+	if (c >= 'a' && c <= 'z' && (at = strchr(order, c)) != NULL)
+		return 30 - (unsigned)(at - order);
+	return 6;	/* = _ and other punctuation */
+}
+
 /* The pairs of context word CW worth checking: spread evenly when there are many. */
 static void
 word_pairs_of(const bk_scanner *sc, const struct bk__context_word *cw, struct word_pairs *wp)
@@ -298,6 +322,20 @@ word_pairs_of(const bk_scanner *sc, const struct bk__context_word *cw, struct wo
 		wp->pair[wp->n++] = (uint16_t)(sc->pair_first[(unsigned char)cw->lower[at]] |
 		    sc->pair_second[(unsigned char)cw->lower[at + 1]]);
 	}
+	/* The rarest pair first: most words are ruled out by it alone. */
+	unsigned best = 0, score = UINT_MAX;
+
+	for (unsigned k = 0; k < wp->n; k++) {
+		size_t at = npairs <= WORD_PAIRS ? k : k * (npairs - 1) / (WORD_PAIRS - 1);
+		unsigned sc2 = commonness((unsigned char)cw->lower[at]) +
+		    commonness((unsigned char)cw->lower[at + 1]);
+
+		if (sc2 < score)
+			score = sc2, best = k;
+	}
+	uint16_t t = wp->pair[0];
+	wp->pair[0] = wp->pair[best];
+	wp->pair[best] = t;
 }
 
 static void
@@ -312,14 +350,21 @@ pair_line(bk_scanner *sc, const char *t, size_t n)
 	}
 	if (n >= 2) {
 		unsigned high = p[0];
+		uint64_t rules = 0;
 
 		for (size_t i = 1; i < n; i++) {
-			sc->pairs[sc->pair_first[p[i - 1]] | sc->pair_second[p[i]]] = sc->stamp;
+			unsigned h = sc->pair_first[p[i - 1]] | sc->pair_second[p[i]];
+
+			sc->pairs[h] = sc->stamp;
+			rules |= sc->key_rules[h];
 			high |= p[i];
 		}
+		sc->line_rules = rules | sc->short_rules;
 		if (sc->high < 0)
 			sc->high = (high & 0x80) != 0;
 	}
+	if (n < 2)
+		sc->line_rules = sc->short_rules;
 	sc->paired = true;
 	memset(sc->maybe, -1, sc->nrules);
 }
@@ -335,6 +380,8 @@ maybe_context(bk_scanner *sc, size_t i, const char *t, size_t n)
 	if (sc->maybe[i] >= 0)
 		return sc->maybe[i];
 	sc->maybe[i] = 0;
+	if (!(sc->line_rules >> (i & 63) & 1))
+		return false;	/* not even the rarest pair of one of its words is there */
 	for (size_t w = 0; w < r->ncontext; w++) {
 		const struct word_pairs *wp = &sc->wpairs[i][w];
 		unsigned k = 0;
@@ -577,12 +624,13 @@ bk_scanner_new(const bk_ruleset *rs, enum bk_confidence min)
 	sc->ctx_maxlen = calloc(n > 0 ? n : 1, sizeof *sc->ctx_maxlen);
 	sc->wpairs = calloc(n > 0 ? n : 1, sizeof *sc->wpairs);
 	sc->maybe = calloc(n > 0 ? n : 1, sizeof *sc->maybe);
+	sc->key_rules = calloc(1u << PAIR_BITS, sizeof *sc->key_rules);
 	sc->norm = bk_norm_new();
 	sc->md = pcre2_match_data_create(bk__ruleset_max_captures(rs) + 1, NULL);
 	if (sc->rules == NULL || sc->needs_ctx == NULL || sc->hdr_ctx == NULL ||
 	    sc->rule_words == NULL || sc->present == NULL || sc->has_short == NULL || sc->lits == NULL ||
 	    sc->rule_set == NULL || sc->margin == NULL || sc->first == NULL || sc->ctx_maxlen == NULL ||
-	    sc->wpairs == NULL || sc->maybe == NULL ||
+	    sc->wpairs == NULL || sc->maybe == NULL || sc->key_rules == NULL ||
 	    sc->norm == NULL ||
 	    sc->md == NULL ||
 	    bk__matcher_init(&sc->matcher) != BK_OK)
@@ -609,7 +657,13 @@ bk_scanner_new(const bk_ruleset *rs, enum bk_confidence min)
 		for (size_t w = 0; w < r->ncontext; w++) {
 			unsigned char c = (unsigned char)r->context[w].lower[0];
 
-			word_pairs_of(sc, &r->context[w], &sc->wpairs[sc->nrules - 1][w]);
+			struct word_pairs *wp = &sc->wpairs[sc->nrules - 1][w];
+
+			word_pairs_of(sc, &r->context[w], wp);
+			if (wp->n > 0)
+				sc->key_rules[wp->pair[0]] |= UINT64_C(1) << ((sc->nrules - 1) & 63);
+			else
+				sc->short_rules |= UINT64_C(1) << ((sc->nrules - 1) & 63);
 			sc->first[sc->nrules - 1][c >> 3] |= (uint8_t)(1u << (c & 7));
 			if (r->context[w].len > sc->ctx_maxlen[sc->nrules - 1])
 				sc->ctx_maxlen[sc->nrules - 1] = r->context[w].len;
@@ -686,6 +740,7 @@ bk_scanner_free(bk_scanner *sc)
 	free(sc->ctx_maxlen);
 	free(sc->wpairs);
 	free(sc->maybe);
+	free(sc->key_rules);
 	free(sc->wins);
 	free(sc->hits);
 	free(sc->limited);
