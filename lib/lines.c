@@ -17,7 +17,8 @@
 #include "lines.h"
 
 struct bk_lines {
-	bk_input *in;
+	bk_input *in;		/* NULL: only the memory given to bk_lines_reset_mem */
+	bk_input *then;		/* read once the memory is done, or NULL */
 	size_t max;
 
 	const char *chunk;	/* the current input chunk: chunk[pos, clen) unread */
@@ -56,18 +57,36 @@ bk_lines_free(bk_lines *lr)
 	free(lr);
 }
 
-void
-bk_lines_reset(bk_lines *lr, bk_input *in, uint64_t first_lineno)
+static void
+reset(bk_lines *lr, uint64_t off, uint64_t first_lineno)
 {
-	lr->in = in;
 	lr->chunk = NULL;
 	lr->clen = lr->pos = 0;
-	lr->chunk_off = lr->consumed = lr->start_off = bk_input_offset(in);
+	lr->chunk_off = lr->consumed = lr->start_off = off;
 	lr->len = 0;
 	lr->cont = false;
 	lr->lineno = lr->consumed_lineno = first_lineno > 0 ? first_lineno : 1;
 	lr->done = false;
 	lr->final_rc = BK_EOF;
+}
+
+void
+bk_lines_reset(bk_lines *lr, bk_input *in, uint64_t first_lineno)
+{
+	reset(lr, bk_input_offset(in), first_lineno);
+	lr->in = in;
+	lr->then = NULL;
+}
+
+void
+bk_lines_reset_mem(bk_lines *lr, const char *data, size_t len, uint64_t offset,
+    uint64_t first_lineno, bk_input *then)
+{
+	reset(lr, offset, first_lineno);
+	lr->in = NULL;
+	lr->then = then;
+	lr->chunk = data;
+	lr->clen = len;
 }
 
 uint64_t
@@ -185,7 +204,12 @@ bk_lines_next(bk_lines *lr, struct bk_line *line)
 			return BK_OK;
 		}
 
-		int rc = bk_input_next(lr->in, &lr->chunk, &lr->clen);
+		if (lr->in == NULL && lr->then != NULL) {
+			/* The memory is done: the input it was taken from goes on. */
+			lr->in = lr->then;
+			lr->then = NULL;
+		}
+		int rc = lr->in != NULL ? bk_input_next(lr->in, &lr->chunk, &lr->clen) : BK_EOF;
 
 		lr->pos = 0;
 		if (rc == BK_OK) {

@@ -56,6 +56,17 @@ void bk_lines_free(bk_lines *lr);
 void bk_lines_reset(bk_lines *lr, bk_input *in, uint64_t first_lineno);
 
 /*
+ * Starts reading the LEN bytes at DATA (which must outlive the reading), whose
+ * first byte is at decoded offset OFFSET of its input and starts line
+ * FIRST_LINENO; when they are done, THEN (may be NULL) is read on from its
+ * current position, which must be OFFSET + LEN. A file cut into chunks at
+ * line boundaries reads the same lines, numbered and flagged the same, as
+ * the whole file would.
+ */
+void bk_lines_reset_mem(bk_lines *lr, const char *data, size_t len, uint64_t offset,
+    uint64_t first_lineno, bk_input *then);
+
+/*
  * The next line into *LINE, valid until the next call. Returns BK_OK, BK_EOF,
  * BK_NOMEM, or BK_ERROR when the input failed (after every complete line
  * before the fault, and the partial last one, were returned; the message is

@@ -13,6 +13,32 @@
  * test states the whole expected result as one string. Returns the final
  * status in *RC.
  */
+/* Renders the lines LR reads into OUT; returns the final status, *LAST the last line number. */
+static int
+render_lines(bk_lines *lr, struct tu_buf *out, uint64_t *last)
+{
+	struct bk_line line;
+	int rc;
+
+	while ((rc = bk_lines_next(lr, &line)) == BK_OK) {
+		char head[96];
+
+		snprintf(head, sizeof head, "%llu@%llu%s%s%s%s:", (unsigned long long)line.lineno,
+		    (unsigned long long)line.offset, line.flags & BK_LINE_CRLF ? "[crlf]" : "",
+		    line.flags & BK_LINE_NOEOL ? "[noeol]" : "",
+		    line.flags & BK_LINE_SPLIT ? "[split]" : "",
+		    line.flags & BK_LINE_CONT ? "[cont]" : "");
+		tu_buf_add(out, head, strlen(head));
+		for (size_t i = 0; i < line.len; i++)
+			tu_buf_add(out, line.data[i] == '\0' ? "\\0" : &line.data[i],
+			    line.data[i] == '\0' ? 2 : 1);
+		tu_buf_add(out, "\n", 1);
+		if (last != NULL)
+			*last = line.lineno;
+	}
+	return rc;
+}
+
 static char *
 render(const void *data, size_t len, size_t max, int *rc)
 {
@@ -213,6 +239,52 @@ test_offset_and_resume(void **state)
 	free(p);
 }
 
+/*
+ * A file cut at any line boundary into chunks in memory reads as the whole
+ * file does (numbers, offsets, flags, pieces of long lines); so does a
+ * memory prefix followed by the rest of the input.
+ */
+static void
+test_memory_chunks_read_as_whole(void **state)
+{
+	static const char text[] = "a\r\nbb\nxxxxxxxxxxxxxxxxxxxxxxxxx\n\n\0z\r\nccc";
+	size_t n = sizeof text - 1;
+	char *p = tu_write(tu_dir, "mem.txt", text, n);
+	bk_input *in = bk_input_new();
+	bk_lines *lr = bk_lines_new(10);
+	int rc;
+	char *whole = render(text, n, 10, &rc);
+
+	(void)state;
+	for (size_t k = 1; k < n; k++) {
+		struct tu_buf a = { 0 }, b = { 0 };
+		uint64_t last = 0;
+
+		if (text[k - 1] != '\n')
+			continue;
+		/* Two chunks: [0, k) and [k, n), the second numbered on. */
+		bk_lines_reset_mem(lr, text, k, 0, 1, NULL);
+		assert_int_equal(render_lines(lr, &a, &last), BK_EOF);
+		bk_lines_reset_mem(lr, text + k, n - k, k, last + 1, NULL);
+		assert_int_equal(render_lines(lr, &a, NULL), BK_EOF);
+		tu_buf_add(&a, "", 0);
+		assert_string_equal(a.data, whole);
+		/* [0, k) in memory, then the input from k. */
+		assert_int_equal(bk_input_open(in, p), BK_OK);
+		assert_int_equal(bk_input_skip(in, k), BK_OK);
+		bk_lines_reset_mem(lr, text, k, 0, 1, in);
+		assert_int_equal(render_lines(lr, &b, NULL), BK_EOF);
+		tu_buf_add(&b, "", 0);
+		assert_string_equal(b.data, whole);
+		free(a.data);
+		free(b.data);
+	}
+	free(whole);
+	bk_lines_free(lr);
+	bk_input_free(in);
+	free(p);
+}
+
 /* Lines before a fault come out, the cut last line too, then the error. */
 static void
 test_truncated_gzip_delivers_lines(void **state)
@@ -264,6 +336,7 @@ main(void)
 		cmocka_unit_test(test_long_line_across_chunks),
 		cmocka_unit_test(test_many_lines_match_input),
 		cmocka_unit_test(test_offset_and_resume),
+		cmocka_unit_test(test_memory_chunks_read_as_whole),
 		cmocka_unit_test(test_truncated_gzip_delivers_lines),
 	};
 	return cmocka_run_group_tests(tests, tu_setup_dir, tu_teardown_dir);
