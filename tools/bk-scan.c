@@ -30,8 +30,8 @@ static const char usage_text[] =
     "\n"
     "  -r, --recursive          read directories, recursively\n"
     "  -j, --jobs=N             scan N files at a time (default 1); files then\n"
-    "                           appear in the order they finish; a single large\n"
-    "                           file is shared out in chunks, output unchanged\n"
+    "                           appear in the order they finish; a single input\n"
+    "                           is shared out in chunks, output unchanged\n"
     "  -l, --files-with-matches print only the names of files with findings\n"
     "      --summary            one summary record per file: counts and distinct\n"
     "                           values per rule\n"
@@ -450,6 +450,46 @@ file_end(struct run *r)
 	}
 }
 
+/*
+ * Scans the lines R's reader gives until the end; the decoder and the
+ * header are set up. Returns BK_EOF, or BK_ERROR or BK_NOMEM (not yet said).
+ */
+static int
+scan_lines(struct run *r)
+{
+	bk_lines *lr = r->lr;
+	bk_decoder *dec = r->dec;
+	const struct opts *o = r->o;
+	char delim = delimiter_of(r->path);
+	struct bk_line line;
+	int rc;
+
+	while ((rc = bk_lines_next(lr, &line)) == BK_OK) {
+		const char *text;
+		size_t tlen;
+
+		if (bk_decoder_line(dec, line.data, line.len, &text, &tlen) != BK_OK)
+			return BK_NOMEM;
+		if (line.lineno == 1 && delim != 0 &&
+		    bk_scanner_set_header(r->sc, text, tlen, delim) != BK_OK)
+			return BK_NOMEM;
+		/* Never silent: a value across the cut of a split line can be missed. */
+		if ((line.flags & (BK_LINE_SPLIT | BK_LINE_CONT)) == BK_LINE_SPLIT)
+			tool_warn(r->path, line.lineno,
+			    "line longer than %zu bytes, scanned in pieces (a value across a cut is missed)",
+			    o->max_line);
+		r->line = &line;
+		if (r->sum != NULL)
+			bk_summary_line(r->sum);
+		rc = bk_scanner_line(r->sc, text, tlen, on_finding, r);
+		if (rc == BK_NOMEM)
+			return rc;
+		if (rc != BK_OK)	/* -l: the file is named, the rest need not be read */
+			return BK_EOF;
+	}
+	return rc;
+}
+
 static void
 scan_input(struct run *r)
 {
@@ -459,8 +499,6 @@ scan_input(struct run *r)
 	const struct opts *o = r->o;
 	const char *sample;
 	size_t slen;
-	char delim = delimiter_of(r->path);
-	struct bk_line line;
 	int rc;
 
 	if (!o->binary && looks_binary(in))
@@ -475,35 +513,7 @@ scan_input(struct run *r)
 	if (r->sum != NULL)
 		bk_summary_reset(r->sum);
 	bk_lines_reset(lr, in, 1);
-	while ((rc = bk_lines_next(lr, &line)) == BK_OK) {
-		const char *text;
-		size_t tlen;
-
-		if (bk_decoder_line(dec, line.data, line.len, &text, &tlen) != BK_OK) {
-			rc = BK_NOMEM;
-			break;
-		}
-		if (line.lineno == 1 && delim != 0 &&
-		    bk_scanner_set_header(r->sc, text, tlen, delim) != BK_OK) {
-			rc = BK_NOMEM;
-			break;
-		}
-		/* Never silent: a value across the cut of a split line can be missed. */
-		if ((line.flags & (BK_LINE_SPLIT | BK_LINE_CONT)) == BK_LINE_SPLIT)
-			tool_warn(r->path, line.lineno,
-			    "line longer than %zu bytes, scanned in pieces (a value across a cut is missed)",
-			    o->max_line);
-		r->line = &line;
-		if (r->sum != NULL)
-			bk_summary_line(r->sum);
-		rc = bk_scanner_line(r->sc, text, tlen, on_finding, r);
-		if (rc == BK_NOMEM)
-			break;
-		if (rc != BK_OK) {	/* -l: the file is named, the rest need not be read */
-			rc = BK_EOF;
-			break;
-		}
-	}
+	rc = scan_lines(r);
 	if (rc == BK_ERROR)
 		tool_error(r->path, 0, "%s", bk_input_error(in));
 	else if (rc == BK_NOMEM)
@@ -671,25 +681,27 @@ worker_main(void *arg)
 	return NULL;
 }
 
-/* ---- one large file, several workers ------------------------------------ */
+/* ---- one input, several workers ----------------------------------------- */
 
 /*
- * A single large plain file with -j 2 or more is cut into chunks at line
- * boundaries; each worker scans whole chunks with its own reader, scanner
- * and decoder, keeping what it finds, and the main thread writes each chunk
- * out in file order, so the output is the same as one pass: line numbers
- * are counted on as chunks are written, and the baseline, --allow, -l and
- * --summary see findings in the order of the file. Chunks are small and
- * few are in flight, so memory stays bounded however many findings a file
- * holds.
+ * A single input with -j 2 or more is cut into chunks at line boundaries;
+ * each worker scans whole chunks with its own scanner and decoder, keeping
+ * what it finds, and the main thread writes each chunk out in input order,
+ * so the output is the same as one pass: line numbers are counted on as
+ * chunks are written, and the baseline, --allow and --summary see findings
+ * in the order of the input. A large plain file is cut by offset and each
+ * worker reads its chunks itself; anything else (compressed, a pipe) is
+ * read and decompressed by the main thread, which hands out the text in
+ * chunks. At most AHEAD chunks are in flight, so memory stays bounded.
  */
-#define CHUNK_SIZE ((uint64_t)4 << 20)
-#define SPLIT_MIN (4 * CHUNK_SIZE)
+#define CHUNK_SIZE ((size_t)4 << 20)
+#define SPLIT_MIN (4 * (uint64_t)CHUNK_SIZE)
+#define AHEAD_MAX 64
 
 struct kept {
 	const bk_rule *rule;	/* NULL: a line was cut at --max-line (a warning) */
 	uint64_t line;		/* counted from the chunk's first line, 0-based */
-	uint64_t offset;	/* in the file */
+	uint64_t offset;	/* in the input */
 	size_t value, value_len;	/* in the chunk's values */
 	enum bk_confidence confidence;
 	unsigned why;
@@ -697,7 +709,9 @@ struct kept {
 };
 
 struct chunk {
-	uint64_t from, to;	/* the lines that start in [from, to) */
+	uint64_t from, to;	/* the lines that start in [from, to) of the input */
+	char *data;		/* the text itself when the main thread read it, or NULL */
+	size_t len;
 	uint64_t lines;
 	struct kept *k;
 	size_t nk, kcap;
@@ -709,14 +723,17 @@ struct chunk {
 
 static struct {
 	const char *path;
-	const char *sample;	/* the file's first bytes, for the decoder and the header */
+	const char *sample;	/* the input's first bytes, for the decoder and the header */
 	size_t sample_len;
 	const char *header;	/* a CSV file's first line, or NULL */
 	size_t header_len;
 	char delim;
-	struct chunk *c;
-	size_t n, next, written;
-	size_t ahead;		/* chunks taken beyond those written, at most */
+	struct chunk ring[AHEAD_MAX];
+	size_t ahead;		/* chunks in flight at most */
+	uint64_t next;		/* the next chunk a worker takes */
+	uint64_t handed;	/* chunks handed out so far */
+	uint64_t written;	/* chunks written out so far */
+	bool last;		/* no chunk follows those handed out */
 	bool stop;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -725,7 +742,7 @@ static struct {
 struct chunk_scan {
 	struct run *r;
 	struct chunk *c;
-	uint64_t first;		/* the physical line number of the chunk's first line */
+	uint64_t first;		/* the line number of the chunk's first line, as read */
 	bool nomem;
 };
 
@@ -769,40 +786,44 @@ static void
 chunk_fail(struct chunk *c, const char *msg)
 {
 	if (c->error == NULL)
-		c->error = strdup(msg);
+		c->error = strdup(msg != NULL ? msg : "out of memory");
 }
 
-/* Scans the lines that start in chunk C, with worker R's own reader. */
+/* Scans the lines of chunk C: from its text, or from the file with worker R's own reader. */
 static void
 scan_chunk(struct run *r, struct chunk *c)
 {
-	struct chunk_scan cs = { r, c, 0, false };
+	struct chunk_scan cs = { r, c, 1, false };
 	struct bk_line line;
-	bool skipping = c->from > 0;
+	bool skipping = c->data == NULL && c->from > 0;
 	const char *text;
 	size_t tlen;
 	int rc;
 
-	if (bk_input_open(r->in, big.path) != BK_OK) {
-		chunk_fail(c, bk_input_error(r->in));
-		return;
-	}
 	bk_decoder_reset(r->dec, big.sample, big.sample_len);
 	bk_scanner_set_header(r->sc, big.header, big.header_len, big.delim);
-	if (c->from > 0) {
-		/* Not the file's first line: no byte-order mark to drop. */
+	/* Not the input's first line: no byte-order mark to drop. */
+	if (c->from > 0)
 		(void)bk_decoder_line(r->dec, "", 0, &text, &tlen);
-		/* From the byte before: the line it ends is the previous chunk's. */
-		if (bk_input_skip(r->in, c->from - 1) != BK_OK) {
+	if (c->data != NULL) {
+		bk_lines_reset_mem(r->lr, c->data, c->len, c->from, 1, NULL);
+	} else {
+		if (bk_input_open(r->in, big.path) != BK_OK) {
 			chunk_fail(c, bk_input_error(r->in));
-			goto out;
+			return;
 		}
+		/* From the byte before: the line it ends is the previous chunk's. */
+		if (c->from > 0 && bk_input_skip(r->in, c->from - 1) != BK_OK) {
+			chunk_fail(c, bk_input_error(r->in));
+			bk_input_close(r->in);
+			return;
+		}
+		bk_lines_reset(r->lr, r->in, 1);
 	}
-	bk_lines_reset(r->lr, r->in, 1);
 	while ((rc = bk_lines_next(r->lr, &line)) == BK_OK) {
-		if (skipping && (line.offset < c->from || (line.flags & BK_LINE_CONT)))
-			continue;
-		if (skipping || c->lines == 0) {
+		if (skipping) {
+			if (line.offset < c->from || (line.flags & BK_LINE_CONT))
+				continue;
 			skipping = false;
 			cs.first = line.lineno;
 		}
@@ -815,9 +836,8 @@ scan_chunk(struct run *r, struct chunk *c)
 		}
 		r->line = &line;
 		if ((line.flags & (BK_LINE_SPLIT | BK_LINE_CONT)) == BK_LINE_SPLIT) {
-			struct bk_finding cut = { 0 };
+			struct bk_finding cut = { .value = "" };
 
-			cut.value = "";
 			if (keep_finding(&cs, &cut) != 0)
 				break;
 			c->k[c->nk - 1].rule = NULL;
@@ -833,8 +853,8 @@ scan_chunk(struct run *r, struct chunk *c)
 		chunk_fail(c, bk_input_error(r->in));
 	else if (rc == BK_NOMEM || cs.nomem)
 		chunk_fail(c, "out of memory");
-out:
-	bk_input_close(r->in);
+	if (c->data == NULL)
+		bk_input_close(r->in);
 }
 
 static void *
@@ -844,11 +864,11 @@ chunk_worker(void *arg)
 
 	pthread_mutex_lock(&big.lock);
 	for (;;) {
-		while (!big.stop && big.next < big.n && big.next >= big.written + big.ahead)
+		while (!big.stop && big.next >= big.handed && !big.last)
 			pthread_cond_wait(&big.cond, &big.lock);
-		if (big.stop || big.next >= big.n)
+		if (big.stop || big.next >= big.handed)
 			break;
-		struct chunk *c = &big.c[big.next++];
+		struct chunk *c = &big.ring[big.next++ % big.ahead];
 
 		pthread_mutex_unlock(&big.lock);
 		scan_chunk(r, c);
@@ -860,16 +880,26 @@ chunk_worker(void *arg)
 	return NULL;
 }
 
-/* Writes chunk C out through R, its lines numbered from BASE. Nonzero: stop (-l). */
+/*
+ * Writes the oldest chunk in flight out through R once it is done, its lines
+ * numbered on from *BASE, and frees its slot. Nonzero: stop reading.
+ */
 static int
-write_chunk(struct run *r, const struct chunk *c, uint64_t base)
+write_next(struct run *r, uint64_t *base, uint64_t size)
 {
-	for (size_t i = 0; i < c->nk; i++) {
+	struct chunk *c = &big.ring[big.written % big.ahead];
+	int stop = 0;
+
+	pthread_mutex_lock(&big.lock);
+	while (!c->done)
+		pthread_cond_wait(&big.cond, &big.lock);
+	pthread_mutex_unlock(&big.lock);
+	for (size_t i = 0; i < c->nk && !stop; i++) {
 		const struct kept *k = &c->k[i];
 		struct bk_finding f = { 0 };
 
 		if (k->rule == NULL) {
-			tool_warn(r->path, base + k->line,
+			tool_warn(r->path, *base + k->line,
 			    "line longer than %zu bytes, scanned in pieces (a value across a cut is missed)",
 			    r->o->max_line);
 			continue;
@@ -880,36 +910,154 @@ write_chunk(struct run *r, const struct chunk *c, uint64_t base)
 		f.confidence = k->confidence;
 		f.why = k->why;
 		f.context = k->context;
-		if (deliver(r, &f, base + k->line, k->offset) != 0)
-			return 1;
+		stop = deliver(r, &f, *base + k->line, k->offset);
 	}
 	if (r->sum != NULL)
 		for (uint64_t l = 0; l < c->lines; l++)
 			bk_summary_line(r->sum);
-	return 0;
+	if (c->error != NULL) {
+		tool_error(r->path, 0, "%s", c->error);
+		stop = 1;	/* what follows the damage is not read, as in one pass */
+	}
+	*base += c->lines;
+	if (c->to != UINT64_MAX)
+		tool_progress(r->path, c->to < size ? c->to : size, size);
+	free(c->k);
+	free(c->values);
+	free(c->error);
+	free(c->data);
+	pthread_mutex_lock(&big.lock);
+	big.written++;
+	big.stop = big.stop || stop;
+	stop = big.stop;
+	pthread_cond_broadcast(&big.cond);
+	pthread_mutex_unlock(&big.lock);
+	return stop;
+}
+
+/* Hands chunk C (in the next slot) to the workers; false when reading is to stop. */
+static bool
+hand_out(struct run *r, const struct chunk *c, uint64_t *base, uint64_t size)
+{
+	while (big.handed - big.written >= big.ahead)
+		if (write_next(r, base, size) != 0)
+			return false;
+	pthread_mutex_lock(&big.lock);
+	big.ring[big.handed % big.ahead] = *c;
+	big.handed++;
+	pthread_cond_broadcast(&big.cond);
+	pthread_mutex_unlock(&big.lock);
+	return true;
 }
 
 /*
- * Scans IN (open, plain, a regular file of SIZE bytes) with JOBS workers
- * and writes through OUT, which writes to stdout. The workers must be set up.
+ * The main thread reads IN itself: text is gathered to the last newline of
+ * each CHUNK_SIZE and handed out. A line longer than a chunk may be is
+ * read by the main thread alone, on from where the chunks stopped, after
+ * all before it are written; it returns its status (BK_EOF when all went).
+ */
+static int
+read_chunks(struct run *r, bk_input *in, uint64_t *base)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	uint64_t off = 0;
+	const char *d;
+	size_t n;
+	int rc;
+
+	while ((rc = bk_input_next(in, &d, &n)) == BK_OK) {
+		if (cap - len < n) {
+			size_t ncap = cap ? cap : CHUNK_SIZE + (CHUNK_SIZE >> 2);
+			char *nb;
+
+			while (ncap - len < n)
+				ncap *= 2;
+			if ((nb = realloc(buf, ncap)) == NULL) {
+				rc = BK_NOMEM;
+				break;
+			}
+			buf = nb, cap = ncap;
+		}
+		memcpy(buf + len, d, n);
+		len += n;
+		if (len < CHUNK_SIZE)
+			continue;
+		const char *nl = memrchr(buf, '\n', len);
+
+		if (nl == NULL) {
+			if (len < 4 * CHUNK_SIZE)
+				continue;
+			/* A very long line: the rest is read here, in one pass. */
+			while (big.written < big.handed)
+				if (write_next(r, base, 0) != 0) {
+					free(buf);
+					return BK_EOF;
+				}
+			bk_decoder_reset(r->dec, big.sample, big.sample_len);
+			if (off > 0) {
+				(void)bk_decoder_line(r->dec, "", 0, &d, &n);
+				if (bk_scanner_set_header(r->sc, big.header, big.header_len, big.delim) != BK_OK)
+					rc = BK_NOMEM;
+			}
+			bk_lines_reset_mem(r->lr, buf, len, off, *base, in);
+			if (rc != BK_NOMEM)
+				rc = scan_lines(r);
+			free(buf);
+			return rc;
+		}
+		size_t take = (size_t)(nl - buf) + 1;
+		struct chunk c = { .from = off, .to = UINT64_MAX, .data = buf, .len = take };
+		char *rest = malloc(cap);
+
+		if (rest == NULL) {
+			rc = BK_NOMEM;
+			break;
+		}
+		memcpy(rest, buf + take, len - take);
+		if (!hand_out(r, &c, base, 0)) {
+			free(rest);
+			return BK_EOF;
+		}
+		buf = rest;
+		len -= take;
+		off += take;
+	}
+	if (len > 0 && rc != BK_NOMEM) {
+		struct chunk c = { .from = off, .to = UINT64_MAX, .data = buf, .len = len };
+
+		if (!hand_out(r, &c, base, 0))
+			return BK_EOF;
+		buf = NULL;
+	}
+	free(buf);
+	return rc;
+}
+
+/*
+ * Scans R's open input with JOBS workers and writes through R: a regular
+ * plain file of SIZE bytes (SIZE 0: anything else) by offset, otherwise
+ * through the main thread's reading. The workers must be set up.
  */
 static void
-scan_split(struct run *out, struct run *workers, long jobs, bk_input *in, uint64_t size)
+scan_shared(struct run *r, struct run *workers, long jobs, uint64_t size)
 {
 	char *sample = NULL;
 	const char *peek;
 	size_t plen;
 	uint64_t base = 1;
+	int rc = BK_EOF;
 
-	if (bk_input_peek(in, 64 << 10, &peek, &plen) == BK_NOMEM || (sample = malloc(plen + 1)) == NULL) {
-		tool_error(out->path, 0, "out of memory");
+	if (bk_input_peek(r->in, 64 << 10, &peek, &plen) == BK_NOMEM ||
+	    (sample = malloc(plen + 1)) == NULL) {
+		tool_error(r->path, 0, "out of memory");
 		return;
 	}
 	memcpy(sample, peek, plen);
-	big.path = out->path;
+	big.path = r->path;
 	big.sample = sample;
 	big.sample_len = plen;
-	big.delim = delimiter_of(out->path);
+	big.delim = delimiter_of(r->path);
 	if (big.delim != 0) {
 		const char *nl = memchr(sample, '\n', plen);
 
@@ -918,82 +1066,75 @@ scan_split(struct run *out, struct run *workers, long jobs, bk_input *in, uint64
 		if (big.header_len > 0 && sample[big.header_len - 1] == '\r')
 			big.header_len--;
 	}
-	big.n = (size_t)((size + CHUNK_SIZE - 1) / CHUNK_SIZE);
-	big.ahead = 2 * (size_t)jobs;
-	big.c = calloc(big.n, sizeof *big.c);
-	if (big.c == NULL) {
-		tool_error(out->path, 0, "out of memory");
-		free(sample);
-		return;
-	}
-	for (size_t i = 0; i < big.n; i++) {
-		big.c[i].from = (uint64_t)i * CHUNK_SIZE;
-		big.c[i].to = i + 1 < big.n ? (uint64_t)(i + 1) * CHUNK_SIZE : UINT64_MAX;
-	}
-	out->file_matched = false;
-	if (out->sum != NULL)
-		bk_summary_reset(out->sum);
+	big.ahead = 2 * (size_t)jobs < AHEAD_MAX ? 2 * (size_t)jobs : AHEAD_MAX;
+	r->file_matched = false;
+	if (r->sum != NULL)
+		bk_summary_reset(r->sum);
 	for (long i = 0; i < jobs; i++)
 		if (pthread_create(&workers[i].thread, NULL, chunk_worker, &workers[i]) != 0)
 			tool_usage_error("cannot start a thread");
-	for (size_t i = 0; i < big.n; i++) {
-		struct chunk *c = &big.c[i];
-		bool stop;
+	if (size > 0) {
+		for (uint64_t from = 0; from < size; from += CHUNK_SIZE) {
+			struct chunk c = { .from = from, .to = from + CHUNK_SIZE < size ? from + CHUNK_SIZE : UINT64_MAX };
 
-		pthread_mutex_lock(&big.lock);
-		while (!c->done)
-			pthread_cond_wait(&big.cond, &big.lock);
-		pthread_mutex_unlock(&big.lock);
-		stop = write_chunk(out, c, base) != 0;
-		if (c->error != NULL) {
-			tool_error(out->path, 0, "%s", c->error);
-			stop = true;	/* what follows the damage is not read, as in one pass */
+			if (!hand_out(r, &c, &base, size))
+				break;
 		}
-		base += c->lines;
-		tool_progress(out->path, c->to < size ? c->to : size, size);
+	} else {
+		rc = read_chunks(r, r->in, &base);
+	}
+	pthread_mutex_lock(&big.lock);
+	big.last = true;
+	pthread_cond_broadcast(&big.cond);
+	pthread_mutex_unlock(&big.lock);
+	while (big.written < big.handed && write_next(r, &base, size) == 0)
+		;
+	pthread_mutex_lock(&big.lock);
+	big.stop = true;	/* workers waiting for more go home */
+	pthread_cond_broadcast(&big.cond);
+	pthread_mutex_unlock(&big.lock);
+	for (long i = 0; i < jobs; i++)
+		pthread_join(workers[i].thread, NULL);
+	for (; big.written < big.handed; big.written++) {
+		struct chunk *c = &big.ring[big.written % big.ahead];
+
 		free(c->k);
 		free(c->values);
 		free(c->error);
-		pthread_mutex_lock(&big.lock);
-		big.written = i + 1;
-		big.stop = stop;
-		pthread_cond_broadcast(&big.cond);
-		pthread_mutex_unlock(&big.lock);
-		if (stop)
-			break;
+		free(c->data);
 	}
-	for (long i = 0; i < jobs; i++)
-		pthread_join(workers[i].thread, NULL);
-	for (size_t i = big.written; i < big.n; i++) {
-		free(big.c[i].k);
-		free(big.c[i].values);
-		free(big.c[i].error);
-	}
-	file_end(out);
-	free(big.c);
+	if (rc == BK_ERROR)
+		tool_error(r->path, 0, "%s", bk_input_error(r->in));
+	else if (rc == BK_NOMEM)
+		tool_error(r->path, 0, "out of memory");
+	file_end(r);
 	free(sample);
 }
 
 /*
- * Whether PATH is worth cutting into chunks: a regular plain file of at
- * least SPLIT_MIN bytes, not binary (unless --binary). It is then left open
- * in IN and its size in *SIZE.
+ * Opens PATH in IN to be shared out: *SIZE is its size when it is a regular
+ * plain file worth cutting by offset (SPLIT_MIN bytes or more), 0 when the
+ * main thread is to read it. False when it cannot be opened, or is binary
+ * (unless --binary): the ordinary path then reports it.
  */
 static bool
-splittable(const struct opts *o, bk_input *in, const char *path, uint64_t *size)
+shareable(const struct opts *o, bk_input *in, const char *path, uint64_t *size)
 {
 	const struct stat *st;
 
-	if (strcmp(path, "-") == 0 || bk_input_open(in, path) != BK_OK)
+	if (bk_input_open(in, path) != BK_OK)
 		return false;
-	st = bk_input_stat(in);
-	if (bk_input_codec(in) == BK_CODEC_PLAIN && st != NULL && S_ISREG(st->st_mode) &&
-	    (uint64_t)st->st_size >= SPLIT_MIN && (o->binary || !looks_binary(in))) {
-		*size = (uint64_t)st->st_size;
-		return true;
+	if (!o->binary && looks_binary(in)) {
+		bk_input_close(in);
+		return false;
 	}
-	bk_input_close(in);
-	return false;
+	st = bk_input_stat(in);
+	*size = 0;
+	/* Workers open the file again by name: not standard input, even when it is a file. */
+	if (bk_input_codec(in) == BK_CODEC_PLAIN && st != NULL && S_ISREG(st->st_mode) &&
+	    (uint64_t)st->st_size >= SPLIT_MIN && strcmp(path, "-") != 0)
+		*size = (uint64_t)st->st_size;
+	return true;
 }
 
 /* A rule that backtracked past PCRE2's limit: said once, whichever workers saw it. */
@@ -1208,13 +1349,13 @@ main(int argc, char **argv)
 	bk_fileset_finish(fs);
 	inputs = fs;
 
-	/* One large file and several workers: they share it, chunk by chunk. */
+	/* One input and several workers: they share it, chunk by chunk. */
 	uint64_t big_size;
 	struct run lead = { 0 };
 
 	if (jobs > 1 && bk_fileset_count(fs) == 1 && !o.list_only &&
 	    worker_init(&lead, &o, rs, cs, min, false) == BK_OK &&
-	    splittable(&o, lead.in, bk_fileset_path(fs, 0), &big_size)) {
+	    shareable(&o, lead.in, bk_fileset_path(fs, 0), &big_size)) {
 		struct run *workers = calloc((size_t)jobs, sizeof *workers);
 
 		if (workers == NULL)
@@ -1223,7 +1364,7 @@ main(int argc, char **argv)
 			if (worker_init(&workers[i], &o, rs, cs, min, false) != BK_OK)
 				tool_usage_error("out of memory");
 		lead.path = bk_input_name(lead.in);
-		scan_split(&lead, workers, jobs, lead.in, big_size);
+		scan_shared(&lead, workers, jobs, big_size);
 		bk_input_close(lead.in);
 		for (long i = 0; i < jobs; i++) {
 			size_t nlimited;
@@ -1234,7 +1375,7 @@ main(int argc, char **argv)
 			worker_fini(&workers[i]);
 		}
 		free(workers);
-		jobs = 0;	/* done: no file is left for the workers below */
+		jobs = 0;	/* done: no input is left for the workers below */
 	}
 
 	/* More workers than files would only cost memory. */

@@ -28,3 +28,19 @@ rm -f b1 b2
 bk-scan -j 1 --no-progress --hash-key key --baseline b1 big.csv | wc -l
 bk-scan -j 2 --no-progress --hash-key key --baseline b2 big.csv | wc -l
 cmp b1 b2 && echo "baselines: same"
+# Compressed, or through a pipe, the main thread reads and hands out the
+# text; a cut stream still gives everything before the damage, then the error.
+gzip -c big.csv > big.csv.gz
+head -c 1500000 big.csv.gz > cut.csv.gz
+for f in big.csv.gz cut.csv.gz; do
+	bk-scan -j 1 --no-progress --format json $f > one.out 2> one.err; one=$?
+	bk-scan -j 2 --no-progress --format json $f > two.out 2> two.err; two=$?
+	if cmp -s one.out two.out && cmp -s one.err two.err && [ $one = $two ]; then
+		echo "$f: same ($(wc -l < one.out) lines out, exit $one)"
+	else
+		echo "$f: DIFFERENT"
+	fi
+done
+bk-scan -j 1 --no-progress --format json - < big.csv > one.out
+bk-scan -j 2 --no-progress --format json - < big.csv > two.out
+cmp -s one.out two.out && echo "stdin: same"
