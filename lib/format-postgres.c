@@ -908,6 +908,7 @@ fail:
 
 const struct bk__parser_ops bk__postgres_ops = {
 	.name = "postgres",
+	.description = "PostgreSQL stderr/syslog log, --pg-prefix (Debian's %m [%p] %q%u@%d by default); pgaudit entries",
 	.example = "2026-11-22 10:00:00.123 JST [4242] app@crm LOG:  statement: "
 		   "SELECT * FROM persons WHERE id = 1001",
 	.init = pg_init,
