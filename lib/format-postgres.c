@@ -457,8 +457,14 @@ bk__pg_event(const bk_parser *p, struct bk__pg_work *w, const struct bk__pg_msg 
 		if (substitute(&w->sub, sql, vals, nvals, false, &sql) != BK_OK ||
 		    bk__evb_sql(b, sql.ptr, sql.len, &w->tables) != BK_OK)
 			return BK_NOMEM;
-		/* The command tag (%i, csvlog's command_tag) names a statement's command. */
-		if (known(m->cmdtag) && !bk__span_is(m->cmdtag, "idle") &&
+		/*
+		 * The command tag (%i, csvlog's command_tag) names a statement's
+		 * command (SELECT, COPY) when it is upper case; the states in
+		 * lower case (idle, idle in transaction, authentication: the
+		 * process's state when the statement was logged, before it ran)
+		 * name none.
+		 */
+		if (known(m->cmdtag) && m->cmdtag.ptr[0] >= 'A' && m->cmdtag.ptr[0] <= 'Z' &&
 		    b->ev.str[BK_EV_METHOD].ptr == NULL)
 			b->ev.str[BK_EV_METHOD] = m->cmdtag;
 	}
