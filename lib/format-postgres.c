@@ -208,7 +208,7 @@ static int
 substitute(struct bk__text *out, bk_span sql, const bk_span *vals, size_t nvals, bool quote,
     bk_span *res)
 {
-	size_t need = 0, start;
+	size_t need = 0, start = 0;	/* set in pass 1; 0 keeps gcc -O1 with sanitizers quiet */
 
 	*res = sql;
 	if (nvals == 0)

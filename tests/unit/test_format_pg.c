@@ -119,6 +119,7 @@ test_stderr_bounds(void **state)
 	assert_string_equal(out.data,
 	    "L1 2026-11-22T10:00:00.000Z actor=app action=read stmt=select where=0 +db:crm +pid=1 "
 	    "+truncated=true\n");
+	free(out.data);
 	tu_parser_free(p);
 }
 
