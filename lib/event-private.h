@@ -17,7 +17,14 @@
 
 struct bk__parser_ops {
 	const char *name;
-	const char *example;	/* one line of real log text, for docs and detect */
+	const char *description;	/* one line, for --list-formats */
+	/*
+	 * One entry of real log text, for --list-formats, the man page and
+	 * --check-formats: lines separated by '\n' where an entry spans
+	 * several or needs the header before it (Zeek, CSV, the slow log).
+	 */
+	const char *example;
+	int priority;		/* breaks detection ties; generic formats below 0 */
 	/* Sets up p->impl; nonzero with *err (malloc'd) set when opts don't fit. */
 	int (*init)(bk_parser *p, char **err);
 	void (*begin)(bk_parser *p);	/* a new file starts; may be NULL */

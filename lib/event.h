@@ -138,7 +138,11 @@ void bk_formats_free(bk_formats *fs);
 /* The names of every known format, code and data, sorted; NULL-terminated. */
 const char *const *bk_formats_names(const bk_formats *fs);
 
-/* One line of example text for NAME (for --list-formats and the man page). */
+/*
+ * Example text for NAME (for --list-formats and the man page): one line, or
+ * for a code format whose entries span lines or need a header before them
+ * (Zeek, CSV, the slow query log) one whole entry, lines separated by '\n'.
+ */
 const char *bk_formats_example(const bk_formats *fs, const char *name);
 
 /* A one-line description of NAME; "" when it has none, NULL when NAME is unknown. */
@@ -146,7 +150,8 @@ const char *bk_formats_description(const bk_formats *fs, const char *name);
 
 /*
  * Every example line of NAME (a data format's `example` lines; a code
- * format's one example), into *LINES, and beside each in *EXPECT the event
+ * format's one example, possibly of several lines: see bk_formats_example),
+ * into *LINES, and beside each in *EXPECT the event
  * record it must give (NULL when the definition states none), as
  * bk_event_write writes it for file "example" and line N (1-based, the
  * example's rank). Returns how many. The arrays live as long as FS.

@@ -207,7 +207,10 @@ csv_init(bk_parser *p, char **err)
 
 const struct bk__parser_ops bk__csv_ops = {
 	.name = "csv",
-	.example = "time,user,client_ip,action,object,rows",
+	.description = "CSV with a header row; columns become event fields by name or --map",
+	.example = "time,user,client_ip,action,object,rows\n"
+		   "2026-11-22T10:00:00.123Z,app,10.0.0.5,export,persons,3000",
+	.priority = -10,
 	.init = csv_init,
 	.begin = csv_begin,
 	.line = csv_line,

@@ -123,9 +123,11 @@ json_init(bk_parser *p, char **err)
 
 const struct bk__parser_ops bk__json_ops = {
 	.name = "json",
+	.description = "JSON lines; keys become event fields by name or --map (dotted paths into objects)",
 	.example = "{\"@timestamp\":\"2026-11-22T10:00:00.123Z\",\"user\":\"app\","
 		   "\"client\":{\"ip\":\"10.0.0.5\"},\"action\":\"export\",\"object\":\"persons\","
 		   "\"rows\":3000}",
+	.priority = -10,
 	.init = json_init,
 	.line = json_line,
 	.free = json_free,

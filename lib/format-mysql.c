@@ -377,6 +377,7 @@ fail:
 
 const struct bk__parser_ops bk__mysql_general_ops = {
 	.name = "mysql-general",
+	.description = "MySQL/MariaDB general query log (connects and every statement)",
 	.example = "2026-11-22T10:00:00.123456Z\t   12 Query\tSELECT * FROM persons WHERE id = 1001",
 	.init = general_init,
 	.begin = general_begin,
@@ -687,7 +688,13 @@ slow_init(bk_parser *p, char **err)
 
 const struct bk__parser_ops bk__mysql_slow_ops = {
 	.name = "mysql-slow",
-	.example = "# Query_time: 2.500122  Lock_time: 0.000112 Rows_sent: 3000  Rows_examined: 10000",
+	.description = "MySQL/MariaDB slow query log (Rows_sent and Rows_examined become rows)",
+	/* An entry is several lines; the statement ends it. */
+	.example = "# Time: 2026-11-22T10:00:00.123456Z\n"
+		   "# User@Host: app[app] @ web1 [10.0.0.5]  Id:    12\n"
+		   "# Query_time: 2.500122  Lock_time: 0.000112 Rows_sent: 3000  Rows_examined: 10000\n"
+		   "SET timestamp=1795341600;\n"
+		   "SELECT * FROM persons;",
 	.init = slow_init,
 	.begin = slow_begin,
 	.line = slow_line,
@@ -979,6 +986,7 @@ audit_init(bk_parser *p, char **err)
 
 const struct bk__parser_ops bk__mariadb_audit_ops = {
 	.name = "mariadb-audit",
+	.description = "MariaDB server_audit plugin log (CONNECT, QUERY, READ and WRITE entries)",
 	.example = "20261122 10:00:00,db1,app,10.0.0.5,12,345,QUERY,crm,"
 		   "'SELECT * FROM persons WHERE id = 1001',0",
 	.init = audit_init,

@@ -236,6 +236,7 @@ pgcsv_init(bk_parser *p, char **err)
 
 const struct bk__parser_ops bk__pgcsv_ops = {
 	.name = "postgres-csv",
+	.description = "PostgreSQL csvlog (log_destination = csvlog); pgaudit entries",
 	.example = "2026-11-22 10:00:00.123 JST,\"app\",\"crm\",4242,\"10.0.0.5:51234\","
 		   "6740a1b0.1092,3,\"SELECT\",2026-11-22 09:59:58 JST,3/17,0,LOG,00000,"
 		   "\"statement: SELECT * FROM persons\",,,,,,,,,\"psql\",\"client backend\",,0",

@@ -446,7 +446,14 @@ zeek_init(bk_parser *p, char **err)
 
 const struct bk__parser_ops bk__zeek_ops = {
 	.name = "zeek",
-	.example = "1763805600.123456\tCHhAvVGS1DHFjwGM9\t10.0.0.5\t51234\t10.0.0.9\t443\ttcp\tssl\t"
+	.description = "Zeek TSV logs (conn, http, dns, files), columns named by the #fields header",
+	/* A data row means nothing without the header that names its columns. */
+	.example = "#separator \\x09\n"
+		   "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\t"
+		   "duration\torig_bytes\tresp_bytes\tconn_state\n"
+		   "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\t"
+		   "count\tstring\n"
+		   "1763805600.123456\tCHhAvVGS1DHFjwGM9\t10.0.0.5\t51234\t10.0.0.9\t443\ttcp\tssl\t"
 		   "1.234567\t1024\t20480\tSF",
 	.init = zeek_init,
 	.begin = zeek_begin,
@@ -456,6 +463,7 @@ const struct bk__parser_ops bk__zeek_ops = {
 
 const struct bk__parser_ops bk__zeek_json_ops = {
 	.name = "zeek-json",
+	.description = "Zeek JSON logs (LogAscii::use_json) with dotted keys such as id.orig_h",
 	.example = "{\"ts\":1763805600.123456,\"uid\":\"CHhAvVGS1DHFjwGM9\",\"id.orig_h\":\"10.0.0.5\","
 		   "\"id.orig_p\":51234,\"id.resp_h\":\"10.0.0.9\",\"id.resp_p\":80,"
 		   "\"method\":\"GET\",\"host\":\"crm.example\",\"uri\":\"/api/persons/1001\","

@@ -900,10 +900,13 @@ const char *
 bk_formats_description(const bk_formats *fs, const char *name)
 {
 	const struct datafmt *df = find_data(fs, name);
+	const struct bk__parser_ops *ops;
 
 	if (df != NULL)
 		return df->description != NULL ? df->description : "";
-	return find_code(name) != NULL ? "" : NULL;
+	if ((ops = find_code(name)) == NULL)
+		return NULL;
+	return ops->description != NULL ? ops->description : "";
 }
 
 const char *
@@ -1901,11 +1904,32 @@ nomem:
 
 /* ---- detection ---------------------------------------------------------- */
 
+/* What detection learns from the events a candidate emits. */
+struct detect_count {
+	uint64_t events;
+	uint64_t informed;	/* events that carry at least one field */
+};
+
+static bool
+event_informed(const bk_event *ev)
+{
+	if (ev->ts != BK_EVENT_NONE || ev->status != BK_EVENT_NONE || ev->rows != BK_EVENT_NONE ||
+	    ev->bytes_in != BK_EVENT_NONE || ev->bytes_out != BK_EVENT_NONE || ev->nids > 0 ||
+	    ev->nextra > 0)
+		return true;
+	for (size_t i = 0; i < BK_EV_NSTR; i++)
+		if (ev->str[i].len > 0)
+			return true;
+	return false;
+}
+
 static int
 count_event(void *ctx, const bk_event *ev)
 {
-	(void)ev;
-	(*(uint64_t *)ctx)++;
+	struct detect_count *dc = ctx;
+
+	dc->events++;
+	dc->informed += event_informed(ev);
 	return 0;
 }
 
@@ -1924,8 +1948,9 @@ bk_formats_detect(const bk_formats *fs, const bk_span *lines, size_t n, double *
 		char *err = NULL;
 		bk_parser *p;
 		size_t ok = 0;
-		uint64_t events = 0, exact;
-		int prio = df != NULL ? df->priority : 0;
+		struct detect_count dc = { 0, 0 };
+		uint64_t exact;
+		int prio;
 
 		/* Formats derived from a directive are asked for by name, never guessed. */
 		if (df != NULL && strchr(df->name, ':') != NULL)
@@ -1934,23 +1959,33 @@ bk_formats_detect(const bk_formats *fs, const bk_span *lines, size_t n, double *
 			free(err);
 			continue;
 		}
+		prio = df != NULL ? df->priority : p->ops->priority;
 		bk_parser_begin(p, "detect");
 		for (size_t i = 0; i < n; i++)
 			if (lines[i].len > 0 &&
-			    bk_parser_line(p, lines[i].ptr, lines[i].len, i + 1, count_event, &events) ==
+			    bk_parser_line(p, lines[i].ptr, lines[i].len, i + 1, count_event, &dc) ==
 				BK_OK)
 				ok++;
-		bk_parser_finish(p, count_event, &events);
+		bk_parser_finish(p, count_event, &dc);
 		exact = df != NULL ? ((struct dparser *)p->impl)->exact : ok;
 		bk_parser_free(p);
+		/*
+		 * A code format that took the lines but made nothing of them
+		 * (a CSV whose "header" is a log line names no known column,
+		 * so every record maps to an empty event) has not recognised
+		 * them: generic CSV would otherwise accept any text at all.
+		 */
+		if (df == NULL && dc.informed == 0)
+			continue;
 		/*
 		 * Lines parsed exactly count twice: a format that reads a line
 		 * whole beats one that reads its start and keeps the rest as
 		 * trailing (combined over common, a cut line kept out). Then
-		 * the definition's priority.
+		 * the definition's priority (generic code formats, csv and
+		 * json, have a negative one: the specific format wins a tie).
 		 */
 		if (ok + exact > best_ok + best_exact ||
-		    (ok + exact == best_ok + best_exact && ok > 0 && prio > best_prio)) {
+		    (ok + exact == best_ok + best_exact && ok > 0 && (best == NULL || prio > best_prio))) {
 			best = *name;
 			best_ok = ok;
 			best_exact = exact;

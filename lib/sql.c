@@ -1100,17 +1100,25 @@ statement(struct walk *w, struct tok *t)
 {
 	struct bk_sql_info *in = w->info;
 	struct tok n;
+	bool dump_columns = false;
 
 	switch (t->kw) {
 	case K_SELECT:
 		in->kind = BK_STMT_SELECT;
-		/* mysqldump's SELECT, its SQL_NO_CACHE in a version-40001 comment. */
+		/*
+		 * mysqldump's SELECT, its SQL_NO_CACHE in a version-40001
+		 * comment: "*", or (MariaDB 10.11's mariadb-dump) the column
+		 * list, then the whole table; a probe with WHERE and LIMIT
+		 * (mydumper's chunking) stays a select.
+		 */
 		peek(w, &n);
 		if (n.kw == K_SQL_NO_CACHE && n.exec) {
 			next(w, &n);
 			peek(w, &n);
 			if (is_punct(&n, '*'))
 				in->kind = BK_STMT_DUMP;
+			else
+				dump_columns = true;
 		}
 		break;
 	case K_TABLE:
@@ -1193,6 +1201,8 @@ statement(struct walk *w, struct tok *t)
 		return;
 	}
 	walk(w, 0);
+	if (dump_columns && !in->where && !in->limit)
+		in->kind = BK_STMT_DUMP;
 }
 
 void

@@ -360,8 +360,16 @@ list_formats(const bk_formats *fs)
 	for (const char *const *n = bk_formats_names(fs); *n != NULL; n++) {
 		const char *d = bk_formats_description(fs, *n);
 
+		const char *ex = bk_formats_example(fs, *n);
+
 		printf("%s\t%s\n", *n, d != NULL ? d : "");
-		printf("\t%s\n", bk_formats_example(fs, *n));
+		/* Each line of an example entry indented, so names stay apart. */
+		do {
+			size_t len = strcspn(ex, "\n");
+
+			printf("\t%.*s\n", (int)len, ex);
+			ex += len + (ex[len] == '\n');
+		} while (*ex != '\0');
 	}
 }
 
@@ -369,6 +377,26 @@ static int
 collect(void *ctx, const bk_event *ev)
 {
 	return bk_event_write(ctx, ev) == BK_OK ? 0 : 1;
+}
+
+/*
+ * Parses one example, line by line when it is an entry of several (a code
+ * format's header and row, a slow-log entry): BK_OK when every line parsed.
+ * The events are numbered LINENO, the example's rank.
+ */
+static int
+parse_example(bk_parser *p, const char *ex, uint64_t lineno, bk_writer *w)
+{
+	int rc = BK_OK;
+
+	do {
+		size_t len = strcspn(ex, "\n");
+
+		if (bk_parser_line(p, ex, len, lineno, collect, w) != BK_OK)
+			rc = BK_ERROR;
+		ex += len + (ex[len] == '\n');
+	} while (*ex != '\0');
+	return rc;
 }
 
 /* Parses every example of every format; prints what differs. Returns the exit status. */
@@ -401,8 +429,9 @@ check_formats(const bk_formats *fs, const bk_parse_opts *o)
 			if (w == NULL)
 				tool_usage_error("out of memory");
 			bk_parser_begin(p, "example");
-			rc = bk_parser_line(p, lines[i], strlen(lines[i]), i + 1, collect, w);
-			bk_parser_finish(p, collect, w);
+			rc = parse_example(p, lines[i], i + 1, w);
+			if (bk_parser_finish(p, collect, w) != BK_OK)
+				rc = BK_ERROR;
 			bk_writer_free(w);
 			fclose(mem);
 			if (rc != BK_OK || len == 0) {

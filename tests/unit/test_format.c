@@ -277,6 +277,13 @@ test_define(void **state)
 	    "\"object\":\"/up/5\",\"ids\":[\"5\",\"9\"],\"bytes_in\":2048,\"bytes_out\":10,\"method\":\"PUT\"}\n");
 }
 
+/* S as a span. */
+static bk_span
+text_span(const char *s)
+{
+	return (bk_span){ s, strlen(s) };
+}
+
 static void
 test_detect(void **state)
 {
@@ -298,6 +305,19 @@ test_detect(void **state)
 	assert_string_equal(bk_formats_detect(fs, lines, 3, NULL), "apache-common");
 	lines[0] = lines[1] = lines[2] = (bk_span){ "garbage", 7 };
 	assert_null(bk_formats_detect(fs, lines, 3, &score));
+	/* Generic CSV takes any text as a header and rows; it must name a known column. */
+	lines[0] = text_span("Dear all, the report");
+	lines[1] = text_span("is late, sorry");
+	lines[2] = text_span("again, today");
+	assert_null(bk_formats_detect(fs, lines, 3, &score));
+	lines[0] = text_span("time,user,object");
+	lines[1] = text_span("2026-11-22T10:00:00Z,app,persons");
+	lines[2] = text_span("2026-11-22T10:00:01Z,app,persons");
+	assert_string_equal(bk_formats_detect(fs, lines, 3, &score), "csv");
+	/* Zeek's JSON is JSON too: the specific format wins the tie. */
+	lines[0] = lines[1] = lines[2] =
+	    text_span("{\"ts\":1763805600.1,\"uid\":\"C1\",\"id.orig_h\":\"10.0.0.5\"}");
+	assert_string_equal(bk_formats_detect(fs, lines, 3, &score), "zeek-json");
 }
 
 static void

@@ -119,6 +119,7 @@ test_stderr_bounds(void **state)
 	assert_string_equal(out.data,
 	    "L1 2026-11-22T10:00:00.000Z actor=app action=read stmt=select where=0 +db:crm +pid=1 "
 	    "+truncated=true\n");
+	free(out.data);
 	tu_parser_free(p);
 }
 
@@ -154,7 +155,7 @@ test_csvlog(void **state)
 	    "method=SELECT "
 	    "stmt=select status=1 where=0 +db:crm +sqlstate:42501 +pid=5001\n"
 	    "L9 2026-11-22T10:00:06.000Z actor=app ip=[local] action=export object=persons "
-	    "method=COPY stmt=copy-out rows=3000 where=0 +audit:SESSION +audit_class:READ "
+	    "method=COPY stmt=copy-out where=0 +audit:SESSION +audit_class:READ "
 	    "+statement_id=1 +substatement_id=1 +db:crm +pid=5003\n",
 	    "8");
 	free(text);
