@@ -124,6 +124,7 @@ struct literals {
 struct column {
 	char *name;		/* the header field, ASCII-lowercased */
 	size_t len;
+	uint64_t rules;		/* bit i % 64: rule i has a context word naming it */
 };
 
 struct bk_scanner {
@@ -173,6 +174,8 @@ struct bk_scanner {
 	bool *has_short;	/* [rule]: it has context words too short to index */
 
 	struct column *cols;	/* set by bk_scanner_set_header */
+	const char *line;	/* the current line as given (cells are counted in it) */
+	size_t line_len;
 	size_t ncols, colcap;
 	char delim;
 
@@ -799,6 +802,8 @@ bk_scanner_set_header(bk_scanner *sc, const char *header, size_t len, char delim
 			return BK_NOMEM;
 		struct column *c = &sc->cols[sc->ncols];
 		const char *f = header + start;
+
+		c->rules = 0;
 		size_t n = i - start;
 
 		/* Header names match context words folded and lowercased, quotes stripped. */
@@ -818,8 +823,11 @@ bk_scanner_set_header(bk_scanner *sc, const char *header, size_t len, char delim
 		start = i + 1;
 	}
 	for (size_t r = 0; r < sc->nrules; r++)
-		for (size_t k = 0; k < sc->ncols && !sc->hdr_ctx[r]; k++)
-			sc->hdr_ctx[r] = column_context(sc->rules[r], &sc->cols[k]) != NULL;
+		for (size_t k = 0; k < sc->ncols; k++)
+			if (column_context(sc->rules[r], &sc->cols[k]) != NULL) {
+				sc->hdr_ctx[r] = true;
+				sc->cols[k].rules |= UINT64_C(1) << (r & 63);
+			}
 	return BK_OK;
 }
 
@@ -1084,6 +1092,54 @@ candidate(bk_scanner *sc, size_t i, const char *t, size_t n, size_t a, size_t b,
 	return add_window(sc, a > reach ? a - reach : 0, b + reach < n ? b + reach : n);
 }
 
+/* The offset in the folded text of the byte at ORIGIN of the line: the first that maps there. */
+static size_t
+folded_at(const bk_scanner *sc, size_t origin, size_t n)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (bk_norm_origin(sc->norm, mid) < origin)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Windows over the cells of the columns whose header is a context word of
+ * rule I: with no context word in the line, a value anywhere else could not
+ * be reported, and a value does not run on into the next cell.
+ */
+static bool
+header_windows(bk_scanner *sc, size_t i, size_t n)
+{
+	const char *line = sc->line;
+	size_t col = 0, start = 0;
+	bool quoted = false;
+
+	for (size_t k = 0; k <= sc->line_len && col < sc->ncols; k++) {
+		if (k < sc->line_len && line[k] == '"') {
+			quoted = !quoted;
+			continue;
+		}
+		if (k < sc->line_len && (line[k] != sc->delim || quoted))
+			continue;
+		if (sc->cols[col].rules >> (i & 63) & 1) {
+			size_t a = folded_at(sc, start, n), b = folded_at(sc, k, n);
+
+			if (!add_window(sc, a, b))
+				return false;
+		}
+		col++;
+		start = k + 1;
+	}
+	return true;
+}
+
 /* Where rule I's pattern is worth trying in T, as merged windows. */
 static bool
 windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
@@ -1192,6 +1248,9 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 	case BK_TRIGGER_ALWAYS:
 		if (check_ctx && find_context(sc, i_rule, t, n, 0, n, OVERLAPS) == NULL)
 			return true;
+		/* Only a header can give context here: only its columns are worth trying. */
+		if (sc->needs_ctx[i_rule] && sc->hdr_ctx[i_rule] && !maybe_context(sc, i_rule, t, n))
+			return header_windows(sc, i_rule, n);
 		return add_window(sc, 0, n);
 	}
 	return true;
@@ -1327,6 +1386,8 @@ bk_scanner_line(bk_scanner *sc, const char *line, size_t len, bk_finding_fn fn, 
 
 	if (sc->nrules == 0)
 		return BK_OK;
+	sc->line = line;
+	sc->line_len = len;
 	if (bk_norm_fold(sc->norm, line, len, &t, &n) != BK_OK)
 		return BK_NOMEM;
 	if (!find_groups(sc, t, n))
