@@ -28,10 +28,11 @@ for t in mawk jq; do
 done
 mkdir -p "$DIR"
 
-# A deterministic LCG drives everything, so runs are comparable.
+# A deterministic generator (Park and Miller's, exact in awk's doubles, its
+# high bits used) drives everything, so runs are comparable.
 gen_log() {
 	mawk -v target=$((MB * 1000000)) '
-	function rnd(n) { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n }
+	function rnd(n) { seed = (seed * 48271) % 2147483647; return int(seed / 2147483647 * n) }
 	BEGIN {
 		seed = 4711
 		split("/api/persons/ /records/person/ /static/app.js /index.html /api/search?q= /img/logo.png /api/pension/ /api/persons/search?id=", paths, " ")
