@@ -33,6 +33,8 @@ struct build {
 	int rc;
 };
 
+static void fail(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static void
 fail(struct build *b, const char *fmt, ...)
 {
@@ -766,6 +768,8 @@ struct find {
 	char **err;
 	int rc;			/* BK_EOF until found */
 };
+
+static int set_err(char **err, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int
 set_err(char **err, int rc, const char *fmt, ...)

@@ -1714,6 +1714,8 @@ static const struct bk__parser_ops data_ops = {
 
 /* ---- parsers ------------------------------------------------------------ */
 
+static int set_error(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static int
 set_error(char **err, const char *fmt, ...)
 {

@@ -1140,6 +1140,18 @@ header_windows(bk_scanner *sc, size_t i, size_t n)
 	return true;
 }
 
+/* The window of a rule whose trigger is the line itself: all of it, or its header's cells. */
+static bool
+whole_line(bk_scanner *sc, size_t i, const char *t, size_t n, bool check_ctx)
+{
+	if (check_ctx && find_context(sc, i, t, n, 0, n, OVERLAPS) == NULL)
+		return true;
+	/* Only a header can give context here: only its columns are worth trying. */
+	if (sc->needs_ctx[i] && sc->hdr_ctx[i] && !maybe_context(sc, i, t, n))
+		return header_windows(sc, i, n);
+	return add_window(sc, 0, n);
+}
+
 /* Where rule I's pattern is worth trying in T, as merged windows. */
 static bool
 windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
@@ -1244,14 +1256,9 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 	case BK_TRIGGER_NONASCII:
 		if (!line_has_high(sc, t, n))
 			return true;
-		/* FALLTHROUGH */
+		return whole_line(sc, i_rule, t, n, check_ctx);
 	case BK_TRIGGER_ALWAYS:
-		if (check_ctx && find_context(sc, i_rule, t, n, 0, n, OVERLAPS) == NULL)
-			return true;
-		/* Only a header can give context here: only its columns are worth trying. */
-		if (sc->needs_ctx[i_rule] && sc->hdr_ctx[i_rule] && !maybe_context(sc, i_rule, t, n))
-			return header_windows(sc, i_rule, n);
-		return add_window(sc, 0, n);
+		return whole_line(sc, i_rule, t, n, check_ctx);
 	}
 	return true;
 }
