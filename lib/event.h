@@ -121,6 +121,7 @@ typedef struct bk_parse_opts {
 	const char *tz;		/* zone for times without one (IANA name); UTC if NULL */
 	int year;		/* year for times without one; 0: the current year */
 	bool keep_raw;		/* fill ev->raw */
+	const char *ids;	/* URL record-id extractors (sql.h bk_urlids_new); NULL: defaults */
 } bk_parse_opts;
 
 typedef struct bk_parser bk_parser;

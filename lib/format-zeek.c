@@ -435,7 +435,7 @@ zeek_init(bk_parser *p, char **err)
 	tsv_reset(z);
 	if ((z->tf_epoch = bk_timefmt_new("epoch", err)) == NULL ||
 	    (z->tf_iso = bk_timefmt_new("iso8601", err)) == NULL ||
-	    (z->urlids = bk_urlids_new(NULL, err)) == NULL) {
+	    (z->urlids = bk_urlids_new(p->opts.ids, err)) == NULL) {
 		if (*err == NULL)
 			*err = bk__errf("%s: out of memory", p->ops->name);
 		zeek_free(p);

@@ -1684,7 +1684,7 @@ data_init(bk_parser *p, char **err)
 	if (dp == NULL)
 		return BK_NOMEM;
 	dp->df = df;
-	if ((dp->ux = bk_urlids_new(NULL, err)) == NULL)
+	if ((dp->ux = bk_urlids_new(p->opts.ids, err)) == NULL)
 		return *err != NULL ? BK_ERROR : BK_NOMEM;
 	if (!df->is_layout) {
 		uint32_t most = 1;
@@ -1750,7 +1750,9 @@ bk_parser_new(const bk_formats *fs, const char *name, const bk_parse_opts *o, ch
 		p->opts.pg_prefix = NULL;
 		p->opts.map = NULL;
 		p->opts.tz = NULL;
+		p->opts.ids = NULL;
 		if ((o->pg_prefix != NULL && (p->opts.pg_prefix = strdup(o->pg_prefix)) == NULL) ||
+		    (o->ids != NULL && (p->opts.ids = strdup(o->ids)) == NULL) ||
 		    (o->map != NULL && (p->opts.map = strdup(o->map)) == NULL) ||
 		    (o->tz != NULL && (p->opts.tz = strdup(o->tz)) == NULL)) {
 			bk_parser_free(p);
@@ -1781,6 +1783,7 @@ bk_parser_free(bk_parser *p)
 	free((void *)(uintptr_t)p->opts.pg_prefix);
 	free((void *)(uintptr_t)p->opts.map);
 	free((void *)(uintptr_t)p->opts.tz);
+	free((void *)(uintptr_t)p->opts.ids);
 	free(p);
 }
 

@@ -37,6 +37,8 @@ static const char usage_text[] =
     "      --squid-conf=FILE read --log-format's logformat from Squid's config\n"
     "      --pg-prefix=P     PostgreSQL's log_line_prefix, e.g. '%m [%p] %q%u@%d '\n"
     "      --map=M           field map for json and csv, e.g. user=username,ts=@timestamp\n"
+    "      --ids=SPEC        record ids in URLs: path:/api/persons/{id},query:person_id\n"
+    "                        (default: numbers after a word segment, id/ids/*_id)\n"
     "      --tz=ZONE         zone of times logged without one (default UTC)\n"
     "      --year=Y          year of times logged without one (default: this year)\n"
     "      --keep-raw        add each entry's text to its event (\"raw\")\n"
@@ -472,7 +474,7 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_APACHE_CONF = 256, OPT_CHECK_FORMATS, OPT_FORMAT, OPT_KEEP_RAW,
-		OPT_KEEP_UNPARSED, OPT_LIST_FORMATS, OPT_LOG_FORMAT, OPT_MAP, OPT_NGINX_CONF,
+		OPT_IDS, OPT_KEEP_UNPARSED, OPT_LIST_FORMATS, OPT_LOG_FORMAT, OPT_MAP, OPT_NGINX_CONF,
 		OPT_NO_PROGRESS, OPT_PATTERNS, OPT_PG_PREFIX, OPT_PROGRESS, OPT_SQUID_CONF, OPT_TZ,
 		OPT_YEAR };
 	static const struct option longopts[] = {
@@ -485,6 +487,7 @@ main(int argc, char **argv)
 		{ "keep-unparsed", no_argument, NULL, OPT_KEEP_UNPARSED },
 		{ "list-formats", no_argument, NULL, OPT_LIST_FORMATS },
 		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+		{ "ids", required_argument, NULL, OPT_IDS },
 		{ "map", required_argument, NULL, OPT_MAP },
 		{ "nginx-conf", required_argument, NULL, OPT_NGINX_CONF },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
@@ -556,6 +559,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_MAP:
 			r.popts.map = optarg;
+			break;
+		case OPT_IDS:
+			r.popts.ids = optarg;
 			break;
 		case OPT_NO_PROGRESS:
 			progress = 0;
