@@ -12,7 +12,8 @@
 #include "event-private.h"
 
 extern const struct bk__parser_ops bk__csv_ops, bk__json_ops, bk__mariadb_audit_ops,
-    bk__mysql_general_ops, bk__mysql_slow_ops, bk__pgcsv_ops, bk__postgres_ops, bk__zeek_ops,
+    bk__mysql_general_ops, bk__mysql_slow_ops, bk__pgcsv_ops, bk__postgres_ops,
+    bk__postgres_syslog_ops, bk__zeek_ops,
     bk__zeek_json_ops;
 
 const struct bk__parser_ops *const bk__code_formats[] = {
@@ -23,6 +24,7 @@ const struct bk__parser_ops *const bk__code_formats[] = {
 	&bk__mysql_slow_ops,
 	&bk__postgres_ops,
 	&bk__pgcsv_ops,
+	&bk__postgres_syslog_ops,
 	&bk__zeek_ops,
 	&bk__zeek_json_ops,
 	NULL,

@@ -523,6 +523,7 @@ struct pg {
 	struct bk__pg_work work;
 	struct bk__evb evb;
 	uint64_t ntruncated;
+	struct bk__text scratch;	/* postgres-syslog: a continuation line rebuilt */
 };
 
 static int
@@ -884,6 +885,7 @@ pg_free(bk_parser *p)
 	bk_timefmt_free(g->tf_epoch);
 	bk__text_free(&g->line0);
 	bk__text_free(&g->raw);
+	bk__text_free(&g->scratch);
 	for (int k = 0; k < P_NPARTS; k++)
 		bk__text_free(&g->part[k]);
 	bk__pg_work_free(&g->work);
@@ -917,6 +919,89 @@ fail:
 	pg_free(p);
 	return BK_ERROR;
 }
+
+/*
+ * The same log sent to syslog (log_destination = syslog): each line is
+ * "... postgres[PID]: [N-M] TEXT", where N numbers the message and M its
+ * pieces. A message's next line comes as a piece starting with a TAB (which
+ * rsyslog writes as #011); a line longer than syslog takes is cut into
+ * pieces without one, and those join the line before them. Without
+ * syslog_sequence_numbers the [N-M] is absent and only the TAB tells.
+ */
+static int
+pgsys_line(bk_parser *p, const char *s, size_t n, uint64_t lineno, bk_event_fn fn, void *ctx)
+{
+	struct pg *g = p->impl;
+	const char *end = s + n, *q = NULL, *rest;
+	unsigned long part = 1;
+	int rc;
+
+	if (n > 0 && s[n - 1] == '\r')
+		end--;
+	/* The syslog header ends at the first "]: " (ident[pid]: ). */
+	for (const char *c = s; c + 3 <= end; c++)
+		if (c[0] == ']' && c[1] == ':' && c[2] == ' ') {
+			q = c + 3;
+			break;
+		}
+	if (q == NULL)
+		return 1;
+	rest = q;
+	if (rest < end && *rest == '[') {
+		const char *c = rest + 1;
+		unsigned long num = 0;
+		bool digits = false;
+
+		while (c < end && bk__is_digit(*c))
+			digits = true, num = num * 10 + (unsigned long)(*c++ - '0');
+		if (digits && c < end && *c == '-') {
+			part = 0;
+			c++;
+			while (c < end && bk__is_digit(*c))
+				part = part * 10 + (unsigned long)(*c++ - '0');
+			if (part > 0 && c < end && *c == ']') {
+				rest = c + 1 < end && c[1] == ' ' ? c + 2 : c + 1;
+			} else {
+				part = 1;
+			}
+		}
+		(void)num;
+	}
+	bool tab = rest < end && *rest == '\t';
+	bool esc = end - rest >= 4 && memcmp(rest, "#011", 4) == 0;
+
+	if (tab || esc) {
+		/* A message's next line: the parser knows it by its TAB. */
+		g->scratch.len = 0;
+		if (bk__text_add(&g->scratch, "\t", 1) != BK_OK ||
+		    bk__text_add(&g->scratch, rest + (esc ? 4 : 1), (size_t)(end - rest) - (esc ? 4 : 1)) != BK_OK)
+			return BK_NOMEM;
+		return pg_line(p, g->scratch.data, g->scratch.len, lineno, fn, ctx);
+	}
+	if (part > 1) {
+		/* The rest of a line syslog cut: it joins the line before. */
+		if (!g->active)
+			return 1;
+		if ((rc = add_part(g, g->cur, rest, (size_t)(end - rest), false)) != BK_OK ||
+		    (rc = add_raw(p, g, s, n)) != BK_OK)
+			return rc;
+		return BK_OK;
+	}
+	return pg_line(p, rest, (size_t)(end - rest), lineno, fn, ctx);
+}
+
+const struct bk__parser_ops bk__postgres_syslog_ops = {
+	.name = "postgres-syslog",
+	.description = "PostgreSQL log sent to syslog ([N-M] pieces, #011 continuations), --pg-prefix",
+	.example = "Nov 22 10:00:00 db1 postgres[4242]: [7-1] 2026-11-22 10:00:00.123 JST [4242] "
+		   "app@crm LOG:  statement: SELECT * FROM persons\n"
+		   "Nov 22 10:00:00 db1 postgres[4242]: [7-2] #011WHERE id = 1001",
+	.init = pg_init,
+	.begin = pg_begin,
+	.line = pgsys_line,
+	.finish = pg_finish,
+	.free = pg_free,
+};
 
 const struct bk__parser_ops bk__postgres_ops = {
 	.name = "postgres",

@@ -7,7 +7,7 @@
  */
 #include "eventstr.h"
 
-extern const struct bk__parser_ops bk__postgres_ops, bk__pgcsv_ops;
+extern const struct bk__parser_ops bk__postgres_ops, bk__pgcsv_ops, bk__postgres_syslog_ops;
 
 static void
 test_stderr_default_prefix(void **state)
@@ -35,6 +35,38 @@ test_stderr_default_prefix(void **state)
 	    "+pid=5001\n",
 	    "17");
 	free(text);
+}
+
+/*
+ * Through syslog: [N-M] pieces, #011 (rsyslog's TAB) or a TAB starting a
+ * message's next line, a line cut by syslog joined again, no sequence
+ * numbers, and a line that is no syslog line.
+ */
+static void
+test_syslog(void **state)
+{
+	bk_parse_opts o = {.pg_prefix = "%m [%p] %q%u@%d "};
+
+	(void)state;
+	tu_expect(&bk__postgres_syslog_ops, &o,
+	    "Nov 22 10:00:01 db1 postgres[5001]: [3-1] 2026-11-22 10:00:01.000 UTC [5001] app@crm "
+	    "LOG:  statement: SELECT *\n"
+	    "Nov 22 10:00:01 db1 postgres[5001]: [3-2] #011FROM persons\n"
+	    "Nov 22 10:00:01 db1 postgres[5001]: [3-3] \tWHERE id = 1001\n"
+	    "Nov 22 10:00:02 db1 postgres[5002]: [4-1] 2026-11-22 10:00:02.000 UTC [5002] app@crm "
+	    "LOG:  statement: SELECT * FROM pers\n"
+	    "Nov 22 10:00:02 db1 postgres[5002]: [4-2] ons WHERE id = 1002\n"
+	    "2026-11-22T10:00:03.000+00:00 db1 postgres[5003]: 2026-11-22 10:00:03.000 UTC [5003] "
+	    "app@crm LOG:  statement: COPY persons TO STDOUT\n"
+	    "2026-11-22T10:00:03.000+00:00 db1 postgres[5003]: #011WITH CSV\n"
+	    "not a syslog line\n",
+	    "L1 2026-11-22T10:00:01.000Z actor=app action=read object=persons stmt=select "
+	    "where=1 ids=1001 +db:crm +pid=5001\n"
+	    "L4 2026-11-22T10:00:02.000Z actor=app action=read object=persons stmt=select "
+	    "where=1 ids=1002 +db:crm +pid=5002\n"
+	    "L6 2026-11-22T10:00:03.000Z actor=app action=export object=persons stmt=copy-out "
+	    "where=0 +db:crm +pid=5003\n",
+	    "8");
 }
 
 static void
@@ -181,6 +213,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stderr_default_prefix),
 		cmocka_unit_test(test_stderr_prefixes),
+		cmocka_unit_test(test_syslog),
 		cmocka_unit_test(test_stderr_bad_prefix),
 		cmocka_unit_test(test_stderr_bounds),
 		cmocka_unit_test(test_stderr_raw),
