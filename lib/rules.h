@@ -72,7 +72,8 @@
  *                   "first 08", the digits the run may start with; "after
  *                   A-Z", the bytes that may come just before it; "whole",
  *                   the value is the run itself, validated before the
- *                   pattern runs, which needs a validator), "literal TEXT"
+ *                   pattern runs, which needs a validator; at most 64
+ *                   digits when no M is given), "literal TEXT"
  *                   (TEXT occurs in the line; "literal A|B" fires on any of
  *                   the alternatives), "context" (a context word occurs;
  *                   needs a context key), "nonascii" (the line has a byte

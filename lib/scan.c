@@ -1196,7 +1196,15 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 					return false;
 				continue;
 			}
-			/* Runs of whole groups of the span with MIN..MAX digits. */
+			/*
+			 * Runs of whole groups of the span with MIN..MAX digits. A
+			 * match holding a run that starts at group A lies within
+			 * the rule's reach of A, so without "whole" the first run
+			 * from each A is all it takes; with it, each run is
+			 * validated, up to BK__DIGITS_MAX digits when MAX is open.
+			 */
+			unsigned most = max > 0 ? max : r->trigger.whole ? BK__DIGITS_MAX : UINT_MAX;
+
 			for (size_t a = s->g0; a < s->g0 + s->ng; a++) {
 				unsigned digits = 0;
 
@@ -1204,7 +1212,7 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 					size_t cs = sc->groups[a].start, ce = sc->groups[b].end;
 
 					digits += (unsigned)(sc->groups[b].end - sc->groups[b].start);
-					if (max > 0 && digits > max)
+					if (digits > most)
 						break;
 					if (digits < min)
 						continue;
@@ -1215,6 +1223,8 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 					if (!candidate(sc, i_rule, t, n, cs, ce,
 					    r->trigger.whole ? 0 : margin, check_ctx))
 						return false;
+					if (!r->trigger.whole)
+						break;
 				}
 			}
 		}
