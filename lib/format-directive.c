@@ -43,11 +43,8 @@ fail(struct build *b, const char *fmt, ...)
 	if (b->rc != BK_OK)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(b->err, fmt, ap) < 0) {
-		*b->err = NULL;
-		b->rc = BK_NOMEM;
-	} else
-		b->rc = BK_ERROR;
+	*b->err = bk__verrf(fmt, ap);
+	b->rc = *b->err != NULL ? BK_ERROR : BK_NOMEM;
 	va_end(ap);
 }
 
@@ -777,12 +774,9 @@ set_err(char **err, int rc, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(err, fmt, ap) < 0) {
-		*err = NULL;
-		rc = BK_NOMEM;
-	}
+	*err = bk__verrf(fmt, ap);
 	va_end(ap);
-	return rc;
+	return *err != NULL ? rc : BK_NOMEM;
 }
 
 /* Reads PATH whole (NUL-terminated); BK_OK, BK_ERROR with *ERR, BK_NOMEM. */

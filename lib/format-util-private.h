@@ -165,9 +165,6 @@ size_t bk__time(const bk_parser *p, const bk_timefmt *f, const char *s, size_t l
 /* The same for a whole span: the time, or BK_EVENT_NONE unless all of S is one. */
 int64_t bk__time_span(const bk_parser *p, const bk_timefmt *f, bk_span s);
 
-/* A malloc'd message for init's *err ("postgres: unknown escape %z"). */
-char *bk__errf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /* ---- CSV ----------------------------------------------------------------- */
 
 /*

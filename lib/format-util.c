@@ -86,19 +86,6 @@ bk__span_uint(bk_span s)
 	return v;
 }
 
-char *
-bk__errf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
-
 /* ---- building events --------------------------------------------------- */
 
 void

@@ -282,17 +282,10 @@ lerr(struct loader *ld, const char *fmt, ...)
 	if (ld->rc != BK_OK)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0) {
-		ld->rc = BK_NOMEM;
-		va_end(ap);
-		return;
-	}
+	msg = bk__verrf(fmt, ap);
 	va_end(ap);
-	if (asprintf(ld->err, "%s:%lu: %s", ld->path, ld->lineno, msg) < 0) {
-		*ld->err = NULL;
-		ld->rc = BK_NOMEM;
-	} else
-		ld->rc = BK_ERROR;
+	*ld->err = msg != NULL ? bk__errf("%s:%lu: %s", ld->path, ld->lineno, msg) : NULL;
+	ld->rc = *ld->err != NULL ? BK_ERROR : BK_NOMEM;
 	free(msg);
 }
 
@@ -1722,8 +1715,7 @@ set_error(char **err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(err, fmt, ap) < 0)
-		*err = NULL;
+	*err = bk__verrf(fmt, ap);
 	va_end(ap);
 	return BK_ERROR;
 }

@@ -27,20 +27,6 @@
 
 int64_t bk__timefmt_now;
 
-/* Sets *ERR (when ERR is not NULL) to a malloc'd message. */
-static void __attribute__((format(printf, 2, 3)))
-set_err(char **err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(err, fmt, ap) < 0)
-		*err = NULL;
-	va_end(ap);
-}
-
 /* ---- calendar ------------------------------------------------------------ */
 
 /*
@@ -555,7 +541,7 @@ bk_tz_open(const char *name, char **err)
 	if (err != NULL)
 		*err = NULL;
 	if (name == NULL || *name == '\0') {
-		set_err(err, "empty zone name");
+		bk__set_err(err, "empty zone name");
 		return NULL;
 	}
 	tz = calloc(1, sizeof *tz);
@@ -568,14 +554,14 @@ bk_tz_open(const char *name, char **err)
 			tz->off0 = off;
 			return tz;
 		}
-		set_err(err, "%s: not an offset (+hh:mm, +hhmm or +hh)", name);
+		bk__set_err(err, "%s: not an offset (+hh:mm, +hhmm or +hh)", name);
 		goto fail;
 	}
 	/* Names stay inside the zoneinfo directory; absolute paths are files. */
 	if (strcmp(name, "..") == 0 || strncmp(name, "../", 3) == 0 ||
 	    strstr(name, "/../") != NULL ||
 	    (strlen(name) >= 3 && strcmp(name + strlen(name) - 3, "/..") == 0)) {
-		set_err(err, "%s: not a zone name", name);
+		bk__set_err(err, "%s: not a zone name", name);
 		goto fail;
 	}
 	if (name[0] == '/') {
@@ -591,12 +577,12 @@ bk_tz_open(const char *name, char **err)
 		goto fail;
 	why = read_small_file(path, &buf, &n);
 	if (why != NULL) {
-		set_err(err, "%s: unknown zone (%s: %s)", name, path, why);
+		bk__set_err(err, "%s: unknown zone (%s: %s)", name, path, why);
 		goto fail;
 	}
 	why = tzif_parse(tz, buf, n);
 	if (why != NULL) {
-		set_err(err, "%s: bad zone file %s: %s", name, path, why);
+		bk__set_err(err, "%s: bad zone file %s: %s", name, path, why);
 		goto fail;
 	}
 	free(buf);
@@ -1285,7 +1271,7 @@ bk_timefmt_new(const char *layout, char **err)
 	if (err != NULL)
 		*err = NULL;
 	if (layout == NULL || *layout == '\0') {
-		set_err(err, "empty time layout");
+		bk__set_err(err, "empty time layout");
 		return NULL;
 	}
 	for (size_t i = 0; i < sizeof named_layouts / sizeof named_layouts[0]; i++)
@@ -1338,9 +1324,9 @@ bk_timefmt_new(const char *layout, char **err)
 		k = *p == '\0' ? -1 : escape_op(*p);
 		if (k < 0) {
 			if (*p == '\0')
-				set_err(err, "time layout \"%s\": ends with a lone %%", layout);
+				bk__set_err(err, "time layout \"%s\": ends with a lone %%", layout);
 			else
-				set_err(err, "time layout \"%s\": unknown escape %%%c", layout, *p);
+				bk__set_err(err, "time layout \"%s\": unknown escape %%%c", layout, *p);
 			free(f);
 			return NULL;
 		}
@@ -1361,13 +1347,13 @@ bk_timefmt_new(const char *layout, char **err)
 	    !((seen & (1u << OP_MON | 1u << OP_MONNAME)) &&
 		(seen & (1u << OP_DAY | 1u << OP_DAYSP))) &&
 	    !((seen & 1u << OP_YDAY) && (seen & (1u << OP_YEAR | 1u << OP_YEAR2)))) {
-		set_err(err, "time layout \"%s\": no date in it (needs %%m or %%b with %%d, "
+		bk__set_err(err, "time layout \"%s\": no date in it (needs %%m or %%b with %%d, "
 			     "%%j with %%Y, or %%s)", layout);
 		free(f);
 		return NULL;
 	}
 	if ((seen & 1u << OP_YDAY) && !(seen & (1u << OP_YEAR | 1u << OP_YEAR2))) {
-		set_err(err, "time layout \"%s\": %%j needs %%Y or %%y", layout);
+		bk__set_err(err, "time layout \"%s\": %%j needs %%Y or %%y", layout);
 		free(f);
 		return NULL;
 	}

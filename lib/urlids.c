@@ -55,19 +55,6 @@ struct bk_urlids {
 	char *text;		/* the spec, copied; segments and names point into it */
 };
 
-static void __attribute__((format(printf, 2, 3)))
-set_err(char **err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(err, fmt, ap) < 0)
-		*err = NULL;
-	va_end(ap);
-}
-
 void
 bk_urlids_free(bk_urlids *x)
 {
@@ -178,32 +165,32 @@ bk_urlids_new(const char *spec, char **err)
 		while (n > 0 && bk__is_space(item[n - 1]))
 			item[--n] = '\0';
 		if (n == 0) {
-			set_err(err, "URL id spec \"%s\": an empty item", spec);
+			bk__set_err(err, "URL id spec \"%s\": an empty item", spec);
 			goto fail;
 		}
 		if (strncmp(item, "path:", 5) == 0) {
 			s = item + 5;
 			why = compile_path(s, strlen(s), &x->tmpls[x->ntmpls++]);
 			if (why != NULL) {
-				set_err(err, "URL id spec \"%s\": %s: %s", spec, item, why);
+				bk__set_err(err, "URL id spec \"%s\": %s: %s", spec, item, why);
 				goto fail;
 			}
 		} else if (strncmp(item, "query:", 6) == 0) {
 			s = item + 6;
 			if (*s == '\0' || strpbrk(s, "&=?#/ ") != NULL) {
-				set_err(err, "URL id spec \"%s\": %s: not a parameter name", spec, item);
+				bk__set_err(err, "URL id spec \"%s\": %s: not a parameter name", spec, item);
 				goto fail;
 			}
 			x->params[x->nparams++] = (bk_span){s, strlen(s)};
 		} else {
-			set_err(err, "URL id spec \"%s\": %s: not path:/TEMPLATE or query:NAME", spec,
+			bk__set_err(err, "URL id spec \"%s\": %s: not path:/TEMPLATE or query:NAME", spec,
 			    item);
 			goto fail;
 		}
 	}
 	return x;
 nomem:
-	set_err(err, "out of memory");
+	bk__set_err(err, "out of memory");
 fail:
 	bk_urlids_free(x);
 	return NULL;

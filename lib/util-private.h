@@ -7,6 +7,7 @@
 #ifndef BK_UTIL_PRIVATE_H
 #define BK_UTIL_PRIVATE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -111,5 +112,13 @@ bk__utf8_char(const unsigned char *s, size_t n)
 		return 0;
 	return len;
 }
+
+/*
+ * A malloc'd message formatted as printf does, or NULL when memory ran out
+ * (util.c). bk__set_err stores it in *ERR, and does nothing when ERR is NULL.
+ */
+char *bk__verrf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+char *bk__errf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void bk__set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif /* BK_UTIL_PRIVATE_H */
