@@ -48,20 +48,6 @@ struct opts {
 	uint64_t total;		/* raw bytes of all regular inputs */
 };
 
-static noreturn void
-usage(void)
-{
-	fputs(usage_text, stdout);
-	tool_exit(TOOL_FOUND);
-}
-
-static void
-fileset_error(void *ctx, const char *path, const char *message)
-{
-	(void)ctx;
-	tool_error(path, 0, "%s", message);
-}
-
 /* Copies one input as it is: the fast path. */
 static void
 copy_blocks(const struct opts *o, bk_input *in)
@@ -201,7 +187,7 @@ main(int argc, char **argv)
 	in = bk_input_new();
 	if (fs == NULL || in == NULL)
 		tool_usage_error("out of memory");
-	bk_fileset_on_error(fs, fileset_error, NULL);
+	bk_fileset_on_error(fs, tool_fileset_error, NULL);
 	while ((c = getopt_long(argc, argv, "HVhr", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
@@ -214,7 +200,7 @@ main(int argc, char **argv)
 			tool_version(extra);
 		}
 		case 'h':
-			usage();
+			tool_help(usage_text);
 		case 'r':
 			bk_fileset_set_recursive(fs, true);
 			break;

@@ -81,20 +81,6 @@ struct run {
 	uint64_t done, total;	/* raw bytes, for progress */
 };
 
-static noreturn void
-usage(void)
-{
-	fputs(usage_text, stdout);
-	tool_exit(TOOL_FOUND);
-}
-
-static void
-fileset_error(void *ctx, const char *path, const char *message)
-{
-	(void)ctx;
-	tool_error(path, 0, "%s", message);
-}
-
 /* ---- output ------------------------------------------------------------- */
 
 /* A TSV or text line, formatted into the run's buffer (grown when a line needs it). */
@@ -516,7 +502,7 @@ main(int argc, char **argv)
 	tool_init("bk-parse", argv);
 	if ((set = bk_fileset_new()) == NULL || (in = bk_input_new()) == NULL)
 		tool_usage_error("out of memory");
-	bk_fileset_on_error(set, fileset_error, NULL);
+	bk_fileset_on_error(set, tool_fileset_error, NULL);
 	dirs[0] = tool_patterns_dir();
 	while ((c = getopt_long(argc, argv, "Vf:hr", longopts, NULL)) != -1) {
 		switch (c) {
@@ -526,7 +512,7 @@ main(int argc, char **argv)
 			r.format = strcmp(optarg, "auto") == 0 ? NULL : optarg;
 			break;
 		case 'h':
-			usage();
+			tool_help(usage_text);
 		case 'r':
 			bk_fileset_set_recursive(set, true);
 			break;

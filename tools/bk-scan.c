@@ -113,25 +113,11 @@ static bk_fileset *inputs;
 static size_t next_input;
 static pthread_mutex_t input_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static noreturn void
-usage(void)
-{
-	fputs(usage_text, stdout);
-	tool_exit(TOOL_FOUND);
-}
-
 static void
 rules_error(void *ctx, const char *path, unsigned long line, const char *message)
 {
 	(void)ctx;
 	tool_error(path, line, "%s", message);
-}
-
-static void
-fileset_error(void *ctx, const char *path, const char *message)
-{
-	(void)ctx;
-	tool_error(path, 0, "%s", message);
 }
 
 /* ---- output ------------------------------------------------------------- */
@@ -1203,14 +1189,14 @@ main(int argc, char **argv)
 	tool_init("bk-scan", argv);
 	if (fs == NULL || rs == NULL)
 		tool_usage_error("out of memory");
-	bk_fileset_on_error(fs, fileset_error, NULL);
+	bk_fileset_on_error(fs, tool_fileset_error, NULL);
 	bk_ruleset_on_error(rs, rules_error, NULL);
 	while ((c = getopt_long(argc, argv, "Vhj:lr", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'V':
 			tool_version(NULL);
 		case 'h':
-			usage();
+			tool_help(usage_text);
 		case 'j': {
 			char *end;
 

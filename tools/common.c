@@ -90,6 +90,20 @@ tool_warn(const char *path, uint64_t line, const char *fmt, ...)
 }
 
 void
+tool_help(const char *text)
+{
+	fputs(text, stdout);
+	tool_exit(TOOL_FOUND);
+}
+
+void
+tool_fileset_error(void *ctx, const char *path, const char *message)
+{
+	(void)ctx;
+	tool_error(path, 0, "%s", message);
+}
+
+void
 tool_usage_error(const char *fmt, ...)
 {
 	va_list ap;

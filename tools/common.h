@@ -50,6 +50,12 @@ void tool_warn(const char *path, uint64_t line, const char *fmt, ...)
 /* A command-line mistake: the message, a pointer to --help, exit 2. */
 noreturn void tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* --help: TEXT to stdout, then exit 0. */
+noreturn void tool_help(const char *text);
+
+/* A bk_fileset error callback: "bk-NAME: PATH: MESSAGE", exit status 2 at the end. */
+void tool_fileset_error(void *ctx, const char *path, const char *message);
+
 /* Prints "bk-NAME (breachkit) VERSION" and EXTRA lines (may be NULL) to stdout, exits 0. */
 noreturn void tool_version(const char *extra);
 
