@@ -27,6 +27,8 @@
 #include "scan.h"
 #include "summary.h"
 #include "valueset.h"
+#include "sketch.h"
+#include "alert.h"
 #include "event.h"
 
 #endif /* BK_BREACHKIT_H */
