@@ -5,7 +5,7 @@
  * with the csvlog parser (format-pgcsv.c).
  *
  * The prefix is compiled from the user's log_line_prefix (--pg-prefix;
- * Debian's default '%m [%p] %q%u@%d ' otherwise) into a list of literals and
+ * otherwise the common ones, see auto_prefixes) into a list of literals and
  * escapes and matched left to right: times with timefmt's "pg" layout, the
  * numeric escapes as digits, the free text ones (%u %d %a %h %r %i %b) up to
  * the literal that follows them. %q ends the prefix early when what follows
@@ -45,7 +45,32 @@
 
 #include "format-pg-private.h"
 
-#define PG_DEFAULT_PREFIX "%m [%p] %q%u@%d "
+/*
+ * Without --pg-prefix, the prefixes found in the wild are tried, most
+ * specific first: Debian's default with and without the client host, the
+ * upstream default, pgBadger's recommended forms and Amazon RDS's. Each
+ * message line rules out those it does not fit (a line of a background
+ * process, cut short by %q, fits many), and it is parsed with the first
+ * that fits every line so far; a line no remaining candidate fits does not
+ * parse. The parser thus settles on the site's prefix from its first
+ * session line, without the user knowing it.
+ */
+static const char *const auto_prefixes[] = {
+	"%m [%p] %q%u@%d %h ",
+	"%m [%p] %q%u@%d ",
+	"%t [%p] %q%u@%d %h ",
+	"%t [%p] %q%u@%d ",
+	"%m [%p] %q[%l-1] user=%u,db=%d,app=%a,client=%r ",
+	"%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%r ",
+	"%t [%p]: user=%u,db=%d,app=%a,client=%r ",
+	"%t [%p]: [%l-1] ",
+	"%t:%r:%u@%d:[%p]:",
+	"%m [%p] ",
+	"%t [%p] ",
+	"%m ",
+	"%t ",
+};
+#define PG_NAUTO (sizeof auto_prefixes / sizeof *auto_prefixes)
 
 /* ---- severities ----------------------------------------------------------- */
 
@@ -504,10 +529,17 @@ struct pfx {
 /* An entry's parts, each gathered from its lines. */
 enum part { P_BODY, P_DETAIL, P_CONTEXT, P_STATEMENT, P_NPARTS };
 
-struct pg {
-	char *prefix;		/* the literals point into it */
+/* A compiled log_line_prefix. */
+struct pg_prefix {
+	char *text;		/* the literals point into it */
 	struct pg_item item[PG_MAXITEMS];
 	size_t nitem;
+};
+
+struct pg {
+	struct pg_prefix *pfx;	/* the user's, or the candidates */
+	size_t npfx;
+	uint32_t alive;		/* the candidates every message line so far fitted */
 	bk_timefmt *tf_pg, *tf_epoch;
 
 	/* The entry held back. */
@@ -527,11 +559,11 @@ struct pg {
 };
 
 static int
-compile_prefix(struct pg *g, const char *prefix, char **err)
+compile_prefix(struct pg_prefix *g, const char *prefix, char **err)
 {
 	char *s;
 
-	g->prefix = s = strdup(prefix);
+	g->text = s = strdup(prefix);
 	if (s == NULL)
 		return BK_NOMEM;
 	while (*s != '\0') {
@@ -599,7 +631,8 @@ span_while(const char *s, size_t n, const char *set)
 
 /* Matches the prefix at S: true with *V set, or false. */
 static bool
-match_prefix(const struct pg *g, const bk_parser *p, const char *s, size_t n, struct pfx *v)
+match_prefix(const struct pg *pg, const struct pg_prefix *g, const bk_parser *p, const char *s,
+    size_t n, struct pfx *v)
 {
 	size_t pos = 0, wl;
 
@@ -629,7 +662,7 @@ match_prefix(const struct pg *g, const bk_parser *p, const char *s, size_t n, st
 		case 't':
 		case 's':
 		case 'n':
-			used = bk__time(p, it->esc == 'n' ? g->tf_epoch : g->tf_pg, s + pos, n - pos,
+			used = bk__time(p, it->esc == 'n' ? pg->tf_epoch : pg->tf_pg, s + pos, n - pos,
 			    &ms);
 			if (used == 0)
 				return false;
@@ -782,12 +815,44 @@ emit(bk_parser *p, struct pg *g, bk_span dur, bk_event_fn fn, void *ctx)
 	return rc;
 }
 
+/*
+ * Whether S starts a message line: the length of its severity and what
+ * follows up to the text (0 when it is not one), *V the prefix's values and
+ * *WL the severity word's length. Candidates the line does not fit are
+ * ruled out, unless none fits: the line then simply does not parse.
+ */
+static size_t
+message_start(struct pg *g, const bk_parser *p, const char *s, size_t n, struct pfx *v, size_t *wl)
+{
+	uint32_t fits = 0;
+	size_t sl = 0;
+	struct pfx tv;
+	size_t twl, tsl;
+
+	for (size_t i = 0; i < g->npfx; i++) {
+		if (!(g->alive & (UINT32_C(1) << i)))
+			continue;
+		if (!match_prefix(g, &g->pfx[i], p, s, n, &tv) ||
+		    (tsl = severity_at(s + tv.end, n - tv.end, &twl)) == 0)
+			continue;
+		if (fits == 0) {
+			*v = tv;
+			*wl = twl;
+			sl = tsl;
+		}
+		fits |= UINT32_C(1) << i;
+	}
+	if (fits != 0)
+		g->alive = fits;
+	return sl;
+}
+
 static int
 pg_line(bk_parser *p, const char *s, size_t n, uint64_t lineno, bk_event_fn fn, void *ctx)
 {
 	struct pg *g = p->impl;
 	struct pfx v;
-	size_t sl, wl, body;
+	size_t sl, wl = 0, body;
 	int rc, k;
 
 	if (n > 0 && s[n - 1] == '\r')
@@ -801,7 +866,7 @@ pg_line(bk_parser *p, const char *s, size_t n, uint64_t lineno, bk_event_fn fn, 
 			return rc;
 		return BK_OK;
 	}
-	if (!match_prefix(g, p, s, n, &v) || (sl = severity_at(s + v.end, n - v.end, &wl)) == 0)
+	if ((sl = message_start(g, p, s, n, &v, &wl)) == 0)
 		return 1;
 	body = v.end + sl;
 	if (sqlstate_at(s + body, n - body)) {
@@ -871,6 +936,7 @@ pg_begin(bk_parser *p)
 	struct pg *g = p->impl;
 
 	g->active = false;
+	g->alive = (UINT32_C(1) << g->npfx) - 1;	/* each file may have its own prefix */
 }
 
 static void
@@ -880,7 +946,9 @@ pg_free(bk_parser *p)
 
 	if (g == NULL)
 		return;
-	free(g->prefix);
+	for (size_t i = 0; i < g->npfx; i++)
+		free(g->pfx[i].text);
+	free(g->pfx);
 	bk_timefmt_free(g->tf_pg);
 	bk_timefmt_free(g->tf_epoch);
 	bk__text_free(&g->line0);
@@ -897,7 +965,8 @@ static int
 pg_init(bk_parser *p, char **err)
 {
 	struct pg *g = calloc(1, sizeof *g);
-	const char *prefix = p->opts.pg_prefix != NULL ? p->opts.pg_prefix : PG_DEFAULT_PREFIX;
+	const char *const *prefixes = p->opts.pg_prefix != NULL ? &p->opts.pg_prefix : auto_prefixes;
+	size_t n = p->opts.pg_prefix != NULL ? 1 : PG_NAUTO;
 	int rc;
 
 	*err = NULL;
@@ -910,8 +979,14 @@ pg_init(bk_parser *p, char **err)
 	g->tf_epoch = bk_timefmt_new("epoch", err);
 	if (g->tf_epoch == NULL)
 		goto fail;
-	if ((rc = compile_prefix(g, prefix, err)) != BK_OK)
+	if ((g->pfx = calloc(n, sizeof *g->pfx)) == NULL)
 		goto fail;
+	for (; g->npfx < n; g->npfx++)
+		if ((rc = compile_prefix(&g->pfx[g->npfx], prefixes[g->npfx], err)) != BK_OK) {
+			g->npfx++;
+			goto fail;
+		}
+	g->alive = (UINT32_C(1) << g->npfx) - 1;
 	return BK_OK;
 fail:
 	if (*err == NULL)
@@ -1005,7 +1080,7 @@ const struct bk__parser_ops bk__postgres_syslog_ops = {
 
 const struct bk__parser_ops bk__postgres_ops = {
 	.name = "postgres",
-	.description = "PostgreSQL stderr/syslog log, --pg-prefix (Debian's %m [%p] %q%u@%d by default); pgaudit entries",
+	.description = "PostgreSQL stderr/syslog log, --pg-prefix (common prefixes recognised without it); pgaudit entries",
 	.example = "2026-11-22 10:00:00.123 JST [4242] app@crm LOG:  statement: "
 		   "SELECT * FROM persons WHERE id = 1001",
 	.init = pg_init,

@@ -1142,6 +1142,18 @@ looks_number(const char *s, size_t n)
 	return digits > 0 && s[n - 1] != '.';
 }
 
+/* An HTTP method or the like: a letter, then letters, digits, '_' or '-'. */
+static bool
+looks_method(const char *s, size_t n)
+{
+	if (n == 0 || !bk__is_alpha(s[0]))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!bk__is_alpha(s[i]) && !bk__is_digit(s[i]) && s[i] != '_' && s[i] != '-')
+			return false;
+	return true;
+}
+
 static bool
 is_absent(const char *s, size_t n)
 {
@@ -1256,6 +1268,9 @@ apply(bk_parser *p, struct dparser *dp, struct linestate *ls, uint8_t target, co
 		ls->path = v;
 		break;
 	case BK__T_METHOD:
+		/* A method is a word: a number here means the layout is not the line's. */
+		if (!looks_method(v.ptr, v.len))
+			return false;
 		ev->str[BK_EV_METHOD] = v;
 		break;
 	case BK__T_STATUS:
@@ -1291,6 +1306,10 @@ apply(bk_parser *p, struct dparser *dp, struct linestate *ls, uint8_t target, co
 		break;
 	}
 	case BK__T_URL:
+		/* A path, an absolute URL, CONNECT's host:port, or OPTIONS' '*'. */
+		if (memchr(v.ptr, '/', v.len) == NULL && memchr(v.ptr, ':', v.len) == NULL &&
+		    !(v.len == 1 && v.ptr[0] == '*'))
+			return false;
 		ls->url = v;
 		break;
 	case BK__T_QUERY:

@@ -113,6 +113,48 @@ test_stderr_prefixes(void **state)
 	    "");
 }
 
+/*
+ * Without --pg-prefix: the common prefixes are tried, and each message
+ * line rules out those it does not fit. A background process's line (cut
+ * short by %q) fits several; the session line after it settles on one.
+ */
+static void
+test_stderr_auto_prefix(void **state)
+{
+	(void)state;
+	tu_expect(&bk__postgres_ops, NULL,
+	    "2026-11-22 10:00:00.000 JST [70] LOG:  database system is ready to accept connections\n"
+	    "2026-11-22 10:00:01.000 JST [77] app@crm 10.0.0.5 LOG:  statement: SELECT * FROM persons\n"
+	    "2026-11-22 10:00:02.000 JST [77] app@crm LOG:  statement: SELECT 1\n"
+	    "2026-11-22 10:00:03.000 JST [77] app@crm 10.0.0.5 LOG:  statement: DELETE FROM persons\n",
+	    "L2 2026-11-22T01:00:01.000Z actor=app ip=10.0.0.5 action=read object=persons "
+	    "stmt=select where=0 +db:crm +pid=77\n"
+	    "L4 2026-11-22T01:00:03.000Z actor=app ip=10.0.0.5 action=delete object=persons "
+	    "stmt=delete where=0 +db:crm +pid=77\n",
+	    "3");
+	tu_expect(&bk__postgres_ops, NULL,
+	    "2026-11-22 10:00:00.000 UTC [77] app@crm LOG:  statement: SELECT * FROM persons\n",
+	    "L1 2026-11-22T10:00:00.000Z actor=app action=read object=persons stmt=select where=0 "
+	    "+db:crm +pid=77\n",
+	    "");
+	tu_expect(&bk__postgres_ops, NULL,
+	    "2026-11-22 19:00:00 JST [900]: [3-1] user=app,db=crm,app=psql,client=10.0.0.5(51234)"
+	    " LOG:  statement: SELECT * FROM persons LIMIT 10\n",
+	    "L1 2026-11-22T10:00:00.000Z actor=app ip=10.0.0.5 action=read object=persons "
+	    "stmt=select where=1 +db:crm +pid=900\n",
+	    "");
+	tu_expect(&bk__postgres_ops, NULL,
+	    "2026-11-22 10:00:00 UTC:10.0.0.5(40212):app@crm:[900]:LOG:  statement: "
+	    "SELECT * FROM persons\n",
+	    "L1 2026-11-22T10:00:00.000Z actor=app ip=10.0.0.5 action=read object=persons "
+	    "stmt=select where=0 +db:crm +pid=900\n",
+	    "");
+	tu_expect(&bk__postgres_ops, NULL,
+	    "2026-11-22 10:00:00.000 UTC [80] LOG:  statement: SELECT * FROM persons\n",
+	    "L1 2026-11-22T10:00:00.000Z action=read object=persons stmt=select where=0 +pid=80\n",
+	    "");
+}
+
 static void
 test_stderr_bad_prefix(void **state)
 {
@@ -213,6 +255,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stderr_default_prefix),
 		cmocka_unit_test(test_stderr_prefixes),
+		cmocka_unit_test(test_stderr_auto_prefix),
 		cmocka_unit_test(test_syslog),
 		cmocka_unit_test(test_stderr_bad_prefix),
 		cmocka_unit_test(test_stderr_bounds),
