@@ -43,6 +43,23 @@ struct bk_parser {
 	void *impl;
 };
 
+/*
+ * "METHOD URL PROTOCOL" (or "METHOD URL") split into its parts; false when
+ * it is not a request line. The layout engine and the field maps share it
+ * (format-util.c).
+ */
+bool bk__split_request(const char *s, size_t n, bk_span *method, bk_span *url, bk_span *proto);
+
+/*
+ * What an HTTP method means when a format says nothing else: a web
+ * server's view and a proxy's (where a client's POST is an upload).
+ * Terminated by a NULL method (format-util.c).
+ */
+struct bk__method_action {
+	const char *method, *action;
+};
+extern const struct bk__method_action bk__web_actions[], bk__proxy_actions[];
+
 /* The formats that are code, NULL-terminated (format-code.c). */
 extern const struct bk__parser_ops *const bk__code_formats[];
 

@@ -24,6 +24,7 @@
 struct csvf {
 	struct bk__map map;
 	bk_timefmt *tf;
+	bk_urlids *ux;		/* record ids in request URLs */
 	bool has_header, open, truncated;
 	char sep;
 	const struct bk__map_entry *col[CSV_MAXCOLS];
@@ -103,6 +104,7 @@ csv_record(bk_parser *p, struct csvf *c, bk_event_fn fn, void *ctx)
 		if (c->col[i] != NULL)
 			bk__map_apply(p, c->tf, b, c->col[i], (size_t)(c->col[i] - c->map.e), c->prios,
 			    c->f[i], BK__JSON_STRING, &c->tables);
+	bk__evb_url(b, c->ux);
 	if (c->truncated)
 		bk__evb_extra(b, "truncated", bk__span("true", 4), true);
 	if (p->opts.keep_raw)
@@ -178,6 +180,7 @@ csv_free(bk_parser *p)
 		return;
 	bk__map_free(&c->map);
 	bk_timefmt_free(c->tf);
+	bk_urlids_free(c->ux);
 	bk__text_free(&c->header);
 	bk__text_free(&c->rec);
 	bk__text_free(&c->unq);
@@ -196,7 +199,8 @@ csv_init(bk_parser *p, char **err)
 		return BK_NOMEM;
 	p->impl = c;
 	if (bk__map_init(&c->map, p->opts.map, p->ops->name, err) != BK_OK ||
-	    (c->tf = bk_timefmt_new("auto", err)) == NULL) {
+	    (c->tf = bk_timefmt_new("auto", err)) == NULL ||
+	    (c->ux = bk_urlids_new(p->opts.ids, err)) == NULL) {
 		if (*err == NULL)
 			*err = bk__errf("%s: out of memory", p->ops->name);
 		csv_free(p);

@@ -11,7 +11,8 @@
  * which becomes an extra of that name. Without a mapping, the well-known
  * names are taken (the first present wins; a --map entry always wins):
  *   ts        ts, @timestamp, timestamp, time, datetime, date, eventTime
- *   actor     user, username, user_name, userName, user.name, actor, login, account
+ *   actor     user, username, user_name, userName, user.name, actor, login, account,
+ *             remote_user
  *   ip        ip, client_ip, clientip, client.ip, remote_addr, remote_ip, src_ip,
  *             source.ip, sourceIPAddress, src
  *   dst       dst, dst_ip, dest_ip, destination.ip, server_ip
@@ -25,6 +26,10 @@
  *   bytes_out bytes_out, bytes_sent, body_bytes_sent, http.response.bytes,
  *             response_size
  *   sql       sql, query, statement
+ *   request   request, http_request (an HTTP request line, nginx's $request:
+ *             method, protocol, and the URL's path as object, its record ids
+ *             as ids, by --ids)
+ *   user_agent (extra) http_user_agent, user_agent, userAgent, user_agent.original
  * Times are read with timefmt's "auto" layouts (RFC 3339, epoch seconds,
  * ...); a 13-digit number is epoch milliseconds. The same map drives the
  * csv format (format-csv.c), with header names as sources.
@@ -40,6 +45,7 @@ struct jsonf {
 	const bk_parser *p;
 	struct bk__map map;
 	bk_timefmt *tf;
+	bk_urlids *ux;		/* record ids in request URLs */
 	struct bk__text unq, tables;
 	struct bk__evb evb;
 	size_t prios[BK__MAP_NPRIO];
@@ -82,6 +88,7 @@ json_line(bk_parser *p, const char *s, size_t n, uint64_t lineno, bk_event_fn fn
 		return BK_NOMEM;
 	if (bk__json_walk(s, n, &j->unq, leaf, j) != BK_OK)
 		return 1;
+	bk__evb_url(&j->evb, j->ux);
 	if (p->opts.keep_raw)
 		j->evb.ev.raw = bk__span(s, n);
 	return fn(ctx, &j->evb.ev);
@@ -96,6 +103,7 @@ json_free(bk_parser *p)
 		return;
 	bk__map_free(&j->map);
 	bk_timefmt_free(j->tf);
+	bk_urlids_free(j->ux);
 	bk__text_free(&j->unq);
 	bk__text_free(&j->tables);
 	free(j);
@@ -112,7 +120,8 @@ json_init(bk_parser *p, char **err)
 		return BK_NOMEM;
 	p->impl = j;
 	if (bk__map_init(&j->map, p->opts.map, p->ops->name, err) != BK_OK ||
-	    (j->tf = bk_timefmt_new("auto", err)) == NULL) {
+	    (j->tf = bk_timefmt_new("auto", err)) == NULL ||
+	    (j->ux = bk_urlids_new(p->opts.ids, err)) == NULL) {
 		if (*err == NULL)
 			*err = bk__errf("%s: out of memory", p->ops->name);
 		json_free(p);

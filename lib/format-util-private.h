@@ -109,6 +109,7 @@ int64_t bk__span_uint(bk_span s);
  */
 struct bk__evb {
 	bk_event ev;
+	bk_span url;		/* a request's URL (map target "request"), for bk__evb_url */
 	bk_event_extra extra[BK__EVB_EXTRA];
 	bk_span ids[BK__EVB_IDS];
 	char num[8][24];
@@ -138,6 +139,13 @@ void bk__evb_extra_num(struct bk__evb *b, const char *key, int64_t v);
 
 /* Adds an id (a span that lives as long as the event). */
 void bk__evb_id(struct bk__evb *b, bk_span id);
+
+/*
+ * The URL of an HTTP request line the map found (b->url): its path becomes
+ * the object, its record ids the ids (UX's extractors) and its method a web
+ * server's action, where the map gave none of them. Call once the whole record was mapped.
+ */
+void bk__evb_url(struct bk__evb *b, const bk_urlids *ux);
 
 /*
  * Classifies the statement SQL (LEN bytes, which must live as long as the
@@ -231,6 +239,7 @@ enum bk__target {
 	BK__T_IDS,
 	BK__T_WHERE,
 	BK__T_SQL,	/* a statement: classified into stmt, object, ids, ... */
+	BK__T_REQUEST,	/* an HTTP request line: method, protocol, and b->url */
 	BK__T_EXTRA,
 };
 

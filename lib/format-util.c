@@ -98,6 +98,40 @@ bk__evb_reset(struct bk__evb *b, const bk_parser *p, uint64_t line)
 	b->ev.extra = b->extra;
 	b->ev.ids = b->ids;
 	b->nnum = 0;
+	b->url = (bk_span){ NULL, 0 };
+}
+
+void
+bk__evb_url(struct bk__evb *b, const bk_urlids *ux)
+{
+	const char *s = b->url.ptr, *end = s + b->url.len, *q;
+
+	if (s == NULL)
+		return;
+	/* An absolute URL (a proxy's): the path starts after the host. */
+	if ((q = memmem(s, b->url.len, "://", 3)) != NULL) {
+		const char *host = q + 3, *slash = memchr(host, '/', (size_t)(end - host));
+
+		s = slash != NULL ? slash : end;
+	}
+	for (q = s; q < end && *q != '?' && *q != '#'; q++)
+		;
+	if (b->ev.str[BK_EV_OBJECT].ptr == NULL && q > s)
+		b->ev.str[BK_EV_OBJECT] = (bk_span){ s, (size_t)(q - s) };
+	if (b->ev.str[BK_EV_ACTION].ptr == NULL && b->ev.str[BK_EV_METHOD].ptr != NULL) {
+		bk_span m = b->ev.str[BK_EV_METHOD];
+
+		for (const struct bk__method_action *t = bk__web_actions; t->method != NULL; t++)
+			if (strlen(t->method) == m.len && memcmp(t->method, m.ptr, m.len) == 0) {
+				b->ev.str[BK_EV_ACTION] = bk__span(t->action, strlen(t->action));
+				break;
+			}
+	}
+	if (b->ev.nids == 0 && ux != NULL && end > s) {
+		size_t n = bk_urlids_find(ux, s, (size_t)(end - s), b->ids, BK__EVB_IDS);
+
+		b->ev.nids = n < BK__EVB_IDS ? n : BK__EVB_IDS;
+	}
 }
 
 void
@@ -595,6 +629,44 @@ bk__json_walk(const char *s, size_t n, struct bk__text *unq, bk__json_leaf_fn fn
 	return w.s == w.end ? BK_OK : BK_ERROR;
 }
 
+/* The action map used when a definition gives none: a web server's view. */
+const struct bk__method_action bk__web_actions[] = {
+	{ "GET", "read" }, { "HEAD", "read" }, { "POST", "write" }, { "PUT", "write" },
+	{ "PATCH", "write" }, { "DELETE", "delete" }, { "PROPFIND", "read" }, { "COPY", "write" },
+	{ "MOVE", "write" }, { "MKCOL", "write" }, { NULL, NULL },
+};
+
+/* A proxy's: what a client sends to a remote host is an upload. */
+const struct bk__method_action bk__proxy_actions[] = {
+	{ "GET", "read" }, { "HEAD", "read" }, { "POST", "upload" }, { "PUT", "upload" },
+	{ "PATCH", "upload" }, { "DELETE", "delete" }, { "CONNECT", "connect" }, { NULL, NULL },
+};
+
+bool
+bk__split_request(const char *s, size_t n, bk_span *method, bk_span *url, bk_span *proto)
+{
+	const char *sp = memchr(s, ' ', n), *last;
+	size_t m;
+
+	if (sp == NULL || sp == s)
+		return false;
+	m = (size_t)(sp - s);
+	for (size_t i = 0; i < m; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || s[i] == '-' || s[i] == '_'))
+			return false;
+	*method = (bk_span){ s, m };
+	s = sp + 1, n -= m + 1;
+	last = n > 0 ? memrchr(s, ' ', n) : NULL;
+	if (last != NULL && (size_t)(s + n - last) > 5 && memcmp(last + 1, "HTTP/", 5) == 0) {
+		*url = (bk_span){ s, (size_t)(last - s) };
+		*proto = (bk_span){ last + 1, (size_t)(s + n - last - 1) };
+	} else {
+		*url = (bk_span){ s, n };
+		*proto = (bk_span){ NULL, 0 };
+	}
+	return url->len > 0;
+}
+
 /* ---- field maps ------------------------------------------------------------ */
 
 struct target_name {
@@ -614,6 +686,7 @@ static const struct target_name targets[] = {
 	{"ip", BK__T_STR, BK_EV_IP},
 	{"method", BK__T_STR, BK_EV_METHOD},
 	{"object", BK__T_STR, BK_EV_OBJECT},
+	{"request", BK__T_REQUEST, 0},
 	{"rows", BK__T_ROWS, 0},
 	{"sql", BK__T_SQL, 0},
 	{"status", BK__T_STATUS, 0},
@@ -637,6 +710,7 @@ static const struct {
 	{"ts", "datetime"}, {"ts", "date"}, {"ts", "eventTime"},
 	{"actor", "user"}, {"actor", "username"}, {"actor", "user_name"}, {"actor", "userName"},
 	{"actor", "user.name"}, {"actor", "actor"}, {"actor", "login"}, {"actor", "account"},
+	{"actor", "remote_user"},
 	{"ip", "ip"}, {"ip", "client_ip"}, {"ip", "clientip"}, {"ip", "client.ip"},
 	{"ip", "remote_addr"}, {"ip", "remote_ip"}, {"ip", "src_ip"}, {"ip", "source.ip"},
 	{"ip", "sourceIPAddress"}, {"ip", "src"},
@@ -656,6 +730,9 @@ static const struct {
 	{"bytes_out", "bytes_out"}, {"bytes_out", "bytes_sent"}, {"bytes_out", "body_bytes_sent"},
 	{"bytes_out", "http.response.bytes"}, {"bytes_out", "response_size"},
 	{"sql", "sql"}, {"sql", "query"}, {"sql", "statement"},
+	{"request", "request"}, {"request", "http_request"},
+	{"user_agent", "http_user_agent"}, {"user_agent", "user_agent"}, {"user_agent", "userAgent"},
+	{"user_agent", "user_agent.original"},
 };
 
 static bool
@@ -730,8 +807,8 @@ bk__map_init(struct bk__map *map, const char *spec, const char *format, char **e
 		rc = map_add(map, &cap, s, (size_t)(eq - s), eq + 1, (size_t)(end - eq - 1));
 		if (rc == BK_ERROR) {
 			*err = bk__errf("%s: --map: '%.*s' is not a target (ts, actor, ip, dst, "
-			    "action, object, method, stmt, sql, status, rows, bytes_in, bytes_out, "
-			    "ids, where, or a snake_case extra name)", format, (int)(eq - s), s);
+			    "action, object, method, stmt, sql, request, status, rows, bytes_in, "
+			    "bytes_out, ids, where, or a snake_case extra name)", format, (int)(eq - s), s);
 			goto fail;
 		}
 		if (rc != BK_OK)
@@ -868,6 +945,17 @@ bk__map_apply(const bk_parser *p, const bk_timefmt *f, struct bk__evb *b,
 	case BK__T_SQL:
 		(void)bk__evb_sql(b, val.ptr, val.len, tables);
 		break;
+	case BK__T_REQUEST: {
+		bk_span m, url, proto;
+
+		if (!bk__split_request(val.ptr, val.len, &m, &url, &proto))
+			break;
+		if (b->ev.str[BK_EV_METHOD].ptr == NULL)
+			b->ev.str[BK_EV_METHOD] = m;
+		b->url = url;
+		bk__evb_extra(b, "protocol", proto, false);
+		break;
+	}
 	case BK__T_EXTRA:
 		bk__evb_extra(b, e->dst, val, type == BK__JSON_NUMBER);
 		break;

@@ -97,23 +97,6 @@ struct bk_formats {
 	char *cname;		/* scratch for bk_formats_define names */
 };
 
-/* The action map used when a definition gives none: a web server's view. */
-static const struct {
-	const char *method, *action;
-} web_actions[] = {
-	{ "GET", "read" }, { "HEAD", "read" }, { "POST", "write" }, { "PUT", "write" },
-	{ "PATCH", "write" }, { "DELETE", "delete" }, { "PROPFIND", "read" }, { "COPY", "write" },
-	{ "MOVE", "write" }, { "MKCOL", "write" },
-};
-
-/* A proxy's: what a client sends to a remote host is an upload. */
-static const struct {
-	const char *method, *action;
-} proxy_actions[] = {
-	{ "GET", "read" }, { "HEAD", "read" }, { "POST", "upload" }, { "PUT", "upload" },
-	{ "PATCH", "upload" }, { "DELETE", "delete" }, { "CONNECT", "connect" },
-};
-
 static void
 datafmt_free(struct datafmt *df)
 {
@@ -181,12 +164,10 @@ add_action(struct datafmt *df, const char *method, size_t mlen, const char *acti
 static int
 default_actions(struct datafmt *df, bool proxy)
 {
-	size_t n = proxy ? sizeof proxy_actions / sizeof proxy_actions[0] :
-			   sizeof web_actions / sizeof web_actions[0];
+	const struct bk__method_action *t = proxy ? bk__proxy_actions : bk__web_actions;
 
-	for (size_t i = 0; i < n; i++) {
-		const char *m = proxy ? proxy_actions[i].method : web_actions[i].method;
-		const char *a = proxy ? proxy_actions[i].action : web_actions[i].action;
+	for (size_t i = 0; t[i].method != NULL; i++) {
+		const char *m = t[i].method, *a = t[i].action;
 
 		if (add_action(df, m, strlen(m), a, strlen(a)) != BK_OK)
 			return BK_NOMEM;
@@ -1186,32 +1167,6 @@ read_time(bk_parser *p, struct dparser *dp, const bk_timefmt *tf, const char *s,
 	return true;
 }
 
-/* "METHOD URL PROTOCOL" (or "METHOD URL"); false when it is not a request line. */
-static bool
-split_request(const char *s, size_t n, bk_span *method, bk_span *url, bk_span *proto)
-{
-	const char *sp = memchr(s, ' ', n), *last;
-	size_t m;
-
-	if (sp == NULL || sp == s)
-		return false;
-	m = (size_t)(sp - s);
-	for (size_t i = 0; i < m; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') || s[i] == '-' || s[i] == '_'))
-			return false;
-	*method = (bk_span){ s, m };
-	s = sp + 1, n -= m + 1;
-	last = n > 0 ? memrchr(s, ' ', n) : NULL;
-	if (last != NULL && (size_t)(s + n - last) > 5 && memcmp(last + 1, "HTTP/", 5) == 0) {
-		*url = (bk_span){ s, (size_t)(last - s) };
-		*proto = (bk_span){ last + 1, (size_t)(s + n - last - 1) };
-	} else {
-		*url = (bk_span){ s, n };
-		*proto = (bk_span){ NULL, 0 };
-	}
-	return url->len > 0;
-}
-
 /*
  * Fills one field. False when the value does not fit the field (a number
  * that is not one, a time that does not read): the line does not parse.
@@ -1296,7 +1251,7 @@ apply(bk_parser *p, struct dparser *dp, struct linestate *ls, uint8_t target, co
 	case BK__T_REQUEST: {
 		bk_span m, url, proto;
 
-		if (split_request(v.ptr, v.len, &m, &url, &proto)) {
+		if (bk__split_request(v.ptr, v.len, &m, &url, &proto)) {
 			ev->str[BK_EV_METHOD] = m;
 			ls->url = url;
 			if (proto.ptr != NULL)

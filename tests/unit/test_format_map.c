@@ -28,6 +28,35 @@ test_json_defaults(void **state)
 	    "4 5 6");
 }
 
+/*
+ * nginx's JSON logs under a site's own key names: $request is split into
+ * method, protocol, object and ids (and a web server's action), as in the
+ * nginx formats; a key the map names wins over the request's parts.
+ */
+static void
+test_json_request(void **state)
+{
+	bk_parse_opts o = {.map = "object=route"};
+
+	(void)state;
+	tu_expect(&bk__json_ops, NULL,
+	    "{\"time\":\"2026-11-22T21:49:16+09:00\",\"remote_addr\":\"127.0.0.11\","
+	    "\"remote_user\":\"clerk01\",\"request\":\"GET /api/persons/2649?x=1 HTTP/1.1\","
+	    "\"status\":200,\"http_user_agent\":\"curl/7.88.1\"}\n"
+	    "{\"request\":\"DELETE http://h.example/api/persons/7 HTTP/1.1\"}\n"
+	    "{\"request\":\"\\u0016\\u0003\\u0001\"}\n",
+	    "L1 2026-11-22T12:49:16.000Z actor=clerk01 ip=127.0.0.11 action=read "
+	    "object=/api/persons/2649 method=GET status=200 ids=2649 +protocol:HTTP/1.1 "
+	    "+user_agent:curl/7.88.1\n"
+	    "L2 action=delete object=/api/persons/7 method=DELETE ids=7 +protocol:HTTP/1.1\n"
+	    "L3\n",
+	    "");
+	tu_expect(&bk__json_ops, &o,
+	    "{\"route\":\"persons.show\",\"request\":\"POST /api/persons/12 HTTP/2.0\"}\n",
+	    "L1 action=write object=persons.show method=POST ids=12 +protocol:HTTP/2.0\n",
+	    "");
+}
+
 static void
 test_json_map(void **state)
 {
@@ -97,6 +126,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_defaults),
+		cmocka_unit_test(test_json_request),
 		cmocka_unit_test(test_json_map),
 		cmocka_unit_test(test_map_errors),
 		cmocka_unit_test(test_csv),
