@@ -295,19 +295,21 @@ put_i64(struct bk__strbuf *b, int64_t v)
  * M / 10^K in double arithmetic (M and 10^K exact, the division correctly
  * rounded, as strtod's result is), the decimal "M with K decimals" reads back
  * as V; with the smallest such K and at most 15 significant digits it is also
- * what %.15g prints, so both paths give the same bytes. Below 1e-4 and from
- * 1e15 on, %g would use an exponent; those go the slow way.
+ * what %.15g prints. Below 1e-4, where %g would use an exponent, a value of
+ * at most nine decimals is still written this way (a lock time of 0.000062
+ * s reads as the log wrote it, not as 6.2e-05); the rest, and from 1e15 on,
+ * go the slow way.
  */
 static bool
 put_double_short(struct bk__strbuf *b, double v)
 {
-	static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+	static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
 	char tmp[32], *t = tmp + sizeof tmp;
 	double a = fabs(v), s;
 	unsigned k, i;
 	int64_t m;
 
-	if (a < 1e-4)
+	if (a < 1e-9)
 		return false;
 	for (k = 0; k < sizeof scale / sizeof scale[0]; k++) {
 		s = a * scale[k];

@@ -617,7 +617,10 @@ test_writer_doubles(void **state)
 	    {9007199254740992.0, "9007199254740992.0"},
 	    {1e15, "1e+15"},
 	    {1e21, "1e+21"},
-	    {1e-7, "1e-07"},
+	    {1e-7, "0.0000001"},		/* fixed down to nine decimals */
+	    {0.000062, "0.000062"},
+	    {1.5e-9, "1.5e-09"},		/* ten decimals: an exponent */
+	    {1e-10, "1e-10"},
 	    {1.7976931348623157e308, "1.7976931348623157e+308"},
 	    {5e-324, "4.94065645841247e-324"},
 	};
@@ -637,11 +640,23 @@ test_writer_doubles(void **state)
 	expect_record(s, "{\"type\":\"t\",\"nan\":null,\"inf\":null,\"ninf\":null}\n");
 }
 
-/* The contract spelled out the slow way: the first of 15, 16, 17 digits that reads back. */
+/*
+ * The contract spelled out the slow way: the first of 15, 16, 17 digits that
+ * reads back; but below 1e-4, where that has an exponent, the fixed form
+ * when nine decimals or fewer read back.
+ */
 static void
 ref_double(double v, char *out, size_t size)
 {
 	int prec;
+
+	if (fabs(v) < 1e-4 && fabs(v) >= 1e-9) {
+		for (prec = 5; prec <= 9; prec++) {
+			snprintf(out, size, "%.*f", prec, v);
+			if (strtod(out, NULL) == v)
+				return;
+		}
+	}
 
 	for (prec = 15;; prec++) {
 		snprintf(out, size, "%.*g", prec, v);
