@@ -25,6 +25,7 @@ struct bk__parser_ops {
 	 */
 	const char *example;
 	int priority;		/* breaks detection ties; generic formats below 0 */
+	bool independent;	/* each line parses alone: no header, no entry of several lines */
 	/* Sets up p->impl; nonzero with *err (malloc'd) set when opts don't fit. */
 	int (*init)(bk_parser *p, char **err);
 	void (*begin)(bk_parser *p);	/* a new file starts; may be NULL */

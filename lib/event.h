@@ -187,6 +187,14 @@ void bk_parser_free(bk_parser *p);
 void bk_parser_begin(bk_parser *p, const char *file);
 
 /*
+ * Whether each line parses on its own, with no header before it and no
+ * entry spanning lines (the layout and regex formats, JSON lines): the
+ * lines of one input may then be shared out among several parsers
+ * (bk-parse -j) and give the same events.
+ */
+bool bk_parser_independent(const bk_parser *p);
+
+/*
  * Parses one line (without its newline). Returns BK_OK when the line was
  * (part of) an entry, 1 when it did not parse, or the callback's nonzero
  * return.

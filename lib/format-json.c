@@ -137,6 +137,7 @@ const struct bk__parser_ops bk__json_ops = {
 		   "\"client\":{\"ip\":\"10.0.0.5\"},\"action\":\"export\",\"object\":\"persons\","
 		   "\"rows\":3000}",
 	.priority = -10,
+	.independent = true,
 	.init = json_init,
 	.line = json_line,
 	.free = json_free,

@@ -1673,6 +1673,7 @@ data_init(bk_parser *p, char **err)
 }
 
 static const struct bk__parser_ops data_ops = {
+	.independent = true,
 	.name = "data",
 	.init = data_init,
 	.line = data_line,
@@ -1735,6 +1736,12 @@ bk_parser_new(const bk_formats *fs, const char *name, const bk_parse_opts *o, ch
 		return NULL;
 	}
 	return p;
+}
+
+bool
+bk_parser_independent(const bk_parser *p)
+{
+	return p->ops->independent;
 }
 
 void

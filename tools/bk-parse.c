@@ -46,6 +46,8 @@ static const char usage_text[] =
     "                        with their text\n"
     "      --patterns=DIR    also load DIR's format definitions (DIR/formats/*.fmt)\n"
     "  -r, --recursive       read directories, recursively\n"
+    "  -j, --jobs=N          parse each file with N threads (default 1), where its\n"
+    "                        lines parse alone; the output is the same\n"
     "      --format=F        text, json or tsv (default: text on a terminal)\n"
     "      --list-formats    list the formats with an example line each, and exit\n"
     "      --check-formats   parse every format's examples and compare, and exit\n"
@@ -79,9 +81,24 @@ struct run {
 	uint64_t events;	/* over the whole run */
 	const char *path;
 	uint64_t done, total;	/* raw bytes, for progress */
+	/* -j: the workers' own runs, and where one writes its chunk. */
+	long jobs;
+	struct run *workers;
+	FILE *mem;		/* a worker's chunk output; NULL: standard output */
+	struct bk_chunk *chunk;	/* the chunk a worker is on */
 };
 
 /* ---- output ------------------------------------------------------------- */
+
+/* TSV and text output: standard output, or a worker's chunk. */
+static void
+out(struct run *r, const void *data, size_t len)
+{
+	if (r->mem != NULL)
+		fwrite(data, 1, len, r->mem);
+	else
+		tool_out(data, len);
+}
 
 /* A TSV or text line, formatted into the run's buffer (grown when a line needs it). */
 static void
@@ -101,19 +118,19 @@ put_line(struct run *r, size_t (*fmt)(const bk_event *, char *, size_t), const b
 		fmt(ev, r->buf, r->bufsize);
 	}
 	if (r->popts.keep_raw && ev->raw.ptr != NULL && fmt == bk_event_tsv) {
-		tool_out(r->buf, n - 1);
-		tool_out("\t", 1);
+		out(r, r->buf, n - 1);
+		out(r, "\t", 1);
 		for (size_t i = 0, start = 0; i <= ev->raw.len; i++)
 			if (i == ev->raw.len || (unsigned char)ev->raw.ptr[i] < 0x20) {
-				tool_out(ev->raw.ptr + start, i - start);
+				out(r, ev->raw.ptr + start, i - start);
 				if (i < ev->raw.len)
-					tool_out(" ", 1);
+					out(r, " ", 1);
 				start = i + 1;
 			}
-		tool_out("\n", 1);
+		out(r, "\n", 1);
 		return;
 	}
-	tool_out(r->buf, n);
+	out(r, r->buf, n);
 }
 
 static int
@@ -193,6 +210,33 @@ struct tally {
 };
 
 static void
+warn_long(const char *path, uint64_t lineno)
+{
+	tool_warn(path, lineno, "line longer than %zu bytes, not parsed", (size_t)BK_LINES_DEFAULT_MAX);
+}
+
+/*
+ * A line past the maximum: said at once, or by a worker noted in its chunk
+ * (data: the count, then the line numbers), for the writer to say in order.
+ */
+static void
+long_line(struct run *r, uint64_t lineno)
+{
+	struct bk_chunk *c = r->chunk;
+	uint64_t *v;
+
+	if (c == NULL) {
+		warn_long(r->path, lineno);
+		return;
+	}
+	v = realloc(c->data, (c->stats[4] + 1) * sizeof *v);
+	if (v == NULL)
+		return;	/* the warning is lost, not the line: it is counted unparsed */
+	v[c->stats[4]++] = lineno;
+	c->data = v;
+}
+
+static void
 one_line(struct run *r, bk_parser *p, const char *format, const struct bk_line *line,
     struct tally *t)
 {
@@ -204,8 +248,7 @@ one_line(struct run *r, bk_parser *p, const char *format, const struct bk_line *
 	if (line->flags & (BK_LINE_SPLIT | BK_LINE_CONT)) {
 		/* Pieces of a line past --max-line: no entry is that long. */
 		if ((line->flags & (BK_LINE_SPLIT | BK_LINE_CONT)) == BK_LINE_SPLIT)
-			tool_warn(r->path, line->lineno, "line longer than %zu bytes, not parsed",
-			    (size_t)BK_LINES_DEFAULT_MAX);
+			long_line(r, line->lineno);
 		rc = 1;
 	} else
 		rc = bk_parser_line(p, line->data, line->len, line->lineno, on_event, r);
@@ -293,6 +336,101 @@ detect(struct run *r, const struct sample *s)
 	return name;
 }
 
+/* ---- one input, several workers ---------------------------------------- */
+
+/*
+ * With -j, the lines of a format whose lines parse alone are shared out
+ * (pipeline.h): each worker parses its chunks with its own parser into the
+ * chunk's output, with its tally in the chunk's counters, and the main
+ * thread writes the chunks in input order, so the output is the same as
+ * one pass.
+ */
+enum { ST_LINES, ST_UNPARSED, ST_FIRST_UNPARSED, ST_EVENTS, ST_LONG };
+
+struct shared {
+	struct run *r;
+	bk_input *in;
+	struct tally *t;
+};
+
+static int
+work_chunk(void *state, struct bk_chunk *c)
+{
+	struct run *w = state;
+	struct tally t = { 0, 0, 0 };
+	bk_parser *p = w->parsers[0].p;
+	uint64_t events = w->events;
+
+	w->mem = c->out;
+	w->chunk = c;
+	if (w->out == TOOL_FORMAT_JSON && (w->w = bk_writer_new(c->out)) == NULL)
+		return BK_NOMEM;
+	for (size_t i = 0; i < c->nlines; i++)
+		one_line(w, p, w->parsers[0].name, &c->lines[i], &t);
+	bk_writer_free(w->w);
+	w->w = NULL;
+	c->stats[ST_LINES] = t.lines;
+	c->stats[ST_UNPARSED] = t.unparsed;
+	c->stats[ST_FIRST_UNPARSED] = t.first_unparsed;
+	c->stats[ST_EVENTS] = w->events - events;
+	return 0;
+}
+
+static int
+write_chunk(void *ctx, struct bk_chunk *c)
+{
+	struct shared *sh = ctx;
+	struct run *r = sh->r;
+	const uint64_t *longs = c->data;
+
+	for (uint64_t i = 0; i < c->stats[ST_LONG]; i++)
+		warn_long(r->path, longs[i]);
+	free(c->data);
+	if (c->status != 0) {
+		tool_error(r->path, 0, "out of memory");
+		return 1;
+	}
+	if (r->out == TOOL_FORMAT_JSON) {
+		if (c->len > 0 && fwrite(c->text, 1, c->len, stdout) != c->len)
+			tool_write_failed(errno);
+	} else {
+		tool_out(c->text, c->len);
+	}
+	if (sh->t->unparsed == 0 && c->stats[ST_UNPARSED] > 0)
+		sh->t->first_unparsed = c->stats[ST_FIRST_UNPARSED];
+	sh->t->lines += c->stats[ST_LINES];
+	sh->t->unparsed += c->stats[ST_UNPARSED];
+	r->events += c->stats[ST_EVENTS];
+	tool_progress(r->path, r->done + bk_input_raw_offset(sh->in), r->total);
+	return 0;
+}
+
+/* Parses the rest of IN (read by LR) with the run's workers; the status of the reading. */
+static int
+parse_shared(struct run *r, const char *format, bk_lines *lr, bk_input *in, struct tally *t)
+{
+	void *states[BK_PIPELINE_MAX_JOBS];
+	struct shared sh = { r, in, t };
+	int rc;
+
+	for (long i = 0; i < r->jobs; i++) {
+		struct run *w = &r->workers[i];
+
+		w->path = r->path;
+		/* Each worker has one parser: the format of this input. */
+		if (w->nparsers > 0 && strcmp(w->parsers[0].name, format) != 0) {
+			bk_parser_free(w->parsers[0].p);
+			w->nparsers = 0;
+		}
+		bk_parser_begin(parser_for(w, format), r->path);
+		states[i] = w;
+	}
+	rc = bk_pipeline_run(lr, (size_t)r->jobs, states, work_chunk, write_chunk, &sh,
+	    BK_PIPELINE_CHUNK);
+	/* Stopped (1): what stopped it was said. */
+	return rc == BK_OK || rc == 1 ? BK_EOF : rc;
+}
+
 static void
 parse_input(struct run *r, bk_input *in, bk_lines *lr, struct sample *s)
 {
@@ -322,6 +460,10 @@ parse_input(struct run *r, bk_input *in, bk_lines *lr, struct sample *s)
 	} else {
 		p = parser_for(r, format);
 		bk_parser_begin(p, r->path);
+	}
+	if (r->jobs > 1 && bk_parser_independent(p)) {
+		rc = parse_shared(r, format, lr, in, &t);
+		goto done;
 	}
 	while ((rc = bk_lines_next(lr, &line)) == BK_OK) {
 		one_line(r, p, format, &line, &t);
@@ -469,6 +611,7 @@ main(int argc, char **argv)
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "input-format", required_argument, NULL, 'f' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "keep-raw", no_argument, NULL, OPT_KEEP_RAW },
 		{ "keep-unparsed", no_argument, NULL, OPT_KEEP_UNPARSED },
 		{ "list-formats", no_argument, NULL, OPT_LIST_FORMATS },
@@ -504,7 +647,8 @@ main(int argc, char **argv)
 		tool_usage_error("out of memory");
 	bk_fileset_on_error(set, tool_fileset_error, NULL);
 	dirs[0] = tool_patterns_dir();
-	while ((c = getopt_long(argc, argv, "Vf:hr", longopts, NULL)) != -1) {
+	r.jobs = 1;
+	while ((c = getopt_long(argc, argv, "Vf:hj:r", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'V':
 			tool_version(NULL);
@@ -513,6 +657,16 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			tool_help(usage_text);
+		case 'j': {
+			char *end;
+
+			r.jobs = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || r.jobs < 1 ||
+			    r.jobs > BK_PIPELINE_MAX_JOBS)
+				tool_usage_error("--jobs: a number from 1 to %d, not '%s'",
+				    BK_PIPELINE_MAX_JOBS, optarg);
+			break;
+		}
 		case 'r':
 			bk_fileset_set_recursive(set, true);
 			break;
@@ -632,6 +786,20 @@ main(int argc, char **argv)
 	if ((lr = bk_lines_new(0)) == NULL || (r.w = bk_writer_new(stdout)) == NULL ||
 	    (r.buf = malloc(r.bufsize = 64 << 10)) == NULL)
 		tool_usage_error("out of memory");
+	if (r.jobs > 1) {
+		if ((r.workers = calloc((size_t)r.jobs, sizeof *r.workers)) == NULL)
+			tool_usage_error("out of memory");
+		for (long i = 0; i < r.jobs; i++) {
+			struct run *w = &r.workers[i];
+
+			w->fs = r.fs;
+			w->popts = r.popts;
+			w->out = r.out;
+			w->keep_unparsed = r.keep_unparsed;
+			if ((w->buf = malloc(w->bufsize = 64 << 10)) == NULL)
+				tool_usage_error("out of memory");
+		}
+	}
 	if (tool_progress_enabled()) {
 		for (size_t i = 0; i < bk_fileset_count(set); i++) {
 			struct stat sb;
@@ -670,6 +838,12 @@ main(int argc, char **argv)
 
 	for (size_t i = 0; i < r.nparsers; i++)
 		bk_parser_free(r.parsers[i].p);
+	for (long i = 0; r.workers != NULL && i < r.jobs; i++) {
+		for (size_t k = 0; k < r.workers[i].nparsers; k++)
+			bk_parser_free(r.workers[i].parsers[k].p);
+		free(r.workers[i].buf);
+	}
+	free(r.workers);
 	free(sample.data);
 	free(r.buf);
 	bk_writer_free(r.w);

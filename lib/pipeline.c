@@ -1,0 +1,277 @@
+/*
+ * pipeline.c - ordered parallel processing of one input's lines; see
+ * pipeline.h.
+ *
+ * A ring of 2 * JOBS slots: the main thread fills the slot after the last
+ * one handed out (after writing the oldest, when all are in flight), the
+ * workers take slots in order, and the main thread writes them in order as
+ * they finish. A slot keeps its buffers from one chunk to the next, so a
+ * long run allocates only while its chunks grow to their working size.
+ * Lines are copied by value: their offsets into the slot's buffer are kept
+ * while it may still move, and turned into pointers when it is handed out.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline.h"
+#include "util-private.h"
+
+struct slot {
+	char *buf;
+	size_t len, cap;
+	struct bk_line *lines;
+	size_t *offs;		/* each line's offset in BUF while it fills */
+	size_t nlines, linecap, offcap;
+	struct bk_chunk c;
+	char *text;		/* the worker's memory stream */
+	size_t textlen;
+	bool done;
+};
+
+struct pipeline {
+	struct slot ring[2 * BK_PIPELINE_MAX_JOBS];
+	size_t ahead;
+	uint64_t next;		/* the next slot a worker takes */
+	uint64_t handed;	/* slots handed out so far */
+	uint64_t written;	/* slots written so far */
+	bool last;		/* nothing follows what was handed out */
+	bool stop;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bk_pipeline_work_fn work;
+	bk_pipeline_write_fn write;
+	void *ctx;
+	void *alone;		/* no thread could start: this worker's state, used here */
+};
+
+struct worker {
+	struct pipeline *pl;
+	void *state;
+	pthread_t thread;
+};
+
+static void
+run_chunk(struct pipeline *pl, void *state, struct slot *s)
+{
+	FILE *out;
+
+	s->c.lines = s->lines;
+	s->c.nlines = s->nlines;
+	memset(s->c.stats, 0, sizeof s->c.stats);
+	s->c.data = NULL;
+	s->text = NULL;
+	s->textlen = 0;
+	out = open_memstream(&s->text, &s->textlen);
+	if (out == NULL) {
+		s->c.status = BK_NOMEM;
+		return;
+	}
+	s->c.out = out;
+	s->c.status = pl->work(state, &s->c);
+	if (fclose(out) != 0 && s->c.status == 0)
+		s->c.status = BK_NOMEM;
+	s->c.out = NULL;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct pipeline *pl = w->pl;
+
+	pthread_mutex_lock(&pl->lock);
+	for (;;) {
+		while (!pl->stop && pl->next >= pl->handed && !pl->last)
+			pthread_cond_wait(&pl->cond, &pl->lock);
+		if (pl->stop || pl->next >= pl->handed)
+			break;
+		struct slot *s = &pl->ring[pl->next++ % pl->ahead];
+
+		pthread_mutex_unlock(&pl->lock);
+		run_chunk(pl, w->state, s);
+		pthread_mutex_lock(&pl->lock);
+		s->done = true;
+		pthread_cond_broadcast(&pl->cond);
+	}
+	pthread_mutex_unlock(&pl->lock);
+	return NULL;
+}
+
+/* Writes the oldest slot in flight once it is done. Nonzero: stop. */
+static int
+write_next(struct pipeline *pl)
+{
+	struct slot *s = &pl->ring[pl->written % pl->ahead];
+	int stop;
+
+	pthread_mutex_lock(&pl->lock);
+	while (!s->done)
+		pthread_cond_wait(&pl->cond, &pl->lock);
+	pthread_mutex_unlock(&pl->lock);
+	s->c.text = s->text != NULL ? s->text : "";
+	s->c.len = s->textlen;
+	stop = pl->write(pl->ctx, &s->c);
+	if (stop == 0 && s->c.status != 0)
+		stop = 1;
+	free(s->text);
+	s->text = NULL;
+	pthread_mutex_lock(&pl->lock);
+	pl->written++;
+	if (stop != 0)
+		pl->stop = true;
+	stop = pl->stop;
+	pthread_cond_broadcast(&pl->cond);
+	pthread_mutex_unlock(&pl->lock);
+	return stop;
+}
+
+/* Hands out the slot being filled. Nonzero: stop. */
+static int
+hand_out(struct pipeline *pl, struct slot *s)
+{
+	for (size_t i = 0; i < s->nlines; i++)
+		s->lines[i].data = s->buf + s->offs[i];
+	if (pl->alone != NULL) {
+		run_chunk(pl, pl->alone, s);
+		pl->handed++;
+		s->done = true;
+		return write_next(pl);
+	}
+	pthread_mutex_lock(&pl->lock);
+	s->done = false;
+	pl->handed++;
+	pthread_cond_broadcast(&pl->cond);
+	pthread_mutex_unlock(&pl->lock);
+	while (pl->handed - pl->written >= pl->ahead)
+		if (write_next(pl) != 0)
+			return 1;
+	return 0;
+}
+
+/* Copies LINE into slot S. BK_OK or BK_NOMEM. */
+static int
+add_line(struct slot *s, const struct bk_line *line)
+{
+	if (bk__grow(&s->lines, &s->linecap, s->nlines, sizeof *s->lines) != BK_OK)
+		return BK_NOMEM;
+	if (s->offcap < s->linecap) {
+		size_t *o = realloc(s->offs, s->linecap * sizeof *o);
+
+		if (o == NULL)
+			return BK_NOMEM;
+		s->offs = o;
+		s->offcap = s->linecap;
+	}
+	if (s->cap - s->len < line->len) {
+		size_t cap = s->cap != 0 ? s->cap : 4096;
+		char *b;
+
+		while (cap - s->len < line->len) {
+			if (cap > SIZE_MAX / 2)
+				return BK_NOMEM;
+			cap *= 2;
+		}
+		if ((b = realloc(s->buf, cap)) == NULL)
+			return BK_NOMEM;
+		s->buf = b;
+		s->cap = cap;
+	}
+	if (line->len > 0)
+		memcpy(s->buf + s->len, line->data, line->len);
+	s->lines[s->nlines] = *line;
+	s->offs[s->nlines++] = s->len;
+	s->len += line->len;
+	return BK_OK;
+}
+
+int
+bk_pipeline_run(bk_lines *lr, size_t jobs, void *const *workers, bk_pipeline_work_fn work,
+		bk_pipeline_write_fn write, void *ctx, size_t chunk_bytes)
+{
+	struct pipeline *pl = calloc(1, sizeof *pl);
+	struct worker *w;
+	struct bk_line line;
+	struct slot *s;
+	size_t started = 0;
+	int rc = BK_OK, stop = 0;
+
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > BK_PIPELINE_MAX_JOBS)
+		jobs = BK_PIPELINE_MAX_JOBS;
+	w = calloc(jobs, sizeof *w);
+	if (pl == NULL || w == NULL) {
+		free(pl);
+		free(w);
+		return BK_NOMEM;
+	}
+	pthread_mutex_init(&pl->lock, NULL);
+	pthread_cond_init(&pl->cond, NULL);
+	pl->ahead = 2 * jobs;
+	pl->work = work;
+	pl->write = write;
+	pl->ctx = ctx;
+	for (size_t i = 0; i < jobs; i++) {
+		w[i].pl = pl;
+		w[i].state = workers[i];
+		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0)
+			break;
+		started++;
+	}
+	if (started == 0)
+		pl->alone = workers[0];	/* slower, but the same output */
+	s = &pl->ring[0];
+	while ((rc = bk_lines_next(lr, &line)) == BK_OK) {
+		if (add_line(s, &line) != BK_OK) {
+			rc = BK_NOMEM;
+			break;
+		}
+		if (s->len < chunk_bytes)
+			continue;
+		if ((stop = hand_out(pl, s)) != 0)
+			break;
+		s = &pl->ring[pl->handed % pl->ahead];
+		s->len = s->nlines = 0;
+	}
+	if (stop == 0 && s->nlines > 0)
+		stop = hand_out(pl, s);
+	pthread_mutex_lock(&pl->lock);
+	pl->last = true;
+	pthread_cond_broadcast(&pl->cond);
+	pthread_mutex_unlock(&pl->lock);
+	while (stop == 0 && pl->written < pl->handed)
+		stop = write_next(pl);
+	if (stop != 0)
+		rc = 1;
+	else if (rc == BK_EOF)
+		rc = BK_OK;
+	pthread_mutex_lock(&pl->lock);
+	pl->stop = true;	/* workers waiting for more go home */
+	pthread_cond_broadcast(&pl->cond);
+	pthread_mutex_unlock(&pl->lock);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(w[i].thread, NULL);
+	for (; pl->written < pl->handed; pl->written++) {
+		/* Stopped: what was done and never written is dropped. */
+		s = &pl->ring[pl->written % pl->ahead];
+		if (s->done) {
+			free(s->text);
+			free(s->c.data);
+		}
+	}
+	for (size_t i = 0; i < pl->ahead; i++) {
+		free(pl->ring[i].buf);
+		free(pl->ring[i].lines);
+		free(pl->ring[i].offs);
+	}
+	pthread_mutex_destroy(&pl->lock);
+	pthread_cond_destroy(&pl->cond);
+	free(pl);
+	free(w);
+	return rc;
+}
