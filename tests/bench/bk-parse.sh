@@ -6,7 +6,10 @@
 # logs (API, static and search requests, logged-in users now and then,
 # three user agents, 404s and 304s), then prints MB/s, lines/s and ratios for
 #   bk-parse -f nginx --format tsv   vs  awk '{print $1, $4, $7, $9, $10}'
-#   (mawk, Debian's default awk, and gawk when installed);
+#   (mawk, Debian's default awk, and gawk when installed), bk-parse with one
+#   thread and with -j (BK_BENCH_JOBS, default the number of cores: the
+#   DESIGN's "work split across cores where it pays"; the target is judged
+#   on -j, the one-thread ratio is printed beside it);
 #   bk-parse -f nginx --format json  vs  jq -c . merely reading that NDJSON
 #   (jq gets a tenth of it, scaled: it is slow);
 # and bk-parse's peak RSS. Best of BK_BENCH_RUNS (default 3). Ratios, not
@@ -72,6 +75,9 @@ tenth=$(wc -c < "$DIR/nginx-tenth.log")
 json_bytes=$(wc -c < "$DIR/nginx-tenth.json")
 
 t_tsv=$(best_of "$BKPARSE" --no-progress -f nginx --format tsv "$LOG")
+# The same with the file's lines shared out to as many threads as there are cores.
+JOBS=${BK_BENCH_JOBS:-$(nproc 2>/dev/null || echo 2)}
+t_tsvj=$(best_of "$BKPARSE" --no-progress -j "$JOBS" -f nginx --format tsv "$LOG")
 t_mawk=$(best_of mawk '{print $1, $4, $7, $9, $10}' "$LOG")
 if command -v gawk >/dev/null; then
 	t_gawk=$(best_of gawk '{print $1, $4, $7, $9, $10}' "$LOG")
@@ -79,11 +85,13 @@ fi
 t_json=$(best_of "$BKPARSE" --no-progress -f nginx --format json "$LOG")
 t_jq=$(best_of jq -c . "$DIR/nginx-tenth.json")
 rss=$(rss_kib "$BKPARSE" --no-progress -f nginx --format json "$LOG")
+rssj=$(rss_kib "$BKPARSE" --no-progress -j "$JOBS" -f nginx --format tsv "$LOG")
 
 lps() { awk "BEGIN { printf \"%.2f\", $1 / $2 / 1000000 }"; }
 echo "bk-parse benchmark: $bytes bytes, $lines lines of nginx combined log, best of $RUNS"
 printf '%-40s %10s %12s\n' "command" "MB/s" "Mlines/s"
 printf '%-40s %10s %12s\n' "bk-parse -f nginx --format tsv" "$(mbps "$bytes" "$t_tsv")" "$(lps "$lines" "$t_tsv")"
+printf '%-40s %10s %12s\n' "bk-parse -j $JOBS -f nginx --format tsv" "$(mbps "$bytes" "$t_tsvj")" "$(lps "$lines" "$t_tsvj")"
 printf '%-40s %10s %12s\n' "mawk '{print \$1, \$4, \$7, \$9, \$10}'" "$(mbps "$bytes" "$t_mawk")" "$(lps "$lines" "$t_mawk")"
 if [ -n "${t_gawk:-}" ]; then
 	printf '%-40s %10s %12s\n' "gawk '{print \$1, \$4, \$7, \$9, \$10}'" "$(mbps "$bytes" "$t_gawk")" "$(lps "$lines" "$t_gawk")"
@@ -93,15 +101,16 @@ printf '%-40s %10s %12s\n' "bk-parse -f nginx --format json" "$(mbps "$bytes" "$
 jq_lines=$(wc -l < "$DIR/nginx-tenth.json")
 printf '%-40s %10s %12s\n' "jq -c . (NDJSON of a tenth, log MB/s)" "$(mbps "$tenth" "$t_jq")" "$(lps "$jq_lines" "$t_jq")"
 
-r_awk=$(ratio "$t_mawk" "$t_tsv")
+r_awk1=$(ratio "$t_mawk" "$t_tsv")
+r_awk=$(ratio "$t_mawk" "$t_tsvj")
 r_jq=$(calc "($lines / $t_json) / ($jq_lines / $t_jq)")
-echo "ratio bk-parse tsv / mawk:     $r_awk (target >= 2.0)"
+echo "ratio bk-parse tsv / mawk:     $r_awk1 with one thread, $r_awk with -j $JOBS (target >= 2.0)"
 printf 'ratio bk-parse json / jq:      %.2f (target >= 1.5; jq read %s bytes of JSON)\n' "$r_jq" "$json_bytes"
-echo "peak RSS bk-parse: $rss KiB (target < 65536)"
+echo "peak RSS bk-parse: $rss KiB, $rssj KiB with -j $JOBS (target < 65536)"
 
 missed=0
 [ "$(calc "$r_awk >= 2.0")" = 1 ] || { echo "MISSED: tsv vs mawk"; missed=1; }
 [ "$(calc "$r_jq >= 1.5")" = 1 ] || { echo "MISSED: json vs jq"; missed=1; }
-[ "$rss" -lt 65536 ] || { echo "MISSED: memory"; missed=1; }
+[ "$rss" -lt 65536 ] && [ "$rssj" -lt 65536 ] || { echo "MISSED: memory"; missed=1; }
 [ $missed = 0 ] && echo "all targets met"
 exit $missed
