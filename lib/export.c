@@ -1029,7 +1029,8 @@ sql_line(bk_export *x, const char *p, size_t n, bool eol)
 		case SQL_TOP:
 			if (c == ' ' || c == '\t' || c == '\r' || c == ';') {
 				i++;
-			} else if (c == '-' && i + 1 < n && p[i + 1] == '-') {
+			} else if ((c == '-' && i + 1 < n && p[i + 1] == '-') || c == '\\') {
+				/* a comment, or a psql meta-command (pg_dump's \restrict): to the line's end */
 				i = n;
 			} else if (c == '/' && i + 1 < n && p[i + 1] == '*') {
 				x->st = SQL_COMMENT;
