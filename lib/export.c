@@ -813,6 +813,11 @@ use_table(bk_export *x, const char *name, size_t nl, const char *p, size_t n, si
 	x->table_len = x->tables[tid].len;
 	x->names.n = x->names.len = 0;
 	size_t j = read_column_list(p, n, i, &x->names, &rc);
+	struct names *tc = &x->tables[tid].cols;
+	/* A COPY or INSERT column list names a table no CREATE TABLE named. */
+	bool adopt = j != i && tc->n == 0;
+	for (size_t k = 0; adopt && k < x->names.n && rc == BK_OK; k++)
+		rc = names_add(tc, x->names.buf + x->names.off[k], x->names.lens[k]);
 	if (j == i) {
 		const struct names *c = &x->tables[tid].cols;
 
