@@ -478,6 +478,7 @@ count_subjects(int argc, char **argv, bk_fileset *fs, enum tool_format format, s
 	write_summary(format, w, &t);
 	free(names);
 	free(kinds);
+	int status = bk_distinct_count(all) > 0 ? TOOL_FOUND : TOOL_NOTHING;
 	bk_distinct_free(all);
 	for (size_t i = 0; i < m.n; i++) {
 		free(m.names[i]);
@@ -488,7 +489,7 @@ count_subjects(int argc, char **argv, bk_fileset *fs, enum tool_format format, s
 	bk_writer_free(w);
 	bk_reader_free(rd);
 	bk_input_free(in);
-	return bk_distinct_count(all) > 0 ? TOOL_FOUND : TOOL_NOTHING;
+	return status;
 }
 
 /* ---- main --------------------------------------------------------------- */
