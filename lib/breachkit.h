@@ -8,7 +8,8 @@
  * validate (check digits and ranges), rules (personal-data rule files),
  * privacy (masking, keyed hashes), scan (find personal data in lines),
  * summary (per-file counts), valueset (baselines and allow lists), event
- * (log formats parsed into events).
+ * (log formats parsed into events), export (rows of CSV, SQL dumps, NDJSON),
+ * inventory (personal-data columns and distinct subjects of exports).
  */
 #ifndef BK_BREACHKIT_H
 #define BK_BREACHKIT_H
@@ -31,5 +32,7 @@
 #include "alert.h"
 #include "pipeline.h"
 #include "event.h"
+#include "export.h"
+#include "inventory.h"
 
 #endif /* BK_BREACHKIT_H */
