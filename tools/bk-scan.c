@@ -133,18 +133,40 @@ shown_value(const struct opts *o, const struct bk_finding *f, char *buf)
 	return bk_mask(f->value, f->value_len, buf);
 }
 
-/* "validator", "context:個人番号": why a finding fired, for people. */
+/* Appends the NUL-terminated S to BUF (of SIZE bytes) at *N, cutting at the end. */
+static void
+append(char *buf, size_t size, size_t *n, const char *s)
+{
+	size_t k = strlen(s);
+
+	if (k > size - 1 - *n)
+		k = size - 1 - *n;
+	memcpy(buf + *n, s, k);
+	*n += k;
+	buf[*n] = '\0';
+}
+
+/*
+ * "validator", "context:個人番号": why a finding fired, for people. Once
+ * per finding, so by hand: snprintf alone was a tenth of a CSV scan.
+ */
 static void
 why_text(const struct bk_finding *f, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s%s%s%s",
-	    f->why & BK_WHY_VALIDATOR ? "validator " : "",
-	    f->why & BK_WHY_CONTEXT ? "context:" : f->why & BK_WHY_HEADER ? "header:" : "",
-	    f->context != NULL ? f->context : "",
-	    f->why & (BK_WHY_VALIDATOR | BK_WHY_CONTEXT | BK_WHY_HEADER) ? "" : "pattern");
-	size_t n = strlen(buf);
-	if (n > 0 && buf[n - 1] == ' ')
-		buf[n - 1] = '\0';
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (f->why & BK_WHY_VALIDATOR)
+		append(buf, size, &n, "validator");
+	if (f->why & (BK_WHY_CONTEXT | BK_WHY_HEADER)) {
+		if (n > 0)
+			append(buf, size, &n, " ");
+		append(buf, size, &n, f->why & BK_WHY_CONTEXT ? "context:" : "header:");
+		if (f->context != NULL)
+			append(buf, size, &n, f->context);
+	}
+	if (!(f->why & (BK_WHY_VALIDATOR | BK_WHY_CONTEXT | BK_WHY_HEADER)))
+		append(buf, size, &n, "pattern");
 }
 
 static void
