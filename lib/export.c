@@ -303,16 +303,20 @@ row_begin(bk_export *x)
 static int
 cell_begin(bk_export *x)
 {
-	if (bk__grow(&x->cstart, &x->ccap, x->ncells, sizeof *x->cstart) != BK_OK)
-		return x->stop = BK_NOMEM;
-	size_t cap = x->ccap;
-	size_t *l = realloc(x->clen, cap * sizeof *l);
-	bool *nl = l != NULL ? realloc(x->cnull, cap * sizeof *nl) : NULL;
-	if (l != NULL)
-		x->clen = l;
-	if (nl == NULL)
-		return x->stop = BK_NOMEM;
-	x->cnull = nl;
+	if (x->ncells >= x->ccap) {
+		/* The three arrays grow together, once per new widest row only. */
+		if (bk__grow(&x->cstart, &x->ccap, x->ncells, sizeof *x->cstart) != BK_OK)
+			return x->stop = BK_NOMEM;
+		size_t cap = x->ccap;
+		size_t *l = realloc(x->clen, cap * sizeof *l);
+		bool *nl = l != NULL ? realloc(x->cnull, cap * sizeof *nl) : NULL;
+
+		if (l != NULL)
+			x->clen = l;
+		if (nl == NULL)
+			return x->stop = BK_NOMEM;
+		x->cnull = nl;
+	}
 	x->cstart[x->ncells] = x->len;
 	x->clen[x->ncells] = 0;
 	x->cnull[x->ncells] = false;
