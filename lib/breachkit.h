@@ -8,7 +8,8 @@
  * validate (check digits and ranges), rules (personal-data rule files),
  * privacy (masking, keyed hashes), scan (find personal data in lines),
  * summary (per-file counts), valueset (baselines and allow lists), event
- * (log formats parsed into events).
+ * (log formats parsed into events), sketch (distinct counts), alert (the
+ * detectors' verdicts), report (the incident picture in text, JSON, HTML).
  */
 #ifndef BK_BREACHKIT_H
 #define BK_BREACHKIT_H
@@ -29,6 +30,7 @@
 #include "valueset.h"
 #include "sketch.h"
 #include "alert.h"
+#include "report.h"
 #include "event.h"
 
 #endif /* BK_BREACHKIT_H */

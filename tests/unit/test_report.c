@@ -1,0 +1,6 @@
+#include "testutil.h"
+int
+main(void)
+{
+	return 0;
+}
