@@ -99,6 +99,31 @@ esc(FILE *out, const char *s)
 	}
 }
 
+/* S escaped and cut to MAXW display columns with an ellipsis: labels beside a chart. */
+static void
+esc_cut(FILE *out, const char *s, size_t maxw)
+{
+	char buf[4 * BK__STR_MAX + 8];
+	size_t len = strlen(s), w = 0, o = 0;
+
+	if (bk_display_width(s, len) <= maxw) {
+		esc(out, s);
+		return;
+	}
+	while (o < len && o < sizeof buf - 4) {
+		size_t n = bk__utf8_char((const unsigned char *)s + o, len - o);
+
+		n = n == 0 ? 1 : n;
+		if (w + bk_display_width(s + o, n) > maxw - 1)
+			break;
+		w += bk_display_width(s + o, n);
+		o += n;
+	}
+	memcpy(buf, s, o);
+	memcpy(buf + o, "\xe2\x80\xa6", 4);	/* U+2026 and the NUL */
+	esc(out, buf);
+}
+
 static void
 sev_badge(FILE *out, enum bk_severity s)
 {
@@ -112,6 +137,16 @@ entity(FILE *out, const char *actor, const char *ip, const char *dst)
 
 	bk__report_entity_label(actor, ip, dst, label, sizeof label);
 	esc(out, label);
+}
+
+/* The entity as a chart's row label: what fits left of the plot. */
+static void
+entity_cut(FILE *out, const char *actor, const char *ip, const char *dst)
+{
+	char label[3 * BK__STR_MAX + 16];
+
+	bk__report_entity_label(actor, ip, dst, label, sizeof label);
+	esc_cut(out, label, 34);
 }
 
 static void
@@ -232,7 +267,7 @@ chart_activity(FILE *out, const bk_report *r)
 		fprintf(out, "<rect class=\"bk-row-bg\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 		    "height=\"%.1f\"/>\n", PLOT_X, y, PLOT_W, row_h - 6);
 		fprintf(out, "<text x=\"0\" y=\"%.1f\">", y + 16);
-		entity(out, s->actor, s->ip, NULL);
+		entity_cut(out, s->actor, s->ip, NULL);
 		fprintf(out, "</text>\n<text class=\"bk-tick\" x=\"0\" y=\"%.1f\">%s, peak %s/h</text>\n",
 		    y + 31, s->tool, strcmp(s->unit, "bytes up") == 0 ?
 		    bk_fmt_bytes(buf, sizeof buf, (uint64_t)peak) :
@@ -260,7 +295,7 @@ chart_activity(FILE *out, const bk_report *r)
 		fprintf(out, "<rect class=\"bk-row-bg\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 		    "height=\"%.1f\"/>\n", PLOT_X, y, PLOT_W, row_h - 6);
 		fprintf(out, "<text x=\"0\" y=\"%.1f\">", y + 16);
-		entity(out, in->actor, in->ip, in->dst);
+		entity_cut(out, in->actor, in->ip, in->dst);
 		fprintf(out, "</text>\n<text class=\"bk-tick\" x=\"0\" y=\"%.1f\">alerts only</text>\n",
 		    y + 31);
 		alert_spans(out, r, in, y, row_h - 6, t0, t1);
@@ -322,7 +357,7 @@ chart_baseline(FILE *out, const bk_report *r)
 		const struct bk__incident *in = a->incident;
 
 		fprintf(out, "<text x=\"0\" y=\"%.1f\">", y + 17);
-		entity(out, in->actor, in->ip, in->dst);
+		entity_cut(out, in->actor, in->ip, in->dst);
 		fputs("</text>\n", out);
 		fprintf(out, "<rect class=\"bk-bar-value\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 		    "height=\"%.1f\"><title>", PLOT_X, y + 6, LX(a->value) - PLOT_X, row_h - 14);
@@ -383,7 +418,7 @@ chart_destinations(FILE *out, const bk_report *r)
 		double w = fmax(PLOT_W * 0.85 * (double)d->bytes_in / top, 1);
 
 		fprintf(out, "<text x=\"0\" y=\"%.1f\">", y + 14);
-		esc(out, d->dst);
+		esc_cut(out, d->dst, 34);
 		fprintf(out, "</text>\n<rect class=\"bk-bar-dst%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 		    "height=\"%.1f\"/>\n<text x=\"%.1f\" y=\"%.1f\">%s%s</text>\n",
 		    d->alerted ? " bk-alerted" : "", PLOT_X, y + 3, w, row_h - 8, PLOT_X + w + 6, y + 14,
@@ -518,14 +553,14 @@ timeline(FILE *out, const bk_report *r)
 	fputs("<section id=\"timeline\"><h2>Timeline (UTC)</h2>\n<table><thead><tr><th>time</th>"
 	    "<th>severity</th><th>entity</th><th>what</th></tr></thead><tbody>\n", out);
 	if (r->first != BK__NO_TIME) {
-		fputs("<tr><td>", out);
+		fputs("<tr><td class=\"t\">", out);
 		when(out, r->first);
 		fputs("</td><td></td><td></td><td>logs begin</td></tr>\n", out);
 	}
 	for (size_t i = 0; i < r->ntimeline; i++) {
 		const struct bk__ralert *a = r->timeline[i];
 
-		fputs("<tr><td>", out);
+		fputs("<tr><td class=\"t\">", out);
 		when(out, a->first);
 		fputs("</td><td>", out);
 		sev_badge(out, a->severity);
@@ -545,7 +580,7 @@ timeline(FILE *out, const bk_report *r)
 		fputs("</td></tr>\n", out);
 	}
 	if (r->last != BK__NO_TIME) {
-		fputs("<tr><td>", out);
+		fputs("<tr><td class=\"t\">", out);
 		when(out, r->last);
 		fputs("</td><td></td><td></td><td>logs end</td></tr>\n", out);
 	}
