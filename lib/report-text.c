@@ -136,7 +136,7 @@ wrap(struct tx *t, const char *first, size_t indent, const char *text)
 	fputs(first, t->out);
 	pad(t, indent - strlen(first));
 	while (*p != '\0') {
-		size_t len = 0, w = 0, cut = 0;
+		size_t len = 0, w = 0, cut = 0, cut_w = 0;
 
 		/* As many characters as fit; remember the last space to break at. */
 		while (p[len] != '\0') {
@@ -148,12 +148,15 @@ wrap(struct tx *t, const char *first, size_t indent, const char *text)
 			cw = bk_display_width(p + len, n);
 			if (w + cw > avail)
 				break;
-			if (p[len] == ' ')
+			if (p[len] == ' ') {
 				cut = len;
+				cut_w = w;
+			}
 			w += cw;
 			len += n;
 		}
-		if (p[len] != '\0' && cut > 0)
+		/* Break at the last space unless that wastes half the line (Japanese). */
+		if (p[len] != '\0' && cut > 0 && cut_w >= avail / 2)
 			len = cut;
 		if (len >= sizeof line)
 			len = sizeof line - 1;
@@ -393,28 +396,29 @@ entities(struct tx *t, const bk_report *r)
 {
 	char buf[32], label[2 * BK__STR_MAX + 8];
 	size_t n = r->nentities < LIST_ENTITIES ? r->nentities : LIST_ENTITIES;
-	/* events 10, hours 6, rows 12, bytes up 10, alerts 7, severity 9, gaps */
-	size_t fixed = 10 + 6 + 12 + 10 + 7 + 10 + 2;
-	size_t ew = t->width > fixed + 12 ? t->width - fixed : 12;
+	/* indent 2, events 8, hours 6, rows 10, bytes up 9, alerts 7, gap 2, "critical" 8 */
+	int x = t->width >= 90 ? 1 : 0;	/* roomier columns when there is room */
+	size_t fixed = 2 + 8 + 6 + 10 + 9 + 7 + 5 * (size_t)x + 2 + 8;
+	size_t ew = t->width > fixed + 8 ? t->width - fixed : 8;
 
 	if (r->nentities == 0)
 		return;
 	heading(t, "Entities");
 	fputs("  ", t->out);
 	cell(t, "actor @ ip", ew);
-	fprintf(t->out, "%10s%6s%12s%10s%7s  %s\n", "events", "hours", "rows read", "bytes up",
-	    "alerts", "severity");
+	fprintf(t->out, "%*s%*s%*s%*s%*s  %s\n", 8 + x, "events", 6 + x, "hours", 10 + x,
+	    "rows read", 9 + x, "bytes up", 7 + x, "alerts", "severity");
 	for (size_t i = 0; i < n; i++) {
 		const struct bk__entity *e = &r->entities[i];
 
 		bk__report_entity_label(e->actor, e->ip, NULL, label, sizeof label);
 		fputs("  ", t->out);
 		cell(t, label, ew);
-		rcell(t, bk_fmt_count(buf, sizeof buf, e->events), 10);
-		rcell(t, bk_fmt_count(buf, sizeof buf, e->hours), 6);
-		rcell(t, bk_fmt_count(buf, sizeof buf, e->rows), 12);
-		rcell(t, e->bytes_up > 0 ? bk_fmt_bytes(buf, sizeof buf, e->bytes_up) : "0", 10);
-		rcell(t, bk_fmt_count(buf, sizeof buf, e->alerts), 7);
+		rcell(t, bk_fmt_count(buf, sizeof buf, e->events), 8 + (size_t)x);
+		rcell(t, bk_fmt_count(buf, sizeof buf, e->hours), 6 + (size_t)x);
+		rcell(t, bk_fmt_count(buf, sizeof buf, e->rows), 10 + (size_t)x);
+		rcell(t, e->bytes_up > 0 ? bk_fmt_bytes(buf, sizeof buf, e->bytes_up) : "0", 9 + (size_t)x);
+		rcell(t, bk_fmt_count(buf, sizeof buf, e->alerts), 7 + (size_t)x);
 		fputs("  ", t->out);
 		if (e->alerts > 0)
 			severity(t, e->severity, 0, false);
