@@ -202,12 +202,18 @@ severity(struct tx *t, enum bk_severity s, size_t w, bool upper)
 static void
 more(struct tx *t, size_t shown, size_t kept, uint64_t dropped, const char *what)
 {
-	if (kept > shown)
-		fprintf(t->out, "  ... and %zu more %s (see --format json or html)\n", kept - shown,
-		    what);
-	if (dropped > 0)
-		fprintf(t->out, "  ... and %llu more %s past the report's memory bound\n",
+	char line[160];
+
+	if (kept > shown) {
+		snprintf(line, sizeof line, "... and %zu more %s (see --format json or html)",
+		    kept - shown, what);
+		wrap(t, "  ", 2, line);
+	}
+	if (dropped > 0) {
+		snprintf(line, sizeof line, "... and %llu more %s past the report's memory bound",
 		    (unsigned long long)dropped, what);
+		wrap(t, "  ", 2, line);
+	}
 }
 
 /* ---- sections ----------------------------------------------------------- */
@@ -215,10 +221,11 @@ more(struct tx *t, size_t shown, size_t kept, uint64_t dropped, const char *what
 static void
 headline(struct tx *t, const bk_report *r)
 {
-	char a[32], b[32], buf[256];
+	char a[32], b[32], c[32], line[256];
 	bool exact, known;
 	uint64_t people = bk__report_people(r, &exact, &known);
-	uint64_t alerts = 0, findings = 0;
+	uint64_t alerts = 0, findings = 0, bad = r->n_invalid + r->n_bad;
+	int o;
 
 	on(t, "\033[1m");
 	fputs("breachkit report", t->out);
@@ -227,10 +234,10 @@ headline(struct tx *t, const bk_report *r)
 	if (r->first != BK__NO_TIME) {
 		bk__report_time_short(r->first, a, sizeof a);
 		bk__report_time_short(r->last, b, sizeof b);
-		fprintf(t->out, "Logs from %s to %s UTC", a, b);
-		if (r->events > 0)
-			fprintf(t->out, ", %s events", bk_fmt_count(buf, sizeof buf, r->events));
-		fputc('\n', t->out);
+		snprintf(line, sizeof line, "Logs from %s to %s UTC%s%s%s", a, b,
+		    r->events > 0 ? ", " : "", r->events > 0 ? bk_fmt_count(c, sizeof c, r->events) : "",
+		    r->events > 0 ? " events" : "");
+		wrap(t, "", 0, line);
 	}
 	fputc('\n', t->out);
 	if (known)
@@ -245,25 +252,27 @@ headline(struct tx *t, const bk_report *r)
 		alerts += r->alerts_sev[s];
 		findings += r->findings_sev[s];
 	}
-	fprintf(t->out, "  %llu incident%s from %llu alert%s", (unsigned long long)r->nincidents,
-	    r->nincidents == 1 ? "" : "s", (unsigned long long)alerts, alerts == 1 ? "" : "s");
+	o = snprintf(line, sizeof line, "%llu incident%s from %llu alert%s",
+	    (unsigned long long)r->nincidents, r->nincidents == 1 ? "" : "s",
+	    (unsigned long long)alerts, alerts == 1 ? "" : "s");
 	const char *sep = " (";
 	for (int s = BK_SEVERITY_CRITICAL; s >= BK_SEVERITY_LOW; s--) {
 		if (r->alerts_sev[s] == 0)
 			continue;
-		fprintf(t->out, "%s%llu ", sep, (unsigned long long)r->alerts_sev[s]);
-		severity(t, (enum bk_severity)s, 0, false);
+		o += snprintf(line + o, sizeof line - (size_t)o, "%s%llu %s", sep,
+		    (unsigned long long)r->alerts_sev[s], bk_severity_name((enum bk_severity)s));
 		sep = ", ";
 	}
-	fprintf(t->out, "%s\n", *sep == ',' ? ")" : "");
-	fprintf(t->out, "  %llu finding%s, %llu inventor%s, %llu summar%s read", (unsigned long long)findings,
-	    findings == 1 ? "" : "s", (unsigned long long)r->n_inventories,
-	    r->n_inventories == 1 ? "y" : "ies", (unsigned long long)r->n_summaries,
-	    r->n_summaries == 1 ? "y" : "ies");
-	if (r->n_invalid + r->n_bad > 0)
-		fprintf(t->out, "; %llu bad record%s skipped", (unsigned long long)(r->n_invalid + r->n_bad),
-		    r->n_invalid + r->n_bad == 1 ? "" : "s");
-	fputc('\n', t->out);
+	snprintf(line + o, sizeof line - (size_t)o, "%s", *sep == ',' ? ")" : "");
+	wrap(t, "  ", 2, line);
+	o = snprintf(line, sizeof line, "%llu finding%s, %llu inventor%s, %llu summar%s read",
+	    (unsigned long long)findings, findings == 1 ? "" : "s",
+	    (unsigned long long)r->n_inventories, r->n_inventories == 1 ? "y" : "ies",
+	    (unsigned long long)r->n_summaries, r->n_summaries == 1 ? "y" : "ies");
+	if (bad > 0)
+		snprintf(line + o, sizeof line - (size_t)o, "; %llu bad record%s skipped",
+		    (unsigned long long)bad, bad == 1 ? "" : "s");
+	wrap(t, "  ", 2, line);
 }
 
 static void
@@ -509,9 +518,12 @@ destinations(struct tx *t, const bk_report *r)
 		fputs("  ", t->out);
 		cell(t, d->dst, dw);
 		rcell(t, bk_fmt_bytes(buf, sizeof buf, d->bytes_in), 10);
-		if (r->dests_from_summary)
-			fprintf(t->out, "%8llu conn.%5llu src.", (unsigned long long)d->connections,
-			    (unsigned long long)d->sources);
+		if (r->dests_from_summary) {
+			rcell(t, bk_fmt_count(buf, sizeof buf, d->connections), 8);
+			fputs(" conn.", t->out);
+			rcell(t, bk_fmt_count(buf, sizeof buf, d->sources), 5);
+			fputs(" src.", t->out);
+		}
 		if (d->alerted) {
 			fputs("  ", t->out);
 			on(t, sev_color[BK_SEVERITY_HIGH]);
@@ -537,8 +549,10 @@ bk_report_text(const bk_report *r, FILE *out, const struct bk_report_text_opts *
 	entities(&t, r);
 	exposures(&t, r);
 	destinations(&t, r);
-	if (r->nincidents == 0 && r->nexposures == 0)
-		fputs("\nNothing to report: no alerts, findings or inventories were read.\n", out);
+	if (r->nincidents == 0 && r->nexposures == 0) {
+		fputc('\n', out);
+		wrap(&t, "", 0, "Nothing to report: no alerts, findings or inventories were read.");
+	}
 	if (fflush(out) != 0 || ferror(out))
 		return BK_ERROR;
 	return BK_OK;
