@@ -251,6 +251,8 @@ chart_activity(FILE *out, const bk_report *r)
 	}
 	if (rows == 0)
 		return;
+	if (t0 == INT64_MAX)	/* no hour and no alert had a time */
+		t0 = 0;
 	if (t1 <= t0)
 		t1 = t0 + 3600000;
 	fprintf(out, "<h3>Activity over time, alerts marked</h3>\n"
@@ -312,7 +314,7 @@ chart_activity(FILE *out, const bk_report *r)
 static bool
 counts_records(const struct bk__ralert *a)
 {
-	return a->metric != NULL && !isnan(a->value) &&
+	return a->metric != NULL && !isnan(a->value) && a->value >= 0 &&
 	    (strcmp(a->metric, "distinct_records") == 0 || strcmp(a->metric, "rows") == 0);
 }
 

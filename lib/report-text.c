@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "alert.h"
@@ -96,6 +97,30 @@ put(struct tx *t, const char *s, size_t maxw)
 	return w;
 }
 
+/* Appends to the NUL-terminated BUF of SIZE bytes, cutting what does not fit. */
+static void app(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+app(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n >= size - len) {
+		/* Cut: no half character at the end. */
+		len = size - 1;
+		while (len > 0 && ((unsigned char)buf[len - 1] & 0xc0) == 0x80)
+			len--;
+		if (len > 0 && (unsigned char)buf[len - 1] >= 0xc0)
+			len--;
+		buf[len] = '\0';
+	}
+}
+
 static void
 pad(struct tx *t, size_t n)
 {
@@ -131,7 +156,7 @@ wrap(struct tx *t, const char *first, size_t indent, const char *text)
 {
 	const char *p = text;
 	size_t avail = t->width > indent + 10 ? t->width - indent : 10;
-	char line[4 * BK__STR_MAX + 8];
+	char line[4096 + 8];	/* 1000 columns of 4-byte characters */
 
 	fputs(first, t->out);
 	pad(t, indent - strlen(first));
@@ -225,7 +250,6 @@ headline(struct tx *t, const bk_report *r)
 	bool exact, known;
 	uint64_t people = bk__report_people(r, &exact, &known);
 	uint64_t alerts = 0, findings = 0, bad = r->n_invalid + r->n_bad;
-	int o;
 
 	on(t, "\033[1m");
 	fputs("breachkit report", t->out);
@@ -252,25 +276,27 @@ headline(struct tx *t, const bk_report *r)
 		alerts += r->alerts_sev[s];
 		findings += r->findings_sev[s];
 	}
-	o = snprintf(line, sizeof line, "%llu incident%s from %llu alert%s",
+	line[0] = '\0';
+	app(line, sizeof line, "%llu incident%s from %llu alert%s",
 	    (unsigned long long)r->nincidents, r->nincidents == 1 ? "" : "s",
 	    (unsigned long long)alerts, alerts == 1 ? "" : "s");
 	const char *sep = " (";
 	for (int s = BK_SEVERITY_CRITICAL; s >= BK_SEVERITY_LOW; s--) {
 		if (r->alerts_sev[s] == 0)
 			continue;
-		o += snprintf(line + o, sizeof line - (size_t)o, "%s%llu %s", sep,
+		app(line, sizeof line, "%s%llu %s", sep,
 		    (unsigned long long)r->alerts_sev[s], bk_severity_name((enum bk_severity)s));
 		sep = ", ";
 	}
-	snprintf(line + o, sizeof line - (size_t)o, "%s", *sep == ',' ? ")" : "");
+	app(line, sizeof line, "%s", *sep == ',' ? ")" : "");
 	wrap(t, "  ", 2, line);
-	o = snprintf(line, sizeof line, "%llu finding%s, %llu inventor%s, %llu summar%s read",
+	line[0] = '\0';
+	app(line, sizeof line, "%llu finding%s, %llu inventor%s, %llu summar%s read",
 	    (unsigned long long)findings, findings == 1 ? "" : "s",
 	    (unsigned long long)r->n_inventories, r->n_inventories == 1 ? "y" : "ies",
 	    (unsigned long long)r->n_summaries, r->n_summaries == 1 ? "y" : "ies");
 	if (bad > 0)
-		snprintf(line + o, sizeof line - (size_t)o, "; %llu bad record%s skipped",
+		app(line, sizeof line, "; %llu bad record%s skipped",
 		    (unsigned long long)bad, bad == 1 ? "" : "s");
 	wrap(t, "  ", 2, line);
 }
@@ -278,7 +304,7 @@ headline(struct tx *t, const bk_report *r)
 static void
 incidents(struct tx *t, const bk_report *r)
 {
-	char label[3 * BK__STR_MAX + 16], a[32], b[32], line[BK__STR_MAX + 128];
+	char label[3 * BK__STR_MAX + 16], a[32], b[32], line[6 * BK__STR_MAX];
 	size_t n = r->nincidents < LIST_INCIDENTS ? r->nincidents : LIST_INCIDENTS;
 
 	if (r->nincidents == 0 && r->incidents_more == 0)
@@ -304,46 +330,33 @@ incidents(struct tx *t, const bk_report *r)
 		fprintf(t->out, "%s .. %s\n", a, b);
 
 		/* What was touched and how much. */
-		int o = 0;
 		line[0] = '\0';
 		if (in->nobjects > 0) {
-			o += snprintf(line + o, sizeof line - (size_t)o, "on ");
-			for (size_t k = 0; k < in->nobjects && o < (int)sizeof line; k++)
-				o += snprintf(line + o, sizeof line - (size_t)o, "%s%s", k > 0 ? ", " : "",
-				    in->objects[k]);
-			if (in->objects_more > 0 && o < (int)sizeof line)
-				o += snprintf(line + o, sizeof line - (size_t)o, " and %llu more",
+			app(line, sizeof line, "on ");
+			for (size_t k = 0; k < in->nobjects; k++)
+				app(line, sizeof line, "%s%s", k > 0 ? ", " : "", in->objects[k]);
+			if (in->objects_more > 0)
+				app(line, sizeof line, " and %llu more",
 				    (unsigned long long)in->objects_more);
-			if (o < (int)sizeof line)
-				o += snprintf(line + o, sizeof line - (size_t)o, "; ");
+			app(line, sizeof line, "; ");
 		}
-		if (in->records > 0 && o < (int)sizeof line)
-			o += snprintf(line + o, sizeof line - (size_t)o, "%s records read; ",
-			    bk_fmt_count(a, sizeof a, in->records));
-		if (in->bytes > 0 && o < (int)sizeof line)
-			o += snprintf(line + o, sizeof line - (size_t)o, "%s sent; ",
-			    bk_fmt_bytes(a, sizeof a, in->bytes));
-		if (o < (int)sizeof line)
-			snprintf(line + o, sizeof line - (size_t)o, "%llu alert%s from ",
-			    (unsigned long long)in->alerts, in->alerts == 1 ? "" : "s");
-		for (size_t k = 0; k < in->nitems; k++) {
-			size_t len = strlen(line);
-
-			snprintf(line + len, sizeof line - len, "%s%s", k > 0 ? ", " : "",
-			    in->items[k].detector);
-		}
+		if (in->records > 0)
+			app(line, sizeof line, "%s records read; ", bk_fmt_count(a, sizeof a, in->records));
+		if (in->bytes > 0)
+			app(line, sizeof line, "%s sent; ", bk_fmt_bytes(a, sizeof a, in->bytes));
+		app(line, sizeof line, "%llu alert%s from ", (unsigned long long)in->alerts,
+		    in->alerts == 1 ? "" : "s");
+		for (size_t k = 0; k < in->nitems; k++)
+			app(line, sizeof line, "%s%s", k > 0 ? ", " : "", in->items[k].detector);
 		wrap(t, "", 4, line);
 		for (size_t k = 0; k < in->nitems; k++)
 			wrap(t, "    - ", 6, in->items[k].reason != NULL ? in->items[k].reason :
 			    in->items[k].detector);
 		if (in->nfiles > 0) {
-			snprintf(line, sizeof line, "evidence: ");
-			for (size_t k = 0; k < in->nfiles; k++) {
-				size_t len = strlen(line);
-
-				snprintf(line + len, sizeof line - len, "%s%s", k > 0 ? ", " : "",
-				    in->files[k]);
-			}
+			line[0] = '\0';
+			app(line, sizeof line, "evidence: ");
+			for (size_t k = 0; k < in->nfiles; k++)
+				app(line, sizeof line, "%s%s", k > 0 ? ", " : "", in->files[k]);
 			wrap(t, "", 4, line);
 		}
 	}
@@ -441,7 +454,7 @@ entities(struct tx *t, const bk_report *r)
 static void
 exposures(struct tx *t, const bk_report *r)
 {
-	char line[4 * BK__STR_MAX], a[32], b[32];
+	char line[12 * BK__STR_MAX], a[32], b[32];
 	size_t n = r->nexposures < LIST_EXPOSURES ? r->nexposures : LIST_EXPOSURES;
 
 	if (r->nexposures == 0)
@@ -449,52 +462,48 @@ exposures(struct tx *t, const bk_report *r)
 	heading(t, "Exposed files and tables");
 	for (size_t i = 0; i < n; i++) {
 		const struct bk__exposure *e = &r->exposures[i];
-		int o;
 
-		snprintf(line, sizeof line, "%s%s%s", e->file, e->table != NULL ? " table " : "",
+		line[0] = '\0';
+		app(line, sizeof line, "%s%s%s", e->file, e->table != NULL ? " table " : "",
 		    e->table != NULL ? e->table : "");
 		fputs("  ", t->out);
-		size_t w = put(t, line, t->width - 2 - (e->has_severity ? 10 : 0));
+		put(t, line, t->width - 2 - (e->has_severity ? 10 : 0));
 		if (e->has_severity) {
 			fputs("  ", t->out);
 			severity(t, e->severity, 0, false);
-			(void)w;
 		}
 		fputc('\n', t->out);
-		o = 0;
 		line[0] = '\0';
 		if (e->format != NULL)
-			o += snprintf(line + o, sizeof line - (size_t)o, "%s%s%s; ", e->format,
+			app(line, sizeof line, "%s%s%s; ", e->format,
 			    e->encoding != NULL ? ", " : "", e->encoding != NULL ? e->encoding : "");
 		if (e->rows >= 0)
-			o += snprintf(line + o, sizeof line - (size_t)o, "%s rows", bk_fmt_count(a, sizeof a, (uint64_t)e->rows));
+			app(line, sizeof line, "%s rows", bk_fmt_count(a, sizeof a, (uint64_t)e->rows));
 		if (e->rows_with_pii >= 0)
-			o += snprintf(line + o, sizeof line - (size_t)o, ", %s with personal data",
+			app(line, sizeof line, ", %s with personal data",
 			    bk_fmt_count(a, sizeof a, (uint64_t)e->rows_with_pii));
 		if (e->rows >= 0 || e->rows_with_pii >= 0)
-			o += snprintf(line + o, sizeof line - (size_t)o, "; ");
+			app(line, sizeof line, "; ");
 		if (e->subjects >= 0)
-			o += snprintf(line + o, sizeof line - (size_t)o, "%s%s people; ",
+			app(line, sizeof line, "%s%s people; ",
 			    bk_fmt_count(a, sizeof a, (uint64_t)e->subjects), e->subjects_exact ? "" : "~");
 		if (e->findings > 0 || e->scan_summary)
-			o += snprintf(line + o, sizeof line - (size_t)o, "%s finding%s%s%s%s; ",
-			    bk_fmt_count(a, sizeof a, e->findings), e->findings == 1 ? "" : "s", e->distinct >= 0 ? ", " : "",
+			app(line, sizeof line, "%s finding%s%s%s%s; ", bk_fmt_count(a, sizeof a, e->findings),
+			    e->findings == 1 ? "" : "s", e->distinct >= 0 ? ", " : "",
 			    e->distinct >= 0 ? bk_fmt_count(b, sizeof b, (uint64_t)e->distinct) : "",
 			    e->distinct >= 0 ? " distinct values" : "");
-		for (size_t k = 0; k < e->nclasses && o < (int)sizeof line - 2; k++)
-			o += snprintf(line + o, sizeof line - (size_t)o, "%s%s", k > 0 ? ", " : "",
-			    e->classes[k]);
-		if (o >= 2 && line[o - 2] == ';')
-			line[o - 2] = '\0';
+		for (size_t k = 0; k < e->nclasses; k++)
+			app(line, sizeof line, "%s%s", k > 0 ? ", " : "", e->classes[k]);
+		size_t len = strlen(line);
+		if (len >= 2 && line[len - 2] == ';')
+			line[len - 2] = '\0';
 		wrap(t, "", 6, line);
-		o = 0;
 		line[0] = '\0';
-		for (size_t k = 0; k < e->nkinds && o < (int)sizeof line; k++)
-			o += snprintf(line + o, sizeof line - (size_t)o, "%s%s %s", k > 0 ? ", " : "",
+		for (size_t k = 0; k < e->nkinds; k++)
+			app(line, sizeof line, "%s%s %s", k > 0 ? ", " : "",
 			    e->kinds[k].name, bk_fmt_count(a, sizeof a, e->kinds[k].n));
-		if (e->kinds_other > 0 && o < (int)sizeof line)
-			snprintf(line + o, sizeof line - (size_t)o, ", other %s",
-			    bk_fmt_count(a, sizeof a, e->kinds_other));
+		if (e->kinds_other > 0)
+			app(line, sizeof line, ", other %s", bk_fmt_count(a, sizeof a, e->kinds_other));
 		if (line[0] != '\0')
 			wrap(t, "", 6, line);
 	}

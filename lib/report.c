@@ -86,12 +86,14 @@ juint(json_t *o, const char *key)
 	return -1;
 }
 
+/* A number field; NAN when absent or beyond what any figure can be (|v| >= 1e15). */
 static double
 jnum(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
+	double d = json_is_number(v) ? json_number_value(v) : NAN;
 
-	return json_is_number(v) ? json_number_value(v) : NAN;
+	return isfinite(d) && fabs(d) < 1e15 ? d : NAN;
 }
 
 static bool
@@ -829,14 +831,9 @@ add_detector_summary(bk_report *r, json_t *o, const char *tool)
 	for (size_t i = 0; json_is_array(act) && i < json_array_size(act); i++)
 		if ((rc = series_add(r, json_array_get(act, i), tool, &bad)) != BK_OK)
 			return rc;
-	if (json_is_array(dests) && !r->dests_from_summary) {
-		/* Destinations from alerts were a stand-in: the summary measures all traffic. */
-		for (size_t i = 0; i < r->ndests; i++)
-			free(r->dests[i].dst);
-		r->ndests = 0;
-		r->dests_more = 0;
+	/* Destinations measured by a summary; only without one do alerts stand in (finish). */
+	if (json_is_array(dests))
 		r->dests_from_summary = true;
-	}
 	for (size_t i = 0; json_is_array(dests) && i < json_array_size(dests); i++) {
 		json_t *d = json_array_get(dests, i);
 		int64_t b, c, s;
