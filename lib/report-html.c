@@ -127,7 +127,8 @@ esc_cut(FILE *out, const char *s, size_t maxw)
 static void
 sev_badge(FILE *out, enum bk_severity s)
 {
-	fprintf(out, "<span class=\"sev sev-%s\">%s</span>", bk_severity_name(s), bk_severity_name(s));
+	fprintf(
+	    out, "<span class=\"sev sev-%s\">%s</span>", bk_severity_name(s), bk_severity_name(s));
 }
 
 static void
@@ -193,8 +194,10 @@ alert_spans(FILE *out, const bk_report *r, const struct bk__incident *in, double
 
 		if (x1 - x0 < 3)
 			x1 = x0 + 3;
-		fprintf(out, "<rect class=\"bk-alert-span %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-		    "height=\"%.1f\"><title>", bk_severity_name(a->severity), x0, y, x1 - x0, h);
+		fprintf(out,
+		    "<rect class=\"bk-alert-span %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		    "height=\"%.1f\"><title>",
+		    bk_severity_name(a->severity), x0, y, x1 - x0, h);
 		esc(out, a->reason != NULL ? a->reason : a->detector);
 		fputs("</title></rect>\n", out);
 	}
@@ -210,8 +213,13 @@ axis(FILE *out, double y, int64_t t0, int64_t t1)
 		char buf[32];
 
 		bk__report_time_short(t, buf, sizeof buf);
-		fprintf(out, "<text class=\"bk-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s</text>\n",
-		    xpos(t, t0, t1), y + 15, i == 0 ? "start" : i == 4 ? "end" : "middle", buf + 5);
+		fprintf(out,
+		    "<text class=\"bk-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s</text>\n",
+		    xpos(t, t0, t1), y + 15,
+		    i == 0   ? "start"
+		    : i == 4 ? "end"
+		             : "middle",
+		    buf + 5);
 	}
 }
 
@@ -270,17 +278,21 @@ chart_activity(FILE *out, const bk_report *r)
 		    "height=\"%.1f\"/>\n", PLOT_X, y, PLOT_W, row_h - 6);
 		fprintf(out, "<text x=\"0\" y=\"%.1f\">", y + 16);
 		entity_cut(out, s->actor, s->ip, NULL);
-		fprintf(out, "</text>\n<text class=\"bk-tick\" x=\"0\" y=\"%.1f\">%s, peak %s/h</text>\n",
-		    y + 31, s->tool, strcmp(s->unit, "bytes up") == 0 ?
-		    bk_fmt_bytes(buf, sizeof buf, (uint64_t)peak) :
-		    bk_fmt_count(buf, sizeof buf, (uint64_t)peak));
-		fprintf(out, "<path class=\"bk-series\" stroke-width=\"%.2f\" d=\"", step > 1 ? step * 0.8 : 1);
+		fprintf(out,
+		    "</text>\n<text class=\"bk-tick\" x=\"0\" y=\"%.1f\">%s, peak %s/h</text>\n",
+		    y + 31, s->tool,
+		    strcmp(s->unit, "bytes up") == 0
+		        ? bk_fmt_bytes(buf, sizeof buf, (uint64_t)peak)
+		        : bk_fmt_count(buf, sizeof buf, (uint64_t)peak));
+		fprintf(out, "<path class=\"bk-series\" stroke-width=\"%.2f\" d=\"",
+		    step > 1 ? step * 0.8 : 1);
 		for (size_t k = 0; k < s->n; k++) {
 			double h = peak > 0 ? (row_h - 10) * s->pts[k].v / peak : 0;
 			double x = xpos(s->pts[k].t, t0, t1) + step / 2;
 
 			if (h > 0)
-				fprintf(out, "M%.1f %.1fV%.1f", x, y + row_h - 6, y + row_h - 6 - h);
+				fprintf(
+				    out, "M%.1f %.1fV%.1f", x, y + row_h - 6, y + row_h - 6 - h);
 		}
 		fputs("\"/>\n", out);
 		for (size_t k = 0; k < r->nincidents; k++)
@@ -298,7 +310,8 @@ chart_activity(FILE *out, const bk_report *r)
 		    "height=\"%.1f\"/>\n", PLOT_X, y, PLOT_W, row_h - 6);
 		fprintf(out, "<text x=\"0\" y=\"%.1f\">", y + 16);
 		entity_cut(out, in->actor, in->ip, in->dst);
-		fprintf(out, "</text>\n<text class=\"bk-tick\" x=\"0\" y=\"%.1f\">alerts only</text>\n",
+		fprintf(out,
+		    "</text>\n<text class=\"bk-tick\" x=\"0\" y=\"%.1f\">alerts only</text>\n",
 		    y + 31);
 		alert_spans(out, r, in, y, row_h - 6, t0, t1);
 		fputs("</g>\n", out);
@@ -368,12 +381,15 @@ chart_baseline(FILE *out, const bk_report *r)
 		    fmin(LX(a->value) + 6, CHART_W - 60), y + 17,
 		    bk_fmt_count(buf, sizeof buf, (uint64_t)a->value));
 		if (!isnan(a->own_median))
-			fprintf(out, "<line class=\"bk-mark-own\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-			    "y2=\"%.1f\"/>\n", LX(a->own_median), y + 2, LX(a->own_median), y + row_h - 4);
+			fprintf(out,
+			    "<line class=\"bk-mark-own\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+			    "y2=\"%.1f\"/>\n",
+			    LX(a->own_median), y + 2, LX(a->own_median), y + row_h - 4);
 		if (!isnan(a->peer_median))
-			fprintf(out, "<line class=\"bk-mark-peer\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-			    "y2=\"%.1f\"/>\n", LX(a->peer_median), y + 2, LX(a->peer_median),
-			    y + row_h - 4);
+			fprintf(out,
+			    "<line class=\"bk-mark-peer\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+			    "y2=\"%.1f\"/>\n",
+			    LX(a->peer_median), y + 2, LX(a->peer_median), y + row_h - 4);
 		if (!isnan(a->threshold))
 			fprintf(out, "<line class=\"bk-mark-threshold\" x1=\"%.1f\" y1=\"%.1f\" "
 			    "x2=\"%.1f\" y2=\"%.1f\"/>\n", LX(a->threshold), y, LX(a->threshold),
@@ -382,10 +398,13 @@ chart_baseline(FILE *out, const bk_report *r)
 	fprintf(out, "<line class=\"bk-axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
 	    PLOT_X, y, PLOT_X + PLOT_W, y);
 	for (int d = 0; d <= (int)decades; d++)
-		fprintf(out, "<text class=\"bk-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s"
-		    "</text>\n", PLOT_X + PLOT_W * d / decades, y + 15,
+		fprintf(out,
+		    "<text class=\"bk-tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s"
+		    "</text>\n",
+		    PLOT_X + PLOT_W * d / decades, y + 15,
 		    bk_fmt_count(buf, sizeof buf, (uint64_t)pow(10, d)));
-	fprintf(out, "<rect class=\"bk-legend-value\" x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"8\"/>"
+	fprintf(out,
+	    "<rect class=\"bk-legend-value\" x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"8\"/>"
 	    "<text x=\"%.1f\" y=\"%.1f\">records read</text>\n"
 	    "<rect class=\"bk-legend-own\" x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"8\"/>"
 	    "<text x=\"%.1f\" y=\"%.1f\">own median</text>\n"
@@ -421,10 +440,12 @@ chart_destinations(FILE *out, const bk_report *r)
 
 		fprintf(out, "<text x=\"0\" y=\"%.1f\">", y + 14);
 		esc_cut(out, d->dst, 34);
-		fprintf(out, "</text>\n<rect class=\"bk-bar-dst%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		fprintf(out,
+		    "</text>\n<rect class=\"bk-bar-dst%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 		    "height=\"%.1f\"/>\n<text x=\"%.1f\" y=\"%.1f\">%s%s</text>\n",
-		    d->alerted ? " bk-alerted" : "", PLOT_X, y + 3, w, row_h - 8, PLOT_X + w + 6, y + 14,
-		    bk_fmt_bytes(buf, sizeof buf, d->bytes_in), d->alerted ? " (alert)" : "");
+		    d->alerted ? " bk-alerted" : "", PLOT_X, y + 3, w, row_h - 8, PLOT_X + w + 6,
+		    y + 14, bk_fmt_bytes(buf, sizeof buf, d->bytes_in),
+		    d->alerted ? " (alert)" : "");
 	}
 	fputs("</svg>\n", out);
 }
@@ -448,9 +469,13 @@ headline(FILE *out, const bk_report *r)
 		fputs("</p>\n", out);
 	}
 	fputs("</header>\n<section class=\"headline\">\n", out);
-	fprintf(out, "<div class=\"fig\"><span class=\"n\">%s%s</span><span class=\"l\">people "
-	    "affected%s</span></div>\n", known ? bk_fmt_count(a, sizeof a, people) : "?",
-	    known && !exact ? "~" : "", !known ? " (no inventory read)" : exact ? "" : " (estimate)");
+	fprintf(out,
+	    "<div class=\"fig\"><span class=\"n\">%s%s</span><span class=\"l\">people "
+	    "affected%s</span></div>\n",
+	    known ? bk_fmt_count(a, sizeof a, people) : "?", known && !exact ? "~" : "",
+	    !known  ? " (no inventory read)"
+	    : exact ? ""
+	            : " (estimate)");
 	fprintf(out, "<div class=\"fig\"><span class=\"n\">%s</span><span class=\"l\">records read "
 	    "in bulk</span></div>\n", bk_fmt_count(a, sizeof a, r->records_read));
 	fprintf(out, "<div class=\"fig\"><span class=\"n\">%s</span><span class=\"l\">sent out"
@@ -470,8 +495,10 @@ headline(FILE *out, const bk_report *r)
 		fputs("</p>\n", out);
 	}
 	if (r->n_invalid + r->n_bad > 0)
-		fprintf(out, "<p class=\"note\">%llu bad input records were skipped; the figures may "
-		    "miss what they held.</p>\n", (unsigned long long)(r->n_invalid + r->n_bad));
+		fprintf(out,
+		    "<p class=\"note\">%llu bad input records were skipped; the figures may "
+		    "miss what they held.</p>\n",
+		    (unsigned long long)(r->n_invalid + r->n_bad));
 }
 
 static void
@@ -502,14 +529,16 @@ incidents(FILE *out, const bk_report *r)
 				esc(out, in->objects[k]);
 			}
 			if (in->objects_more > 0)
-				fprintf(out, " and %llu more", (unsigned long long)in->objects_more);
+				fprintf(
+				    out, " and %llu more", (unsigned long long)in->objects_more);
 			fputs("; ", out);
 		}
 		if (in->records > 0)
 			fprintf(out, "%s records read; ", bk_fmt_count(a, sizeof a, in->records));
 		if (in->bytes > 0)
 			fprintf(out, "%s sent; ", bk_fmt_bytes(a, sizeof a, in->bytes));
-		fprintf(out, "%llu alert%s", (unsigned long long)in->alerts, in->alerts == 1 ? "" : "s");
+		fprintf(out, "%llu alert%s", (unsigned long long)in->alerts,
+		    in->alerts == 1 ? "" : "s");
 		if (in->nfiles > 0) {
 			fputs("; evidence: ", out);
 			for (size_t k = 0; k < in->nfiles; k++) {
@@ -520,7 +549,8 @@ incidents(FILE *out, const bk_report *r)
 		fputs("</div><ul>\n", out);
 		for (size_t k = 0; k < in->nitems; k++) {
 			fputs("<li>", out);
-			esc(out, in->items[k].reason != NULL ? in->items[k].reason : in->items[k].detector);
+			esc(out, in->items[k].reason != NULL ? in->items[k].reason
+			                                     : in->items[k].detector);
 			fputs(" <span class=\"note\">(", out);
 			esc(out, in->items[k].detector);
 			fputs(")</span></li>\n", out);
@@ -528,8 +558,10 @@ incidents(FILE *out, const bk_report *r)
 		fputs("</ul></div>\n", out);
 	}
 	if (r->incidents_more > 0)
-		fprintf(out, "<p class=\"note\">%llu more alerts about entities past the report's memory "
-		    "bound.</p>\n", (unsigned long long)r->incidents_more);
+		fprintf(out,
+		    "<p class=\"note\">%llu more alerts about entities past the report's memory "
+		    "bound.</p>\n",
+		    (unsigned long long)r->incidents_more);
 	fputs("</section>\n", out);
 }
 
@@ -596,16 +628,20 @@ entities(FILE *out, const bk_report *r)
 
 	if (r->nentities == 0)
 		return;
-	fputs("<section id=\"entities\"><h2>Entities</h2>\n<table><thead><tr><th>actor @ ip</th>"
-	    "<th class=\"num\">events</th><th class=\"num\">active hours</th><th class=\"num\">rows "
+	fputs(
+	    "<section id=\"entities\"><h2>Entities</h2>\n<table><thead><tr><th>actor @ ip</th>"
+	    "<th class=\"num\">events</th><th class=\"num\">active hours</th><th "
+	    "class=\"num\">rows "
 	    "read</th><th class=\"num\">bytes up</th><th class=\"num\">alerts</th><th>severity</th>"
-	    "</tr></thead><tbody>\n", out);
+	    "</tr></thead><tbody>\n",
+	    out);
 	for (size_t i = 0; i < r->nentities; i++) {
 		const struct bk__entity *e = &r->entities[i];
 
 		fputs("<tr><td>", out);
 		entity(out, e->actor, e->ip, NULL);
-		fprintf(out, "</td><td class=\"num\">%s</td>", bk_fmt_count(a, sizeof a, e->events));
+		fprintf(
+		    out, "</td><td class=\"num\">%s</td>", bk_fmt_count(a, sizeof a, e->events));
 		fprintf(out, "<td class=\"num\">%s</td>", bk_fmt_count(a, sizeof a, e->hours));
 		fprintf(out, "<td class=\"num\">%s</td>", bk_fmt_count(a, sizeof a, e->rows));
 		fprintf(out, "<td class=\"num\">%s</td>", bk_fmt_bytes(a, sizeof a, e->bytes_up));
@@ -616,7 +652,8 @@ entities(FILE *out, const bk_report *r)
 	}
 	fputs("</tbody></table>\n", out);
 	if (r->entities_more > 0)
-		fprintf(out, "<p class=\"note\">%llu more entities past the report's memory bound.</p>\n",
+		fprintf(out,
+		    "<p class=\"note\">%llu more entities past the report's memory bound.</p>\n",
 		    (unsigned long long)r->entities_more);
 	fputs("</section>\n", out);
 }
@@ -678,8 +715,10 @@ exposures(FILE *out, const bk_report *r)
 	}
 	fputs("</tbody></table>\n", out);
 	if (r->exposures_more > 0)
-		fprintf(out, "<p class=\"note\">%llu more files and tables past the report's memory "
-		    "bound.</p>\n", (unsigned long long)r->exposures_more);
+		fprintf(out,
+		    "<p class=\"note\">%llu more files and tables past the report's memory "
+		    "bound.</p>\n",
+		    (unsigned long long)r->exposures_more);
 	fputs("</section>\n", out);
 }
 
@@ -690,10 +729,11 @@ destinations(FILE *out, const bk_report *r)
 
 	if (r->ndests == 0)
 		return;
-	fprintf(out, "<section id=\"destinations\"><h2>Uploads by destination</h2>\n<p class=\"note\">"
+	fprintf(out,
+	    "<section id=\"destinations\"><h2>Uploads by destination</h2>\n<p class=\"note\">"
 	    "%s</p>\n<table><thead><tr><th>destination</th><th class=\"num\">bytes up</th>",
-	    r->dests_from_summary ? "All proxy traffic, from bk-exfil's summary." :
-	    "From the alerts (no bk-exfil summary was read).");
+	    r->dests_from_summary ? "All proxy traffic, from bk-exfil's summary."
+	                          : "From the alerts (no bk-exfil summary was read).");
 	if (r->dests_from_summary)
 		fputs("<th class=\"num\">connections</th><th class=\"num\">sources</th>", out);
 	fputs("<th>alert</th></tr></thead><tbody>\n", out);
@@ -702,10 +742,13 @@ destinations(FILE *out, const bk_report *r)
 
 		fputs("<tr><td>", out);
 		esc(out, d->dst);
-		fprintf(out, "</td><td class=\"num\">%s</td>", bk_fmt_bytes(a, sizeof a, d->bytes_in));
+		fprintf(
+		    out, "</td><td class=\"num\">%s</td>", bk_fmt_bytes(a, sizeof a, d->bytes_in));
 		if (r->dests_from_summary) {
-			fprintf(out, "<td class=\"num\">%s</td>", bk_fmt_count(a, sizeof a, d->connections));
-			fprintf(out, "<td class=\"num\">%s</td>", bk_fmt_count(a, sizeof a, d->sources));
+			fprintf(out, "<td class=\"num\">%s</td>",
+			    bk_fmt_count(a, sizeof a, d->connections));
+			fprintf(out, "<td class=\"num\">%s</td>",
+			    bk_fmt_count(a, sizeof a, d->sources));
 		}
 		fprintf(out, "<td>%s</td></tr>\n", d->alerted ? "yes" : "");
 	}
@@ -720,7 +763,8 @@ int
 bk_report_html(const bk_report *r, FILE *out)
 {
 	unsigned char hash[crypto_hash_sha256_BYTES];
-	char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+	char b64[sodium_base64_ENCODED_LEN(
+	    crypto_hash_sha256_BYTES, sodium_base64_VARIANT_ORIGINAL)];
 
 	if (sodium_init() < 0)
 		return BK_ERROR;
@@ -741,7 +785,8 @@ bk_report_html(const bk_report *r, FILE *out)
 	exposures(out, r);
 	destinations(out, r);
 	if (r->nincidents == 0 && r->nexposures == 0)
-		fputs("<p>Nothing to report: no alerts, findings or inventories were read.</p>\n", out);
+		fputs("<p>Nothing to report: no alerts, findings or inventories were read.</p>\n",
+		    out);
 	fputs("<footer>Made by bk-report (breachkit). Personal values are masked as the tools "
 	    "wrote them.</footer>\n</body></html>\n", out);
 	if (fflush(out) != 0 || ferror(out))

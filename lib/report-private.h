@@ -164,6 +164,9 @@ struct bk_report {
 	bool finished;
 };
 
+/* Sets R's error message (bk_report_error). */
+void bk__report_set_error(bk_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* The people figure and whether it is exact. */
 uint64_t bk__report_people(const bk_report *r, bool *exact, bool *known);
 

@@ -241,6 +241,52 @@ more(struct tx *t, size_t shown, size_t kept, uint64_t dropped, const char *what
 	}
 }
 
+/* ---- display width ------------------------------------------------------ */
+
+/* Wide (two-column) ranges: East Asian Wide and Fullwidth, the common blocks. */
+static bool
+wide(uint32_t c)
+{
+	return (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0x303e) ||
+	    (c >= 0x3041 && c <= 0x33ff) || (c >= 0x3400 && c <= 0x4dbf) ||
+	    (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xa000 && c <= 0xa4cf) ||
+	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) ||
+	    (c >= 0x1f900 && c <= 0x1f9ff) || (c >= 0x20000 && c <= 0x3fffd);
+}
+
+static bool
+zero_width(uint32_t c)
+{
+	return (c >= 0x300 && c <= 0x36f) || (c >= 0x200b && c <= 0x200f) ||
+	    (c >= 0x3099 && c <= 0x309a) || (c >= 0xfe00 && c <= 0xfe0f) || c == 0xfeff;
+}
+
+size_t
+bk_display_width(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	size_t w = 0;
+
+	while (p < end) {
+		size_t n = bk__utf8_char(p, (size_t)(end - p));
+		uint32_t c;
+
+		if (n <= 1) {
+			w++;
+			p++;
+			continue;
+		}
+		c = p[0] & (0xff >> (n + 1));
+		for (size_t i = 1; i < n; i++)
+			c = c << 6 | (p[i] & 0x3f);
+		w += wide(c) ? 2 : zero_width(c) ? 0 : 1;
+		p += n;
+	}
+	return w;
+}
+
 /* ---- sections ----------------------------------------------------------- */
 
 static void
@@ -259,7 +305,8 @@ headline(struct tx *t, const bk_report *r)
 		bk__report_time_short(r->first, a, sizeof a);
 		bk__report_time_short(r->last, b, sizeof b);
 		snprintf(line, sizeof line, "Logs from %s to %s UTC%s%s%s", a, b,
-		    r->events > 0 ? ", " : "", r->events > 0 ? bk_fmt_count(c, sizeof c, r->events) : "",
+		    r->events > 0 ? ", " : "",
+		    r->events > 0 ? bk_fmt_count(c, sizeof c, r->events) : "",
 		    r->events > 0 ? " events" : "");
 		wrap(t, "", 0, line);
 	}
@@ -269,7 +316,8 @@ headline(struct tx *t, const bk_report *r)
 		    exact ? "" : "~", exact ? "" : " (estimate)");
 	else
 		fprintf(t->out, "  %11s people affected (no inventory read)\n", "?");
-	fprintf(t->out, "  %11s records read in bulk\n", bk_fmt_count(a, sizeof a, r->records_read));
+	fprintf(
+	    t->out, "  %11s records read in bulk\n", bk_fmt_count(a, sizeof a, r->records_read));
 	fprintf(t->out, "  %11s sent out\n", bk_fmt_bytes(a, sizeof a, r->bytes_out));
 	fputc('\n', t->out);
 	for (int s = 0; s < 4; s++) {
@@ -341,7 +389,8 @@ incidents(struct tx *t, const bk_report *r)
 			app(line, sizeof line, "; ");
 		}
 		if (in->records > 0)
-			app(line, sizeof line, "%s records read; ", bk_fmt_count(a, sizeof a, in->records));
+			app(line, sizeof line, "%s records read; ",
+			    bk_fmt_count(a, sizeof a, in->records));
 		if (in->bytes > 0)
 			app(line, sizeof line, "%s sent; ", bk_fmt_bytes(a, sizeof a, in->bytes));
 		app(line, sizeof line, "%llu alert%s from ", (unsigned long long)in->alerts,
@@ -397,8 +446,9 @@ timeline(struct tx *t, const bk_report *r)
 		bk__report_time_short(a->first, when, sizeof when);
 		bk__report_entity_label(in->actor, in->ip, in->dst, label, sizeof label);
 		bk__report_figure(a, fig, sizeof fig);
-		snprintf(what, sizeof what, "%s%s%s%s%s", a->detector, a->object != NULL ? " on " : "",
-		    a->object != NULL ? a->object : "", *fig != '\0' ? ": " : "", fig);
+		snprintf(what, sizeof what, "%s%s%s%s%s", a->detector,
+		    a->object != NULL ? " on " : "", a->object != NULL ? a->object : "",
+		    *fig != '\0' ? ": " : "", fig);
 		fprintf(t->out, "  %-16s  ", when);
 		severity(t, a->severity, 10, false);
 		cell(t, label, ew);
@@ -439,7 +489,8 @@ entities(struct tx *t, const bk_report *r)
 		rcell(t, bk_fmt_count(buf, sizeof buf, e->events), 8 + (size_t)x);
 		rcell(t, bk_fmt_count(buf, sizeof buf, e->hours), 6 + (size_t)x);
 		rcell(t, bk_fmt_count(buf, sizeof buf, e->rows), 10 + (size_t)x);
-		rcell(t, e->bytes_up > 0 ? bk_fmt_bytes(buf, sizeof buf, e->bytes_up) : "0", 9 + (size_t)x);
+		rcell(t, e->bytes_up > 0 ? bk_fmt_bytes(buf, sizeof buf, e->bytes_up) : "0",
+		    9 + (size_t)x);
 		rcell(t, bk_fmt_count(buf, sizeof buf, e->alerts), 7 + (size_t)x);
 		fputs("  ", t->out);
 		if (e->alerts > 0)
@@ -476,9 +527,11 @@ exposures(struct tx *t, const bk_report *r)
 		line[0] = '\0';
 		if (e->format != NULL)
 			app(line, sizeof line, "%s%s%s; ", e->format,
-			    e->encoding != NULL ? ", " : "", e->encoding != NULL ? e->encoding : "");
+			    e->encoding != NULL ? ", " : "",
+			    e->encoding != NULL ? e->encoding : "");
 		if (e->rows >= 0)
-			app(line, sizeof line, "%s rows", bk_fmt_count(a, sizeof a, (uint64_t)e->rows));
+			app(line, sizeof line, "%s rows",
+			    bk_fmt_count(a, sizeof a, (uint64_t)e->rows));
 		if (e->rows_with_pii >= 0)
 			app(line, sizeof line, ", %s with personal data",
 			    bk_fmt_count(a, sizeof a, (uint64_t)e->rows_with_pii));
@@ -486,11 +539,14 @@ exposures(struct tx *t, const bk_report *r)
 			app(line, sizeof line, "; ");
 		if (e->subjects >= 0)
 			app(line, sizeof line, "%s%s people; ",
-			    bk_fmt_count(a, sizeof a, (uint64_t)e->subjects), e->subjects_exact ? "" : "~");
+			    bk_fmt_count(a, sizeof a, (uint64_t)e->subjects),
+			    e->subjects_exact ? "" : "~");
 		if (e->findings > 0 || e->scan_summary)
-			app(line, sizeof line, "%s finding%s%s%s%s; ", bk_fmt_count(a, sizeof a, e->findings),
-			    e->findings == 1 ? "" : "s", e->distinct >= 0 ? ", " : "",
-			    e->distinct >= 0 ? bk_fmt_count(b, sizeof b, (uint64_t)e->distinct) : "",
+			app(line, sizeof line, "%s finding%s%s%s%s; ",
+			    bk_fmt_count(a, sizeof a, e->findings), e->findings == 1 ? "" : "s",
+			    e->distinct >= 0 ? ", " : "",
+			    e->distinct >= 0 ? bk_fmt_count(b, sizeof b, (uint64_t)e->distinct)
+			                     : "",
 			    e->distinct >= 0 ? " distinct values" : "");
 		for (size_t k = 0; k < e->nclasses; k++)
 			app(line, sizeof line, "%s%s", k > 0 ? ", " : "", e->classes[k]);
@@ -503,7 +559,8 @@ exposures(struct tx *t, const bk_report *r)
 			app(line, sizeof line, "%s%s %s", k > 0 ? ", " : "",
 			    e->kinds[k].name, bk_fmt_count(a, sizeof a, e->kinds[k].n));
 		if (e->kinds_other > 0)
-			app(line, sizeof line, ", other %s", bk_fmt_count(a, sizeof a, e->kinds_other));
+			app(line, sizeof line, ", other %s",
+			    bk_fmt_count(a, sizeof a, e->kinds_other));
 		if (line[0] != '\0')
 			wrap(t, "", 6, line);
 	}

@@ -1,6 +1,7 @@
 /*
  * report.c - the report model: records in, a bounded picture of the
- * incident out (see report.h), and its JSON form.
+ * incident out (see report.h); the renderers are report-text.c,
+ * report-json.c and report-html.c.
  *
  * Records are read through jansson (the reader's record is a json_t); each
  * kind goes to its own adder. Lists are plain arrays searched linearly:
@@ -20,7 +21,6 @@
 #include <jansson.h>
 
 #include "alert.h"
-#include "atomic-private.h"
 #include "record-private.h"
 #include "report-private.h"
 #include "timefmt.h"
@@ -28,10 +28,8 @@
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static void set_error(bk_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-set_error(bk_report *r, const char *fmt, ...)
+void
+bk__report_set_error(bk_report *r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -40,6 +38,7 @@ set_error(bk_report *r, const char *fmt, ...)
 	r->error = bk__verrf(fmt, ap);
 	va_end(ap);
 }
+
 
 /* A copy of S cut to BK__STR_MAX bytes at a character boundary; NULL for NULL or OOM. */
 static char *
@@ -430,17 +429,18 @@ add_alert(bk_report *r, json_t *o)
 	json_t *ev, *files;
 
 	if (sevname == NULL || bk_severity_parse(sevname, &sev) != BK_OK) {
-		set_error(r, "alert without a known severity (low, medium, high, critical)");
+		bk__report_set_error(
+		    r, "alert without a known severity (low, medium, high, critical)");
 		return BK_ERROR;
 	}
 	if (!parse_time(jstr(o, "first"), &first)) {
-		set_error(r, "alert without a valid 'first' time");
+		bk__report_set_error(r, "alert without a valid 'first' time");
 		return BK_ERROR;
 	}
 	if (!json_object_get(o, "last"))
 		last = first;
 	else if (!parse_time(jstr(o, "last"), &last) || last < first) {
-		set_error(r, "alert with a bad 'last' time");
+		bk__report_set_error(r, "alert with a bad 'last' time");
 		return BK_ERROR;
 	}
 	r->n_alerts++;
@@ -500,8 +500,8 @@ add_alert(bk_report *r, json_t *o)
 	for (size_t i = 0; json_is_array(files) && i < json_array_size(files); i++) {
 		json_t *f = json_array_get(files, i);
 
-		if (json_is_string(f) &&
-		    set_add(in->files, &in->nfiles, BK__INCIDENT_FILES, NULL, json_string_value(f)) != BK_OK)
+		if (json_is_string(f) && set_add(in->files, &in->nfiles, BK__INCIDENT_FILES, NULL,
+		                             json_string_value(f)) != BK_OK)
 			rc = BK_NOMEM;
 	}
 
@@ -610,11 +610,12 @@ add_finding(bk_report *r, json_t *o)
 	int rc = BK_OK;
 
 	if (file == NULL) {
-		set_error(r, "finding without a 'file'");
+		bk__report_set_error(r, "finding without a 'file'");
 		return BK_ERROR;
 	}
 	if (sevname == NULL || bk_severity_parse(sevname, &sev) != BK_OK) {
-		set_error(r, "finding without a known severity (low, medium, high, critical)");
+		bk__report_set_error(
+		    r, "finding without a known severity (low, medium, high, critical)");
 		return BK_ERROR;
 	}
 	r->n_findings++;
@@ -660,7 +661,7 @@ add_inventory(bk_report *r, json_t *o)
 	bool exact = !json_is_false(json_object_get(o, "subjects_exact"));
 
 	if (file == NULL) {
-		set_error(r, "inventory without a 'file'");
+		bk__report_set_error(r, "inventory without a 'file'");
 		return BK_ERROR;
 	}
 	r->n_inventories++;
@@ -675,7 +676,8 @@ add_inventory(bk_report *r, json_t *o)
 	e->rows_with_pii = juint(o, "rows_with_pii");
 	e->subjects = subjects;
 	e->subjects_exact = exact;
-	if (e->format == NULL && jstr(o, "format") != NULL && (e->format = dup_capped(jstr(o, "format"))) == NULL)
+	if (e->format == NULL && jstr(o, "format") != NULL &&
+	    (e->format = dup_capped(jstr(o, "format"))) == NULL)
 		return BK_NOMEM;
 	if (e->encoding == NULL && jstr(o, "encoding") != NULL &&
 	    (e->encoding = dup_capped(jstr(o, "encoding"))) == NULL)
@@ -690,7 +692,8 @@ add_inventory(bk_report *r, json_t *o)
 	return kinds_from(e->kinds, &e->nkinds, &e->kinds_other, json_object_get(o, "kinds"), NULL);
 }
 
-/* bk-scan's per-file summary: {"type":"summary","file":...,"findings":N,"distinct":N,"rules":{...}}. */
+/* bk-scan's per-file summary:
+ * {"type":"summary","file":...,"findings":N,"distinct":N,"rules":{...}}. */
 static int
 add_scan_summary(bk_report *r, json_t *o, const char *file)
 {
@@ -749,7 +752,9 @@ series_add(bk_report *r, json_t *ent, const char *tool, bool *bad)
 			free(s->ip);
 			return BK_NOMEM;
 		}
-		s->unit = strcmp(tool, "bk-exfil") == 0 ? "bytes up" : has_distinct ? "records" : "events";
+		s->unit = strcmp(tool, "bk-exfil") == 0 ? "bytes up"
+		          : has_distinct                ? "records"
+		                                        : "events";
 		r->nseries++;
 	} else if (s == NULL) {
 		r->series_more++;
@@ -845,15 +850,17 @@ add_detector_summary(bk_report *r, json_t *o, const char *tool)
 		b = juint(d, "bytes_in");
 		c = juint(d, "connections");
 		s = juint(d, "sources");
-		if ((rc = dest_add(r, jstr(d, "dst"), b > 0 ? (uint64_t)b : 0, c > 0 ? (uint64_t)c : 0,
-			 s > 0 ? (uint64_t)s : 0)) != BK_OK)
+		if ((rc = dest_add(r, jstr(d, "dst"), b > 0 ? (uint64_t)b : 0,
+		         c > 0 ? (uint64_t)c : 0, s > 0 ? (uint64_t)s : 0)) != BK_OK)
 			return rc;
 	}
 	if (act != NULL && !json_is_array(act))
 		bad = true;
 	if (bad) {
-		set_error(r, "%s summary: a malformed entry in 'activity' or 'destinations' was "
-		    "skipped", tool);
+		bk__report_set_error(r,
+		    "%s summary: a malformed entry in 'activity' or 'destinations' was "
+		    "skipped",
+		    tool);
 		return BK_ERROR;
 	}
 	return BK_OK;
@@ -866,7 +873,7 @@ add_records_summary(bk_report *r, json_t *o)
 	uint64_t other = 0;
 
 	if (subjects < 0) {
-		set_error(r, "bk-records summary without 'subjects'");
+		bk__report_set_error(r, "bk-records summary without 'subjects'");
 		return BK_ERROR;
 	}
 	r->people_summaries++;
@@ -925,7 +932,7 @@ bk_report_add(bk_report *r, const bk_record *rec)
 	if (rc == BK_ERROR)
 		r->n_invalid++;
 	if (rc == BK_NOMEM)
-		set_error(r, "out of memory");
+		bk__report_set_error(r, "out of memory");
 	return rc;
 }
 
@@ -1041,9 +1048,11 @@ bk_report_finish(bk_report *r)
 		n += in->nitems;
 		for (size_t k = 0; k < in->nitems; k++)
 			in->items[k].incident = in;
-		/* Destinations named by alerts: marked, or counted when no summary measured them. */
+		/* Destinations named by alerts: marked, or counted when no summary measured them.
+		 */
 		if (in->dst != NULL) {
-			if (!r->dests_from_summary && dest_add(r, in->dst, in->bytes, 0, 0) != BK_OK)
+			if (!r->dests_from_summary &&
+			    dest_add(r, in->dst, in->bytes, 0, 0) != BK_OK)
 				continue;
 			for (size_t d = 0; d < r->ndests; d++)
 				if (strcmp(r->dests[d].dst, in->dst) == 0)
@@ -1060,8 +1069,8 @@ bk_report_finish(bk_report *r)
 		qsort(r->exposures, r->nexposures, sizeof *r->exposures, cmp_exposures);
 	for (size_t i = 0; i < r->nexposures; i++)
 		if (r->exposures[i].nkinds > 0)
-			qsort(r->exposures[i].kinds, r->exposures[i].nkinds, sizeof(struct bk__kind),
-			    cmp_kinds);
+			qsort(r->exposures[i].kinds, r->exposures[i].nkinds,
+			    sizeof(struct bk__kind), cmp_kinds);
 	if (r->npeople_kinds > 0)
 		qsort(r->people_kinds, r->npeople_kinds, sizeof *r->people_kinds, cmp_kinds);
 	if (r->nentities > 0)
@@ -1088,7 +1097,8 @@ bk__report_people(const bk_report *r, bool *exact, bool *known)
 		return r->people_sum;
 	}
 	if (r->people_max_inventory >= 0) {
-		/* Inventories may share people: the largest is a lower bound when there are more. */
+		/* Inventories may share people: the largest is a lower bound when there are more.
+		 */
 		*exact = r->people_max_exact && r->n_inventories == 1;
 		return (uint64_t)r->people_max_inventory;
 	}
@@ -1138,290 +1148,4 @@ bk__report_time_short(int64_t ms, char *buf, size_t size)
 		return;
 	}
 	snprintf(buf, size, "%.10s %.5s", full, full + 11);
-}
-
-/* ---- display width ------------------------------------------------------ */
-
-/* Wide (two-column) ranges: East Asian Wide and Fullwidth, the common blocks. */
-static bool
-wide(uint32_t c)
-{
-	return (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0x303e) ||
-	    (c >= 0x3041 && c <= 0x33ff) || (c >= 0x3400 && c <= 0x4dbf) ||
-	    (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xa000 && c <= 0xa4cf) ||
-	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
-	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
-	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) ||
-	    (c >= 0x1f900 && c <= 0x1f9ff) || (c >= 0x20000 && c <= 0x3fffd);
-}
-
-static bool
-zero_width(uint32_t c)
-{
-	return (c >= 0x300 && c <= 0x36f) || (c >= 0x200b && c <= 0x200f) ||
-	    (c >= 0x3099 && c <= 0x309a) || (c >= 0xfe00 && c <= 0xfe0f) || c == 0xfeff;
-}
-
-size_t
-bk_display_width(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + len;
-	size_t w = 0;
-
-	while (p < end) {
-		size_t n = bk__utf8_char(p, (size_t)(end - p));
-		uint32_t c;
-
-		if (n <= 1) {
-			w++;
-			p++;
-			continue;
-		}
-		c = p[0] & (0xff >> (n + 1));
-		for (size_t i = 1; i < n; i++)
-			c = c << 6 | (p[i] & 0x3f);
-		w += wide(c) ? 2 : zero_width(c) ? 0 : 1;
-		p += n;
-	}
-	return w;
-}
-
-/* ---- JSON --------------------------------------------------------------- */
-
-static void
-put_str(bk_writer *w, const char *key, const char *s)
-{
-	if (s != NULL)
-		bk_writer_cstr(w, key, s);
-}
-
-static void
-put_num(bk_writer *w, const char *key, double v)
-{
-	if (isnan(v))
-		return;
-	if (v == floor(v) && fabs(v) < 9e15)
-		bk_writer_int(w, key, (int64_t)v);
-	else
-		bk_writer_double(w, key, v);
-}
-
-static void
-put_kinds(bk_writer *w, const char *key, const struct bk__kind *k, size_t n, uint64_t other)
-{
-	bk_writer_object_begin(w, key);
-	for (size_t i = 0; i < n; i++)
-		bk_writer_uint(w, k[i].name, k[i].n);
-	if (other > 0)
-		bk_writer_uint(w, "other", other);
-	bk_writer_object_end(w);
-}
-
-int
-bk_report_json(const bk_report *r, FILE *out)
-{
-	bk_writer *w = bk_writer_new(out);
-	bool exact, known;
-	uint64_t people = bk__report_people(r, &exact, &known);
-	int rc;
-
-	if (w == NULL)
-		return BK_NOMEM;
-	bk_writer_begin(w, "summary");
-	bk_writer_cstr(w, "tool", "bk-report");
-	bk_writer_object_begin(w, "records");
-	bk_writer_uint(w, "alerts", r->n_alerts);
-	bk_writer_uint(w, "findings", r->n_findings);
-	bk_writer_uint(w, "inventories", r->n_inventories);
-	bk_writer_uint(w, "summaries", r->n_summaries);
-	bk_writer_uint(w, "ignored", r->n_ignored);
-	bk_writer_uint(w, "invalid", r->n_invalid + r->n_bad);
-	bk_writer_object_end(w);
-	if (r->first != BK__NO_TIME) {
-		bk_writer_time(w, "first", r->first);
-		bk_writer_time(w, "last", r->last);
-	}
-	if (r->events > 0)
-		bk_writer_uint(w, "events", r->events);
-	if (known) {
-		bk_writer_uint(w, "people", people);
-		bk_writer_bool(w, "people_exact", exact);
-	}
-	if (r->npeople_kinds > 0)
-		put_kinds(w, "people_by_kind", r->people_kinds, r->npeople_kinds, 0);
-	bk_writer_uint(w, "records_read", r->records_read);
-	bk_writer_uint(w, "bytes_out", r->bytes_out);
-	bk_writer_object_begin(w, "alerts");
-	for (int s = BK_SEVERITY_CRITICAL; s >= BK_SEVERITY_LOW; s--)
-		bk_writer_uint(w, bk_severity_name((enum bk_severity)s), r->alerts_sev[s]);
-	bk_writer_object_end(w);
-	bk_writer_object_begin(w, "findings");
-	for (int s = BK_SEVERITY_CRITICAL; s >= BK_SEVERITY_LOW; s--)
-		bk_writer_uint(w, bk_severity_name((enum bk_severity)s), r->findings_sev[s]);
-	bk_writer_object_end(w);
-
-	bk_writer_array_begin(w, "incidents");
-	for (size_t i = 0; i < r->nincidents; i++) {
-		const struct bk__incident *in = &r->incidents[i];
-
-		bk_writer_object_begin(w, NULL);
-		bk_writer_uint(w, "rank", in->rank);
-		bk_writer_cstr(w, "severity", bk_severity_name(in->severity));
-		put_num(w, "score", in->score);
-		put_str(w, "actor", in->actor);
-		put_str(w, "ip", in->ip);
-		put_str(w, "dst", in->dst);
-		bk_writer_time(w, "first", in->first);
-		bk_writer_time(w, "last", in->last);
-		bk_writer_uint(w, "alerts", in->alerts);
-		bk_writer_uint(w, "records", in->records);
-		bk_writer_uint(w, "bytes", in->bytes);
-		bk_writer_array_begin(w, "objects");
-		for (size_t k = 0; k < in->nobjects; k++)
-			bk_writer_cstr(w, NULL, in->objects[k]);
-		bk_writer_array_end(w);
-		bk_writer_array_begin(w, "files");
-		for (size_t k = 0; k < in->nfiles; k++)
-			bk_writer_cstr(w, NULL, in->files[k]);
-		bk_writer_array_end(w);
-		bk_writer_array_begin(w, "detectors");
-		for (size_t k = 0; k < in->nitems; k++) {
-			const struct bk__ralert *a = &in->items[k];
-
-			bk_writer_object_begin(w, NULL);
-			bk_writer_cstr(w, "detector", a->detector);
-			bk_writer_cstr(w, "severity", bk_severity_name(a->severity));
-			bk_writer_time(w, "first", a->first);
-			bk_writer_time(w, "last", a->last);
-			put_str(w, "metric", a->metric);
-			put_num(w, "value", a->value);
-			put_num(w, "threshold", a->threshold);
-			put_num(w, "own_median", a->own_median);
-			put_num(w, "peer_median", a->peer_median);
-			put_str(w, "reason", a->reason);
-			bk_writer_object_end(w);
-		}
-		bk_writer_array_end(w);
-		bk_writer_object_end(w);
-	}
-	bk_writer_array_end(w);
-	if (r->incidents_more > 0)
-		bk_writer_uint(w, "alerts_not_itemised", r->incidents_more);
-
-	bk_writer_array_begin(w, "entities");
-	for (size_t i = 0; i < r->nentities; i++) {
-		const struct bk__entity *e = &r->entities[i];
-
-		bk_writer_object_begin(w, NULL);
-		put_str(w, "actor", e->actor);
-		put_str(w, "ip", e->ip);
-		bk_writer_uint(w, "events", e->events);
-		bk_writer_uint(w, "active_hours", e->hours);
-		bk_writer_uint(w, "rows", e->rows);
-		bk_writer_uint(w, "bytes_up", e->bytes_up);
-		bk_writer_uint(w, "alerts", e->alerts);
-		if (e->alerts > 0)
-			bk_writer_cstr(w, "severity", bk_severity_name(e->severity));
-		bk_writer_object_end(w);
-	}
-	bk_writer_array_end(w);
-	if (r->entities_more > 0)
-		bk_writer_uint(w, "entities_not_itemised", r->entities_more);
-
-	bk_writer_array_begin(w, "exposures");
-	for (size_t i = 0; i < r->nexposures; i++) {
-		const struct bk__exposure *e = &r->exposures[i];
-
-		bk_writer_object_begin(w, NULL);
-		bk_writer_cstr(w, "file", e->file);
-		put_str(w, "table", e->table);
-		put_str(w, "format", e->format);
-		put_str(w, "encoding", e->encoding);
-		if (e->rows >= 0)
-			bk_writer_int(w, "rows", e->rows);
-		if (e->rows_with_pii >= 0)
-			bk_writer_int(w, "rows_with_pii", e->rows_with_pii);
-		if (e->subjects >= 0) {
-			bk_writer_int(w, "subjects", e->subjects);
-			bk_writer_bool(w, "subjects_exact", e->subjects_exact);
-		}
-		if (e->findings > 0 || e->scan_summary)
-			bk_writer_uint(w, "findings", e->findings);
-		if (e->distinct >= 0)
-			bk_writer_int(w, "distinct", e->distinct);
-		if (e->has_severity)
-			bk_writer_cstr(w, "severity", bk_severity_name(e->severity));
-		if (e->nclasses > 0) {
-			bk_writer_array_begin(w, "classes");
-			for (size_t k = 0; k < e->nclasses; k++)
-				bk_writer_cstr(w, NULL, e->classes[k]);
-			bk_writer_array_end(w);
-		}
-		put_kinds(w, "kinds", e->kinds, e->nkinds, e->kinds_other);
-		bk_writer_object_end(w);
-	}
-	bk_writer_array_end(w);
-	if (r->exposures_more > 0)
-		bk_writer_uint(w, "exposures_not_itemised", r->exposures_more);
-
-	bk_writer_array_begin(w, "destinations");
-	for (size_t i = 0; i < r->ndests; i++) {
-		const struct bk__destination *d = &r->dests[i];
-
-		bk_writer_object_begin(w, NULL);
-		bk_writer_cstr(w, "dst", d->dst);
-		bk_writer_uint(w, "bytes_in", d->bytes_in);
-		if (r->dests_from_summary) {
-			bk_writer_uint(w, "connections", d->connections);
-			bk_writer_uint(w, "sources", d->sources);
-		}
-		bk_writer_bool(w, "alerted", d->alerted);
-		bk_writer_object_end(w);
-	}
-	bk_writer_array_end(w);
-	rc = bk_writer_end(w);
-	bk_writer_free(w);
-	return rc;
-}
-
-/* ---- saving ------------------------------------------------------------- */
-
-struct save_ctx {
-	bk_report *r;
-	enum bk_report_format format;
-	const struct bk_report_text_opts *opts;
-	int rc;
-};
-
-static void
-save_write(void *ctx, FILE *fp)
-{
-	struct save_ctx *c = ctx;
-
-	switch (c->format) {
-	case BK_REPORT_TEXT:
-		c->rc = bk_report_text(c->r, fp, c->opts);
-		break;
-	case BK_REPORT_JSON:
-		c->rc = bk_report_json(c->r, fp);
-		break;
-	case BK_REPORT_HTML:
-		c->rc = bk_report_html(c->r, fp);
-		break;
-	}
-}
-
-int
-bk_report_save(bk_report *r, enum bk_report_format format,
-    const struct bk_report_text_opts *opts, const char *path)
-{
-	struct save_ctx c = { r, format, opts, BK_OK };
-	char err[512];
-	int rc = bk__atomic_write(path, save_write, &c, err, sizeof err);
-
-	if (rc == BK_ERROR)
-		set_error(r, "%s", err);
-	else if (rc == BK_OK && c.rc != BK_OK)
-		set_error(r, "%s: cannot write the report", path);
-	return rc != BK_OK ? rc : c.rc;
 }

@@ -61,9 +61,11 @@ void bk_report_free(bk_report *r);
  * Adds one record. Returns BK_OK when it was taken in or is of a kind the
  * report does not use (event, state, ...: counted as ignored), BK_ERROR when
  * it is one of the kinds read but breaks the contract (an alert without a
- * valid severity or time, an inventory without a file, ...): nothing of it
- * is kept and bk_report_error() says what is wrong; BK_NOMEM when memory
- * ran out (the model stays consistent, the record may be partly counted).
+ * valid severity or time, an inventory without a file, ...: nothing of it
+ * is kept; a summary with a malformed activity or destination entry: the
+ * rest of it is kept) and bk_report_error() says what is wrong; BK_NOMEM
+ * when memory ran out (the model stays consistent, the record may be
+ * partly counted).
  */
 int bk_report_add(bk_report *r, const bk_record *rec);
 

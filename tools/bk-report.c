@@ -165,8 +165,8 @@ main(int argc, char **argv)
 			break;
 		case OPT_FAIL_ON:
 			if (bk_severity_parse(optarg, &fail_on) != BK_OK)
-				tool_usage_error("unknown severity '%s' (low, medium, high, critical)",
-				    optarg);
+				tool_usage_error(
+				    "unknown severity '%s' (low, medium, high, critical)", optarg);
 			break;
 		case OPT_FORMAT:
 			format = format_parse(optarg);
@@ -188,8 +188,10 @@ main(int argc, char **argv)
 	if (format < 0 && output != NULL)
 		format = format_of_name(output);
 	if (format < 0)
-		format = output == NULL && tool_default_format() == TOOL_FORMAT_TEXT ? BK_REPORT_TEXT :
-		    output != NULL ? BK_REPORT_TEXT : BK_REPORT_JSON;
+		format = output == NULL && tool_default_format() == TOOL_FORMAT_TEXT
+		             ? BK_REPORT_TEXT
+		         : output != NULL ? BK_REPORT_TEXT
+		                          : BK_REPORT_JSON;
 	topts.color = output == NULL && format == BK_REPORT_TEXT && tool_color();
 
 	r = bk_report_new();

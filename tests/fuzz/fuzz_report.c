@@ -63,10 +63,10 @@ check_text(const char *s, size_t width)
 static void
 check_html(const char *s)
 {
-	static const char *const tags[] = { "!DOCTYPE", "html", "head", "meta", "title", "style",
-		"body", "header", "section", "div", "span", "p", "h1", "h2", "h3", "ul", "li", "table",
-		"thead", "tbody", "tr", "th", "td", "svg", "g", "rect", "line", "path", "text",
-		"footer" };
+	static const char *const tags[] = {"!DOCTYPE", "html", "head", "meta", "title", "style",
+	    "body", "header", "section", "div", "span", "p", "h1", "h2", "h3", "ul", "li", "table",
+	    "thead", "tbody", "tr", "th", "td", "svg", "g", "rect", "line", "path", "text",
+	    "footer"};
 	static const char *const banned[] = { " href", " src", "url(", "javascript:", "xlink:" };
 	const char *p = s;
 
@@ -117,7 +117,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(in != NULL && rd != NULL && r != NULL);
 	if (bk_input_open_fd(in, fuzz_memfd(data, size), "fuzz-report") == BK_OK) {
 		bk_reader_reset(rd, in);
-		while (bk_input_offset(in) <= READ_MAX && (rc = bk_reader_next(rd, &rec)) != BK_EOF) {
+		while (
+		    bk_input_offset(in) <= READ_MAX && (rc = bk_reader_next(rd, &rec)) != BK_EOF) {
 			FUZZ_CHECK(rc != BK_NOMEM);
 			if (rc == BK_OK)
 				FUZZ_CHECK(bk_report_add(r, rec) != BK_NOMEM);

@@ -70,11 +70,15 @@ test_incidents(void **state)
 	    BK_OK);
 	/* Two detectors measuring the same upload: the larger figure, not the sum. */
 	assert_int_equal(add(r, "{\"type\":\"alert\",\"detector\":\"upload-volume\",\"severity\":"
-	    "\"high\",\"ip\":\"10.0.0.5\",\"dst\":\"x.example\",\"first\":\"2015-05-08T10:00:00+09:00\","
-	    "\"metric\":\"bytes_out\",\"value\":5000,\"bytes\":5000}"), BK_OK);
+	                        "\"high\",\"ip\":\"10.0.0.5\",\"dst\":\"x.example\",\"first\":"
+	                        "\"2015-05-08T10:00:00+09:00\","
+	                        "\"metric\":\"bytes_out\",\"value\":5000,\"bytes\":5000}"),
+	    BK_OK);
 	assert_int_equal(add(r, "{\"type\":\"alert\",\"detector\":\"new-destination\",\"severity\":"
-	    "\"medium\",\"ip\":\"10.0.0.5\",\"dst\":\"x.example\",\"first\":\"2015-05-08T01:00:00Z\","
-	    "\"bytes\":4000}"), BK_OK);
+	                        "\"medium\",\"ip\":\"10.0.0.5\",\"dst\":\"x.example\",\"first\":"
+	                        "\"2015-05-08T01:00:00Z\","
+	                        "\"bytes\":4000}"),
+	    BK_OK);
 	bk_report_finish(r);
 
 	assert_int_equal(r->nincidents, 3);
@@ -124,7 +128,8 @@ test_errors(void **state)
 	assert_int_equal(add(r, "{\"type\":\"alert\",\"severity\":\"low\",\"first\":"
 	    "\"2015-05-08T01:00:00Z\",\"last\":\"2015-05-07T01:00:00Z\"}"), BK_ERROR);
 	assert_string_equal(bk_report_error(r), "alert with a bad 'last' time");
-	assert_int_equal(add(r, "{\"type\":\"finding\",\"file\":\"a\",\"severity\":\"?\"}"), BK_ERROR);
+	assert_int_equal(
+	    add(r, "{\"type\":\"finding\",\"file\":\"a\",\"severity\":\"?\"}"), BK_ERROR);
 	assert_int_equal(add(r, "{\"type\":\"summary\",\"tool\":\"bk-records\"}"), BK_ERROR);
 	assert_int_equal(add(r, "{\"type\":\"summary\",\"tool\":\"bk-access\",\"activity\":"
 	    "[{\"actor\":\"a\",\"hours\":[{\"t\":\"bad\"}]}]}"), BK_ERROR);
@@ -151,7 +156,8 @@ test_people_and_exposures(void **state)
 	    "\"subjects\":8,\"kinds\":{\"email\":3,\"jp.pension\":8}}"), BK_OK);
 	assert_int_equal(bk__report_people(r, &exact, &known), 8);
 	assert_true(exact && known);
-	assert_int_equal(add(r, "{\"type\":\"inventory\",\"file\":\"b.csv\",\"subjects\":5}"), BK_OK);
+	assert_int_equal(
+	    add(r, "{\"type\":\"inventory\",\"file\":\"b.csv\",\"subjects\":5}"), BK_OK);
 	assert_int_equal(bk__report_people(r, &exact, &known), 8);
 	assert_false(exact);	/* two inventories may share people */
 	assert_int_equal(add(r, "{\"type\":\"summary\",\"tool\":\"bk-records\",\"subjects\":11,"
@@ -161,10 +167,13 @@ test_people_and_exposures(void **state)
 
 	/* Findings counted one by one give way to the file's bk-scan summary. */
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(add(r, "{\"type\":\"finding\",\"file\":\"c.txt\",\"rule\":\"email\","
-		    "\"severity\":\"medium\"}"), BK_OK);
+		assert_int_equal(
+		    add(r, "{\"type\":\"finding\",\"file\":\"c.txt\",\"rule\":\"email\","
+		           "\"severity\":\"medium\"}"),
+		    BK_OK);
 	assert_int_equal(add(r, "{\"type\":\"summary\",\"file\":\"c.txt\",\"findings\":40,"
-	    "\"distinct\":7,\"rules\":{\"email\":{\"findings\":30},\"jp.phone\":{\"findings\":10}}}"),
+	                        "\"distinct\":7,\"rules\":{\"email\":{\"findings\":30},\"jp."
+	                        "phone\":{\"findings\":10}}}"),
 	    BK_OK);
 	assert_int_equal(add(r, "{\"type\":\"finding\",\"file\":\"c.txt\",\"rule\":\"email\","
 	    "\"severity\":\"high\"}"), BK_OK);
