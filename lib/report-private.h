@@ -39,7 +39,7 @@ struct bk__ralert {
 /* What one detector contributes to an incident's figures. */
 struct bk__detsum {
 	char *detector;
-	uint64_t records, bytes;
+	uint64_t records, rows, bytes;
 };
 
 /* Alerts about one entity, merged. */
@@ -58,7 +58,8 @@ struct bk__incident {
 	size_t nfiles;
 	struct bk__detsum det[BK__INCIDENT_DETECTORS];
 	size_t ndet;
-	uint64_t records, bytes;	/* set by finish: the largest detector's sums */
+	uint64_t records, bytes;	/* set by finish: the largest detector's sums (rows
+					   when no detector counted distinct records) */
 	unsigned rank;			/* 1-based, set by finish */
 };
 

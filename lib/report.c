@@ -394,23 +394,29 @@ set_add(char **list, size_t *n, size_t cap, uint64_t *more, const char *s)
 	return BK_OK;
 }
 
-/* The figures an alert adds to the headline: distinct records read, bytes sent out. */
+/*
+ * The figures an alert adds to the headline: distinct records read, rows
+ * read (which stand in when no detector counted distinct records), bytes
+ * sent out.
+ */
 static void
-alert_figures(json_t *o, const char *dst, uint64_t *records, uint64_t *bytes)
+alert_figures(json_t *o, const char *dst, uint64_t *records, uint64_t *rows, uint64_t *bytes)
 {
 	const char *metric = jstr(o, "metric");
 	double value = jnum(o, "value");
 	int64_t b = juint(o, "bytes");
 
-	*records = *bytes = 0;
-	if (metric != NULL && strcmp(metric, "distinct_records") == 0 && value >= 0 && value < 9e18)
+	*records = *rows = *bytes = 0;
+	if (metric != NULL && strcmp(metric, "distinct_records") == 0 && value >= 0)
 		*records = (uint64_t)value;
+	if (metric != NULL && strcmp(metric, "rows") == 0 && value >= 0)
+		*rows = (uint64_t)value;
 	/* Only what went to a destination left the organisation. */
 	if (dst == NULL)
 		return;
 	if (b >= 0)
 		*bytes = (uint64_t)b;
-	else if (metric != NULL && strstr(metric, "bytes") != NULL && value >= 0 && value < 9e18)
+	else if (metric != NULL && strstr(metric, "bytes") != NULL && value >= 0)
 		*bytes = (uint64_t)value;
 }
 
@@ -424,7 +430,7 @@ add_alert(bk_report *r, json_t *o)
 	struct bk__incident *in;
 	struct bk__entity *ent;
 	struct bk__ralert item;
-	uint64_t records, bytes;
+	uint64_t records, rows, bytes;
 	int rc = BK_OK;
 	json_t *ev, *files;
 
@@ -460,7 +466,7 @@ add_alert(bk_report *r, json_t *o)
 			r->incidents_more++;
 		return rc;
 	}
-	alert_figures(o, dst, &records, &bytes);
+	alert_figures(o, dst, &records, &rows, &bytes);
 	if ((rc = item_fill(&item, o, sev, first, last)) != BK_OK)
 		return rc;
 	item.records = records;
@@ -490,6 +496,7 @@ add_alert(bk_report *r, json_t *o)
 	if (d == BK__INCIDENT_DETECTORS)
 		d--;	/* more detectors than slots: the last slot takes the rest */
 	in->det[d].records = add_sat(in->det[d].records, records);
+	in->det[d].rows = add_sat(in->det[d].rows, rows);
 	in->det[d].bytes = add_sat(in->det[d].bytes, bytes);
 
 	if (set_add(in->objects, &in->nobjects, BK__INCIDENT_OBJECTS, &in->objects_more,
@@ -1029,13 +1036,18 @@ bk_report_finish(bk_report *r)
 	r->finished = true;
 	for (size_t i = 0; i < r->nincidents; i++) {
 		struct bk__incident *in = &r->incidents[i];
+		uint64_t rows = 0;
 
 		for (size_t d = 0; d < in->ndet; d++) {
 			if (in->det[d].records > in->records)
 				in->records = in->det[d].records;
+			if (in->det[d].rows > rows)
+				rows = in->det[d].rows;
 			if (in->det[d].bytes > in->bytes)
 				in->bytes = in->det[d].bytes;
 		}
+		if (in->records == 0)
+			in->records = rows;
 	}
 	if (r->nincidents > 0)
 		qsort(r->incidents, r->nincidents, sizeof *r->incidents, cmp_incidents);

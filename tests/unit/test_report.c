@@ -66,6 +66,11 @@ test_incidents(void **state)
 	assert_int_equal(add(r, ALERT("bulk-distinct", "high", "a", ",\"score\":0.9,"
 	    "\"metric\":\"distinct_records\",\"value\":700,\"reason\":\"strong\"")), BK_OK);
 	assert_int_equal(add(r, ALERT("off-hours", "low", "a", "")), BK_OK);
+	/* Rows stand in for distinct records only where none were counted. */
+	assert_int_equal(
+	    add(r, ALERT("bulk-rows", "low", "a", ",\"metric\":\"rows\",\"value\":9000")), BK_OK);
+	assert_int_equal(
+	    add(r, ALERT("bulk-rows", "low", "c", ",\"metric\":\"rows\",\"value\":9000")), BK_OK);
 	assert_int_equal(add(r, ALERT("bulk-distinct", "critical", "b", ",\"object\":\"persons\"")),
 	    BK_OK);
 	/* Two detectors measuring the same upload: the larger figure, not the sum. */
@@ -81,7 +86,7 @@ test_incidents(void **state)
 	    BK_OK);
 	bk_report_finish(r);
 
-	assert_int_equal(r->nincidents, 3);
+	assert_int_equal(r->nincidents, 4);
 	in = &r->incidents[0];
 	assert_string_equal(in->actor, "b");
 	assert_int_equal(in->rank, 1);
@@ -89,8 +94,8 @@ test_incidents(void **state)
 	/* Then by score: a's 0.9 before the upload's none. */
 	in = &r->incidents[1];
 	assert_string_equal(in->actor, "a");
-	assert_int_equal(in->alerts, 3);
-	assert_int_equal(in->nitems, 2);	/* one per detector, the strongest kept */
+	assert_int_equal(in->alerts, 4);
+	assert_int_equal(in->nitems, 3);	/* one per detector, the strongest kept */
 	assert_string_equal(in->items[0].reason, "strong");
 	assert_int_equal(in->records, 800);	/* both windows of bulk-distinct */
 	in = &r->incidents[2];
@@ -98,12 +103,14 @@ test_incidents(void **state)
 	assert_string_equal(in->dst, "x.example");
 	assert_int_equal(in->bytes, 5000);
 	assert_int_equal(in->first, INT64_C(1431046800000));	/* 10:00+09:00 is 01:00Z */
-	assert_int_equal(r->records_read, 800);
+	assert_string_equal(r->incidents[3].actor, "c");
+	assert_int_equal(r->incidents[3].records, 9000);
+	assert_int_equal(r->records_read, 9800);
 	assert_int_equal(r->bytes_out, 5000);
 	assert_true(bk_report_reaches(r, BK_SEVERITY_CRITICAL));
 
 	/* The timeline: by time, then rank. */
-	assert_int_equal(r->ntimeline, 5);
+	assert_int_equal(r->ntimeline, 7);
 	for (size_t i = 1; i < r->ntimeline; i++)
 		assert_true(r->timeline[i - 1]->first <= r->timeline[i]->first);
 	assert_string_equal(r->timeline[0]->incident->actor, "b");
