@@ -25,7 +25,8 @@
 #include "util-private.h"
 
 static const char css[] =
-    "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;"
+    "body{font-family:system-ui,\"Noto Sans CJK JP\",\"Hiragino Sans\",\"Yu Gothic\",Meiryo,"
+    "sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;"
     "color:#1d2430;background:#fff;line-height:1.4}"
     "h1{margin-bottom:.2em}h2{border-bottom:1px solid #ccd;padding-bottom:.2em;margin-top:1.6em}"
     ".period{color:#556}"
@@ -45,7 +46,7 @@ static const char css[] =
     "th,td{text-align:left;padding:.25em .5em;border-bottom:1px solid #e3e5ea;vertical-align:top}"
     "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}"
     "svg.bk-chart{width:100%;height:auto;display:block;margin:.5em 0 1em}"
-    "svg text{font-family:system-ui,sans-serif;font-size:12px;fill:#1d2430}"
+    "svg text{font-family:inherit;font-size:12px;fill:#1d2430}"
     "svg .bk-tick{fill:#556;font-size:11px}svg .bk-axis{stroke:#aab;stroke-width:1}"
     "svg .bk-row-bg{fill:#f6f7fa}"
     "svg .bk-series{stroke:#3a6ea5;fill:none}"
