@@ -187,11 +187,9 @@ main(int argc, char **argv)
 	}
 	if (format < 0 && output != NULL)
 		format = format_of_name(output);
-	if (format < 0)
-		format = output == NULL && tool_default_format() == TOOL_FORMAT_TEXT
-		             ? BK_REPORT_TEXT
-		         : output != NULL ? BK_REPORT_TEXT
-		                          : BK_REPORT_JSON;
+	if (format < 0)	/* -o NAME of no known extension: a file for people */
+		format = output != NULL || tool_default_format() == TOOL_FORMAT_TEXT ? BK_REPORT_TEXT :
+		    BK_REPORT_JSON;
 	topts.color = output == NULL && format == BK_REPORT_TEXT && tool_color();
 
 	r = bk_report_new();
