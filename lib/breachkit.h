@@ -9,7 +9,10 @@
  * privacy (masking, keyed hashes), scan (find personal data in lines),
  * summary (per-file counts), valueset (baselines and allow lists), event
  * (log formats parsed into events), export (rows of CSV, SQL dumps, NDJSON),
- * inventory (personal-data columns and distinct subjects of exports).
+ * inventory (personal-data columns and distinct subjects of exports), sketch
+ * (distinct counts), alert (the detectors' verdicts), pipeline (one input's
+ * lines over several threads, in order), report (the incident picture in
+ * text, JSON, HTML).
  */
 #ifndef BK_BREACHKIT_H
 #define BK_BREACHKIT_H
@@ -31,6 +34,7 @@
 #include "sketch.h"
 #include "alert.h"
 #include "pipeline.h"
+#include "report.h"
 #include "event.h"
 #include "export.h"
 #include "inventory.h"
