@@ -563,10 +563,14 @@ if ($mode eq 'run') {
 		$e->[2]->();
 		printf STDERR "regen: %d events done, clock at %s\n", $k, jst(fakenow()) if ++$k % 1000 == 0;
 	}
-	$_->disconnect for @pool;
 	open my $f, '>', "$T/plan.txt" or die;
 	print $f "$_=$truth{$_}\n" for sort keys %truth;
 	close $f;
+	# The app stays connected while the evidence is collected: say "done" and wait.
+	open my $d, '>', "$T/driven" or die;
+	close $d;
+	sleep 0.2 until -e "$T/collected";
+	$_->disconnect for @pool;
 	exit 0;
 }
 
@@ -660,6 +664,13 @@ if ($mode eq 'check') {
 
 	print "$_=$got{$_}\n" for sort keys %got;
 	my $bad = 0;
+	# Every entry lies in the week of the story: 6 May 00:00 to 11 May 08:00 JST.
+	my $wrong = 0;
+	for (@web) { $wrong++ unless m{^\S+ - \S+ \[(0[6-9]/May/2015:|10/May/2015:|11/May/2015:0[0-7])} }
+	for (@db) { $wrong++ if /^\d{4}-/ && !/^2015-05-(0[6-9]|10|11 0[0-7])/ }
+	for (@px) { my $t = (split ' ')[0]; $wrong++ if $t < $DAY0 || $t >= $END }
+	for (lines("$L/fileserver/audit.log")) { $wrong++ unless /^May (?: [6-9] |10 |11 0[0-7])/ }
+	if ($wrong) { print STDERR "regen: FAIL $wrong entries are outside the story's week\n"; $bad = 1 }
 	my %same = ('web.healthz' => 'web.healthz', 'web.batch.ids' => 'web.batch.ids',
 		'proxy.beacons' => 'proxy.beacons', 'proxy.uploads' => 'proxy.uploads',
 		'smb.sweep.files' => 'smb.sweep.files', 'db.app.export.rows' => 'pg.export.rows');

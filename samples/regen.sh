@@ -77,7 +77,7 @@ PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
 T=$(mktemp -d /tmp/bk-samples.XXXXXX)
 chmod 755 "$T"
-pg_pid='' web_pid='' proxy_pid='' smb_pid='' log_pid=''
+pg_pid='' web_pid='' proxy_pid='' smb_pid='' log_pid='' drive_pid=''
 
 stop() {	# pid variable name, signal
 	eval "p=\$$1"
@@ -90,6 +90,8 @@ stop() {	# pid variable name, signal
 cleanup() {
 	st=$?
 	trap - EXIT INT TERM
+	touch "$T/collected"
+	stop drive_pid TERM
 	stop smb_pid TERM
 	stop proxy_pid TERM
 	stop web_pid QUIT
@@ -402,14 +404,17 @@ sleep 1
 # ================================================================ the five days
 say "servers up in $T; driving the story"
 BK_PGBIN=$PGBIN BK_PGDATA=$PGDATA BK_WEB_PID=$web_pid BK_PROXY_PID=$proxy_pid \
-	perl "$T/drive.pl" "$T" run
-setclock '2015-05-11 08:00:00'		# evidence collected: stop everything
-stop smb_pid TERM
-stop proxy_pid TERM
-stop web_pid QUIT
-stop pg_pid INT
-sleep 0.5
-stop log_pid TERM
+	perl "$T/drive.pl" "$T" run &
+drive_pid=$!
+until [ -e "$T/driven" ]; do
+	kill -0 "$drive_pid" 2>/dev/null || { wait "$drive_pid" || :; die "the driver failed"; }
+	sleep 0.5
+done
+# Mon 11 May 08:00: the evidence is collected from the running servers (as a responder
+# would); they are stopped afterwards, so their shutdown messages are not in the samples
+# (PostgreSQL's postmaster would stamp its own with the real time, see README.md).
+setclock '2015-05-11 08:00:00'
+sleep 1
 
 # ================================================================ the samples
 # Rotated names as Debian's logrotate leaves them (daily, compress, delaycompress) for
@@ -444,6 +449,15 @@ cp "$T/log/audit.log" "$o/logs/fileserver/audit.log"
 for f in "$o"/logs/*/*; do
 	if gzip -dcf "$f" | grep -q -F "$T"; then die "$f shows $T"; fi
 done
+
+touch "$T/collected"		# the driver closes the app's connections and exits
+wait "$drive_pid"
+drive_pid=
+stop smb_pid TERM
+stop proxy_pid TERM
+stop web_pid QUIT
+stop pg_pid INT
+stop log_pid TERM
 
 perl "$T/drive.pl" "$T" check
 rm -rf "$out/logs" "$out/exports"
