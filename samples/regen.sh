@@ -97,7 +97,9 @@ cleanup() {
 	stop web_pid QUIT
 	stop pg_pid INT
 	stop log_pid TERM
-	if [ "${BK_SAMPLES_KEEP:-0}" = 1 ]; then say "kept $T"; else rm -rf "$T"; fi
+	# $T/dev holds a bind of the real /dev: unmount it first, and never cross into it.
+	[ ! -d "$T/dev" ] || umount -R -l "$T/dev" 2>/dev/null || :
+	if [ "${BK_SAMPLES_KEEP:-0}" = 1 ]; then say "kept $T"; else rm -rf --one-file-system "$T"; fi
 	exit "$st"
 }
 trap cleanup EXIT
@@ -122,7 +124,7 @@ setclock() {	# JST "YYYY-MM-DD HH:MM:SS"
 }
 setclock '2015-05-05 21:00:00'		# set-up day; its logs are not kept
 
-# Users for Samba exist only in this mount namespace, and so do /srv/samba and /dev/log.
+# Users for Samba exist only in this mount namespace, and so does /srv/samba.
 mkdir -p "$T/etc" "$T/srv/samba/pension"
 cp /etc/passwd /etc/group "$T/etc/"
 CLERKS="sato.m:11 suzuki.h:12 takahashi.y:13 watanabe.s:14 ito.a:15 yamamoto.t:16
@@ -136,24 +138,22 @@ done
 mount --bind "$T/etc/passwd" /etc/passwd
 mount --bind "$T/etc/group" /etc/group
 mount --bind "$T/srv" /srv
-# glibc's syslog() writes to /dev/log; put a private socket there (the bind needs a target).
-if [ ! -e /dev/log ]; then
-	# /dev itself cannot take a new file without touching the real one: mount a small
-	# tmpfs over a copy of /dev's nodes instead.
-	mkdir -p "$T/dev"
-	mount --rbind /dev "$T/dev"
-	mount -t tmpfs -o mode=755 tmpfs /dev
-	for n in null zero full random urandom tty; do
-		touch "/dev/$n"
-		mount --bind "$T/dev/$n" "/dev/$n"
-	done
-	mkdir -p /dev/shm /dev/pts
-	mount -t tmpfs -o mode=1777 tmpfs /dev/shm
-	ln -s /proc/self/fd /dev/fd
-	ln -s /proc/self/fd/0 /dev/stdin
-	ln -s /proc/self/fd/1 /dev/stdout
-	ln -s /proc/self/fd/2 /dev/stderr
-fi
+# glibc's syslog() (Samba's audit) writes to /dev/log, and rsyslogd makes that socket.
+# The real /dev must not get it (nor lose a socket already there): mount a private /dev
+# (a tmpfs with binds of the few nodes the servers use) in this mount namespace.
+mkdir -p "$T/dev"
+mount --rbind /dev "$T/dev"
+mount -t tmpfs -o mode=755 tmpfs /dev
+for n in null zero full random urandom tty; do
+	touch "/dev/$n"
+	mount --bind "$T/dev/$n" "/dev/$n"
+done
+mkdir -p /dev/shm /dev/pts
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+ln -s /proc/self/fd /dev/fd
+ln -s /proc/self/fd/0 /dev/stdin
+ln -s /proc/self/fd/1 /dev/stdout
+ln -s /proc/self/fd/2 /dev/stderr
 
 wait_for_log() {	# file, pattern
 	i=0
@@ -460,6 +460,7 @@ stop pg_pid INT
 stop log_pid TERM
 
 perl "$T/drive.pl" "$T" check
+mkdir -p "$out"
 rm -rf "$out/logs" "$out/exports"
 cp -R "$o/logs" "$o/exports" "$out/"
 chmod -R u=rwX,go=rX "$out/logs" "$out/exports"
