@@ -29,6 +29,8 @@
  *     the parameter field (not for COPY, which pgaudit logs as 0), action from the statement's kind, or from the
  *     class (READ read, WRITE write or delete) when it was not logged.
  *   connection authorized -> action login; disconnection -> logout;
+ *     without %h/%r in the prefix, a session's events take the address
+ *     its "connection received" line named (by process id);
  *     FATAL password authentication failed / no pg_hba.conf entry / role
  *     does not exist -> action login with status 1.
  *   ERROR, FATAL, PANIC -> status 1 (PostgreSQL's codes are not numbers:
@@ -555,6 +557,7 @@ struct pg {
 	struct bk__pg_work work;
 	struct bk__evb evb;
 	uint64_t ntruncated;
+	struct pg_client *clients;	/* [PG_CLIENTS], by process id; NULL until needed */
 	struct bk__text scratch;	/* postgres-syslog: a continuation line rebuilt */
 };
 
@@ -779,6 +782,61 @@ part(const struct pg *g, int k)
 	return g->part[k].len > 0 ? bk__span(g->part[k].data, g->part[k].len) : bk__span(NULL, 0);
 }
 
+/*
+ * Where each backend's client came from. A prefix without %h or %r leaves
+ * a session's statements without an address, but the "connection
+ * received: host=... port=..." line before its login names it, with the
+ * backend's process id: kept here, by pid, so the session's events carry
+ * it. Direct-mapped: a pid that lands on another's slot takes it, and the
+ * old session's later events go without (a bounded table, not a lost line).
+ */
+#define PG_CLIENTS 1024
+#define PG_HOST_MAX 64
+
+struct pg_client {
+	int64_t pid;		/* 0: empty */
+	unsigned char len;
+	char host[PG_HOST_MAX];
+};
+
+static struct pg_client *
+client_slot(struct pg *g, bk_span pid, int64_t *num)
+{
+	*num = bk__span_uint(pid);
+	if (*num <= 0)
+		return NULL;
+	if (g->clients == NULL && (g->clients = calloc(PG_CLIENTS, sizeof *g->clients)) == NULL)
+		return NULL;
+	return &g->clients[*num % PG_CLIENTS];
+}
+
+/* Notes a connection's client, or fills M's missing host from the note. */
+static void
+client_host(struct pg *g, struct bk__pg_msg *m)
+{
+	static const char rcvd[] = "connection received: host=";
+	struct pg_client *c;
+	int64_t pid;
+
+	if (m->pid.ptr == NULL || m->host.ptr != NULL)
+		return;
+	if (m->body.len > sizeof rcvd - 1 && memcmp(m->body.ptr, rcvd, sizeof rcvd - 1) == 0) {
+		const char *h = m->body.ptr + sizeof rcvd - 1, *e = h;
+		const char *end = m->body.ptr + m->body.len;
+
+		while (e < end && *e != ' ')
+			e++;
+		if ((c = client_slot(g, m->pid, &pid)) != NULL && (size_t)(e - h) < PG_HOST_MAX) {
+			c->pid = pid;
+			c->len = (unsigned char)(e - h);
+			memcpy(c->host, h, c->len);
+		}
+		return;
+	}
+	if (g->clients != NULL && (c = client_slot(g, m->pid, &pid)) != NULL && c->pid == pid)
+		m->host = bk__span(c->host, c->len);
+}
+
 /* Emits the held entry (DUR: a duration line to attach, or a NULL span). */
 static int
 emit(bk_parser *p, struct pg *g, bk_span dur, bk_event_fn fn, void *ctx)
@@ -809,6 +867,7 @@ emit(bk_parser *p, struct pg *g, bk_span dur, bk_event_fn fn, void *ctx)
 	m.duration = dur;
 	if (m.body.ptr == NULL)
 		m.body = bk__span("", 0);
+	client_host(g, &m);
 	rc = bk__pg_event(p, &g->work, &m, &g->evb);
 	if (rc == 1)
 		return fn(ctx, &g->evb.ev);
@@ -937,6 +996,8 @@ pg_begin(bk_parser *p)
 
 	g->active = false;
 	g->alive = (UINT32_C(1) << g->npfx) - 1;	/* each file may have its own prefix */
+	if (g->clients != NULL)
+		memset(g->clients, 0, PG_CLIENTS * sizeof *g->clients);
 }
 
 static void
@@ -949,6 +1010,7 @@ pg_free(bk_parser *p)
 	for (size_t i = 0; i < g->npfx; i++)
 		free(g->pfx[i].text);
 	free(g->pfx);
+	free(g->clients);
 	bk_timefmt_free(g->tf_pg);
 	bk_timefmt_free(g->tf_epoch);
 	bk__text_free(&g->line0);

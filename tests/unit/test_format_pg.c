@@ -9,6 +9,10 @@
 
 extern const struct bk__parser_ops bk__postgres_ops, bk__pgcsv_ops, bk__postgres_syslog_ops;
 
+/*
+ * Debian's default prefix has no client address: the session's events take
+ * the one its "connection received" line named (pid 5001), others have none.
+ */
 static void
 test_stderr_default_prefix(void **state)
 {
@@ -17,14 +21,14 @@ test_stderr_default_prefix(void **state)
 
 	(void)state;
 	tu_expect(&bk__postgres_ops, NULL, text,
-	    "L3 2026-11-22T10:00:01.010Z actor=app action=login +db:crm +pid=5001\n"
-	    "L4 2026-11-22T10:00:02.500Z actor=app action=read object=persons stmt=select "
+	    "L3 2026-11-22T10:00:01.010Z actor=app ip=10.0.0.5 action=login +db:crm +pid=5001\n"
+	    "L4 2026-11-22T10:00:02.500Z actor=app ip=10.0.0.5 action=read object=persons stmt=select "
 	    "where=1 ids=1001 +db:crm +duration_ms=12.345 +pid=5001\n"
 	    "L8 2026-11-22T10:00:03.000Z actor=app action=read object=persons stmt=select "
 	    "where=1 ids=1002 +db:crm +pid=5002\n"
-	    "L10 2026-11-22T10:00:04.000Z actor=app action=export object=persons stmt=copy-out "
+	    "L10 2026-11-22T10:00:04.000Z actor=app ip=10.0.0.5 action=export object=persons stmt=copy-out "
 	    "where=0 +db:crm +duration_ms=2500.100 +pid=5001\n"
-	    "L11 2026-11-22T10:00:05.000Z actor=app action=read object=persns stmt=select status=1 where=0 "
+	    "L11 2026-11-22T10:00:05.000Z actor=app ip=10.0.0.5 action=read object=persns stmt=select status=1 where=0 "
 	    "+db:crm +pid=5001\n"
 	    "L13 2026-11-22T10:00:06.000Z actor=app action=read object=public.persons "
 	    "method=SELECT stmt=select rows=3 where=1 ids=1|2|3 +audit:SESSION "
