@@ -31,6 +31,7 @@
 #include <pcre2.h>
 
 #include "format-private.h"
+#include "record-private.h"
 #include "sql.h"
 #include "util-private.h"
 
@@ -928,6 +929,7 @@ struct dparser {
 	size_t tclen;
 	int64_t tcms;
 	uint64_t exact;		/* lines matched with nothing left over (for detect) */
+	struct bk__strbuf fixed;	/* a line with invalid UTF-8 mended, for the regexes */
 };
 
 /* What one line collected before it becomes an event. */
@@ -1565,8 +1567,24 @@ parse_regex(bk_parser *p, struct dparser *dp, const char *s, size_t n, uint64_t 
     bk_event_fn fn, void *ctx)
 {
 	const struct datafmt *df = dp->df;
+	const char *raw = s;
+	size_t rawlen = n;
 	struct linestate ls;
 
+	/*
+	 * The regexes run in UTF mode, where nothing matches an invalid byte:
+	 * a raw CP932 file name would end '.*' before it. Such a line is
+	 * matched mended instead, its bad bytes U+FFFD as they would be
+	 * written out anyway.
+	 */
+	if (!bk__ascii(s, n) && !bk__utf8_valid(s, n)) {
+		dp->fixed.len = 0;
+		dp->fixed.failed = false;
+		if (bk__utf8_fix(&dp->fixed, s, n) != BK_OK)
+			return BK_NOMEM;
+		s = dp->fixed.data;
+		n = dp->fixed.len;
+	}
 	for (size_t r = 0; r < df->nrx; r++) {
 		const struct rx *rx = &df->rx[r];
 		PCRE2_SIZE *ov;
@@ -1600,7 +1618,7 @@ parse_regex(bk_parser *p, struct dparser *dp, const char *s, size_t n, uint64_t 
 			(void)apply(p, dp, &ls, sv->target, sv->key, 0, NULL, true, 0, v);
 		}
 		dp->exact++;
-		return line_end(p, dp, &ls, s, n, fn, ctx);
+		return line_end(p, dp, &ls, raw, rawlen, fn, ctx);
 	}
 	return 1;
 }
@@ -1636,6 +1654,7 @@ data_free(bk_parser *p)
 	pcre2_match_data_free(dp->md);
 	pcre2_match_context_free(dp->mctx);
 	free(dp->scratch);
+	free(dp->fixed.data);
 	free(dp);
 	p->impl = NULL;
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -55,6 +56,89 @@ bk__strbuf_reserve(struct bk__strbuf *b, size_t more)
 		return b->data + b->len;
 	return bk__strbuf_grow(b, more) == BK_OK ? b->data + b->len : NULL;
 }
+
+/*
+ * At P (a byte >= 0x80, before END): the length of the well-formed UTF-8
+ * sequence starting there, or minus the length of its maximal subpart, the
+ * longest prefix of some well-formed sequence (at least the one byte). The
+ * second-byte ranges are those of the Unicode standard's table 3-7, which
+ * exclude overlong forms, surrogates and code points above U+10FFFF.
+ */
+static inline int
+bk__utf8_check(const unsigned char *p, const unsigned char *end)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+	int need, i;
+
+	if (p[0] < 0xC2)
+		return -1; /* a continuation byte, or C0/C1 which only start overlongs */
+	if (p[0] < 0xE0) {
+		need = 1;
+	} else if (p[0] < 0xF0) {
+		need = 2;
+		if (p[0] == 0xE0)
+			lo = 0xA0;
+		else if (p[0] == 0xED)
+			hi = 0x9F;
+	} else if (p[0] < 0xF5) {
+		need = 3;
+		if (p[0] == 0xF0)
+			lo = 0x90;
+		else if (p[0] == 0xF4)
+			hi = 0x8F;
+	} else {
+		return -1;
+	}
+	for (i = 1; i <= need; i++) {
+		if (end - p <= i || p[i] < lo || p[i] > hi)
+			return -i;
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	return need + 1;
+}
+
+/* Whether the N bytes at S are all ASCII (eight at a time). */
+static inline bool
+bk__ascii(const char *s, size_t n)
+{
+	uint64_t acc = 0, x;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, s + i, 8);
+		acc |= x;
+	}
+	for (; i < n; i++)
+		acc |= (unsigned char)s[i];
+	return (acc & UINT64_C(0x8080808080808080)) == 0;
+}
+
+/* Whether the N bytes at S are valid UTF-8. */
+static inline bool
+bk__utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	int k;
+
+	while (p < end) {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if ((k = bk__utf8_check(p, end)) <= 0)
+			return false;
+		p += k;
+	}
+	return true;
+}
+
+/*
+ * Appends S (LEN bytes) with each maximal invalid UTF-8 subpart replaced by
+ * U+FFFD, as bk__json_escape does: for matchers that see only valid UTF-8.
+ * BK_OK or BK_NOMEM.
+ */
+int bk__utf8_fix(struct bk__strbuf *b, const char *s, size_t len);
 
 /*
  * Appends S (LEN bytes, any bytes at all) as a quoted JSON string: '"' and

@@ -154,46 +154,6 @@ word_special(uint64_t x)
 	return (x | ((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) | ((bs - ONES) & ~bs)) & HIGHS;
 }
 
-/*
- * At P (a byte >= 0x80, before END): the length of the well-formed UTF-8
- * sequence starting there, or minus the length of its maximal subpart, the
- * longest prefix of some well-formed sequence (at least the one byte). The
- * second-byte ranges are those of the Unicode standard's table 3-7, which
- * exclude overlong forms, surrogates and code points above U+10FFFF.
- */
-static inline int
-utf8_check(const unsigned char *p, const unsigned char *end)
-{
-	unsigned char lo = 0x80, hi = 0xBF;
-	int need, i;
-
-	if (p[0] < 0xC2)
-		return -1; /* a continuation byte, or C0/C1 which only start overlongs */
-	if (p[0] < 0xE0) {
-		need = 1;
-	} else if (p[0] < 0xF0) {
-		need = 2;
-		if (p[0] == 0xE0)
-			lo = 0xA0;
-		else if (p[0] == 0xED)
-			hi = 0x9F;
-	} else if (p[0] < 0xF5) {
-		need = 3;
-		if (p[0] == 0xF0)
-			lo = 0x90;
-		else if (p[0] == 0xF4)
-			hi = 0x8F;
-	} else {
-		return -1;
-	}
-	for (i = 1; i <= need; i++) {
-		if (end - p <= i || p[i] < lo || p[i] > hi)
-			return -i;
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	return need + 1;
-}
 
 static const char hex_digit[] = "0123456789abcdef";
 
@@ -217,6 +177,31 @@ put_escape(struct bk__strbuf *b, unsigned char c)
 		o[5] = hex_digit[c & 0xF];
 		b->len += 6;
 	}
+}
+
+int
+bk__utf8_fix(struct bk__strbuf *b, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len, *run = p;
+
+	while (p < end) {
+		int n;
+
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if ((n = bk__utf8_check(p, end)) > 0) {
+			p += n;
+			continue;
+		}
+		put(b, run, (size_t)(p - run));
+		put(b, "\xEF\xBF\xBD", 3);
+		p += -n;
+		run = p;
+	}
+	put(b, run, (size_t)(p - run));
+	return b->failed ? BK_NOMEM : BK_OK;
 }
 
 int
@@ -245,7 +230,7 @@ bk__json_escape(struct bk__strbuf *b, const char *s, size_t len)
 		if (p == end)
 			break;
 		if (*p >= 0x80) {
-			n = utf8_check(p, end);
+			n = bk__utf8_check(p, end);
 			if (n > 0) {
 				p += n; /* valid: stays in the run being copied */
 				continue;

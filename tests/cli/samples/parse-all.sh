@@ -27,7 +27,7 @@ echo "db events: $(($(wc -l < db.tsv) - 1))"
 awk -F'\t' '$5 == "tanaka.k" && $11 == 125000 { print "tanaka.k read " $11 " rows of " $9 " at " substr($1, 1, 19) }' db.tsv
 awk -F'\t' '$5 == "nenkin_app" && $11 == 125000 { print "nenkin_app read " $11 " rows of " $9 " at " substr($1, 1, 19) }' db.tsv
 echo "fileserver events: $(($(wc -l < fs.tsv) - 1))"
-# The sweep opened 163 files; the 163rd has a CP932 (not UTF-8) name, which bk-parse
-# leaves out of the object (it ends in "kanri/old/"), so 162 .xlsx/.csv/.sql remain.
+# The sweep opened 163 files; one has a CP932 (not UTF-8) name, whose bytes
+# bk-parse writes as U+FFFD, the rest of the path kept.
 awk -F'\t' '$5 == "tanaka.k" && $8 == "read" && $1 >= "2015-05-08T09:55" && $1 < "2015-05-08T10:07" &&
 	$9 ~ /\.(xlsx|csv|sql)$/ { n[$9]++ } END { k = 0; for (i in n) k++; print "share sweep: " k " distinct files read" }' fs.tsv
