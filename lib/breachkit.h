@@ -29,6 +29,7 @@
 #include "valueset.h"
 #include "sketch.h"
 #include "alert.h"
+#include "exfil.h"
 #include "event.h"
 
 #endif /* BK_BREACHKIT_H */
