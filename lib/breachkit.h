@@ -8,7 +8,9 @@
  * validate (check digits and ranges), rules (personal-data rule files),
  * privacy (masking, keyed hashes), scan (find personal data in lines),
  * summary (per-file counts), valueset (baselines and allow lists), event
- * (log formats parsed into events).
+ * (log formats parsed into events), detectconf (detector settings),
+ * baseline (robust per-entity statistics), exfil (beacons, DNS features,
+ * archives, allow-lists and the bk-exfil detectors).
  */
 #ifndef BK_BREACHKIT_H
 #define BK_BREACHKIT_H
@@ -31,5 +33,7 @@
 #include "alert.h"
 #include "exfil.h"
 #include "event.h"
+#include "detectconf.h"
+#include "baseline.h"
 
 #endif /* BK_BREACHKIT_H */
