@@ -34,8 +34,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alert.h"
 #include "base.h"
+#include "baseline.h"
+#include "detectconf.h"
 #include "event.h"
+#include "record.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -135,6 +139,118 @@ bool bk_allow_agent(const bk_allow *a, const char *s, size_t len);
 
 /* Number of entries. */
 size_t bk_allow_count(const bk_allow *a);
+
+/* ---- the detectors (exfil-agg.c) ---------------------------------------- */
+
+/*
+ * bk_exfil reads events and keeps, with memory bounded by its settings,
+ * per source (the client address, else the account), per destination, per
+ * source -> destination pair and per source -> registered domain queried:
+ * counts, bytes each way, hourly volumes, upload and archive tallies,
+ * session durations, a sample of connection times and sizes (the earliest
+ * beacon.max_samples), and distinct counts (sketch.h). At the end it runs
+ * the detectors - outbound-volume, archive-upload, beacon, long-connection,
+ * dns-tunnel, rare-destination, after-hours - and merges what fired into
+ * incidents, one per source and destination (or per source, or per source
+ * and queried domain). Its partial aggregate can be written as `state`
+ * records and merged, giving the same incidents as one pass over all of
+ * the input in any split and order.
+ */
+typedef struct bk_exfil bk_exfil;
+
+/* The settings bk-exfil declares (patterns/detect/exfil.conf); *N gets how many. */
+const bk_conf_key *bk_exfil_conf_keys(size_t *n);
+
+/*
+ * A detector with the settings of CONF (made from bk_exfil_conf_keys; read
+ * at once, CONF may then go). NULL with *ERR set (malloc'd) when a setting
+ * is out of range or the zone unknown; NULL with *ERR NULL on OOM.
+ */
+bk_exfil *bk_exfil_new(const bk_detectconf *conf, char **err);
+
+/* Accepts NULL. */
+void bk_exfil_free(bk_exfil *x);
+
+/* Traffic to leave out (borrowed; NULL for none). */
+void bk_exfil_set_allow(bk_exfil *x, const bk_allow *a);
+
+/* What is normal, for the z-scores, "previous N days" and "new destination" (borrowed). */
+void bk_exfil_set_baseline(bk_exfil *x, const bk_baseline *b);
+
+/*
+ * Counts one event. BK_OK; 1 when the event was left out (allowed, or
+ * without a source or a time: see bk_exfil_counts); BK_NOMEM.
+ */
+int bk_exfil_add(bk_exfil *x, const bk_event *ev);
+
+/* What the input gave: events counted, allowed, left out for want of a source or time, pairs beyond the bound. */
+typedef struct bk_exfil_counts {
+	uint64_t events, allowed, skipped, dropped;
+	int64_t first, last;	/* ms; INT64_MAX / INT64_MIN before any event */
+} bk_exfil_counts;
+
+void bk_exfil_get_counts(const bk_exfil *x, bk_exfil_counts *c);
+
+/* ---- results ---- */
+
+#define BK_EXFIL_MAX_DETECTORS 8
+
+/*
+ * One incident: the alert (its detector the strongest that fired), every
+ * detector that fired, and the figures behind them (NaN or -1 when absent).
+ */
+typedef struct bk_exfil_incident {
+	bk_alert alert;
+	const char *detectors[BK_EXFIL_MAX_DETECTORS];
+	size_t ndetectors;
+	int64_t bytes_in, bytes_out;	/* the pair's (or source's) totals */
+	int64_t uploads;
+	bk_beacon beacon;		/* beacon.n 0 when not analysed */
+	const char *archive_kinds;	/* "rar,7z" or NULL */
+	int64_t archive_uploads, archive_bytes;
+	double dns_distinct, dns_mean_length, dns_mean_entropy;
+	int64_t dns_queries, dns_name_bytes;
+	int64_t long_sessions, long_ms;
+	int64_t after_bytes;
+	int64_t window_bytes;		/* the busiest window's bytes sent */
+	int64_t dst_sources;		/* sources that contacted the destination */
+} bk_exfil_incident;
+
+typedef int (*bk_exfil_incident_fn)(void *ctx, const bk_exfil_incident *inc);
+
+/*
+ * Runs the detectors and calls FN for each incident, most severe first
+ * (then earliest, then by source and destination). The incident lives for
+ * the call. Returns the number of incidents (>= 0), FN's nonzero return
+ * (negated when positive), or BK_NOMEM.
+ */
+int bk_exfil_incidents(bk_exfil *x, bk_exfil_incident_fn fn, void *ctx);
+
+/* Writes INC as an alert record with its extras; returns what bk_writer_end returns. */
+int bk_exfil_incident_write(bk_writer *w, const bk_exfil_incident *inc, bool show_values);
+
+/* The contract's summary record, with ALERTS alerts written. */
+int bk_exfil_summary_write(bk_exfil *x, bk_writer *w, uint64_t alerts);
+
+/* ---- state and baselines ---- */
+
+/* Writes the partial aggregate as state records; BK_OK or what bk_writer_end returned. */
+int bk_exfil_state_write(bk_exfil *x, bk_writer *w);
+
+/*
+ * Merges one state record of bk-exfil into X. BK_OK, BK_NOMEM, or BK_ERROR
+ * with bk_exfil_error() saying what is wrong with it.
+ */
+int bk_exfil_state_merge(bk_exfil *x, const bk_record *rec);
+
+/*
+ * Adds what was read to baseline B: per source the hourly "bytes_out"
+ * (bytes sent), "connections" and "destinations", its "sent_total", and
+ * the destinations it contacted ("dst"; every source's under entity "*").
+ */
+int bk_exfil_learn(bk_exfil *x, bk_baseline *b);
+
+const char *bk_exfil_error(const bk_exfil *x);
 
 #ifdef __cplusplus
 }
