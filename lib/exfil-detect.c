@@ -557,7 +557,12 @@ settle(const bk_exfil *x, struct item *it, struct fired f[D_NDET], const char *s
 		if (f[i].last > inc->alert.last)
 			inc->alert.last = f[i].last;
 		len = strlen(it->reason);
-		snprintf(it->reason + len, sizeof it->reason - len, "; %s", f[i].text);
+		/* "SRC sent ..." reads "it sent ..." after the first sentence. */
+		if (strncmp(f[i].text, src, strlen(src)) == 0 && f[i].text[strlen(src)] == ' ')
+			snprintf(it->reason + len, sizeof it->reason - len, "; it%s",
+			    f[i].text + strlen(src));
+		else
+			snprintf(it->reason + len, sizeof it->reason - len, "; %s", f[i].text);
 	}
 	len = strlen(it->reason);
 	history(x, src, dst, it->reason + len, sizeof it->reason - len);
