@@ -263,6 +263,124 @@ test_allow(void **state)
 	bk_allow_free(a);
 }
 
+
+/* ---- the detectors on constructed events ---------------------------------- */
+
+struct got {
+	char detectors[8][128];
+	size_t n;
+};
+
+static int
+collect(void *ctx, const bk_exfil_incident *inc)
+{
+	struct got *g = ctx;
+
+	if (g->n < 8) {
+		snprintf(g->detectors[g->n], sizeof g->detectors[0], "%s %s %s", inc->alert.detector,
+			 inc->alert.ip, inc->alert.dst != NULL ? inc->alert.dst : "-");
+		g->n++;
+	}
+	return 0;
+}
+
+static bk_exfil *
+new_exfil(void)
+{
+	size_t n;
+	const bk_conf_key *keys = bk_exfil_conf_keys(&n);
+	bk_detectconf *c = bk_detectconf_new(keys, n, NULL);
+	char *err = NULL;
+	bk_exfil *x;
+
+	assert_non_null(c);
+	x = bk_exfil_new(c, &err);
+	assert_non_null(x);
+	bk_detectconf_free(c);
+	return x;
+}
+
+static void
+event(bk_exfil *x, int64_t ts, const char *ip, const char *dst, const char *action,
+      const char *method, const char *object, int64_t in)
+{
+	bk_event ev;
+
+	bk_event_clear(&ev);
+	ev.file = "t.log";
+	ev.line = 1;
+	ev.ts = ts;
+	ev.str[BK_EV_IP] = (bk_span){ ip, strlen(ip) };
+	ev.str[BK_EV_DST] = (bk_span){ dst, strlen(dst) };
+	if (action != NULL)
+		ev.str[BK_EV_ACTION] = (bk_span){ action, strlen(action) };
+	if (method != NULL)
+		ev.str[BK_EV_METHOD] = (bk_span){ method, strlen(method) };
+	if (object != NULL)
+		ev.str[BK_EV_OBJECT] = (bk_span){ object, strlen(object) };
+	ev.bytes_in = in;
+	assert_true(bk_exfil_add(x, &ev) >= 0);
+}
+
+static void
+test_dns_tunnel_vs_cdn(void **state)
+{
+	bk_exfil *x = new_exfil();
+	struct got g = { .n = 0 };
+	char name[256], label[64];
+
+	(void)state;
+	rng_state = 3;
+	for (int i = 0; i < 400; i++) {
+		/* A tunnel: 48 base32 characters of data per query. */
+		for (int k = 0; k < 48; k++)
+			label[k] = "abcdefghijklmnopqrstuvwxyz234567"[(int)(rnd() * 32)];
+		label[48] = '\0';
+		snprintf(name, sizeof name, "%s.%d.t.exfil-tunnel.co.jp", label, i);
+		event(x, T0 + i * 1000, "10.0.0.9", name, "dns", NULL, name, BK_EVENT_NONE);
+		/* CDN names: long and hashed, but a few dozen hosts asked again and again. */
+		snprintf(name, sizeof name, "r%d---sn-5hne6nsz%02d.googlevideo.com", i % 30, i % 7);
+		event(x, T0 + i * 1000, "10.0.0.8", name, "dns", NULL, name, BK_EVENT_NONE);
+		snprintf(name, sizeof name, "e%06d.dscb.akamaiedge-cdn.net", (i * 7919) % 90);
+		event(x, T0 + i * 1000, "10.0.0.8", name, "dns", NULL, name, BK_EVENT_NONE);
+	}
+	assert_int_equal(bk_exfil_incidents(x, collect, &g), 1);
+	assert_string_equal(g.detectors[0], "dns-tunnel 10.0.0.9 exfil-tunnel.co.jp");
+	bk_exfil_free(x);
+}
+
+static void
+test_archive_parts_and_backup(void **state)
+{
+	bk_exfil *x = new_exfil();
+	bk_allow *a = bk_allow_new();
+	struct got g = { .n = 0 };
+	char obj[64];
+
+	(void)state;
+	assert_int_equal(bk_allow_add(a, "backup.example.com", 18), BK_OK);
+	bk_exfil_set_allow(x, a);
+	/* Five ordinary sources so that rarity means something. */
+	for (int i = 0; i < 5; i++) {
+		char ip[16];
+
+		snprintf(ip, sizeof ip, "10.0.1.%d", i + 1);
+		event(x, T0 + i * 60000, ip, "www.example.com", "read", "GET", "/", 400);
+	}
+	/* A workstation sends a split archive; the backup server sends 20 GB, allowed. */
+	for (int i = 0; i < 4; i++) {
+		snprintf(obj, sizeof obj, "/u/dump.part%d.rar", i + 1);
+		event(x, T0 + HOUR + i * 60000, "10.0.2.7", "files.example.net", "upload", "PUT", obj,
+		      700000);
+		event(x, T0 + HOUR + i * 60000, "10.0.3.1", "backup.example.com", "upload", "PUT",
+		      "/vault/full.tar.gz", INT64_C(5000000000));
+	}
+	assert_int_equal(bk_exfil_incidents(x, collect, &g), 1);
+	assert_string_equal(g.detectors[0], "archive-upload 10.0.2.7 files.example.net");
+	bk_exfil_free(x);
+	bk_allow_free(a);
+}
+
 int
 main(void)
 {
@@ -276,6 +394,8 @@ main(void)
 		cmocka_unit_test(test_entropy),
 		cmocka_unit_test(test_archive),
 		cmocka_unit_test(test_allow),
+		cmocka_unit_test(test_dns_tunnel_vs_cdn),
+		cmocka_unit_test(test_archive_parts_and_backup),
 	};
 
 	return cmocka_run_group_tests(tests, tu_setup_dir, tu_teardown_dir);
