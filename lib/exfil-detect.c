@@ -322,7 +322,10 @@ pair_detect(bk_exfil *x, const struct pair *p, struct fired f[D_NDET], bk_exfil_
 		free(sz);
 		if (rc != BK_OK)
 			return rc;
-		if (inc->beacon.score < x->set.beacon_score)
+		/* Traffic spread evenly all day scores well on hours and coverage:
+		 * a beacon must also keep to its period. */
+		if (inc->beacon.score < x->set.beacon_score ||
+		    inc->beacon.ts_dispersion > x->set.beacon_jitter)
 			memset(&inc->beacon, 0, sizeof inc->beacon);
 		else {
 			struct fired *b = &f[D_BEACON];

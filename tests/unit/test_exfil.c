@@ -101,7 +101,7 @@ test_beacon_gaps(void **state)
 		sz[n++] = 20000 + (int64_t)(rnd() * 50000);
 	}
 	assert_int_equal(bk_beacon_analyze(ts, sz, n, NULL, T0, T0 + 72 * HOUR, &b), BK_OK);
-	assert_true(b.score > 0.8);
+	assert_true(b.score > 0.85);
 	assert_true(fabs(b.period - 120) < 1);
 }
 
