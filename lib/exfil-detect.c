@@ -719,7 +719,8 @@ bk_exfil_incidents(bk_exfil *x, bk_exfil_incident_fn fn, void *ctx)
 		free(items);
 		return rc;
 	}
-	qsort(items, n, sizeof *items, cmp_item);
+	if (n > 1)
+		qsort(items, n, sizeof *items, cmp_item);
 	for (size_t i = 0; i < n; i++) {
 		items[i].inc.alert.reason = items[i].reason;	/* moved by qsort */
 		if ((rc = fn(ctx, &items[i].inc)) != 0)

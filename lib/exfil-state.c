@@ -83,7 +83,8 @@ bk_exfil_summary_write(bk_exfil *x, bk_writer *w, uint64_t alerts)
 	}
 	for (size_t i = 0; i < x->ndst; i++)
 		order[i] = (uint32_t)i;
-	qsort(order, x->ndst, sizeof *order, cmp_dst_bytes);
+	if (x->ndst > 1)
+		qsort(order, x->ndst, sizeof *order, cmp_dst_bytes);
 	bk_writer_array_begin(w, "destinations");
 	for (size_t i = 0; i < x->ndst && i < SUMMARY_TOP; i++) {
 		const struct dest *d = &x->dst[order[i]];
@@ -98,7 +99,8 @@ bk_exfil_summary_write(bk_exfil *x, bk_writer *w, uint64_t alerts)
 	bk_writer_array_end(w);
 	for (size_t i = 0; i < x->nsrc; i++)
 		order[i] = (uint32_t)i;
-	qsort(order, x->nsrc, sizeof *order, cmp_src_events);
+	if (x->nsrc > 1)
+		qsort(order, x->nsrc, sizeof *order, cmp_src_events);
 	bk_writer_array_begin(w, "activity");
 	for (size_t i = 0; i < x->nsrc && i < SUMMARY_TOP; i++) {
 		const struct source *s = &x->src[order[i]];

@@ -124,7 +124,14 @@ read_records(struct run *r, bk_reader *rd, bk_input *in)
 			tool_exit(TOOL_TROUBLE);
 		}
 		if (rc == BK_ERROR) {
-			tool_error(r->path, 0, "%s", bk_reader_error(rd));
+			/* The reader's message starts "LINE: "; the line goes where ours go. */
+			const char *m = bk_reader_error(rd), *p = m;
+
+			while (*p >= '0' && *p <= '9')
+				p++;
+			if (p > m && p[0] == ':' && p[1] == ' ')
+				m = p + 2;
+			tool_error(r->path, bk_reader_lineno(rd), "%s", m);
 			continue;
 		}
 		type = bk_record_type(rec);
