@@ -12,7 +12,9 @@
  * inventory (personal-data columns and distinct subjects of exports), sketch
  * (distinct counts), alert (the detectors' verdicts), pipeline (one input's
  * lines over several threads, in order), report (the incident picture in
- * text, JSON, HTML).
+ * text, JSON, HTML), detectconf (detector settings), baseline (robust
+ * per-entity statistics), exfil (beacons, DNS features, archives,
+ * allow-lists and the bk-exfil detectors).
  */
 #ifndef BK_BREACHKIT_H
 #define BK_BREACHKIT_H
@@ -38,5 +40,8 @@
 #include "event.h"
 #include "export.h"
 #include "inventory.h"
+#include "exfil.h"
+#include "detectconf.h"
+#include "baseline.h"
 
 #endif /* BK_BREACHKIT_H */

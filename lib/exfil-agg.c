@@ -1,0 +1,942 @@
+/*
+ * exfil-agg.c - bk-exfil's aggregation and detectors (see exfil.h).
+ *
+ * Events go into four tables: sources, destinations, source -> destination
+ * pairs and source -> registered-domain DNS entries, each an array of
+ * structs found through an open-addressing index of 32-bit slots. Nothing is
+ * allocated per event once an entity exists: counters are added, an hourly
+ * bucket is bumped (the latest one in the common case of input in time
+ * order), and a beacon sample is appended until the pair holds
+ * beacon.max_samples. Memory is therefore bounded by limits.max_pairs
+ * pairs (each at most its sample and its active hours) and the sources and
+ * destinations they name; pairs beyond the bound are counted and reported.
+ *
+ * Everything kept is mergeable and independent of input order, so that
+ * --emit-state / --merge over any split gives one pass's incidents: sums;
+ * hourly buckets; the earliest samples and evidence lines (by time, then
+ * file name and line); distinct counts in sketch.h counters; entropy summed
+ * in integer micro-bits so that addition order cannot change a digit.
+ */
+#include "config.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exfil-private.h"
+#include "hash-private.h"
+#include "record-private.h"
+#include "sketch.h"
+#include "timefmt.h"
+#include "util-private.h"
+
+#define HOUR_MS INT64_C(3600000)
+#define DAY_MS (24 * HOUR_MS)
+
+/* ---- settings ------------------------------------------------------------ */
+
+static const bk_conf_key conf_keys[] = {
+	{ "outbound_volume.window", BK_CONF_DURATION, "1h",
+	  "window the bytes sent are summed over (whole hours)" },
+	{ "outbound_volume.pair_threshold", BK_CONF_BYTES, "100MB",
+	  "bytes one source may send one destination in a window" },
+	{ "outbound_volume.source_threshold", BK_CONF_BYTES, "500MB",
+	  "bytes one source may send in all in a window" },
+	{ "outbound_volume.min_z", BK_CONF_DOUBLE, "3.5",
+	  "with a baseline: robust z-score the window must also reach" },
+	{ "outbound_volume.mad_floor", BK_CONF_BYTES, "1MB",
+	  "smallest MAD of a baseline, so a quiet source is not infinitely surprising" },
+	{ "outbound_volume.ratio", BK_CONF_DOUBLE, "1.0",
+	  "a source sending more than this times what it receives is an anomaly" },
+	{ "outbound_volume.ratio_min_bytes", BK_CONF_BYTES, "5MB",
+	  "...when it sent at least this much" },
+	{ "archive_upload.min_bytes", BK_CONF_BYTES, "1MB",
+	  "bytes of archive uploads (or large uploads to a rare destination) per pair" },
+	{ "archive_upload.large", BK_CONF_BYTES, "1MB",
+	  "an upload this large counts even without an archive's name" },
+	{ "beacon.min_connections", BK_CONF_INT, "8", "connections a pair needs to be scored" },
+	{ "beacon.min_score", BK_CONF_DOUBLE, "0.85", "score from which a pair is a beacon" },
+	{ "beacon.max_jitter", BK_CONF_DOUBLE, "0.25",
+	  "largest jitter (MAD of the intervals) as a share of the period" },
+	{ "beacon.max_samples", BK_CONF_INT, "1000",
+	  "connection times kept per pair (the earliest)" },
+	{ "long_connection.min_session", BK_CONF_DURATION, "10m",
+	  "sessions at least this long are summed per pair" },
+	{ "long_connection.threshold", BK_CONF_DURATION, "1h",
+	  "summed duration from which a pair is reported" },
+	{ "dns_tunnel.min_distinct", BK_CONF_INT, "100",
+	  "distinct subdomains of one domain queried by one source" },
+	{ "dns_tunnel.min_length", BK_CONF_DOUBLE, "20",
+	  "mean subdomain length (characters)" },
+	{ "dns_tunnel.min_entropy", BK_CONF_DOUBLE, "3.3",
+	  "mean subdomain entropy (bits per character)" },
+	{ "rare_destination.max_sources", BK_CONF_INT, "1",
+	  "a destination contacted by at most this many sources is rare" },
+	{ "rare_destination.min_population", BK_CONF_INT, "5",
+	  "...when at least this many sources were seen in all" },
+	{ "rare_destination.min_bytes", BK_CONF_BYTES, "1MB",
+	  "bytes sent to a rare destination that matter" },
+	{ "rare_destination.min_uploads", BK_CONF_INT, "3",
+	  "uploads that matter when the log has no request sizes" },
+	{ "after_hours.hours", BK_CONF_HOURS, "08:00-20:00", "working hours" },
+	{ "after_hours.days", BK_CONF_DAYS, "Mon-Fri", "working days" },
+	{ "after_hours.tz", BK_CONF_STRING, "UTC", "zone of the working hours" },
+	{ "after_hours.min_bytes", BK_CONF_BYTES, "50MB",
+	  "bytes sent outside working hours per pair" },
+	{ "limits.max_pairs", BK_CONF_INT, "2000000",
+	  "source -> destination pairs kept; more are counted and left out" },
+};
+
+const bk_conf_key *
+bk_exfil_conf_keys(size_t *n)
+{
+	*n = sizeof conf_keys / sizeof conf_keys[0];
+	return conf_keys;
+}
+
+static const char *const archive_kinds[] = { "rar", "7z", "zip", "tar", "gz", "bz2", "xz",
+	"cab", "zst", "lzh", "arj" };
+#define NKINDS (sizeof archive_kinds / sizeof archive_kinds[0])
+
+uint32_t
+bk__exfil_kind_bit(const char *k)
+{
+	for (size_t i = 0; i < NKINDS; i++)
+		if (strcmp(archive_kinds[i], k) == 0)
+			return UINT32_C(1) << i;
+	return 0;
+}
+
+const char *
+bk__exfil_kind_name(unsigned i)
+{
+	return i < NKINDS ? archive_kinds[i] : NULL;
+}
+
+bk_exfil *
+bk_exfil_new(const bk_detectconf *c, char **err)
+{
+	bk_exfil *x = calloc(1, sizeof *x);
+	struct settings *s;
+
+	*err = NULL;
+	if (x == NULL)
+		return NULL;
+	s = &x->set;
+	s->window_ms = bk_detectconf_duration(c, "outbound_volume.window");
+	s->window_text = bk__dup_bytes(bk_detectconf_text(c, "outbound_volume.window"),
+	    strlen(bk_detectconf_text(c, "outbound_volume.window")));
+	s->pair_threshold = bk_detectconf_bytes(c, "outbound_volume.pair_threshold");
+	s->source_threshold = bk_detectconf_bytes(c, "outbound_volume.source_threshold");
+	s->min_z = bk_detectconf_double(c, "outbound_volume.min_z");
+	s->mad_floor = (double)bk_detectconf_bytes(c, "outbound_volume.mad_floor");
+	s->ratio = bk_detectconf_double(c, "outbound_volume.ratio");
+	s->ratio_min_bytes = bk_detectconf_bytes(c, "outbound_volume.ratio_min_bytes");
+	s->archive_min_bytes = bk_detectconf_bytes(c, "archive_upload.min_bytes");
+	s->large = bk_detectconf_bytes(c, "archive_upload.large");
+	s->beacon_min = bk_detectconf_int(c, "beacon.min_connections");
+	s->beacon_score = bk_detectconf_double(c, "beacon.min_score");
+	s->max_samples = bk_detectconf_int(c, "beacon.max_samples");
+	s->beacon_jitter = bk_detectconf_double(c, "beacon.max_jitter");
+	s->long_session = bk_detectconf_duration(c, "long_connection.min_session");
+	s->long_threshold = bk_detectconf_duration(c, "long_connection.threshold");
+	s->dns_distinct = bk_detectconf_int(c, "dns_tunnel.min_distinct");
+	s->dns_length = bk_detectconf_double(c, "dns_tunnel.min_length");
+	s->dns_entropy = bk_detectconf_double(c, "dns_tunnel.min_entropy");
+	s->rare_sources = bk_detectconf_int(c, "rare_destination.max_sources");
+	s->rare_population = bk_detectconf_int(c, "rare_destination.min_population");
+	s->rare_bytes = bk_detectconf_bytes(c, "rare_destination.min_bytes");
+	s->rare_uploads = bk_detectconf_int(c, "rare_destination.min_uploads");
+	bk_detectconf_hours(c, "after_hours.hours", &s->work_start, &s->work_end);
+	s->work_days = bk_detectconf_days(c, "after_hours.days");
+	s->after_bytes = bk_detectconf_bytes(c, "after_hours.min_bytes");
+	s->max_pairs = bk_detectconf_int(c, "limits.max_pairs");
+	s->tz_name = bk__dup_bytes(bk_detectconf_str(c, "after_hours.tz"),
+	    strlen(bk_detectconf_str(c, "after_hours.tz")));
+	if (s->window_text == NULL || s->tz_name == NULL)
+		goto nomem;
+	if (s->window_ms < HOUR_MS || s->window_ms % HOUR_MS != 0) {
+		*err = bk__errf("outbound_volume.window: whole hours, not '%s'", s->window_text);
+		goto fail;
+	}
+	if (s->beacon_min < 3 || s->max_samples < s->beacon_min || s->max_samples > 1000000) {
+		*err = bk__errf("beacon.min_connections must be at least 3 and beacon.max_samples "
+				"from it to 1000000");
+		goto fail;
+	}
+	if (s->max_pairs < 1 || s->max_pairs > UINT32_MAX / 2) {
+		*err = bk__errf("limits.max_pairs: from 1 to %u", UINT32_MAX / 2);
+		goto fail;
+	}
+	if ((s->tz = bk_tz_open(s->tz_name, err)) == NULL)
+		goto fail;
+	x->first = INT64_MAX;
+	x->last = INT64_MIN;
+	x->cached_hour = INT64_MIN;
+	return x;
+nomem:
+	*err = NULL;
+fail:
+	bk_exfil_free(x);
+	return NULL;
+}
+
+static void
+free_table(struct table *t)
+{
+	free(t->slots);
+}
+
+void
+bk_exfil_free(bk_exfil *x)
+{
+	if (x == NULL)
+		return;
+	for (size_t i = 0; i < x->nsrc; i++) {
+		bk_distinct_free(x->src[i].dsts);
+		free(x->src[i].hours);
+	}
+	for (size_t i = 0; i < x->ndst; i++)
+		bk_distinct_free(x->dst[i].srcs);
+	for (size_t i = 0; i < x->npair; i++) {
+		free(x->pair[i].s);
+		free(x->pair[i].b);
+	}
+	for (size_t i = 0; i < x->ndns; i++)
+		bk_distinct_free(x->dns[i].subs);
+	for (size_t i = 0; i < x->nfiles; i++)
+		free(x->files[i]);
+	free(x->files);
+	free(x->src);
+	free(x->dst);
+	free(x->pair);
+	free(x->dns);
+	free_table(&x->tsrc);
+	free_table(&x->tdst);
+	free_table(&x->tpair);
+	free_table(&x->tdns);
+	bk__arena_free(&x->arena);
+	bk_tz_free(x->set.tz);
+	free(x->set.window_text);
+	free(x->set.tz_name);
+	free(x->err);
+	free(x);
+}
+
+void
+bk_exfil_set_allow(bk_exfil *x, const bk_allow *a)
+{
+	x->allow = a;
+}
+
+void
+bk_exfil_set_baseline(bk_exfil *x, const bk_baseline *b)
+{
+	x->base = b;
+}
+
+const char *
+bk_exfil_error(const bk_exfil *x)
+{
+	return x->err != NULL ? x->err : "";
+}
+
+void
+bk_exfil_get_counts(const bk_exfil *x, bk_exfil_counts *c)
+{
+	c->events = x->events;
+	c->allowed = x->allowed;
+	c->skipped = x->skipped;
+	c->dropped = x->dropped;
+	c->first = x->first;
+	c->last = x->last;
+}
+
+/* ---- the arena and the tables -------------------------------------------- */
+
+void
+bk__arena_free(struct bk__arena *a)
+{
+	while (a->head != NULL) {
+		struct bk__chunk *c = a->head;
+
+		a->head = c->next;
+		free(c);
+	}
+}
+
+const char *
+bk__arena_str(struct bk__arena *a, const char *s, size_t len)
+{
+	struct bk__chunk *c = a->head;
+	char *p;
+
+	if (c == NULL || c->size - c->used < len + 1) {
+		size_t size = len + 1 > 65536 - sizeof *c ? len + 1 : 65536 - sizeof *c;
+
+		if ((c = malloc(sizeof *c + size)) == NULL)
+			return NULL;
+		c->size = size;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+	}
+	p = c->data + c->used;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	c->used += len + 1;
+	return p;
+}
+
+/*
+ * The slot for hash H in T: one holding an index EQ accepts, or an empty
+ * one (0) where it would go. Slots hold index + 1.
+ */
+static uint32_t *
+slot_of(struct table *t, uint64_t h, bool (*eq)(const bk_exfil *, uint32_t, const void *),
+    const bk_exfil *x, const void *key)
+{
+	size_t mask = t->cap - 1, i = (size_t)h & mask;
+
+	for (;;) {
+		uint32_t v = t->slots[i];
+
+		if (v == 0 || eq(x, v - 1, key))
+			return &t->slots[i];
+		i = (i + 1) & mask;
+	}
+}
+
+/* Makes room for one more entry; HASH_OF gives the hash of entry I. */
+static int
+table_reserve(struct table *t, uint64_t (*hash_of)(const bk_exfil *, uint32_t), const bk_exfil *x)
+{
+	uint32_t *old = t->slots;
+	size_t oldcap = t->cap;
+
+	if ((t->n + 1) * 2 <= t->cap)
+		return BK_OK;
+	t->cap = oldcap ? oldcap * 2 : 1024;
+	if ((t->slots = calloc(t->cap, sizeof *t->slots)) == NULL) {
+		t->slots = old;
+		t->cap = oldcap;
+		return BK_NOMEM;
+	}
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i] != 0) {
+			size_t mask = t->cap - 1, j = (size_t)hash_of(x, old[i] - 1) & mask;
+
+			while (t->slots[j] != 0)
+				j = (j + 1) & mask;
+			t->slots[j] = old[i];
+		}
+	free(old);
+	return BK_OK;
+}
+
+struct strkey {
+	const char *s;
+	size_t len;
+};
+
+static uint64_t src_hash(const bk_exfil *x, uint32_t i) { return x->src[i].h; }
+static uint64_t dst_hash(const bk_exfil *x, uint32_t i) { return x->dst[i].h; }
+static uint64_t pair_hash(const bk_exfil *x, uint32_t i) { return x->pair[i].h; }
+static uint64_t dns_hash(const bk_exfil *x, uint32_t i) { return x->dns[i].h; }
+
+static bool
+src_eq(const bk_exfil *x, uint32_t i, const void *k)
+{
+	const struct strkey *s = k;
+
+	return x->src[i].len == s->len && memcmp(x->src[i].name, s->s, s->len) == 0;
+}
+
+static bool
+dst_eq(const bk_exfil *x, uint32_t i, const void *k)
+{
+	const struct strkey *s = k;
+
+	return x->dst[i].len == s->len && memcmp(x->dst[i].name, s->s, s->len) == 0;
+}
+
+static bool
+pair_eq(const bk_exfil *x, uint32_t i, const void *k)
+{
+	const uint32_t *sd = k;
+
+	return x->pair[i].src == sd[0] && x->pair[i].dst == sd[1];
+}
+
+struct dnskey {
+	uint32_t src;
+	struct strkey dom;
+};
+
+static bool
+dns_eq(const bk_exfil *x, uint32_t i, const void *k)
+{
+	const struct dnskey *d = k;
+
+	return x->dns[i].src == d->src && x->dns[i].len == d->dom.len &&
+	    memcmp(x->dns[i].domain, d->dom.s, d->dom.len) == 0;
+}
+
+/* Source NAME's index, created when new; -1 on OOM. */
+int64_t
+bk__exfil_source(bk_exfil *x, const char *name, size_t len)
+{
+	struct strkey k = { name, len };
+	uint64_t h = bk__hash64(name, len);
+	uint32_t *slot;
+	struct source *s;
+
+	if (table_reserve(&x->tsrc, src_hash, x) != BK_OK)
+		return -1;
+	slot = slot_of(&x->tsrc, h, src_eq, x, &k);
+	if (*slot != 0)
+		return *slot - 1;
+	if (bk__grow(&x->src, &x->capsrc, x->nsrc + 1, sizeof *x->src) != BK_OK)
+		return -1;
+	s = &x->src[x->nsrc];
+	memset(s, 0, sizeof *s);
+	if ((s->name = bk__arena_str(&x->arena, name, len)) == NULL ||
+	    (s->dsts = bk_distinct_new(64, 10)) == NULL) {
+		bk_distinct_free(s->dsts);
+		return -1;
+	}
+	s->len = len;
+	s->h = h;
+	s->first = INT64_MAX;
+	s->last = INT64_MIN;
+	*slot = (uint32_t)++x->nsrc;
+	x->tsrc.n++;
+	return x->nsrc - 1;
+}
+
+int64_t
+bk__exfil_dest(bk_exfil *x, const char *name, size_t len)
+{
+	struct strkey k = { name, len };
+	uint64_t h = bk__hash64(name, len);
+	uint32_t *slot;
+	struct dest *d;
+
+	if (table_reserve(&x->tdst, dst_hash, x) != BK_OK)
+		return -1;
+	slot = slot_of(&x->tdst, h, dst_eq, x, &k);
+	if (*slot != 0)
+		return *slot - 1;
+	if (bk__grow(&x->dst, &x->capdst, x->ndst + 1, sizeof *x->dst) != BK_OK)
+		return -1;
+	d = &x->dst[x->ndst];
+	memset(d, 0, sizeof *d);
+	if ((d->name = bk__arena_str(&x->arena, name, len)) == NULL ||
+	    (d->srcs = bk_distinct_new(32, 10)) == NULL) {
+		bk_distinct_free(d->srcs);
+		return -1;
+	}
+	d->len = len;
+	d->h = h;
+	*slot = (uint32_t)++x->ndst;
+	x->tdst.n++;
+	return x->ndst - 1;
+}
+
+/* The pair's index; -1 on OOM, -2 when the bound is reached. */
+int64_t
+bk__exfil_pair(bk_exfil *x, uint32_t src, uint32_t dst)
+{
+	uint32_t k[2] = { src, dst };
+	uint64_t h = bk__hash_finish(((uint64_t)src << 32 | dst) * UINT64_C(0x9e3779b97f4a7c15), 8);
+	uint32_t *slot;
+	struct pair *p;
+
+	if (table_reserve(&x->tpair, pair_hash, x) != BK_OK)
+		return -1;
+	slot = slot_of(&x->tpair, h, pair_eq, x, k);
+	if (*slot != 0)
+		return *slot - 1;
+	if ((int64_t)x->npair >= x->set.max_pairs)
+		return -2;
+	if (bk__grow(&x->pair, &x->cappair, x->npair + 1, sizeof *x->pair) != BK_OK)
+		return -1;
+	p = &x->pair[x->npair];
+	memset(p, 0, sizeof *p);
+	p->src = src;
+	p->dst = dst;
+	p->h = h;
+	p->first = p->up_first = p->after_first = INT64_MAX;
+	p->last = p->up_last = p->after_last = INT64_MIN;
+	*slot = (uint32_t)++x->npair;
+	x->tpair.n++;
+	return x->npair - 1;
+}
+
+int64_t
+bk__exfil_dns(bk_exfil *x, uint32_t src, const char *dom, size_t len)
+{
+	struct dnskey k = { src, { dom, len } };
+	uint64_t h = bk__hash64(dom, len) ^ ((uint64_t)src * UINT64_C(0x9e3779b97f4a7c15));
+	uint32_t *slot;
+	struct dns *d;
+
+	if (table_reserve(&x->tdns, dns_hash, x) != BK_OK)
+		return -1;
+	slot = slot_of(&x->tdns, h, dns_eq, x, &k);
+	if (*slot != 0)
+		return *slot - 1;
+	if (bk__grow(&x->dns, &x->capdns, x->ndns + 1, sizeof *x->dns) != BK_OK)
+		return -1;
+	d = &x->dns[x->ndns];
+	memset(d, 0, sizeof *d);
+	if ((d->domain = bk__arena_str(&x->arena, dom, len)) == NULL ||
+	    (d->subs = bk_distinct_new(64, 12)) == NULL) {
+		bk_distinct_free(d->subs);
+		return -1;
+	}
+	d->src = src;
+	d->len = len;
+	d->h = h;
+	d->first = INT64_MAX;
+	d->last = INT64_MIN;
+	*slot = (uint32_t)++x->ndns;
+	x->tdns.n++;
+	return x->ndns - 1;
+}
+
+/* The index of file NAME in the file table; UINT32_MAX on OOM. */
+uint32_t
+bk__exfil_file(bk_exfil *x, const char *name, size_t len)
+{
+	char *d;
+
+	if (x->lastfile < x->nfiles && strlen(x->files[x->lastfile]) == len &&
+	    memcmp(x->files[x->lastfile], name, len) == 0)
+		return x->lastfile;
+	for (size_t i = 0; i < x->nfiles; i++)
+		if (strlen(x->files[i]) == len && memcmp(x->files[i], name, len) == 0)
+			return x->lastfile = (uint32_t)i;
+	if (x->nfiles >= UINT32_MAX - 1 ||
+	    bk__grow(&x->files, &x->capfiles, x->nfiles + 1, sizeof *x->files) != BK_OK ||
+	    (d = bk__dup_bytes(name, len)) == NULL)
+		return UINT32_MAX;
+	x->files[x->nfiles] = d;
+	return x->lastfile = (uint32_t)x->nfiles++;
+}
+
+/* ---- adding events ------------------------------------------------------- */
+
+/* Whether evidence A comes before B: by time, then file name, then line. */
+static bool
+evid_before(const bk_exfil *x, const struct evid *a, const struct evid *b)
+{
+	int c;
+
+	if (a->ts != b->ts)
+		return a->ts < b->ts;
+	if (a->file != b->file && (c = strcmp(x->files[a->file], x->files[b->file])) != 0)
+		return c < 0;
+	return a->line < b->line;
+}
+
+/* Keeps the NEVID earliest of the evidence in E (*N of them, sorted) and EV. */
+void
+bk__evid_add(const bk_exfil *x, struct evid *e, uint8_t *n, struct evid ev)
+{
+	size_t i;
+
+	if (*n == NEVID && !evid_before(x, &ev, &e[NEVID - 1]))
+		return;
+	for (i = 0; i < *n; i++) {
+		if (e[i].ts == ev.ts && e[i].file == ev.file && e[i].line == ev.line)
+			return;
+		if (evid_before(x, &ev, &e[i]))
+			break;
+	}
+	if (*n < NEVID)
+		(*n)++;
+	memmove(&e[i + 1], &e[i], (*n - 1 - i) * sizeof *e);
+	e[i] = ev;
+}
+
+/* Keeps the earliest max_samples samples of P; BK_OK or BK_NOMEM. */
+int
+bk__sample_add(bk_exfil *x, struct pair *p, int64_t ts, int64_t size)
+{
+	uint32_t cap = (uint32_t)x->set.max_samples;
+
+	if (p->ns < cap) {
+		if (p->ns == p->caps) {
+			size_t c = p->caps;
+
+			if (bk__grow(&p->s, &c, p->ns + 1, sizeof *p->s) != BK_OK)
+				return BK_NOMEM;
+			p->caps = (uint32_t)(c > cap ? cap : c);
+		}
+		p->s[p->ns++] = (struct sample){ ts, size };
+		if (p->ns == 1 || ts > p->s[p->maxs].ts ||
+		    (ts == p->s[p->maxs].ts && size > p->s[p->maxs].size))
+			p->maxs = p->ns - 1;
+		return BK_OK;
+	}
+	/* Full: replace the latest when this one is earlier. */
+	if (ts > p->s[p->maxs].ts || (ts == p->s[p->maxs].ts && size >= p->s[p->maxs].size))
+		return BK_OK;
+	p->s[p->maxs] = (struct sample){ ts, size };
+	for (uint32_t i = 0; i < p->ns; i++)
+		if (p->s[i].ts > p->s[p->maxs].ts ||
+		    (p->s[i].ts == p->s[p->maxs].ts && p->s[i].size > p->s[p->maxs].size))
+			p->maxs = i;
+	return BK_OK;
+}
+
+/* Adds V to the bucket of hour H in the sorted bucket array. */
+int
+bk__pbuck_add(struct pair *p, int32_t h, uint64_t v)
+{
+	uint32_t lo = 0, hi = p->nb;
+
+	if (p->nb > 0 && p->b[p->nb - 1].hour == h) {
+		p->b[p->nb - 1].in += v;
+		return BK_OK;
+	}
+	if (p->nb == 0 || p->b[p->nb - 1].hour < h)
+		lo = hi = p->nb;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+
+		if (p->b[mid].hour < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < p->nb && p->b[lo].hour == h) {
+		p->b[lo].in += v;
+		return BK_OK;
+	}
+	if (p->nb == p->capb) {
+		size_t c = p->capb;
+
+		if (bk__grow(&p->b, &c, p->nb + 1, sizeof *p->b) != BK_OK)
+			return BK_NOMEM;
+		p->capb = (uint32_t)c;
+	}
+	memmove(&p->b[lo + 1], &p->b[lo], (p->nb - lo) * sizeof *p->b);
+	p->b[lo] = (struct pbuck){ h, v };
+	p->nb++;
+	return BK_OK;
+}
+
+/* The source's bucket of hour H (created); NULL on OOM. */
+struct hourb *
+bk__hourb_of(struct source *s, int32_t h)
+{
+	uint32_t lo = 0, hi = s->nhours;
+
+	if (s->nhours > 0 && s->hours[s->nhours - 1].hour == h)
+		return &s->hours[s->nhours - 1];
+	if (s->nhours == 0 || s->hours[s->nhours - 1].hour < h)
+		lo = hi = s->nhours;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+
+		if (s->hours[mid].hour < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < s->nhours && s->hours[lo].hour == h)
+		return &s->hours[lo];
+	if (s->nhours == s->caphours) {
+		size_t c = s->caphours;
+
+		if (bk__grow(&s->hours, &c, s->nhours + 1, sizeof *s->hours) != BK_OK)
+			return NULL;
+		s->caphours = (uint32_t)c;
+	}
+	memmove(&s->hours[lo + 1], &s->hours[lo], (s->nhours - lo) * sizeof *s->hours);
+	memset(&s->hours[lo], 0, sizeof *s->hours);
+	s->hours[lo].hour = h;
+	s->nhours++;
+	return &s->hours[lo];
+}
+
+static bool
+span_is(bk_span s, const char *t)
+{
+	size_t n = strlen(t);
+
+	return s.ptr != NULL && s.len == n && memcmp(s.ptr, t, n) == 0;
+}
+
+static bk_span
+extra(const bk_event *ev, const char *key)
+{
+	for (size_t i = 0; i < ev->nextra; i++)
+		if (strcmp(ev->extra[i].key, key) == 0)
+			return ev->extra[i].val;
+	return (bk_span){ NULL, 0 };
+}
+
+/* A duration extra in milliseconds: "duration" (seconds) or "duration_ms"; -1 when absent. */
+static int64_t
+duration_ms(const bk_event *ev)
+{
+	char buf[32];
+	bk_span s;
+	double scale = 1000;
+	char *end;
+	double v;
+
+	s = extra(ev, "duration");
+	if (s.ptr == NULL) {
+		s = extra(ev, "duration_ms");
+		scale = 1;
+	}
+	if (s.ptr == NULL || s.len == 0 || s.len >= sizeof buf)
+		return -1;
+	memcpy(buf, s.ptr, s.len);
+	buf[s.len] = '\0';
+	v = strtod(buf, &end);
+	if (end == buf || *end != '\0' || !(v >= 0) || v > 1e15)
+		return -1;
+	return (int64_t)(v * scale + 0.5);
+}
+
+/* Whether the instant TS falls outside the working hours and days. */
+static bool
+after_hours(bk_exfil *x, int64_t ts)
+{
+	int64_t hour = ts >= 0 ? ts / HOUR_MS : (ts - HOUR_MS + 1) / HOUR_MS, local, days;
+	int minute, wday;
+
+	if (hour != x->cached_hour) {
+		x->cached_hour = hour;
+		x->cached_off = bk_tz_offset(x->set.tz, ts);
+	}
+	local = ts + (int64_t)x->cached_off * 1000;
+	days = local >= 0 ? local / DAY_MS : (local - DAY_MS + 1) / DAY_MS;
+	minute = (int)((local - days * DAY_MS) / 60000);
+	wday = (int)(((days + 4) % 7 + 7) % 7);	/* 1970-01-01 was a Thursday */
+	if (!(x->set.work_days & (1u << wday)))
+		return true;
+	return !bk_conf_hours_contain(x->set.work_start, x->set.work_end, minute);
+}
+
+static int32_t
+hour_of(int64_t ts)
+{
+	return (int32_t)(ts >= 0 ? ts / HOUR_MS : (ts - HOUR_MS + 1) / HOUR_MS);
+}
+
+static int
+add_dns(bk_exfil *x, uint32_t si, const bk_event *ev, struct evid e)
+{
+	bk_span q = ev->str[BK_EV_OBJECT].ptr != NULL ? ev->str[BK_EV_OBJECT] : ev->str[BK_EV_DST];
+	bk_span dom;
+	size_t qlen = q.len, sublen;
+	int64_t di;
+	struct dns *d;
+
+	if (q.ptr == NULL || q.len == 0)
+		return BK_OK;
+	if (q.ptr[qlen - 1] == '.')
+		qlen--;
+	dom = bk_registered_domain(q.ptr, qlen);
+	if ((di = bk__exfil_dns(x, si, dom.ptr, dom.len)) < 0)
+		return BK_NOMEM;
+	d = &x->dns[di];
+	d->queries++;
+	if (ev->ts < d->first)
+		d->first = ev->ts;
+	if (ev->ts > d->last)
+		d->last = ev->ts;
+	sublen = dom.ptr > q.ptr ? (size_t)(dom.ptr - q.ptr) - 1 : 0;
+	if (sublen > 0) {
+		double ent = 0;
+		size_t letters = 0;
+
+		if (bk_distinct_add(d->subs, bk__hash64(q.ptr, sublen)) != BK_OK)
+			return BK_NOMEM;
+		/* Length and entropy of the characters, dots aside. */
+		{
+			char buf[256];
+
+			for (size_t i = 0; i < sublen && letters < sizeof buf; i++)
+				if (q.ptr[i] != '.')
+					buf[letters++] = bk__lower(q.ptr[i]);
+			ent = bk_entropy(buf, letters);
+		}
+		d->named++;
+		d->len_sum += letters;
+		d->qbytes += sublen;
+		d->ent_sum += (int64_t)llround(ent * 1e6);
+		if (letters > d->max_len)
+			d->max_len = (uint32_t)letters;
+	}
+	bk__evid_add(x, d->ev, &d->nev, e);
+	return BK_OK;
+}
+
+/*
+ * The account seen behind a source address: the smallest name seen, so that
+ * the choice does not depend on the order events come in.
+ */
+static int
+set_actor(bk_exfil *x, struct source *s, const bk_event *ev)
+{
+	bk_span a = ev->str[BK_EV_ACTOR];
+
+	if (a.ptr == NULL || a.len == 0 || ev->str[BK_EV_IP].ptr == NULL || span_is(a, "-"))
+		return BK_OK;
+	if (s->actor != NULL) {
+		size_t n = strlen(s->actor);
+		int c = memcmp(a.ptr, s->actor, a.len < n ? a.len : n);
+
+		if (c > 0 || (c == 0 && a.len >= n))
+			return BK_OK;
+	}
+	return (s->actor = bk__arena_str(&x->arena, a.ptr, a.len)) == NULL ? BK_NOMEM : BK_OK;
+}
+
+int
+bk_exfil_add(bk_exfil *x, const bk_event *ev)
+{
+	bk_span src = ev->str[BK_EV_IP], dst = ev->str[BK_EV_DST], ua;
+	int64_t si, di, pi, in = ev->bytes_in, out = ev->bytes_out, dur;
+	struct source *s;
+	struct pair *p;
+	struct hourb *hb;
+	struct evid e;
+	bool upload, is_dns;
+	uint32_t fi;
+
+	x->events++;
+	if (src.ptr == NULL || src.len == 0)
+		src = ev->str[BK_EV_ACTOR];
+	if (src.ptr == NULL || src.len == 0 || ev->ts == BK_EVENT_NONE) {
+		x->skipped++;
+		return 1;
+	}
+	if (x->allow != NULL) {
+		ua = extra(ev, "user_agent");
+		if (bk_allow_addr(x->allow, src.ptr, src.len) ||
+		    (dst.ptr != NULL && (bk_allow_addr(x->allow, dst.ptr, dst.len) ||
+		    bk_allow_host(x->allow, dst.ptr, dst.len))) ||
+		    (ua.ptr != NULL && bk_allow_agent(x->allow, ua.ptr, ua.len))) {
+			x->allowed++;
+			return 1;
+		}
+	}
+	if (ev->ts < x->first)
+		x->first = ev->ts;
+	if (ev->ts > x->last)
+		x->last = ev->ts;
+	if (in < 0)
+		in = 0;
+	if (out < 0)
+		out = 0;
+	if ((si = bk__exfil_source(x, src.ptr, src.len)) < 0 ||
+	    (fi = bk__exfil_file(x, ev->file != NULL ? ev->file : "-",
+	    ev->file != NULL ? strlen(ev->file) : 1)) == UINT32_MAX)
+		return BK_NOMEM;
+	e = (struct evid){ ev->ts, fi, ev->line };
+	s = &x->src[si];
+	s->events++;
+	s->bytes_in += (uint64_t)in;
+	s->bytes_out += (uint64_t)out;
+	if (ev->ts < s->first)
+		s->first = ev->ts;
+	if (ev->ts > s->last)
+		s->last = ev->ts;
+	if ((hb = bk__hourb_of(s, hour_of(ev->ts))) == NULL)
+		return BK_NOMEM;
+	hb->events++;
+	hb->in += (uint64_t)in;
+	hb->out += (uint64_t)out;
+
+	is_dns = span_is(ev->str[BK_EV_ACTION], "dns");
+	if (is_dns)
+		return add_dns(x, (uint32_t)si, ev, e);
+	if (dst.ptr == NULL || dst.len == 0)
+		return BK_OK;
+	if ((di = bk__exfil_dest(x, dst.ptr, dst.len)) < 0)
+		return BK_NOMEM;
+	s = &x->src[si];
+	pi = bk__exfil_pair(x, (uint32_t)si, (uint32_t)di);
+	if (pi == -1)
+		return BK_NOMEM;
+	if (bk_distinct_add(x->dst[di].srcs, x->src[si].h) != BK_OK ||
+	    bk_distinct_add(s->dsts, x->dst[di].h) != BK_OK)
+		return BK_NOMEM;
+	upload = span_is(ev->str[BK_EV_METHOD], "POST") || span_is(ev->str[BK_EV_METHOD], "PUT") ||
+	    span_is(ev->str[BK_EV_ACTION], "upload");
+	x->dst[di].events++;
+	x->dst[di].bytes_in += (uint64_t)in;
+	x->dst[di].uploads += upload;
+	if (pi == -2) {
+		x->dropped++;
+		return BK_OK;
+	}
+	p = &x->pair[pi];
+	p->events++;
+	p->bytes_in += (uint64_t)in;
+	p->bytes_out += (uint64_t)out;
+	p->sized += ev->bytes_in != BK_EVENT_NONE;
+	if (ev->bytes_in != BK_EVENT_NONE || ev->bytes_out != BK_EVENT_NONE)
+		p->has_size = true;
+	if (ev->ts < p->first)
+		p->first = ev->ts;
+	if (ev->ts > p->last)
+		p->last = ev->ts;
+	p->hours[(ev->ts / HOUR_MS % 24 + 24) % 24]++;
+	if (bk__sample_add(x, p, ev->ts, in + out) != BK_OK)
+		return BK_NOMEM;
+	if (in > 0 && bk__pbuck_add(p, hour_of(ev->ts), (uint64_t)in) != BK_OK)
+		return BK_NOMEM;
+	bk__evid_add(x, p->ev_any, &p->nev_any, e);
+	if (upload) {
+		bk_span obj = ev->str[BK_EV_OBJECT], mime = extra(ev, "mime_type");
+		bool part = false;
+		const char *kind = obj.ptr != NULL ? bk_archive_kind(obj.ptr, obj.len, &part) : NULL;
+
+		if (kind == NULL && span_is(ev->str[BK_EV_ACTION], "upload") && mime.ptr != NULL)
+			kind = bk_archive_mime(mime.ptr, mime.len);
+		if (kind == NULL && (mime = extra(ev, "filename")).ptr != NULL)
+			kind = bk_archive_kind(mime.ptr, mime.len, &part);
+		p->uploads++;
+		p->posts += span_is(ev->str[BK_EV_METHOD], "POST");
+		p->puts += span_is(ev->str[BK_EV_METHOD], "PUT");
+		if (ev->ts < p->up_first)
+			p->up_first = ev->ts;
+		if (ev->ts > p->up_last)
+			p->up_last = ev->ts;
+		if (kind != NULL) {
+			p->archive_n++;
+			p->archive_bytes += (uint64_t)in;
+			p->archive_kinds |= bk__exfil_kind_bit(kind);
+			p->archive_part |= part;
+		}
+		if ((uint64_t)in >= x->set.large) {
+			p->large_n++;
+			p->large_bytes += (uint64_t)in;
+		}
+		bk__evid_add(x, p->ev_up, &p->nev_up, e);
+	}
+	if ((dur = duration_ms(ev)) >= 0 && dur >= x->set.long_session) {
+		p->long_n++;
+		p->long_ms += dur;
+	}
+	if (in > 0 && after_hours(x, ev->ts)) {
+		p->after_n++;
+		p->after_bytes += (uint64_t)in;
+		if (ev->ts < p->after_first)
+			p->after_first = ev->ts;
+		if (ev->ts > p->after_last)
+			p->after_last = ev->ts;
+	}
+	return set_actor(x, s, ev);
+}
