@@ -9,7 +9,7 @@
  * privacy (masking, keyed hashes), scan (find personal data in lines),
  * summary (per-file counts), valueset (baselines and allow lists), event
  * (log formats parsed into events), detectconf (detector settings),
- * baseline (robust per-entity statistics).
+ * baseline (robust per-entity statistics), access (bulk-access detectors).
  */
 #ifndef BK_BREACHKIT_H
 #define BK_BREACHKIT_H
@@ -33,5 +33,6 @@
 #include "event.h"
 #include "detectconf.h"
 #include "baseline.h"
+#include "access.h"
 
 #endif /* BK_BREACHKIT_H */

@@ -1,0 +1,1553 @@
+/*
+ * access.c - bulk personal-record access detectors; see access.h and, for
+ * the data structures, access-private.h.
+ *
+ * An event goes to its entity (found by hash, created when new, the least
+ * recent one evicted when the table is full) and to the bucket of its time;
+ * per-event detectors (full-read, new-access) record a hit at once. Each
+ * time the stream's clock, less the reorder tolerance, passes a bucket
+ * boundary, a sweep evaluates the windows that are now complete - those
+ * that start at a bucket with events: a window starting at an empty bucket
+ * holds no more than the one starting at the next busy bucket - and drops
+ * their first bucket. A window that alerts flags its buckets, and when a
+ * flagged bucket is dropped its events, rows, bytes and evidence go to the
+ * entity's incident for that detector, so overlapping windows count each
+ * event once.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access-private.h"
+#include "hash-private.h"
+#include "privacy.h"
+#include "util-private.h"
+
+#define MS_HOUR INT64_C(3600000)
+#define MS_DAY INT64_C(86400000)
+#define HOURS_MAX 744		/* activity hours kept per entity (31 days) */
+
+const bk_conf_key bk_access_keys[] = {
+	{ "entity.by", BK_CONF_STRING, "both", "what an entity is: actor, ip or both" },
+	{ "bulk_distinct.threshold", BK_CONF_INT, "200",
+	    "distinct records in a window that alert (at or above)" },
+	{ "bulk_distinct.window", BK_CONF_DURATION, "1h", "the sliding window (steps of 1/4)" },
+	{ "full_read.endpoints", BK_CONF_LIST, "/export/, /download/, /dump/",
+	    "URL prefixes that hand out whole tables" },
+	{ "enumeration.min_run", BK_CONF_INT, "50", "sequential ids in a run that alert" },
+	{ "enumeration.max_gap", BK_CONF_INT, "2", "largest step between ids of one run" },
+	{ "volume.rows", BK_CONF_INT, "5000", "rows sent to an entity in a window that alert" },
+	{ "volume.bytes", BK_CONF_BYTES, "100MB", "bytes sent to an entity in a window that alert" },
+	{ "off_hours.tz", BK_CONF_STRING, "UTC", "zone of the business hours" },
+	{ "off_hours.hours", BK_CONF_HOURS, "08:00-20:00", "business hours" },
+	{ "off_hours.workdays", BK_CONF_DAYS, "Mon-Fri", "business days" },
+	{ "off_hours.threshold", BK_CONF_INT, "50",
+	    "distinct records read outside business hours that alert" },
+	{ "new_access.enabled", BK_CONF_BOOL, "true", "with a baseline, report objects never touched" },
+	{ "sensitive.tables", BK_CONF_LIST, "persons", "tables holding personal data" },
+	{ "sensitive.url_prefixes", BK_CONF_LIST, "/api/persons", "URL prefixes of personal data" },
+	{ "sensitive.paths", BK_CONF_LIST, "", "file paths (prefixes) holding personal data" },
+	{ "baseline.z", BK_CONF_DOUBLE, "3.5", "robust z-score above the baseline that alerts" },
+	{ "baseline.mad_floor", BK_CONF_DOUBLE, "1", "smallest MAD used in a z-score" },
+	{ "baseline.min_samples", BK_CONF_INT, "3", "windows an entity needs for its own baseline" },
+	{ "baseline.peer_groups", BK_CONF_LIST, "",
+	    "PATTERN=GROUP pairs (shell patterns on the entity name)" },
+	{ "state.max_entities", BK_CONF_INT, "100000", "entities held at once" },
+	{ "state.exact", BK_CONF_INT, "1024", "distinct values counted exactly per counter" },
+	{ "state.precision", BK_CONF_INT, "12", "HyperLogLog precision past that (4-18)" },
+	{ "state.tolerance", BK_CONF_DURATION, "5m", "how far out of order events may come" },
+};
+const size_t bk_access_nkeys = sizeof bk_access_keys / sizeof bk_access_keys[0];
+
+static const char *const det_names[BK__DET_N] = {
+	"bulk-distinct", "full-read", "enumeration", "volume", "off-hours", "new-access",
+};
+
+const char *
+bk__acc_det_name(enum bk__acc_det d)
+{
+	return det_names[d];
+}
+
+int
+bk__acc_det_parse(const char *name)
+{
+	for (int i = 0; i < BK__DET_N; i++)
+		if (strcmp(name, det_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Full-read kinds, for the reason and the "kinds" key. */
+const char *const bk__acc_full_kinds[BK__ACC_NFULLKINDS] = {
+	"select-all", "copy-out", "select-into-outfile", "dump-client", "export",
+};
+
+/* ---- names -------------------------------------------------------------- */
+
+static size_t
+tab_slot(const struct bk__strtab *t, const char *s, size_t len)
+{
+	size_t j = (size_t)bk__hash64(s, len) & (t->nslots - 1);
+
+	while (t->slots[j] != 0) {
+		const char *x = t->s[t->slots[j] - 1];
+
+		if (strncmp(x, s, len) == 0 && x[len] == '\0')
+			break;
+		j = (j + 1) & (t->nslots - 1);
+	}
+	return j;
+}
+
+uint32_t
+bk__acc_intern(struct bk__strtab *t, const char *s, size_t len)
+{
+	size_t j;
+	char *copy;
+
+	if (t->nslots > 0 && t->slots[j = tab_slot(t, s, len)] != 0)
+		return (uint32_t)(t->slots[j] - 1);
+	if ((t->n + 1) * 2 > t->nslots) {
+		size_t n = t->nslots ? t->nslots * 2 : 64, *old = t->slots;
+
+		if ((t->slots = calloc(n, sizeof *t->slots)) == NULL) {
+			t->slots = old;
+			return UINT32_MAX;
+		}
+		t->nslots = n;
+		for (size_t i = 0; i < t->n; i++)
+			t->slots[tab_slot(t, t->s[i], strlen(t->s[i]))] = i + 1;
+		free(old);
+	}
+	if (bk__grow(&t->s, &t->cap, t->n, sizeof *t->s) != BK_OK ||
+	    (copy = bk__dup_bytes(s, len)) == NULL)
+		return UINT32_MAX;
+	t->s[t->n] = copy;
+	t->slots[tab_slot(t, s, len)] = t->n + 1;
+	return (uint32_t)t->n++;
+}
+
+static void
+tab_free(struct bk__strtab *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->s[i]);
+	free(t->s);
+	free(t->slots);
+}
+
+/* ---- setup -------------------------------------------------------------- */
+
+static char *
+xdup(const char *s)
+{
+	return s != NULL ? bk__dup_bytes(s, strlen(s)) : NULL;
+}
+
+bk_access *
+bk_access_new(const bk_detectconf *conf, enum bk_access_mode mode, bk_baseline *base,
+    bk_writer *state_out, char **err)
+{
+	bk_access *a = calloc(1, sizeof *a);
+	const char *by, *const *pg;
+	size_t npg;
+
+	if (err != NULL)
+		*err = NULL;
+	if (a == NULL)
+		return NULL;
+	a->mode = mode;
+	a->base = base;
+	a->state_out = state_out;
+	a->conf = conf;
+	by = bk_detectconf_str(conf, "entity.by");
+	if (strcmp(by, "both") == 0)
+		a->by = 0;
+	else if (strcmp(by, "actor") == 0)
+		a->by = 1;
+	else if (strcmp(by, "ip") == 0)
+		a->by = 2;
+	else {
+		bk__set_err(err, "entity.by: expected actor, ip or both, not '%s'", by);
+		goto fail;
+	}
+	a->window = bk_detectconf_duration(conf, "bulk_distinct.window");
+	if (a->window < BK__ACC_K * 1000 || a->window % BK__ACC_K != 0) {
+		bk__set_err(err, "bulk_distinct.window: at least 4 s, in whole milliseconds / 4");
+		goto fail;
+	}
+	a->bw = a->window / BK__ACC_K;
+	a->window_text = xdup(bk_detectconf_text(conf, "bulk_distinct.window"));
+	a->tolerance = bk_detectconf_duration(conf, "state.tolerance");
+	a->bulk_threshold = bk_detectconf_int(conf, "bulk_distinct.threshold");
+	a->enum_min_run = bk_detectconf_int(conf, "enumeration.min_run");
+	a->enum_max_gap = bk_detectconf_int(conf, "enumeration.max_gap");
+	if (a->enum_max_gap < 1)
+		a->enum_max_gap = 1;
+	a->vol_rows = (uint64_t)bk_detectconf_int(conf, "volume.rows");
+	a->vol_bytes = bk_detectconf_bytes(conf, "volume.bytes");
+	a->off_threshold = bk_detectconf_int(conf, "off_hours.threshold");
+	a->zmin = bk_detectconf_double(conf, "baseline.z");
+	a->mad_floor = bk_detectconf_double(conf, "baseline.mad_floor");
+	if (a->mad_floor <= 0)
+		a->mad_floor = 1e-9;
+	a->min_samples = bk_detectconf_int(conf, "baseline.min_samples");
+	a->new_access = bk_detectconf_bool(conf, "new_access.enabled");
+	if ((a->tz = bk_tz_open(bk_detectconf_str(conf, "off_hours.tz"), err)) == NULL)
+		goto fail;
+	bk_detectconf_hours(conf, "off_hours.hours", &a->hours_start, &a->hours_end);
+	a->workdays = bk_detectconf_days(conf, "off_hours.workdays");
+	a->hours_text = xdup(bk_detectconf_text(conf, "off_hours.hours"));
+	a->ntables = bk_detectconf_list(conf, "sensitive.tables", &a->tables);
+	a->nprefixes = bk_detectconf_list(conf, "sensitive.url_prefixes", &a->prefixes);
+	a->npaths = bk_detectconf_list(conf, "sensitive.paths", &a->paths);
+	a->nendpoints = bk_detectconf_list(conf, "full_read.endpoints", &a->endpoints);
+	npg = bk_detectconf_list(conf, "baseline.peer_groups", &pg);
+	if (npg > 0 && ((a->peer_pat = calloc(npg, sizeof(char *))) == NULL ||
+	    (a->peer_grp = calloc(npg, sizeof(char *))) == NULL))
+		goto fail;
+	for (size_t i = 0; i < npg; i++) {
+		const char *eq = strrchr(pg[i], '=');
+
+		if (eq == NULL || eq == pg[i] || eq[1] == '\0') {
+			bk__set_err(err, "baseline.peer_groups: expected PATTERN=GROUP, not '%s'",
+			    pg[i]);
+			goto fail;
+		}
+		a->peer_pat[i] = bk__dup_bytes(pg[i], (size_t)(eq - pg[i]));
+		a->peer_grp[i] = xdup(eq + 1);
+		a->npeers++;
+		if (a->peer_pat[i] == NULL || a->peer_grp[i] == NULL)
+			goto fail;
+	}
+	a->max_entities = (size_t)bk_detectconf_int(conf, "state.max_entities");
+	if (a->max_entities < 1)
+		a->max_entities = 1;
+	a->exact = (size_t)bk_detectconf_int(conf, "state.exact");
+	a->precision = (unsigned)bk_detectconf_int(conf, "state.precision");
+	if ((a->sensitive = bk_valueset_new()) == NULL ||
+	    (a->entities_seen = bk_distinct_new(4096, 14)) == NULL || a->window_text == NULL ||
+	    a->hours_text == NULL)
+		goto fail;
+	a->swept = INT64_MIN;
+	return a;
+fail:
+	bk_access_free(a);
+	return NULL;
+}
+
+static void entity_free(bk_access *a, struct bk__entity *e);
+
+void
+bk_access_free(bk_access *a)
+{
+	if (a == NULL)
+		return;
+	for (size_t i = 0; i < a->nslots; i++)
+		if (a->slots[i] != NULL)
+			entity_free(a, a->slots[i]);
+	free(a->slots);
+	for (size_t i = 0; i < a->ninc; i++) {
+		struct bk__incident *in = a->inc[i];
+
+		free(in->key);
+		free(in->actor);
+		free(in->ip);
+		free(in->name);
+		free(in->object);
+		free(in->reason);
+		for (size_t j = 0; j < in->nobjects; j++)
+			free(in->objects[j]);
+		free(in);
+	}
+	free(a->inc);
+	free(a->alerts);
+	for (size_t i = 0; i < a->ntop; i++) {
+		free(a->top[i].actor);
+		free(a->top[i].ip);
+		free(a->top[i].hours);
+	}
+	for (size_t i = 0; i < a->nspare; i++)
+		bk_distinct_free(a->spare[i]);
+	free(a->spare);
+	for (size_t i = 0; i < a->npeers; i++) {
+		free(a->peer_pat[i]);
+		free(a->peer_grp[i]);
+	}
+	free(a->peer_pat);
+	free(a->peer_grp);
+	tab_free(&a->files);
+	tab_free(&a->colls);
+	bk_tz_free(a->tz);
+	bk_valueset_free(a->sensitive);
+	bk_distinct_free(a->entities_seen);
+	free(a->window_text);
+	free(a->hours_text);
+	free(a);
+}
+
+const char *
+bk_access_error(const bk_access *a)
+{
+	return a->err;
+}
+
+uint64_t
+bk_access_events(const bk_access *a)
+{
+	return a->events;
+}
+
+uint64_t
+bk_access_skipped(const bk_access *a)
+{
+	return a->skipped;
+}
+
+uint64_t
+bk_access_evicted(const bk_access *a)
+{
+	return a->evicted;
+}
+
+uint64_t
+bk_access_late(const bk_access *a)
+{
+	return a->late;
+}
+
+/* ---- sensitive objects -------------------------------------------------- */
+
+/* Lower-cased NAME into the sensitive set. */
+int
+bk_access_sensitive_add(bk_access *a, const char *object)
+{
+	size_t n = strlen(object);
+	char *low = bk__dup_bytes(object, n);
+	int rc;
+
+	if (low == NULL)
+		return BK_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		low[i] = bk__lower(low[i]);
+	rc = bk_valueset_add(a->sensitive, low, n);
+	free(low);
+	return rc;
+}
+
+void
+bk_access_sensitive_record(bk_access *a, const bk_record *rec)
+{
+	const char *type = bk_record_type(rec), *s;
+
+	if (strcmp(type, "finding") != 0 && strcmp(type, "inventory") != 0)
+		return;
+	if ((s = bk_record_str(rec, "table")) != NULL && *s != '\0') {
+		const char *dot = strrchr(s, '.');
+
+		bk_access_sensitive_add(a, dot != NULL ? dot + 1 : s);
+	}
+	if ((s = bk_record_str(rec, "file")) != NULL && *s != '\0')
+		bk_access_sensitive_add(a, s);
+}
+
+/*
+ * The collection an event's records belong to, into BUF (CAP bytes): a
+ * table's last name part, lower-cased and unquoted (public.persons:
+ * persons); for a URL or path, the last segment that is not a record id,
+ * without its extension (/api/persons/1001: persons).
+ */
+static size_t
+collection(const bk_event *ev, char *buf, size_t cap)
+{
+	const char *o = ev->str[BK_EV_OBJECT].ptr, *end, *seg = NULL;
+	size_t len = ev->str[BK_EV_OBJECT].len, n = 0;
+
+	if (o == NULL || len == 0)
+		return 0;
+	if (o[0] == '/') {
+		const char *q = memchr(o, '?', len);
+
+		end = q != NULL ? q : o + len;
+		while (end > o) {
+			const char *s = end;
+			bool is_id = false;
+
+			while (s > o && s[-1] != '/')
+				s--;
+			for (size_t i = 0; i < ev->nids && !is_id; i++)
+				is_id = ev->ids[i].len == (size_t)(end - s) &&
+				    memcmp(ev->ids[i].ptr, s, ev->ids[i].len) == 0;
+			if (end > s && !is_id && !bk__is_digit(*s)) {
+				const char *dot = memchr(s, '.', (size_t)(end - s));
+
+				seg = s;
+				if (dot != NULL && dot > s)
+					end = dot;
+				break;
+			}
+			end = s > o ? s - 1 : o;
+		}
+		if (seg == NULL)
+			return 0;
+		o = seg;
+		len = (size_t)(end - seg);
+	} else {
+		for (size_t i = len; i > 0; i--)
+			if (o[i - 1] == '.') {
+				o += i;
+				len -= i;
+				break;
+			}
+	}
+	for (size_t i = 0; i < len && n + 1 < cap; i++)
+		if (o[i] != '"' && o[i] != '`' && o[i] != '[' && o[i] != ']')
+			buf[n++] = bk__lower(o[i]);
+	return n;
+}
+
+static bool
+span_is(const bk_span *s, const char *w)
+{
+	return s->ptr != NULL && s->len == strlen(w) && memcmp(s->ptr, w, s->len) == 0;
+}
+
+static bool
+has_prefix(const bk_span *s, const char *p)
+{
+	size_t n = strlen(p);
+
+	return n > 0 && s->len >= n && memcmp(s->ptr, p, n) == 0;
+}
+
+/* Whether the event's object holds personal data. */
+static bool
+sensitive(const bk_access *a, const bk_event *ev, const char *coll, size_t clen)
+{
+	const bk_span *o = &ev->str[BK_EV_OBJECT];
+
+	if (o->ptr == NULL)
+		return false;
+	if (o->len > 0 && o->ptr[0] == '/') {
+		for (size_t i = 0; i < a->nprefixes; i++)
+			if (has_prefix(o, a->prefixes[i]))
+				return true;
+		for (size_t i = 0; i < a->npaths; i++)
+			if (has_prefix(o, a->paths[i]))
+				return true;
+		for (size_t i = 0; i < a->nendpoints; i++)
+			if (has_prefix(o, a->endpoints[i]))
+				return true;
+	} else {
+		for (size_t i = 0; i < a->ntables; i++)
+			if (strlen(a->tables[i]) == clen && strncasecmp(a->tables[i], coll, clen) == 0)
+				return true;
+	}
+	if (bk_valueset_count(a->sensitive) > 0) {
+		char low[512];
+		size_t n = o->len < sizeof low ? o->len : sizeof low;
+
+		for (size_t i = 0; i < n; i++)
+			low[i] = bk__lower(o->ptr[i]);
+		if (bk_valueset_has(a->sensitive, coll, clen) || bk_valueset_has(a->sensitive, low, n))
+			return true;
+	}
+	return false;
+}
+
+/* The full-read kind of EV (bit in the kinds mask), or 0. */
+static unsigned
+full_kind(const bk_access *a, const bk_event *ev)
+{
+	const bk_span *st = &ev->str[BK_EV_STMT], *m = &ev->str[BK_EV_METHOD];
+	const bk_span *o = &ev->str[BK_EV_OBJECT];
+
+	if (st->ptr != NULL) {
+		for (size_t k = 1; k < 4; k++)
+			if (span_is(st, bk__acc_full_kinds[k]))
+				return 1u << k;
+		if (st->len == 6 && memcmp(st->ptr, "select", 6) == 0 && ev->where == 0)
+			return 1u << 0;
+	}
+	if (o->ptr != NULL && o->len > 0 && o->ptr[0] == '/') {
+		if (m->ptr != NULL && m->len == 4 && memcmp(m->ptr, "HEAD", 4) == 0)
+			return 0;
+		if (ev->bytes_out == 0)
+			return 0;
+		for (size_t i = 0; i < a->nendpoints; i++)
+			if (has_prefix(o, a->endpoints[i]))
+				return 1u << 4;
+	}
+	return 0;
+}
+
+/* ---- entities ----------------------------------------------------------- */
+
+static void
+lru_unlink(bk_access *a, struct bk__entity *e)
+{
+	if (e->lru_prev != NULL)
+		e->lru_prev->lru_next = e->lru_next;
+	else
+		a->lru_head = e->lru_next;
+	if (e->lru_next != NULL)
+		e->lru_next->lru_prev = e->lru_prev;
+	else
+		a->lru_tail = e->lru_prev;
+	e->lru_prev = e->lru_next = NULL;
+}
+
+static void
+lru_push(bk_access *a, struct bk__entity *e)
+{
+	e->lru_next = a->lru_head;
+	e->lru_prev = NULL;
+	if (a->lru_head != NULL)
+		a->lru_head->lru_prev = e;
+	a->lru_head = e;
+	if (a->lru_tail == NULL)
+		a->lru_tail = e;
+}
+
+static void
+pend_set(bk_access *a, struct bk__entity *e, bool on)
+{
+	if (on == e->pending)
+		return;
+	if (on) {
+		e->pend_next = a->pend_head;
+		e->pend_prev = NULL;
+		if (a->pend_head != NULL)
+			a->pend_head->pend_prev = e;
+		a->pend_head = e;
+	} else {
+		if (e->pend_prev != NULL)
+			e->pend_prev->pend_next = e->pend_next;
+		else
+			a->pend_head = e->pend_next;
+		if (e->pend_next != NULL)
+			e->pend_next->pend_prev = e->pend_prev;
+		e->pend_prev = e->pend_next = NULL;
+	}
+	e->pending = on;
+}
+
+static void
+spare_put(bk_access *a, bk_distinct *d)
+{
+	if (d == NULL)
+		return;
+	if (a->nspare < 256 && bk__grow(&a->spare, &a->sparecap, a->nspare, sizeof *a->spare) ==
+	    BK_OK) {
+		bk_distinct_clear(d);
+		a->spare[a->nspare++] = d;
+	} else {
+		bk_distinct_free(d);
+	}
+}
+
+static bk_distinct *
+spare_get(bk_access *a)
+{
+	if (a->nspare > 0)
+		return a->spare[--a->nspare];
+	return bk_distinct_new(a->exact, a->precision);
+}
+
+static void
+entity_free(bk_access *a, struct bk__entity *e)
+{
+	for (size_t i = 0; i < e->nb; i++) {
+		spare_put(a, e->b[i].d);
+		free(e->b[i].seq);
+	}
+	free(e->b);
+	bk_distinct_free(e->off);
+	bk_distinct_free(e->hour_d);
+	bk_distinct_free(e->lacc);
+	free(e->hours);
+	free(e->key);
+	free(e->actor);
+	free(e->ip);
+	free(e->name);
+	free(e);
+}
+
+/* The slot of the entity with KEY, or of the empty slot where it would go. */
+static size_t
+ent_slot(const bk_access *a, const char *key, size_t len, uint64_t h)
+{
+	size_t j = (size_t)h & (a->nslots - 1);
+
+	while (a->slots[j] != NULL) {
+		const struct bk__entity *e = a->slots[j];
+
+		if (e->hash == h && e->klen == len && memcmp(e->key, key, len) == 0)
+			break;
+		j = (j + 1) & (a->nslots - 1);
+	}
+	return j;
+}
+
+/* Takes E out of the table (backward-shift deletion keeps probe chains whole). */
+static void
+ent_remove(bk_access *a, struct bk__entity *e)
+{
+	size_t mask = a->nslots - 1, i = ent_slot(a, e->key, e->klen, e->hash), j = i;
+
+	a->slots[i] = NULL;
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & mask;
+		if (a->slots[j] == NULL)
+			break;
+		home = (size_t)a->slots[j]->hash & mask;
+		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
+			a->slots[i] = a->slots[j];
+			a->slots[j] = NULL;
+			i = j;
+		}
+	}
+	a->nent--;
+	lru_unlink(a, e);
+	pend_set(a, e, false);
+}
+
+static int finalize(bk_access *a, struct bk__entity *e);
+
+struct bk__entity *
+bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip, size_t ilen)
+{
+	char key[1024];
+	size_t len = 0;
+	uint64_t h;
+	struct bk__entity *e;
+
+	if (alen + ilen + 1 > sizeof key)
+		return NULL;
+	if (actor != NULL)
+		memcpy(key, actor, alen);
+	len = actor != NULL ? alen : 0;
+	key[len++] = '\x1f';
+	if (ip != NULL)
+		memcpy(key + len, ip, ilen);
+	len += ip != NULL ? ilen : 0;
+	h = bk__hash64(key, len);
+	if (a->nslots > 0 && (e = a->slots[ent_slot(a, key, len, h)]) != NULL) {
+		if (a->lru_head != e) {
+			lru_unlink(a, e);
+			lru_push(a, e);
+		}
+		return e;
+	}
+	if (a->nent >= a->max_entities && a->lru_tail != NULL) {
+		struct bk__entity *old = a->lru_tail;
+
+		ent_remove(a, old);
+		finalize(a, old);
+		entity_free(a, old);
+		a->evicted++;
+	}
+	if ((a->nent + 1) * 2 > a->nslots) {
+		size_t n = a->nslots ? a->nslots * 2 : 1024;
+		struct bk__entity **old = a->slots;
+		size_t on = a->nslots;
+
+		if ((a->slots = calloc(n, sizeof *a->slots)) == NULL) {
+			a->slots = old;
+			return NULL;
+		}
+		a->nslots = n;
+		for (size_t i = 0; i < on; i++)
+			if (old[i] != NULL)
+				a->slots[ent_slot(a, old[i]->key, old[i]->klen, old[i]->hash)] = old[i];
+		free(old);
+	}
+	if ((e = calloc(1, sizeof *e)) == NULL)
+		return NULL;
+	e->key = bk__dup_bytes(key, len);
+	e->klen = len;
+	e->hash = h;
+	e->actor = actor != NULL ? bk__dup_bytes(actor, alen) : NULL;
+	e->ip = ip != NULL ? bk__dup_bytes(ip, ilen) : NULL;
+	if (e->actor != NULL && e->ip != NULL) {
+		if (asprintf(&e->name, "%s@%s", e->actor, e->ip) < 0)
+			e->name = NULL;
+	} else {
+		e->name = xdup(e->actor != NULL ? e->actor : e->ip != NULL ? e->ip : "");
+	}
+	if (e->key == NULL || e->name == NULL || (actor != NULL && e->actor == NULL) ||
+	    (ip != NULL && e->ip == NULL)) {
+		free(e->key);
+		free(e->actor);
+		free(e->ip);
+		free(e->name);
+		free(e);
+		return NULL;
+	}
+	e->lday = INT64_MIN;
+	e->lwin = INT64_MIN;
+	e->off_coll = UINT32_MAX;
+	a->slots[ent_slot(a, key, len, h)] = e;
+	a->nent++;
+	lru_push(a, e);
+	bk_distinct_add(a->entities_seen, h);
+	return e;
+}
+
+/* The bucket IDX of E, created (in order) when missing. */
+struct bk__bucket *
+bk__acc_bucket(bk_access *a, struct bk__entity *e, int64_t idx)
+{
+	size_t i = e->nb;
+	struct bk__bucket *b;
+
+	if (e->nb > 0 && e->b[e->nb - 1].idx == idx)
+		return &e->b[e->nb - 1];
+	while (i > 0 && e->b[i - 1].idx > idx)
+		i--;
+	if (i > 0 && e->b[i - 1].idx == idx)
+		return &e->b[i - 1];
+	if (bk__grow(&e->b, &e->bcap, e->nb, sizeof *e->b) != BK_OK)
+		return NULL;
+	memmove(&e->b[i + 1], &e->b[i], (e->nb - i) * sizeof *e->b);
+	b = &e->b[i];
+	memset(b, 0, sizeof *b);
+	b->idx = idx;
+	b->first = INT64_MAX;
+	b->last = INT64_MIN;
+	b->coll = UINT32_MAX;
+	if ((b->d = spare_get(a)) == NULL) {
+		memmove(&e->b[i], &e->b[i + 1], (e->nb - i) * sizeof *e->b);
+		return NULL;
+	}
+	e->nb++;
+	pend_set(a, e, true);
+	return b;
+}
+
+/* Whether sample X comes before Y: time, then file name, then line. */
+static bool
+sample_before(const bk_access *a, const struct bk__sample *x, const struct bk__sample *y)
+{
+	int c;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts;
+	if (x->file != y->file && (c = strcmp(a->files.s[x->file], a->files.s[y->file])) != 0)
+		return c < 0;
+	if (x->line != y->line)
+		return x->line < y->line;
+	return x->idlen != y->idlen ? x->idlen < y->idlen : memcmp(x->id, y->id, x->idlen) < 0;
+}
+
+/* Keeps the MAX earliest samples in SMP (N of them, sorted), S among them if it is one. */
+void
+bk__acc_sample_add(const bk_access *a, struct bk__sample *smp, size_t *n, size_t max,
+    const struct bk__sample *s)
+{
+	size_t i = *n;
+
+	if (i == max && !sample_before(a, s, &smp[max - 1]))
+		return;
+	if (i == max)
+		i--;
+	else
+		(*n)++;
+	while (i > 0 && sample_before(a, s, &smp[i - 1])) {
+		smp[i] = smp[i - 1];
+		i--;
+	}
+	if (i > 0 && memcmp(&smp[i - 1], s, sizeof *s) == 0) {
+		/* The same event again (merging a state twice): keep one. */
+		memmove(&smp[i], &smp[i + 1], (*n - i - 1) * sizeof *s);
+		(*n)--;
+		return;
+	}
+	smp[i] = *s;
+}
+
+int
+bk__acc_seq_add(struct bk__bucket *b, uint64_t id, int64_t ts, uint32_t coll)
+{
+	if (b->nseq >= BK__ACC_SEQ_MAX) {
+		b->seq_full = true;
+		return BK_OK;
+	}
+	if (bk__grow(&b->seq, &b->seqcap, b->nseq, sizeof *b->seq) != BK_OK)
+		return BK_NOMEM;
+	b->seq[b->nseq++] = (struct bk__seqid){ id, ts, coll };
+	return BK_OK;
+}
+
+void
+bk__acc_coll_offer(const bk_access *a, struct bk__bucket *b, uint32_t coll, int64_t ts)
+{
+	if (coll == UINT32_MAX)
+		return;
+	if (b->coll == UINT32_MAX || ts < b->coll_ts ||
+	    (ts == b->coll_ts && strcmp(a->colls.s[coll], a->colls.s[b->coll]) < 0)) {
+		b->coll = coll;
+		b->coll_ts = ts;
+	}
+}
+
+void
+bk__acc_off_coll(const bk_access *a, struct bk__entity *e, uint32_t coll, int64_t ts)
+{
+	if (coll == UINT32_MAX)
+		return;
+	if (e->off_coll == UINT32_MAX || ts < e->off_coll_ts ||
+	    (ts == e->off_coll_ts && strcmp(a->colls.s[coll], a->colls.s[e->off_coll]) < 0)) {
+		e->off_coll = coll;
+		e->off_coll_ts = ts;
+	}
+}
+
+/* ---- incidents ---------------------------------------------------------- */
+
+static struct bk__incident *
+incident(bk_access *a, struct bk__entity *e, enum bk__acc_det det)
+{
+	struct bk__incident *in;
+
+	for (size_t i = a->ninc; i > 0; i--) {
+		in = a->inc[i - 1];
+		if (in->det == det && strcmp(in->name, e->name) == 0 &&
+		    ((in->actor == NULL) == (e->actor == NULL)) &&
+		    ((in->ip == NULL) == (e->ip == NULL)))
+			return in;
+	}
+	if (bk__grow(&a->inc, &a->inccap, a->ninc, sizeof *a->inc) != BK_OK ||
+	    (in = calloc(1, sizeof *in)) == NULL)
+		return NULL;
+	in->det = det;
+	in->name = xdup(e->name);
+	in->actor = xdup(e->actor);
+	in->ip = xdup(e->ip);
+	in->first = INT64_MAX;
+	in->last = INT64_MIN;
+	in->value = -1;
+	in->threshold = BK_ALERT_NONE;
+	if (in->name == NULL || (e->actor != NULL && in->actor == NULL) ||
+	    (e->ip != NULL && in->ip == NULL)) {
+		free(in->name);
+		free(in->actor);
+		free(in->ip);
+		free(in);
+		return NULL;
+	}
+	a->inc[a->ninc++] = in;
+	return in;
+}
+
+static void
+incident_samples(bk_access *a, struct bk__incident *in, const struct bk__sample *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		bk__acc_sample_add(a, in->ev, &in->nev, BK__ACC_EVIDENCE, &s[i]);
+}
+
+int
+bk__acc_hit(bk_access *a, struct bk__entity *e, enum bk__acc_det det, int64_t ts, uint32_t file,
+    uint64_t line, const char *object, int64_t rows, int64_t bytes, unsigned kinds, const char *id,
+    size_t idlen)
+{
+	struct bk__incident *in;
+	struct bk__sample s = { .ts = ts, .file = file, .line = line };
+
+	if (a->mode == BK_ACCESS_STATE)
+		return bk__acc_write_hit(a, e, det, ts, file, line, object, rows, bytes, kinds, id,
+		    idlen);
+	if ((in = incident(a, e, det)) == NULL)
+		return BK_NOMEM;
+	if (ts < in->first)
+		in->first = ts;
+	if (ts > in->last)
+		in->last = ts;
+	in->count++;
+	if (rows >= 0 && rows != BK_EVENT_NONE) {
+		in->rows += (uint64_t)rows;
+		in->has_rows = true;
+	}
+	if (bytes >= 0 && bytes != BK_EVENT_NONE) {
+		in->bytes += (uint64_t)bytes;
+		in->has_bytes = true;
+	}
+	in->kinds |= kinds;
+	if (object != NULL) {
+		bool have = false;
+
+		for (size_t i = 0; i < in->nobjects && !have; i++)
+			have = strcmp(in->objects[i], object) == 0;
+		if (!have && in->nobjects < sizeof in->objects / sizeof in->objects[0]) {
+			/* Kept sorted, so the order of arrival does not matter. */
+			size_t i = in->nobjects;
+			char *copy = xdup(object);
+
+			if (copy == NULL)
+				return BK_NOMEM;
+			while (i > 0 && strcmp(in->objects[i - 1], copy) > 0) {
+				in->objects[i] = in->objects[i - 1];
+				i--;
+			}
+			in->objects[i] = copy;
+			in->nobjects++;
+		}
+	}
+	if (idlen > BK__ACC_ID_MAX)
+		idlen = BK__ACC_ID_MAX;
+	if (id != NULL) {
+		memcpy(s.id, id, idlen);
+		s.idlen = (uint8_t)idlen;
+	}
+	bk__acc_sample_add(a, in->ev, &in->nev, BK__ACC_EVIDENCE, &s);
+	return BK_OK;
+}
+
+/* ---- windows ------------------------------------------------------------ */
+
+/* The peer group of E: the first configured pattern matching its name, else its kind. */
+static const char *
+peer_group(const bk_access *a, const struct bk__entity *e)
+{
+	for (size_t i = 0; i < a->npeers; i++)
+		if (fnmatch(a->peer_pat[i], e->name, 0) == 0)
+			return a->peer_grp[i];
+	if (e->actor != NULL && e->ip != NULL)
+		return "actor+ip";
+	return e->actor != NULL ? "actor" : "ip";
+}
+
+struct score {
+	bk_stats own, peer;
+	bool has_own, has_peer;
+};
+
+/* Whether VALUE of METRIC is far enough above E's baseline (true without one). */
+static bool
+above_baseline(const bk_access *a, const struct bk__entity *e, const char *metric, double value,
+    struct score *sc)
+{
+	memset(sc, 0, sizeof *sc);
+	if (a->base == NULL)
+		return true;
+	sc->has_own = bk_baseline_entity(a->base, e->name, metric, &sc->own) &&
+	    sc->own.n >= (uint64_t)a->min_samples;
+	sc->has_peer = bk_baseline_peer(a->base, peer_group(a, e), metric, &sc->peer);
+	if (sc->has_own)
+		return bk_robust_z(value, &sc->own, a->mad_floor) >= a->zmin;
+	if (sc->has_peer)
+		return bk_robust_z(value, &sc->peer, a->mad_floor) >= a->zmin;
+	return true;
+}
+
+/* Records a window of E (buckets 0..N-1) that alerted for DET with VALUE. */
+static int
+window_alert(bk_access *a, struct bk__entity *e, size_t n, enum bk__acc_det det,
+    const char *metric, double value, double threshold, const struct score *sc)
+{
+	struct bk__incident *in = incident(a, e, det);
+
+	if (in == NULL)
+		return BK_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		e->b[i].flags |= 1u << det;
+	if (value > in->value) {
+		in->value = value;
+		in->metric = metric;
+		in->threshold = threshold;
+		in->own = sc->own;
+		in->peer = sc->peer;
+		in->has_own = sc->has_own;
+		in->has_peer = sc->has_peer;
+	}
+	if (in->object == NULL) {
+		for (size_t i = 0; i < n; i++)
+			if (e->b[i].coll != UINT32_MAX) {
+				if ((in->object = xdup(a->colls.s[e->b[i].coll])) == NULL)
+					return BK_NOMEM;
+				break;
+			}
+	}
+	return BK_OK;
+}
+
+static int
+cmp_seq(const void *x, const void *y)
+{
+	const struct bk__seqid *p = x, *q = y;
+
+	if (p->coll != q->coll)
+		return p->coll < q->coll ? -1 : 1;
+	if (p->id != q->id)
+		return p->id < q->id ? -1 : 1;
+	return (p->ts > q->ts) - (p->ts < q->ts);
+}
+
+struct run {
+	uint64_t len, lo, hi;
+	int64_t t0, t1;
+	uint32_t coll;
+};
+
+/*
+ * The longest run of near-sequential ids over buckets 0..N-1 of E: ids of
+ * one collection, sorted, each at most MAX_GAP above the one before (repeats
+ * do not lengthen a run). Order of arrival does not matter, so a walk split
+ * over several inputs is the same walk.
+ */
+static int
+longest_run(const struct bk__entity *e, size_t n, uint64_t max_gap, struct run *best)
+{
+	size_t total = 0, k = 0;
+	struct bk__seqid *all;
+	struct run cur = { 0 };
+
+	memset(best, 0, sizeof *best);
+	for (size_t i = 0; i < n; i++)
+		total += e->b[i].nseq;
+	if (total == 0)
+		return BK_OK;
+	if ((all = malloc(total * sizeof *all)) == NULL)
+		return BK_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(all + k, e->b[i].seq, e->b[i].nseq * sizeof *all);
+		k += e->b[i].nseq;
+	}
+	qsort(all, total, sizeof *all, cmp_seq);
+	for (size_t i = 0; i < total; i++) {
+		const struct bk__seqid *s = &all[i];
+
+		if (cur.len > 0 && s->coll == cur.coll && s->id == cur.hi) {
+			cur.t0 = s->ts < cur.t0 ? s->ts : cur.t0;
+			cur.t1 = s->ts > cur.t1 ? s->ts : cur.t1;
+			continue;
+		}
+		if (cur.len > 0 && s->coll == cur.coll && s->id - cur.hi <= max_gap) {
+			cur.len++;
+			cur.hi = s->id;
+			cur.t0 = s->ts < cur.t0 ? s->ts : cur.t0;
+			cur.t1 = s->ts > cur.t1 ? s->ts : cur.t1;
+		} else {
+			cur = (struct run){ 1, s->id, s->id, s->ts, s->ts, s->coll };
+		}
+		if (cur.len > best->len)
+			*best = cur;
+	}
+	free(all);
+	return BK_OK;
+}
+
+/* Evaluates the window of E that starts at its first bucket. */
+static int
+eval_window(bk_access *a, struct bk__entity *e, bk_distinct *tmp)
+{
+	size_t n = 0;
+	uint64_t distinct, rows = 0, bytes = 0;
+	struct score sc;
+	struct run run;
+	int rc;
+
+	while (n < e->nb && e->b[n].idx < e->b[0].idx + BK__ACC_K)
+		n++;
+	if (n == 1) {
+		distinct = bk_distinct_count(e->b[0].d);
+	} else {
+		bk_distinct_clear(tmp);
+		for (size_t i = 0; i < n; i++)
+			if ((rc = bk_distinct_merge(tmp, e->b[i].d)) != BK_OK)
+				return rc;
+		distinct = bk_distinct_count(tmp);
+	}
+	for (size_t i = 0; i < n; i++) {
+		rows += e->b[i].rows;
+		bytes += e->b[i].bytes;
+	}
+	if (a->bulk_threshold > 0 && distinct >= (uint64_t)a->bulk_threshold &&
+	    above_baseline(a, e, "distinct", (double)distinct, &sc) &&
+	    (rc = window_alert(a, e, n, BK__DET_BULK, "distinct_records", (double)distinct,
+	    (double)a->bulk_threshold, &sc)) != BK_OK)
+		return rc;
+	if (a->vol_rows > 0 && rows >= a->vol_rows && above_baseline(a, e, "rows", (double)rows, &sc)) {
+		if ((rc = window_alert(a, e, n, BK__DET_VOLUME, "rows", (double)rows,
+		    (double)a->vol_rows, &sc)) != BK_OK)
+			return rc;
+	} else if (a->vol_bytes > 0 && bytes >= a->vol_bytes &&
+	    above_baseline(a, e, "bytes", (double)bytes, &sc)) {
+		if ((rc = window_alert(a, e, n, BK__DET_VOLUME, "bytes", (double)bytes,
+		    (double)a->vol_bytes, &sc)) != BK_OK)
+			return rc;
+	}
+	if (a->enum_min_run > 0) {
+		if ((rc = longest_run(e, n, (uint64_t)a->enum_max_gap, &run)) != BK_OK)
+			return rc;
+		if (run.len >= (uint64_t)a->enum_min_run) {
+			struct bk__incident *in;
+			double before;
+
+			memset(&sc, 0, sizeof sc);
+			in = incident(a, e, BK__DET_ENUM);
+			if (in == NULL)
+				return BK_NOMEM;
+			before = in->value;
+			if ((rc = window_alert(a, e, n, BK__DET_ENUM, "run_length", (double)run.len,
+			    (double)a->enum_min_run, &sc)) != BK_OK)
+				return rc;
+			if ((double)run.len > before) {
+				in->run_lo = run.lo;
+				in->run_hi = run.hi;
+				in->run_t0 = run.t0;
+				in->run_t1 = run.t1;
+				free(in->object);
+				if ((in->object = xdup(a->colls.s[run.coll])) == NULL)
+					return BK_NOMEM;
+			}
+		}
+	}
+	return BK_OK;
+}
+
+/* Ends E's current learning window and day into the baseline. */
+static int
+learn_flush(bk_access *a, struct bk__entity *e, int64_t win, int64_t day)
+{
+	const char *g = peer_group(a, e);
+	int rc = BK_OK;
+
+	if (e->lwin != INT64_MIN && win != e->lwin) {
+		if ((rc = bk_baseline_observe(a->base, e->name, g, "distinct",
+		    (double)bk_distinct_count(e->lacc))) != BK_OK ||
+		    (rc = bk_baseline_observe(a->base, e->name, g, "rows", (double)e->lrows)) != BK_OK ||
+		    (rc = bk_baseline_observe(a->base, e->name, g, "bytes", (double)e->lbytes)) !=
+		    BK_OK ||
+		    (rc = bk_baseline_observe(a->base, e->name, g, "events", (double)e->lev)) != BK_OK)
+			return rc;
+		bk_distinct_clear(e->lacc);
+		e->lev = e->lrows = e->lbytes = 0;
+	}
+	if (e->lday != INT64_MIN && day != e->lday) {
+		if ((rc = bk_baseline_observe(a->base, e->name, g, "active_hours",
+		    (double)__builtin_popcount(e->lhours))) != BK_OK)
+			return rc;
+		e->lhours = 0;
+	}
+	e->lwin = win;
+	e->lday = day;
+	return rc;
+}
+
+static int64_t
+floor_div(int64_t x, int64_t y)
+{
+	int64_t q = x / y;
+
+	return (x % y != 0 && (x < 0) != (y < 0)) ? q - 1 : q;
+}
+
+/* Closes E's current activity hour: its distinct count. */
+static void
+hour_close(struct bk__entity *e)
+{
+	if (e->nh > 0 && e->hour_d != NULL) {
+		e->hours[e->nh - 1].distinct = bk_distinct_count(e->hour_d);
+		bk_distinct_clear(e->hour_d);
+	}
+}
+
+/* Drops E's first bucket: into incidents it was flagged for, activity, learning. */
+static int
+drop_bucket(bk_access *a, struct bk__entity *e)
+{
+	struct bk__bucket *b = &e->b[0];
+	int64_t start = b->idx * a->bw, hour = floor_div(start, MS_HOUR) * MS_HOUR;
+	int rc = BK_OK;
+
+	for (int d = 0; d < BK__DET_N; d++) {
+		struct bk__incident *in;
+
+		if (!(b->flags & (1u << d)))
+			continue;
+		if ((in = incident(a, e, (enum bk__acc_det)d)) == NULL)
+			return BK_NOMEM;
+		in->first = b->first < in->first ? b->first : in->first;
+		in->last = b->last > in->last ? b->last : in->last;
+		in->count += b->events;
+		in->rows += b->rows;
+		in->bytes += b->bytes;
+		in->has_rows |= b->rows > 0;
+		in->has_bytes |= b->bytes > 0;
+		incident_samples(a, in, b->smp, b->nsmp);
+	}
+	/* Activity by hour, for the summary. */
+	if (e->nh == 0 || e->hours[e->nh - 1].hour != hour) {
+		hour_close(e);
+		if (e->nh < HOURS_MAX &&
+		    bk__grow(&e->hours, &e->hcap, e->nh, sizeof *e->hours) == BK_OK)
+			e->hours[e->nh++] = (struct bk__hour){ .hour = hour };
+	}
+	if (e->nh > 0 && e->hours[e->nh - 1].hour == hour) {
+		struct bk__hour *h = &e->hours[e->nh - 1];
+
+		h->events += b->events;
+		h->rows += b->rows;
+		h->bytes += b->bytes;
+		if (e->hour_d == NULL)
+			e->hour_d = bk_distinct_new(a->exact, a->precision);
+		if (e->hour_d != NULL)
+			bk_distinct_merge(e->hour_d, b->d);
+	}
+	if (a->mode == BK_ACCESS_LEARN) {
+		int64_t day = floor_div(start, MS_DAY);
+
+		if (e->lacc == NULL && (e->lacc = bk_distinct_new(a->exact, a->precision)) == NULL)
+			return BK_NOMEM;
+		if ((rc = learn_flush(a, e, floor_div(b->idx, BK__ACC_K), day)) != BK_OK)
+			return rc;
+		bk_distinct_merge(e->lacc, b->d);
+		e->lev += b->events;
+		e->lrows += b->rows;
+		e->lbytes += b->bytes;
+		e->lhours |= 1u << (int)((start - day * MS_DAY) / MS_HOUR);
+	}
+	spare_put(a, b->d);
+	free(b->seq);
+	memmove(&e->b[0], &e->b[1], (e->nb - 1) * sizeof *e->b);
+	e->nb--;
+	if (e->nb == 0)
+		pend_set(a, e, false);
+	return rc;
+}
+
+/*
+ * Evaluates and drops E's buckets whose windows are complete: every window
+ * starting before bucket index UPTO - 3, or all of them when UPTO is
+ * INT64_MAX. In STATE mode, writes out the buckets before UPTO instead.
+ */
+static int
+evaluate(bk_access *a, struct bk__entity *e, int64_t upto)
+{
+	bk_distinct *tmp = NULL;
+	int rc = BK_OK;
+
+	if (a->mode == BK_ACCESS_STATE)
+		return bk__acc_write_buckets(a, e, upto);
+	while (e->nb > 0) {
+		if (upto != INT64_MAX && e->b[0].idx + BK__ACC_K > upto)
+			break;
+		if (a->mode == BK_ACCESS_DETECT) {
+			if (tmp == NULL && (tmp = spare_get(a)) == NULL)
+				return BK_NOMEM;
+			if ((rc = eval_window(a, e, tmp)) != BK_OK)
+				break;
+		}
+		if ((rc = drop_bucket(a, e)) != BK_OK)
+			break;
+	}
+	if (tmp != NULL)
+		spare_put(a, tmp);
+	return rc;
+}
+
+/* Whether top entry T ranks below E: fewer events, or as many and a later name. */
+static bool
+top_less(const struct bk__top *x, const struct bk__entity *e)
+{
+	int c;
+
+	if (x->events != e->events)
+		return x->events < e->events;
+	c = strcmp(x->actor != NULL ? x->actor : "", e->actor != NULL ? e->actor : "");
+	if (c == 0)
+		c = strcmp(x->ip != NULL ? x->ip : "", e->ip != NULL ? e->ip : "");
+	return c > 0;
+}
+
+/* Keeps E's activity when it is among the busiest (for the summary). */
+static void
+top_offer(bk_access *a, struct bk__entity *e)
+{
+	size_t i;
+
+	if (e->events == 0 || e->nh == 0)
+		return;
+	if (a->ntop == BK__ACC_TOP) {
+		if (!top_less(&a->top[BK__ACC_TOP - 1], e))
+			return;
+		free(a->top[BK__ACC_TOP - 1].actor);
+		free(a->top[BK__ACC_TOP - 1].ip);
+		free(a->top[BK__ACC_TOP - 1].hours);
+		a->ntop--;
+	}
+	i = a->ntop;
+	while (i > 0 && top_less(&a->top[i - 1], e)) {
+		a->top[i] = a->top[i - 1];
+		i--;
+	}
+	a->top[i].actor = xdup(e->actor);
+	a->top[i].ip = xdup(e->ip);
+	a->top[i].events = e->events;
+	a->top[i].hours = e->hours;
+	a->top[i].nh = e->nh;
+	e->hours = NULL;
+	e->nh = e->hcap = 0;
+	a->ntop++;
+}
+
+/* Everything E still holds: its windows, its off-hours pattern, learning, the summary. */
+static int
+finalize(bk_access *a, struct bk__entity *e)
+{
+	int rc = evaluate(a, e, INT64_MAX);
+
+	if (rc != BK_OK)
+		return rc;
+	if (a->mode == BK_ACCESS_STATE)
+		return BK_OK;
+	hour_close(e);
+	if (a->mode == BK_ACCESS_LEARN && e->lwin != INT64_MIN)
+		rc = learn_flush(a, e, INT64_MAX, INT64_MAX);
+	if (a->mode == BK_ACCESS_DETECT && e->off != NULL && a->off_threshold > 0 &&
+	    bk_distinct_count(e->off) >= (uint64_t)a->off_threshold) {
+		struct bk__incident *in = incident(a, e, BK__DET_OFF);
+
+		if (in == NULL)
+			return BK_NOMEM;
+		in->first = e->off_first;
+		in->last = e->off_last;
+		in->count = e->off_events;
+		in->value = (double)bk_distinct_count(e->off);
+		in->metric = "distinct_records";
+		in->threshold = (double)a->off_threshold;
+		if (e->off_coll != UINT32_MAX && in->object == NULL &&
+		    (in->object = xdup(a->colls.s[e->off_coll])) == NULL)
+			return BK_NOMEM;
+		incident_samples(a, in, e->off_smp, e->off_nsmp);
+	}
+	top_offer(a, e);
+	return rc;
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+/* Whether the event failed (an SQL error, an HTTP status of 400 or more). */
+static bool
+failed(const bk_event *ev)
+{
+	return ev->status != BK_EVENT_NONE && ev->status != 0 &&
+	    (ev->status < 100 || ev->status >= 400);
+}
+
+/* Whether TS falls outside business hours. */
+static bool
+off_hours(const bk_access *a, int64_t ts)
+{
+	int64_t local = ts + (int64_t)bk_tz_offset(a->tz, ts) * 1000;
+	int64_t day = floor_div(local, MS_DAY);
+	int wday = (int)((day % 7 + 7 + 4) % 7);	/* 1970-01-01 was a Thursday */
+	int minute = (int)((local - day * MS_DAY) / 60000);
+
+	if (!(a->workdays & (1u << wday)))
+		return true;
+	return !bk_conf_hours_contain(a->hours_start, a->hours_end, minute);
+}
+
+/* Sweeps every pending entity up to the clock, when it crossed a bucket boundary. */
+static int
+sweep(bk_access *a)
+{
+	int64_t upto = floor_div(a->max_ts - a->tolerance, a->bw);
+	struct bk__entity *e, *next;
+	int rc;
+
+	if (upto <= a->swept)
+		return BK_OK;
+	a->swept = upto;
+	for (e = a->pend_head; e != NULL; e = next) {
+		next = e->pend_next;
+		if (e->nb > 0 && e->b[0].idx + (a->mode == BK_ACCESS_STATE ? 1 : BK__ACC_K) <= upto) {
+			if ((rc = evaluate(a, e, upto)) != BK_OK)
+				return rc;
+		}
+	}
+	return BK_OK;
+}
+
+/* Parses the decimal id of LEN bytes at S; false when it is not one (or too long). */
+static bool
+numeric_id(const char *s, size_t len, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (len == 0 || len > 18)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (!bk__is_digit(s[i]))
+			return false;
+		x = x * 10 + (uint64_t)(s[i] - '0');
+	}
+	*v = x;
+	return true;
+}
+
+int
+bk_access_add(bk_access *a, const bk_event *ev)
+{
+	const bk_span *actor = &ev->str[BK_EV_ACTOR], *ip = &ev->str[BK_EV_IP];
+	const bk_span *act = &ev->str[BK_EV_ACTION];
+	bool use_actor = a->by != 2 && actor->ptr != NULL && actor->len > 0 &&
+	    !(actor->len == 1 && actor->ptr[0] == '-');
+	bool use_ip = a->by != 1 && ip->ptr != NULL && ip->len > 0 &&
+	    !(ip->len == 1 && ip->ptr[0] == '-');
+	struct bk__entity *e;
+	struct bk__bucket *b;
+	char coll[256];
+	size_t clen;
+	uint32_t ci = UINT32_MAX, fi;
+	bool sens, off;
+	unsigned kind;
+	int64_t ts = ev->ts;
+	int rc;
+
+	a->events++;
+	if (ts == BK_EVENT_NONE || (!use_actor && !use_ip) ) {
+		a->skipped++;
+		return BK_OK;
+	}
+	if (!a->any || ts < a->first)
+		a->first = ts;
+	if (!a->any || ts > a->last)
+		a->last = ts;
+	if (!a->any || ts > a->max_ts)
+		a->max_ts = ts;
+	a->any = true;
+	if (ts < a->max_ts - a->tolerance)
+		a->late++;
+	if (failed(ev) || !(span_is(act, "read") || span_is(act, "export") ||
+	    (act->ptr == NULL && ev->nids > 0)))
+		return sweep(a);
+	e = bk__acc_entity(a, use_actor ? actor->ptr : NULL, actor->len, use_ip ? ip->ptr : NULL,
+	    ip->len);
+	if (e == NULL)
+		return BK_NOMEM;
+	e->events++;
+	clen = collection(ev, coll, sizeof coll);
+	if (clen > 0 && (ci = bk__acc_intern(&a->colls, coll, clen)) == UINT32_MAX)
+		return BK_NOMEM;
+	coll[clen] = '\0';
+	if ((fi = bk__acc_intern(&a->files, ev->file != NULL ? ev->file : "-",
+	    ev->file != NULL ? strlen(ev->file) : 1)) == UINT32_MAX)
+		return BK_NOMEM;
+	sens = clen > 0 && sensitive(a, ev, coll, clen);
+	if (sens && a->mode == BK_ACCESS_LEARN &&
+	    (rc = bk_baseline_seen_add(a->base, e->name, "object", coll, clen)) != BK_OK)
+		return rc;
+	if (sens && (kind = full_kind(a, ev)) != 0 &&
+	    (rc = bk__acc_hit(a, e, BK__DET_FULL, ts, fi, ev->line, coll, ev->rows,
+	    ev->bytes_out, kind, NULL, 0)) != BK_OK)
+		return rc;
+	if (sens && a->new_access && a->base != NULL && a->mode != BK_ACCESS_LEARN &&
+	    !bk_baseline_seen(a->base, e->name, "object", coll, clen) &&
+	    (rc = bk__acc_hit(a, e, BK__DET_NEW, ts, fi, ev->line, coll, -1, -1, 0, NULL, 0)) !=
+	    BK_OK)
+		return rc;
+	if ((b = bk__acc_bucket(a, e, floor_div(ts, a->bw))) == NULL)
+		return BK_NOMEM;
+	b->events++;
+	if (ev->rows > 0)
+		b->rows += (uint64_t)ev->rows;
+	if (ev->bytes_out > 0)
+		b->bytes += (uint64_t)ev->bytes_out;
+	b->first = ts < b->first ? ts : b->first;
+	b->last = ts > b->last ? ts : b->last;
+	off = sens && a->mode != BK_ACCESS_LEARN && off_hours(a, ts);
+	if (off) {
+		if (e->off == NULL && (e->off = bk_distinct_new(a->exact, a->precision)) == NULL)
+			return BK_NOMEM;
+		if (e->off_events == 0 || ts < e->off_first)
+			e->off_first = ts;
+		if (e->off_events == 0 || ts > e->off_last)
+			e->off_last = ts;
+		e->off_events++;
+	}
+	{
+		struct bk__sample s = { .ts = ts, .file = fi, .line = ev->line };
+
+		if (ev->nids > 0) {
+			size_t n = ev->ids[0].len < BK__ACC_ID_MAX ? ev->ids[0].len : BK__ACC_ID_MAX;
+
+			memcpy(s.id, ev->ids[0].ptr, n);
+			s.idlen = (uint8_t)n;
+		}
+		bk__acc_sample_add(a, b->smp, &b->nsmp, BK__ACC_SAMPLES, &s);
+		if (off)
+			bk__acc_sample_add(a, e->off_smp, &e->off_nsmp, BK__ACC_SAMPLES, &s);
+	}
+	if (ev->nids > 0) {
+		bk__acc_coll_offer(a, b, ci, ts);
+		if (off)
+			bk__acc_off_coll(a, e, ci, ts);
+	}
+	for (size_t i = 0; i < ev->nids; i++) {
+		const bk_span *id = &ev->ids[i];
+		/* The collection's name, not its index, so that two runs hash alike. */
+		uint64_t h = bk__hash64(coll, clen) * UINT64_C(0x100000001b3) ^
+		    bk__hash64(id->ptr, id->len), v;
+
+		if ((rc = bk_distinct_add(b->d, h)) != BK_OK)
+			return rc;
+		if (off && (rc = bk_distinct_add(e->off, h)) != BK_OK)
+			return rc;
+		if (numeric_id(id->ptr, id->len, &v) && (rc = bk__acc_seq_add(b, v, ts, ci)) != BK_OK)
+			return rc;
+	}
+	return sweep(a);
+}
+
+int
+bk_access_finish(bk_access *a)
+{
+	int rc = BK_OK;
+
+	if (a->finished)
+		return BK_OK;
+	a->finished = true;
+	/* Least recent first, as eviction would have taken them. */
+	while (a->lru_tail != NULL) {
+		struct bk__entity *e = a->lru_tail;
+
+		ent_remove(a, e);
+		if (rc == BK_OK)
+			rc = finalize(a, e);
+		entity_free(a, e);
+	}
+	if (rc == BK_OK && a->mode == BK_ACCESS_STATE)
+		rc = bk__acc_write_run(a);
+	if (rc == BK_OK && a->mode == BK_ACCESS_DETECT)
+		rc = bk__acc_build_alerts(a);
+	if (rc == BK_OK && a->mode == BK_ACCESS_LEARN) {
+		if (a->any)
+			bk_baseline_period(a->base, a->first, a->last);
+		rc = bk_baseline_finish(a->base);
+	}
+	return rc;
+}
+
+int
+bk__acc_drop_first(bk_access *a, struct bk__entity *e)
+{
+	spare_put(a, e->b[0].d);
+	free(e->b[0].seq);
+	memmove(&e->b[0], &e->b[1], (e->nb - 1) * sizeof *e->b);
+	e->nb--;
+	if (e->nb == 0)
+		pend_set(a, e, false);
+	return BK_OK;
+}
