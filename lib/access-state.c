@@ -560,6 +560,8 @@ dur_text(char *buf, size_t size, int64_t ms)
 		snprintf(buf, size, "%.1f h", (double)ms / 3600000);
 	else if (ms >= 60000)
 		snprintf(buf, size, "%.1f min", (double)ms / 60000);
+	else if (ms < 1000)
+		snprintf(buf, size, "%" PRId64 " ms", ms);
 	else if (ms % 1000 == 0)
 		snprintf(buf, size, "%" PRId64 " s", ms / 1000);
 	else

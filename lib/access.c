@@ -199,8 +199,15 @@ bk_access_new(const bk_detectconf *conf, enum bk_access_mode mode, bk_baseline *
 		a->mad_floor = 1e-9;
 	a->min_samples = bk_detectconf_int(conf, "baseline.min_samples");
 	a->new_access = bk_detectconf_bool(conf, "new_access.enabled");
-	if ((a->tz = bk_tz_open(bk_detectconf_str(conf, "off_hours.tz"), err)) == NULL)
+	if ((a->tz = bk_tz_open(bk_detectconf_str(conf, "off_hours.tz"), err)) == NULL) {
+		if (err != NULL && *err != NULL) {
+			char *m = bk__errf("off_hours.tz: %s", *err);
+
+			free(*err);
+			*err = m;
+		}
 		goto fail;
+	}
 	bk_detectconf_hours(conf, "off_hours.hours", &a->hours_start, &a->hours_end);
 	a->workdays = bk_detectconf_days(conf, "off_hours.workdays");
 	a->hours_text = xdup(bk_detectconf_text(conf, "off_hours.hours"));

@@ -28,7 +28,7 @@ static const char usage_text[] =
     "standard input): bulk-distinct, full-read, enumeration, volume, off-hours and\n"
     "new-access alerts, one incident per entity and detector.\n"
     "\n"
-    "  -f, --input-format=F  read raw logs in format F (bk-parse --list-formats)\n"
+    "  -f, --input-format=F  read raw logs in format F (as bk-parse -f; no auto)\n"
     "      --pg-prefix=P     PostgreSQL's log_line_prefix (with -f postgres)\n"
     "      --ids=SPEC        record ids in URLs, as bk-parse --ids\n"
     "      --map=M           field map for -f json and csv, as bk-parse --map\n"
@@ -96,6 +96,20 @@ on_event(void *ctx, const bk_event *ev)
 	return 0;
 }
 
+/* A reader's "LINE: what" as "PATH:LINE: what" (an input failure has no line). */
+static void
+reader_error(const char *path, const bk_reader *rd)
+{
+	const char *m = bk_reader_error(rd), *p = m;
+
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (p > m && p[0] == ':' && p[1] == ' ')
+		tool_error(path, bk_reader_lineno(rd), "%s", p + 2);
+	else
+		tool_error(path, 0, "%s", m);
+}
+
 /* NDJSON: events, or state records with --merge. */
 static void
 read_records(struct run *r, bk_input *in, bk_reader *rd)
@@ -103,6 +117,7 @@ read_records(struct run *r, bk_input *in, bk_reader *rd)
 	const bk_record *rec;
 	bk_span ids[MAX_IDS];
 	bk_event ev;
+	bool state_said = false;
 	int rc;
 
 	bk_reader_reset(rd, in);
@@ -114,7 +129,7 @@ read_records(struct run *r, bk_input *in, bk_reader *rd)
 			tool_exit(TOOL_TROUBLE);
 		}
 		if (rc == BK_ERROR) {
-			tool_error(r->path, 0, "%s", bk_reader_error(rd));
+			reader_error(r->path, rd);
 			continue;
 		}
 		type = bk_record_type(rec);
@@ -126,8 +141,10 @@ read_records(struct run *r, bk_input *in, bk_reader *rd)
 			on_event(r, &ev);
 		} else if (strcmp(type, "state") == 0) {
 			if (!r->merge) {
-				tool_error(r->path, bk_reader_lineno(rd),
-				    "a state record: read state records with --merge");
+				if (!state_said)
+					tool_error(r->path, bk_reader_lineno(rd),
+					    "state records are read with --merge; skipped");
+				state_said = true;
 				continue;
 			}
 			fail_rc(r, bk_access_merge(r->acc, rec), bk_reader_lineno(rd));
@@ -183,7 +200,7 @@ load_sensitive(bk_access *acc, const char *path, bk_input *in, bk_reader *rd)
 		if (rc == BK_NOMEM)
 			tool_usage_error("out of memory");
 		if (rc == BK_ERROR) {
-			tool_error(path, 0, "%s", bk_reader_error(rd));
+			reader_error(path, rd);
 			continue;
 		}
 		bk_access_sensitive_record(acc, rec);
