@@ -74,8 +74,9 @@ struct bk__bucket {
 };
 
 struct bk__hour {
-	int64_t hour;			/* ms at the start of the hour */
-	uint64_t events, distinct, rows, bytes;
+	int32_t hour;			/* hours since the epoch */
+	uint32_t events, distinct;
+	uint64_t rows, bytes;
 };
 
 struct bk__entity {
@@ -172,9 +173,11 @@ struct bk_access {
 	const bk_detectconf *conf;
 	/* entities */
 	struct bk__entity **slots;
+	uint64_t *shash;		/* each slot's entity's hash */
 	size_t nslots, nent;
 	struct bk__entity *lru_head, *lru_tail;	/* head: most recent */
-	struct bk__entity *pend_head;
+	struct bk__entity *pend_head, *pend_tail;	/* by first bucket, roughly */
+	bool activity;			/* keep hourly activity for the summary */
 	bk_distinct *entities_seen;
 	/* time */
 	int64_t first, last, max_ts;
@@ -189,6 +192,11 @@ struct bk_access {
 	/* spare buckets' counters, reused */
 	bk_distinct **spare;
 	size_t nspare, sparecap;
+	struct bk__seqid **spare_seq;	/* dropped buckets' id arrays, with their capacities */
+	size_t *spare_seqcap;
+	size_t nspare_seq;
+	struct bk__seqid *scratch;	/* a window's ids, sorted for runs */
+	size_t scratchcap;
 	/* top entities for the summary */
 	struct bk__top top[BK__ACC_TOP];
 	size_t ntop;
@@ -214,6 +222,7 @@ int bk__acc_hit(bk_access *a, struct bk__entity *e, enum bk__acc_det det, int64_
     uint32_t file, uint64_t line, const char *object, int64_t rows, int64_t bytes,
     unsigned kinds, const char *id, size_t idlen);
 const char *bk__acc_det_name(enum bk__acc_det d);
+bk_distinct *bk__acc_off_sketch(const bk_access *a);
 int bk__acc_det_parse(const char *name);
 
 /* access-state.c */

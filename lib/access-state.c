@@ -435,7 +435,7 @@ merge_offhours(bk_access *a, struct bk__entity *e, const bk_record *rec)
 	    get_int(rec, "last", &last) != BK_OK ||
 	    (d = bk_record_strn(rec, "distinct", &dlen)) == NULL)
 		return bad(a, "offhours fields missing");
-	if (e->off == NULL && (e->off = bk_distinct_new(a->exact, a->precision)) == NULL)
+	if (e->off == NULL && (e->off = bk__acc_off_sketch(a)) == NULL)
 		return BK_NOMEM;
 	if ((rc = bk_distinct_decode(e->off, d, dlen)) != BK_OK)
 		return rc == BK_ERROR ? bad(a, "bad distinct") : rc;
@@ -859,7 +859,7 @@ bk_access_write_summary(const bk_access *a, bk_writer *w)
 		bk_writer_array_begin(w, "hours");
 		for (size_t j = 0; j < t->nh; j++) {
 			bk_writer_object_begin(w, NULL);
-			bk_writer_time(w, "t", t->hours[j].hour);
+			bk_writer_time(w, "t", (int64_t)t->hours[j].hour * 3600000);
 			bk_writer_uint(w, "events", t->hours[j].events);
 			bk_writer_uint(w, "distinct", t->hours[j].distinct);
 			bk_writer_uint(w, "rows", t->hours[j].rows);

@@ -260,6 +260,7 @@ bk_access_free(bk_access *a)
 		if (a->slots[i] != NULL)
 			entity_free(a, a->slots[i]);
 	free(a->slots);
+	free(a->shash);
 	for (size_t i = 0; i < a->ninc; i++) {
 		struct bk__incident *in = a->inc[i];
 
@@ -283,6 +284,11 @@ bk_access_free(bk_access *a)
 	for (size_t i = 0; i < a->nspare; i++)
 		bk_distinct_free(a->spare[i]);
 	free(a->spare);
+	for (size_t i = 0; i < a->nspare_seq; i++)
+		free(a->spare_seq[i]);
+	free(a->spare_seq);
+	free(a->spare_seqcap);
+	free(a->scratch);
 	for (size_t i = 0; i < a->npeers; i++) {
 		free(a->peer_pat[i]);
 		free(a->peer_grp[i]);
@@ -297,6 +303,12 @@ bk_access_free(bk_access *a)
 	free(a->window_text);
 	free(a->hours_text);
 	free(a);
+}
+
+void
+bk_access_keep_activity(bk_access *a)
+{
+	a->activity = true;
 }
 
 const char *
@@ -522,17 +534,20 @@ lru_push(bk_access *a, struct bk__entity *e)
 		a->lru_tail = e;
 }
 
+/* E into the pending list (at its tail: buckets come roughly in time order) or out of it. */
 static void
 pend_set(bk_access *a, struct bk__entity *e, bool on)
 {
 	if (on == e->pending)
 		return;
 	if (on) {
-		e->pend_next = a->pend_head;
-		e->pend_prev = NULL;
-		if (a->pend_head != NULL)
-			a->pend_head->pend_prev = e;
-		a->pend_head = e;
+		e->pend_prev = a->pend_tail;
+		e->pend_next = NULL;
+		if (a->pend_tail != NULL)
+			a->pend_tail->pend_next = e;
+		else
+			a->pend_head = e;
+		a->pend_tail = e;
 	} else {
 		if (e->pend_prev != NULL)
 			e->pend_prev->pend_next = e->pend_next;
@@ -540,22 +555,69 @@ pend_set(bk_access *a, struct bk__entity *e, bool on)
 			a->pend_head = e->pend_next;
 		if (e->pend_next != NULL)
 			e->pend_next->pend_prev = e->pend_prev;
+		else
+			a->pend_tail = e->pend_prev;
 		e->pend_prev = e->pend_next = NULL;
 	}
 	e->pending = on;
 }
+
+/* E holds no bucket: off the pending list, and a large bucket array given back. */
+static void
+idle(bk_access *a, struct bk__entity *e)
+{
+	pend_set(a, e, false);
+	if (e->bcap > 4) {
+		free(e->b);
+		e->b = NULL;
+		e->bcap = 0;
+	}
+}
+
+/* Counters and id arrays of dropped buckets kept for new ones: one sweep's worth. */
+#define SPARE_MAX 16384
 
 static void
 spare_put(bk_access *a, bk_distinct *d)
 {
 	if (d == NULL)
 		return;
-	if (a->nspare < 256 && bk__grow(&a->spare, &a->sparecap, a->nspare, sizeof *a->spare) ==
-	    BK_OK) {
+	/* Small ones are kept for the next buckets; a large table is given back. */
+	if (a->nspare < SPARE_MAX && bk_distinct_memory(d) <= 1024 &&
+	    bk__grow(&a->spare, &a->sparecap, a->nspare, sizeof *a->spare) == BK_OK) {
 		bk_distinct_clear(d);
 		a->spare[a->nspare++] = d;
 	} else {
 		bk_distinct_free(d);
+	}
+}
+
+
+/* Keeps a dropped bucket's id array for the next bucket (no malloc per bucket). */
+static void
+seq_put(bk_access *a, struct bk__bucket *b)
+{
+	if (b->seq == NULL)
+		return;
+	if (a->nspare_seq < SPARE_MAX && b->seqcap <= 64 &&
+	    (a->spare_seq != NULL || ((a->spare_seq = calloc(SPARE_MAX, sizeof *a->spare_seq)) !=
+	    NULL && (a->spare_seqcap = calloc(SPARE_MAX, sizeof *a->spare_seqcap)) != NULL))) {
+		a->spare_seq[a->nspare_seq] = b->seq;
+		a->spare_seqcap[a->nspare_seq++] = b->seqcap;
+	} else {
+		free(b->seq);
+	}
+	b->seq = NULL;
+	b->seqcap = b->nseq = 0;
+}
+
+static void
+seq_get(bk_access *a, struct bk__bucket *b)
+{
+	if (a->nspare_seq > 0) {
+		a->nspare_seq--;
+		b->seq = a->spare_seq[a->nspare_seq];
+		b->seqcap = a->spare_seqcap[a->nspare_seq];
 	}
 }
 
@@ -595,7 +657,8 @@ ent_slot(const bk_access *a, const char *key, size_t len, uint64_t h)
 	while (a->slots[j] != NULL) {
 		const struct bk__entity *e = a->slots[j];
 
-		if (e->hash == h && e->klen == len && memcmp(e->key, key, len) == 0)
+		/* The hash beside the pointer: no visit to an entity that cannot match. */
+		if (a->shash[j] == h && e->klen == len && memcmp(e->key, key, len) == 0)
 			break;
 		j = (j + 1) & (a->nslots - 1);
 	}
@@ -615,9 +678,10 @@ ent_remove(bk_access *a, struct bk__entity *e)
 		j = (j + 1) & mask;
 		if (a->slots[j] == NULL)
 			break;
-		home = (size_t)a->slots[j]->hash & mask;
+		home = (size_t)a->shash[j] & mask;
 		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
 			a->slots[i] = a->slots[j];
+			a->shash[i] = a->shash[j];
 			a->slots[j] = NULL;
 			i = j;
 		}
@@ -665,17 +729,28 @@ bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip, siz
 	if ((a->nent + 1) * 2 > a->nslots) {
 		size_t n = a->nslots ? a->nslots * 2 : 1024;
 		struct bk__entity **old = a->slots;
+		uint64_t *oldh = a->shash;
 		size_t on = a->nslots;
 
-		if ((a->slots = calloc(n, sizeof *a->slots)) == NULL) {
+		a->slots = calloc(n, sizeof *a->slots);
+		a->shash = calloc(n, sizeof *a->shash);
+		if (a->slots == NULL || a->shash == NULL) {
+			free(a->slots);
+			free(a->shash);
 			a->slots = old;
+			a->shash = oldh;
 			return NULL;
 		}
 		a->nslots = n;
 		for (size_t i = 0; i < on; i++)
-			if (old[i] != NULL)
-				a->slots[ent_slot(a, old[i]->key, old[i]->klen, old[i]->hash)] = old[i];
+			if (old[i] != NULL) {
+				size_t j = ent_slot(a, old[i]->key, old[i]->klen, old[i]->hash);
+
+				a->slots[j] = old[i];
+				a->shash[j] = old[i]->hash;
+			}
 		free(old);
+		free(oldh);
 	}
 	if ((e = calloc(1, sizeof *e)) == NULL)
 		return NULL;
@@ -702,7 +777,12 @@ bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip, siz
 	e->lday = INT64_MIN;
 	e->lwin = INT64_MIN;
 	e->off_coll = UINT32_MAX;
-	a->slots[ent_slot(a, key, len, h)] = e;
+	{
+		size_t j = ent_slot(a, key, len, h);
+
+		a->slots[j] = e;
+		a->shash[j] = h;
+	}
 	a->nent++;
 	lru_push(a, e);
 	bk_distinct_add(a->entities_seen, h);
@@ -722,8 +802,15 @@ bk__acc_bucket(bk_access *a, struct bk__entity *e, int64_t idx)
 		i--;
 	if (i > 0 && e->b[i - 1].idx == idx)
 		return &e->b[i - 1];
-	if (bk__grow(&e->b, &e->bcap, e->nb, sizeof *e->b) != BK_OK)
-		return NULL;
+	if (e->nb == e->bcap) {
+		size_t cap = e->bcap ? e->bcap * 2 : 2;
+		struct bk__bucket *nb = realloc(e->b, cap * sizeof *nb);
+
+		if (nb == NULL)
+			return NULL;
+		e->b = nb;
+		e->bcap = cap;
+	}
 	memmove(&e->b[i + 1], &e->b[i], (e->nb - i) * sizeof *e->b);
 	b = &e->b[i];
 	memset(b, 0, sizeof *b);
@@ -731,7 +818,9 @@ bk__acc_bucket(bk_access *a, struct bk__entity *e, int64_t idx)
 	b->first = INT64_MAX;
 	b->last = INT64_MIN;
 	b->coll = UINT32_MAX;
+	seq_get(a, b);
 	if ((b->d = spare_get(a)) == NULL) {
+		free(b->seq);
 		memmove(&e->b[i], &e->b[i + 1], (e->nb - i) * sizeof *e->b);
 		return NULL;
 	}
@@ -1012,7 +1101,8 @@ struct run {
  * over several inputs is the same walk.
  */
 static int
-longest_run(const struct bk__entity *e, size_t n, uint64_t max_gap, struct run *best)
+longest_run(bk_access *a, const struct bk__entity *e, size_t n, uint64_t max_gap,
+    struct run *best)
 {
 	size_t total = 0, k = 0;
 	struct bk__seqid *all;
@@ -1023,8 +1113,19 @@ longest_run(const struct bk__entity *e, size_t n, uint64_t max_gap, struct run *
 		total += e->b[i].nseq;
 	if (total == 0)
 		return BK_OK;
-	if ((all = malloc(total * sizeof *all)) == NULL)
+	if (total == 1) {
+		/* One id: a run of one, no sorting. */
+		for (size_t i = 0; i < n; i++)
+			if (e->b[i].nseq == 1) {
+				const struct bk__seqid *x = &e->b[i].seq[0];
+
+				*best = (struct run){ 1, x->id, x->id, x->ts, x->ts, x->coll };
+			}
+		return BK_OK;
+	}
+	if (bk__grow(&a->scratch, &a->scratchcap, total, sizeof *a->scratch) != BK_OK)
 		return BK_NOMEM;
+	all = a->scratch;
 	for (size_t i = 0; i < n; i++) {
 		memcpy(all + k, e->b[i].seq, e->b[i].nseq * sizeof *all);
 		k += e->b[i].nseq;
@@ -1049,7 +1150,6 @@ longest_run(const struct bk__entity *e, size_t n, uint64_t max_gap, struct run *
 		if (cur.len > best->len)
 			*best = cur;
 	}
-	free(all);
 	return BK_OK;
 }
 
@@ -1094,7 +1194,7 @@ eval_window(bk_access *a, struct bk__entity *e, bk_distinct *tmp)
 			return rc;
 	}
 	if (a->enum_min_run > 0) {
-		if ((rc = longest_run(e, n, (uint64_t)a->enum_max_gap, &run)) != BK_OK)
+		if ((rc = longest_run(a, e, n, (uint64_t)a->enum_max_gap, &run)) != BK_OK)
 			return rc;
 		if (run.len >= (uint64_t)a->enum_min_run) {
 			struct bk__incident *in;
@@ -1164,7 +1264,7 @@ static void
 hour_close(struct bk__entity *e)
 {
 	if (e->nh > 0 && e->hour_d != NULL) {
-		e->hours[e->nh - 1].distinct = bk_distinct_count(e->hour_d);
+		e->hours[e->nh - 1].distinct = (uint32_t)bk_distinct_count(e->hour_d);
 		bk_distinct_clear(e->hour_d);
 	}
 }
@@ -1174,7 +1274,8 @@ static int
 drop_bucket(bk_access *a, struct bk__entity *e)
 {
 	struct bk__bucket *b = &e->b[0];
-	int64_t start = b->idx * a->bw, hour = floor_div(start, MS_HOUR) * MS_HOUR;
+	int64_t start = b->idx * a->bw;
+	int32_t hour = (int32_t)floor_div(start, MS_HOUR);
 	int rc = BK_OK;
 
 	for (int d = 0; d < BK__DET_N; d++) {
@@ -1194,16 +1295,16 @@ drop_bucket(bk_access *a, struct bk__entity *e)
 		incident_samples(a, in, b->smp, b->nsmp);
 	}
 	/* Activity by hour, for the summary. */
-	if (e->nh == 0 || e->hours[e->nh - 1].hour != hour) {
+	if (a->activity && (e->nh == 0 || e->hours[e->nh - 1].hour != hour)) {
 		hour_close(e);
 		if (e->nh < HOURS_MAX &&
 		    bk__grow(&e->hours, &e->hcap, e->nh, sizeof *e->hours) == BK_OK)
 			e->hours[e->nh++] = (struct bk__hour){ .hour = hour };
 	}
-	if (e->nh > 0 && e->hours[e->nh - 1].hour == hour) {
+	if (a->activity && e->nh > 0 && e->hours[e->nh - 1].hour == hour) {
 		struct bk__hour *h = &e->hours[e->nh - 1];
 
-		h->events += b->events;
+		h->events += (uint32_t)b->events;
 		h->rows += b->rows;
 		h->bytes += b->bytes;
 		if (e->hour_d == NULL)
@@ -1225,11 +1326,11 @@ drop_bucket(bk_access *a, struct bk__entity *e)
 		e->lhours |= 1u << (int)((start - day * MS_DAY) / MS_HOUR);
 	}
 	spare_put(a, b->d);
-	free(b->seq);
+	seq_put(a, b);
 	memmove(&e->b[0], &e->b[1], (e->nb - 1) * sizeof *e->b);
 	e->nb--;
 	if (e->nb == 0)
-		pend_set(a, e, false);
+		idle(a, e);
 	return rc;
 }
 
@@ -1352,6 +1453,19 @@ failed(const bk_event *ev)
 	    (ev->status < 100 || ev->status >= 400);
 }
 
+/*
+ * An entity's off-hours counter: it lives as long as the entity, so past
+ * state.exact values it is a HyperLogLog of 2^10 registers (1 KiB, 3.3 %)
+ * whatever state.precision says.
+ */
+bk_distinct *
+bk__acc_off_sketch(const bk_access *a)
+{
+	return bk_distinct_new(a->exact, a->precision < 10 ? a->precision : 10);
+}
+
+#define off_sketch bk__acc_off_sketch
+
 /* Whether TS falls outside business hours. */
 static bool
 off_hours(const bk_access *a, int64_t ts)
@@ -1366,22 +1480,36 @@ off_hours(const bk_access *a, int64_t ts)
 	return !bk_conf_hours_contain(a->hours_start, a->hours_end, minute);
 }
 
-/* Sweeps every pending entity up to the clock, when it crossed a bucket boundary. */
+/*
+ * Evaluates pending entities up to the clock, when it crossed a bucket
+ * boundary. The pending list is in the order entities got their first
+ * bucket, which is time order but for late events; the sweep stops at the
+ * first entity not yet due, and one that still has buckets after its turn
+ * goes to the tail. A late bucket may so wait behind a later one: it is
+ * evaluated a little later (or at the end), never wrongly.
+ */
 static int
 sweep(bk_access *a)
 {
 	int64_t upto = floor_div(a->max_ts - a->tolerance, a->bw);
-	struct bk__entity *e, *next;
+	int64_t need = a->mode == BK_ACCESS_STATE ? 1 : BK__ACC_K;
+	struct bk__entity *e, *stop = NULL;
 	int rc;
 
 	if (upto <= a->swept)
 		return BK_OK;
 	a->swept = upto;
-	for (e = a->pend_head; e != NULL; e = next) {
-		next = e->pend_next;
-		if (e->nb > 0 && e->b[0].idx + (a->mode == BK_ACCESS_STATE ? 1 : BK__ACC_K) <= upto) {
-			if ((rc = evaluate(a, e, upto)) != BK_OK)
-				return rc;
+	while ((e = a->pend_head) != NULL && e != stop) {
+		if (e->nb > 0 && e->b[0].idx + need > upto)
+			break;
+		if ((rc = evaluate(a, e, upto)) != BK_OK)
+			return rc;
+		if (e->pending) {
+			/* Still holding buckets: to the tail, and stop when it comes round. */
+			pend_set(a, e, false);
+			pend_set(a, e, true);
+			if (stop == NULL)
+				stop = e;
 		}
 	}
 	return BK_OK;
@@ -1476,7 +1604,7 @@ bk_access_add(bk_access *a, const bk_event *ev)
 	b->last = ts > b->last ? ts : b->last;
 	off = sens && a->mode != BK_ACCESS_LEARN && off_hours(a, ts);
 	if (off) {
-		if (e->off == NULL && (e->off = bk_distinct_new(a->exact, a->precision)) == NULL)
+		if (e->off == NULL && (e->off = off_sketch(a)) == NULL)
 			return BK_NOMEM;
 		if (e->off_events == 0 || ts < e->off_first)
 			e->off_first = ts;
@@ -1551,10 +1679,10 @@ int
 bk__acc_drop_first(bk_access *a, struct bk__entity *e)
 {
 	spare_put(a, e->b[0].d);
-	free(e->b[0].seq);
+	seq_put(a, &e->b[0]);
 	memmove(&e->b[0], &e->b[1], (e->nb - 1) * sizeof *e->b);
 	e->nb--;
 	if (e->nb == 0)
-		pend_set(a, e, false);
+		idle(a, e);
 	return BK_OK;
 }

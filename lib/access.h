@@ -82,6 +82,13 @@ bk_access *bk_access_new(const bk_detectconf *conf, enum bk_access_mode mode, bk
 void bk_access_free(bk_access *a);
 
 /*
+ * Keeps every entity's hourly activity for bk_access_write_summary (memory
+ * grows with entities x active hours, so only when a summary is wanted).
+ * Call before the first event.
+ */
+void bk_access_keep_activity(bk_access *a);
+
+/*
  * Marks the objects named by a bk-scan `finding` or bk-records `inventory`
  * record (its "table" and "file") as sensitive. Other records are ignored.
  */

@@ -498,6 +498,8 @@ main(int argc, char **argv)
 	if (r.acc == NULL)
 		tool_usage_error("%s", err != NULL ? err : "out of memory");
 	r.merge = merge;
+	if (summary)
+		bk_access_keep_activity(r.acc);
 	for (size_t i = 0; i < nsens; i++)
 		load_sensitive(r.acc, sens[i], in, rd);
 
