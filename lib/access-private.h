@@ -106,6 +106,7 @@ struct bk__entity {
 	uint64_t lev, lrows, lbytes;
 	int64_t lday;
 	uint32_t lhours;		/* bit per hour of LDAY with events */
+	struct bk__incident *inc[BK__DET_N];	/* this entity's incidents, once found */
 	/* lists */
 	struct bk__entity *lru_prev, *lru_next;
 	struct bk__entity *pend_prev, *pend_next;

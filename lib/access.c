@@ -701,8 +701,11 @@ bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip, siz
 	uint64_t h;
 	struct bk__entity *e;
 
-	if (alen + ilen + 1 > sizeof key)
-		return NULL;
+	/* Names past 500 bytes are cut: a hostile log line must not stop the run. */
+	if (alen > 500)
+		alen = 500;
+	if (ilen > 500)
+		ilen = 500;
 	if (actor != NULL)
 		memcpy(key, actor, alen);
 	len = actor != NULL ? alen : 0;
@@ -914,12 +917,15 @@ incident(bk_access *a, struct bk__entity *e, enum bk__acc_det det)
 {
 	struct bk__incident *in;
 
+	if (e->inc[det] != NULL)
+		return e->inc[det];
+	/* An entity evicted and back again finds its incident by name. */
 	for (size_t i = a->ninc; i > 0; i--) {
 		in = a->inc[i - 1];
 		if (in->det == det && strcmp(in->name, e->name) == 0 &&
 		    ((in->actor == NULL) == (e->actor == NULL)) &&
 		    ((in->ip == NULL) == (e->ip == NULL)))
-			return in;
+			return e->inc[det] = in;
 	}
 	if (bk__grow(&a->inc, &a->inccap, a->ninc, sizeof *a->inc) != BK_OK ||
 	    (in = calloc(1, sizeof *in)) == NULL)
@@ -941,6 +947,7 @@ incident(bk_access *a, struct bk__entity *e, enum bk__acc_det det)
 		return NULL;
 	}
 	a->inc[a->ninc++] = in;
+	e->inc[det] = in;
 	return in;
 }
 
