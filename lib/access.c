@@ -1134,6 +1134,8 @@ longest_run(bk_access *a, const struct bk__entity *e, size_t n, uint64_t max_gap
 		return BK_NOMEM;
 	all = a->scratch;
 	for (size_t i = 0; i < n; i++) {
+		if (e->b[i].nseq == 0)
+			continue;
 		memcpy(all + k, e->b[i].seq, e->b[i].nseq * sizeof *all);
 		k += e->b[i].nseq;
 	}

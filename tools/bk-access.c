@@ -303,7 +303,7 @@ main(int argc, char **argv)
 	const char *sens[16], *dirs[17], *config = NULL, *baseline = NULL, *format = NULL;
 	size_t ndirs = 1;
 	bool learn = false, emit = false, merge = false, summary = false, show = false;
-	bool list = false;
+	bool list = false, recursive = false;
 	int progress = -1, c, status;
 	enum tool_format out = tool_default_format();
 	bk_parse_opts popts = { 0 };
@@ -322,10 +322,6 @@ main(int argc, char **argv)
 	size_t nalerts;
 
 	tool_init("bk-access", argv);
-	if ((set = bk_fileset_new()) == NULL || (in = bk_input_new()) == NULL ||
-	    (rd = bk_reader_new()) == NULL || (w = bk_writer_new(stdout)) == NULL)
-		tool_usage_error("out of memory");
-	bk_fileset_on_error(set, tool_fileset_error, NULL);
 	dirs[0] = tool_patterns_dir();
 	while ((c = getopt_long(argc, argv, "Vf:hr", longopts, NULL)) != -1) {
 		const char *key = NULL;
@@ -339,7 +335,7 @@ main(int argc, char **argv)
 		case 'h':
 			tool_help(usage_text);
 		case 'r':
-			bk_fileset_set_recursive(set, true);
+			recursive = true;
 			break;
 		case OPT_BASELINE:
 			baseline = optarg;
@@ -485,6 +481,11 @@ main(int argc, char **argv)
 		tool_exit(TOOL_FOUND);
 	}
 
+	if ((set = bk_fileset_new()) == NULL || (in = bk_input_new()) == NULL ||
+	    (rd = bk_reader_new()) == NULL || (w = bk_writer_new(stdout)) == NULL)
+		tool_usage_error("out of memory");
+	bk_fileset_on_error(set, tool_fileset_error, NULL);
+	bk_fileset_set_recursive(set, recursive);
 	if (baseline != NULL) {
 		if ((base = bk_baseline_new()) == NULL)
 			tool_usage_error("out of memory");

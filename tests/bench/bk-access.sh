@@ -4,8 +4,9 @@
 #
 # Makes an nginx combined log of BK_BENCH_EVENTS (default 10,000,000)
 # requests from BK_BENCH_ENTITIES (default 50,000) clients (each an address
-# with an account), over five days in time order, mostly /api/persons/ID
-# reads with a few static files, 404s and exports; and bk-parse's NDJSON of
+# with an account), over a working week (4-8 May 2015, 08:00-20:00 UTC) in
+# time order, mostly /api/persons/ID reads with a few static files, 404s and
+# exports, and ten clients that walk ids in bulk; and bk-parse's NDJSON of
 # it. Then prints events/s for
 #   bk-access -f nginx LOG                 vs  mawk over LOG
 #   bk-access EVENTS.json                  vs  mawk over EVENTS.json
@@ -27,8 +28,8 @@ ENTITIES=${BK_BENCH_ENTITIES:-50000}
 RUNS=${BK_BENCH_RUNS:-3}
 LIMIT=${BK_BENCH_LIMIT:-100000}
 DIR=${BK_BENCH_DIR:-${TMPDIR:-/tmp}/bk-bench}
-LOG=$DIR/access-$EVENTS-$ENTITIES.log
-JSON=$DIR/access-$EVENTS-$ENTITIES.json
+LOG=$DIR/access-week-$EVENTS-$ENTITIES.log
+JSON=$DIR/access-week-$EVENTS-$ENTITIES.json
 
 [ -x "$BKACCESS" ] || { echo "bk-access.sh: build first ($BKACCESS missing)" >&2; exit 2; }
 command -v mawk >/dev/null || { echo "bk-access.sh: needs mawk" >&2; exit 2; }
@@ -36,19 +37,21 @@ mkdir -p "$DIR"
 
 # A deterministic generator (Park and Miller's, exact in awk's doubles).
 # Client k is 10.x.y.z with account uK; most clients read a few records an
-# hour, one in a thousand walks ids in bulk.
+# hour; one request in fifty comes from one of ten walkers (k = 7 mod 1000,
+# below 10,000), each walking ids in order, over 300 an hour.
 gen_log() {
 	mawk -v n="$EVENTS" -v ents="$ENTITIES" '
 	function rnd(m) { seed = (seed * 48271) % 2147483647; return int(seed / 2147483647 * m) }
 	BEGIN {
 		seed = 4711
-		span = 5 * 86400
+		day = 12 * 3600
 		for (i = 0; i < n; i++) {
-			t = int(i / n * span)
-			k = rnd(ents)
+			s = int(i / n * 5 * day)
+			t = int(s / day) * 86400 + 3 * 86400 + 8 * 3600 + s % day
 			r = rnd(1000)
+			k = r < 20 ? 1000 * rnd(10) + 7 : rnd(ents)
 			if (k % 1000 == 7)
-				path = "/api/persons/" (100000 + i % 100000)
+				path = "/api/persons/" (100000 + k * 1000 + (walked[k]++) % 100000)
 			else if (r < 850)
 				path = "/api/persons/" (rnd(2000000) + 1)
 			else if (r < 950)
