@@ -226,6 +226,18 @@ const char *bk__acc_det_name(enum bk__acc_det d);
 bk_distinct *bk__acc_off_sketch(const bk_access *a);
 int bk__acc_det_parse(const char *name);
 
+/* access-table.c */
+void bk__acc_tab_free(struct bk__strtab *t);
+void bk__acc_pend_set(bk_access *a, struct bk__entity *e, bool on);
+void bk__acc_idle(bk_access *a, struct bk__entity *e);
+void bk__acc_spare_put(bk_access *a, bk_distinct *d);
+bk_distinct *bk__acc_spare_get(bk_access *a);
+void bk__acc_seq_put(bk_access *a, struct bk__bucket *b);
+void bk__acc_entity_free(bk_access *a, struct bk__entity *e);
+void bk__acc_remove(bk_access *a, struct bk__entity *e);	/* out of the table and lists */
+/* access.c: evaluates what E holds (the eviction of E calls it) */
+int bk__acc_finalize(bk_access *a, struct bk__entity *e);
+
 /* access-state.c */
 /* Writes and drops E's buckets before index UPTO; INT64_MAX: all, and its off-hours reads. */
 int bk__acc_write_buckets(bk_access *a, struct bk__entity *e, int64_t upto);
