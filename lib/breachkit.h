@@ -14,7 +14,7 @@
  * lines over several threads, in order), report (the incident picture in
  * text, JSON, HTML), detectconf (detector settings), baseline (robust
  * per-entity statistics), exfil (beacons, DNS features, archives,
- * allow-lists and the bk-exfil detectors).
+ * allow-lists and the bk-exfil detectors), access (bulk-access detectors).
  */
 #ifndef BK_BREACHKIT_H
 #define BK_BREACHKIT_H
@@ -43,5 +43,6 @@
 #include "exfil.h"
 #include "detectconf.h"
 #include "baseline.h"
+#include "access.h"
 
 #endif /* BK_BREACHKIT_H */

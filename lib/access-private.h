@@ -1,0 +1,251 @@
+/*
+ * access-private.h - the state of a bk_access run, shared by access.c (the
+ * events, windows and detectors) and access-state.c (state records in and
+ * out, the summary).
+ *
+ * Per entity, events fall in buckets of a quarter window, kept sorted by
+ * start; a window is four consecutive buckets. A bucket holds what every
+ * windowed detector needs and nothing per event: a distinct counter of
+ * (collection, id) hashes, the numeric ids with their times for runs (up
+ * to a cap), counters, and the earliest few events as evidence. Entities
+ * live in a hash table and two lists: by recency (for eviction) and those
+ * with buckets still to evaluate (for the sweeps).
+ */
+#ifndef BK_ACCESS_PRIVATE_H
+#define BK_ACCESS_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "access.h"
+#include "sketch.h"
+#include "timefmt.h"
+#include "valueset.h"
+
+#define BK__ACC_K 4		/* buckets per window */
+#define BK__ACC_SAMPLES 4	/* evidence events per bucket */
+#define BK__ACC_EVIDENCE 16	/* evidence events per incident */
+#define BK__ACC_ID_MAX 40	/* bytes of an evidence id kept */
+#define BK__ACC_SEQ_MAX 4096	/* numeric ids per bucket kept for runs */
+#define BK__ACC_TOP 20		/* entities in the summary's activity */
+
+enum bk__acc_det {
+	BK__DET_BULK, BK__DET_FULL, BK__DET_ENUM, BK__DET_VOLUME, BK__DET_OFF, BK__DET_NEW,
+	BK__DET_N
+};
+
+/* A name kept once (file names, collections); index into bk__strtab. */
+struct bk__strtab {
+	char **s;
+	size_t n, cap;
+	size_t *slots;
+	size_t nslots;
+};
+
+/* One event kept as evidence: ordered by (ts, file name, line). */
+struct bk__sample {
+	int64_t ts;
+	uint32_t file;
+	uint64_t line;
+	uint8_t idlen;
+	char id[BK__ACC_ID_MAX];
+};
+
+struct bk__seqid {
+	uint64_t id;
+	int64_t ts;
+	uint32_t coll;
+};
+
+struct bk__bucket {
+	int64_t idx;			/* start / width */
+	bk_distinct *d;
+	struct bk__seqid *seq;
+	size_t nseq, seqcap;
+	bool seq_full;
+	uint64_t events, rows, bytes;
+	int64_t first, last;
+	uint32_t coll;			/* the collection of the earliest event with ids; UINT32_MAX none */
+	int64_t coll_ts;
+	struct bk__sample smp[BK__ACC_SAMPLES];
+	size_t nsmp;
+	unsigned flags;			/* 1 << detector: windows over it alerted */
+};
+
+struct bk__hour {
+	int32_t hour;			/* hours since the epoch */
+	uint32_t events, distinct;
+	uint64_t rows, bytes;
+};
+
+struct bk__entity {
+	char *key;			/* actor 0x1f ip */
+	size_t klen;
+	uint64_t hash;
+	char *actor, *ip;		/* NULL when not part of the entity */
+	char *name;			/* for baselines and reasons: actor, ip or actor@ip */
+	struct bk__bucket *b;
+	size_t nb, bcap;
+	/* off-hours reads, over the whole run */
+	bk_distinct *off;
+	uint64_t off_events;
+	int64_t off_first, off_last;
+	struct bk__sample off_smp[BK__ACC_SAMPLES];
+	size_t off_nsmp;
+	uint32_t off_coll;		/* collection of the earliest off-hours read with ids */
+	int64_t off_coll_ts;
+	/* activity for the summary */
+	uint64_t events;
+	struct bk__hour *hours;
+	size_t nh, hcap;
+	bk_distinct *hour_d;
+	/* learning: the current tumbling window and day */
+	int64_t lwin;
+	bk_distinct *lacc;
+	uint64_t lev, lrows, lbytes;
+	int64_t lday;
+	uint32_t lhours;		/* bit per hour of LDAY with events */
+	struct bk__incident *inc[BK__DET_N];	/* this entity's incidents, once found */
+	/* lists */
+	struct bk__entity *lru_prev, *lru_next;
+	struct bk__entity *pend_prev, *pend_next;
+	bool pending;
+};
+
+/* A busy entity's activity, kept for the summary. */
+struct bk__top {
+	char *actor, *ip;
+	uint64_t events;
+	struct bk__hour *hours;
+	size_t nh;
+};
+
+/* An incident: one per entity and detector. */
+struct bk__incident {
+	bk_alert a;			/* strings point into the fields below */
+	enum bk__acc_det det;
+	char *key, *actor, *ip, *name;
+	char *object, *reason;
+	struct bk__sample ev[BK__ACC_EVIDENCE];
+	size_t nev;
+	char idbuf[BK__ACC_EVIDENCE][BK__ACC_ID_MAX + 1];
+	int64_t first, last;
+	uint64_t count, rows, bytes;
+	bool has_rows, has_bytes;
+	double value;			/* the largest window figure */
+	const char *metric;
+	double threshold;
+	bk_stats own, peer;
+	bool has_own, has_peer;
+	/* enumeration: the longest run */
+	uint64_t run_lo, run_hi;
+	int64_t run_t0, run_t1;
+	/* full-read kinds (bit per bk__acc_fullkind), new-access objects */
+	unsigned kinds;
+	char *objects[8];
+	size_t nobjects;
+};
+
+struct bk_access {
+	enum bk_access_mode mode;
+	bk_baseline *base;
+	bk_writer *state_out;
+	/* settings */
+	int by;				/* 0 both, 1 actor, 2 ip */
+	int64_t window, bw, tolerance;
+	char *window_text;
+	int64_t bulk_threshold, enum_min_run, enum_max_gap, off_threshold;
+	uint64_t vol_rows, vol_bytes;
+	double zmin, mad_floor;
+	int64_t min_samples;
+	bool new_access;
+	bk_tz *tz;
+	int hours_start, hours_end;
+	unsigned workdays;
+	char *hours_text;
+	const char *const *tables, *const *prefixes, *const *paths, *const *endpoints;
+	size_t ntables, nprefixes, npaths, nendpoints;
+	char **peer_pat, **peer_grp;
+	size_t npeers;
+	size_t max_entities, exact;
+	unsigned precision;
+	bk_valueset *sensitive;		/* from --sensitive-from and bk_access_sensitive_add */
+	const bk_detectconf *conf;
+	/* entities */
+	struct bk__entity **slots;
+	uint64_t *shash;		/* each slot's entity's hash */
+	size_t nslots, nent;
+	struct bk__entity *lru_head, *lru_tail;	/* head: most recent */
+	struct bk__entity *pend_head, *pend_tail;	/* by first bucket, roughly */
+	bool activity;			/* keep hourly activity for the summary */
+	bk_distinct *entities_seen;
+	/* time */
+	int64_t first, last, max_ts;
+	int64_t swept;			/* bucket index the last sweep reached */
+	bool any;
+	/* incidents */
+	struct bk__incident **inc;
+	size_t ninc, inccap;
+	const bk_alert **alerts;
+	/* names */
+	struct bk__strtab files, colls;
+	/* spare buckets' counters, reused */
+	bk_distinct **spare;
+	size_t nspare, sparecap;
+	struct bk__seqid **spare_seq;	/* dropped buckets' id arrays, with their capacities */
+	size_t *spare_seqcap;
+	size_t nspare_seq;
+	struct bk__seqid *scratch;	/* a window's ids, sorted for runs */
+	size_t scratchcap;
+	/* top entities for the summary */
+	struct bk__top top[BK__ACC_TOP];
+	size_t ntop;
+	/* counts */
+	uint64_t events, skipped, evicted, late, state_records;
+	bool finished;
+	char err[512];
+};
+
+/* access.c, for access-state.c */
+#define BK__ACC_NFULLKINDS 5
+extern const char *const bk__acc_full_kinds[BK__ACC_NFULLKINDS];
+uint32_t bk__acc_intern(struct bk__strtab *t, const char *s, size_t len);
+struct bk__entity *bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip,
+    size_t ilen);
+struct bk__bucket *bk__acc_bucket(bk_access *a, struct bk__entity *e, int64_t idx);
+void bk__acc_sample_add(const bk_access *a, struct bk__sample *smp, size_t *n, size_t max,
+    const struct bk__sample *s);
+int bk__acc_seq_add(struct bk__bucket *b, uint64_t id, int64_t ts, uint32_t coll);
+void bk__acc_off_coll(const bk_access *a, struct bk__entity *e, uint32_t coll, int64_t ts);
+void bk__acc_coll_offer(const bk_access *a, struct bk__bucket *b, uint32_t coll, int64_t ts);
+int bk__acc_hit(bk_access *a, struct bk__entity *e, enum bk__acc_det det, int64_t ts,
+    uint32_t file, uint64_t line, const char *object, int64_t rows, int64_t bytes,
+    unsigned kinds, const char *id, size_t idlen);
+const char *bk__acc_det_name(enum bk__acc_det d);
+bk_distinct *bk__acc_off_sketch(const bk_access *a);
+int bk__acc_det_parse(const char *name);
+
+/* access-table.c */
+void bk__acc_tab_free(struct bk__strtab *t);
+void bk__acc_pend_set(bk_access *a, struct bk__entity *e, bool on);
+void bk__acc_idle(bk_access *a, struct bk__entity *e);
+void bk__acc_spare_put(bk_access *a, bk_distinct *d);
+bk_distinct *bk__acc_spare_get(bk_access *a);
+void bk__acc_seq_put(bk_access *a, struct bk__bucket *b);
+void bk__acc_entity_free(bk_access *a, struct bk__entity *e);
+void bk__acc_remove(bk_access *a, struct bk__entity *e);	/* out of the table and lists */
+/* access.c: evaluates what E holds (the eviction of E calls it) */
+int bk__acc_finalize(bk_access *a, struct bk__entity *e);
+
+/* access-state.c */
+/* Writes and drops E's buckets before index UPTO; INT64_MAX: all, and its off-hours reads. */
+int bk__acc_write_buckets(bk_access *a, struct bk__entity *e, int64_t upto);
+int bk__acc_write_hit(bk_access *a, const struct bk__entity *e, enum bk__acc_det det, int64_t ts,
+    uint32_t file, uint64_t line, const char *object, int64_t rows, int64_t bytes,
+    unsigned kinds, const char *id, size_t idlen);
+int bk__acc_write_run(bk_access *a);
+int bk__acc_build_alerts(bk_access *a);
+int bk__acc_drop_first(bk_access *a, struct bk__entity *e);	/* the first bucket, unevaluated */
+
+#endif /* BK_ACCESS_PRIVATE_H */

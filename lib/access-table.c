@@ -1,0 +1,479 @@
+/*
+ * access-table.c - where a bk_access run keeps its state: interned names,
+ * the entity table (open addressing with backward-shift deletion, the hash
+ * beside each slot), the recency and pending lists, pools of dropped
+ * buckets' counters and id arrays, buckets in order, and evidence samples
+ * kept earliest-first. See access-private.h for the structures and access.c
+ * for what is done with them.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access-private.h"
+#include "hash-private.h"
+#include "util-private.h"
+
+static char *
+xdup(const char *s)
+{
+	return s != NULL ? bk__dup_bytes(s, strlen(s)) : NULL;
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+static size_t
+tab_slot(const struct bk__strtab *t, const char *s, size_t len)
+{
+	size_t j = (size_t)bk__hash64(s, len) & (t->nslots - 1);
+
+	while (t->slots[j] != 0) {
+		const char *x = t->s[t->slots[j] - 1];
+
+		if (strncmp(x, s, len) == 0 && x[len] == '\0')
+			break;
+		j = (j + 1) & (t->nslots - 1);
+	}
+	return j;
+}
+
+uint32_t
+bk__acc_intern(struct bk__strtab *t, const char *s, size_t len)
+{
+	size_t j;
+	char *copy;
+
+	if (t->nslots > 0 && t->slots[j = tab_slot(t, s, len)] != 0)
+		return (uint32_t)(t->slots[j] - 1);
+	if ((t->n + 1) * 2 > t->nslots) {
+		size_t n = t->nslots ? t->nslots * 2 : 64, *old = t->slots;
+
+		if ((t->slots = calloc(n, sizeof *t->slots)) == NULL) {
+			t->slots = old;
+			return UINT32_MAX;
+		}
+		t->nslots = n;
+		for (size_t i = 0; i < t->n; i++)
+			t->slots[tab_slot(t, t->s[i], strlen(t->s[i]))] = i + 1;
+		free(old);
+	}
+	if (bk__grow(&t->s, &t->cap, t->n, sizeof *t->s) != BK_OK ||
+	    (copy = bk__dup_bytes(s, len)) == NULL)
+		return UINT32_MAX;
+	t->s[t->n] = copy;
+	t->slots[tab_slot(t, s, len)] = t->n + 1;
+	return (uint32_t)t->n++;
+}
+
+void
+bk__acc_tab_free(struct bk__strtab *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->s[i]);
+	free(t->s);
+	free(t->slots);
+}
+
+/* ---- entities ----------------------------------------------------------- */
+
+static void
+lru_unlink(bk_access *a, struct bk__entity *e)
+{
+	if (e->lru_prev != NULL)
+		e->lru_prev->lru_next = e->lru_next;
+	else
+		a->lru_head = e->lru_next;
+	if (e->lru_next != NULL)
+		e->lru_next->lru_prev = e->lru_prev;
+	else
+		a->lru_tail = e->lru_prev;
+	e->lru_prev = e->lru_next = NULL;
+}
+
+static void
+lru_push(bk_access *a, struct bk__entity *e)
+{
+	e->lru_next = a->lru_head;
+	e->lru_prev = NULL;
+	if (a->lru_head != NULL)
+		a->lru_head->lru_prev = e;
+	a->lru_head = e;
+	if (a->lru_tail == NULL)
+		a->lru_tail = e;
+}
+
+/* E into the pending list (at its tail: buckets come roughly in time order) or out of it. */
+void
+bk__acc_pend_set(bk_access *a, struct bk__entity *e, bool on)
+{
+	if (on == e->pending)
+		return;
+	if (on) {
+		e->pend_prev = a->pend_tail;
+		e->pend_next = NULL;
+		if (a->pend_tail != NULL)
+			a->pend_tail->pend_next = e;
+		else
+			a->pend_head = e;
+		a->pend_tail = e;
+	} else {
+		if (e->pend_prev != NULL)
+			e->pend_prev->pend_next = e->pend_next;
+		else
+			a->pend_head = e->pend_next;
+		if (e->pend_next != NULL)
+			e->pend_next->pend_prev = e->pend_prev;
+		else
+			a->pend_tail = e->pend_prev;
+		e->pend_prev = e->pend_next = NULL;
+	}
+	e->pending = on;
+}
+
+/* E holds no bucket: off the pending list, and a large bucket array given back. */
+void
+bk__acc_idle(bk_access *a, struct bk__entity *e)
+{
+	bk__acc_pend_set(a, e, false);
+	if (e->bcap > 4) {
+		free(e->b);
+		e->b = NULL;
+		e->bcap = 0;
+	}
+}
+
+/* Counters and id arrays of dropped buckets kept for new ones: one sweep's worth. */
+#define SPARE_MAX 16384
+
+void
+bk__acc_spare_put(bk_access *a, bk_distinct *d)
+{
+	if (d == NULL)
+		return;
+	/* Small ones are kept for the next buckets; a large table is given back. */
+	if (a->nspare < SPARE_MAX && bk_distinct_memory(d) <= 1024 &&
+	    bk__grow(&a->spare, &a->sparecap, a->nspare, sizeof *a->spare) == BK_OK) {
+		bk_distinct_clear(d);
+		a->spare[a->nspare++] = d;
+	} else {
+		bk_distinct_free(d);
+	}
+}
+
+
+/* Keeps a dropped bucket's id array for the next bucket (no malloc per bucket). */
+void
+bk__acc_seq_put(bk_access *a, struct bk__bucket *b)
+{
+	if (b->seq == NULL)
+		return;
+	if (a->nspare_seq < SPARE_MAX && b->seqcap <= 64 &&
+	    (a->spare_seq != NULL || ((a->spare_seq = calloc(SPARE_MAX, sizeof *a->spare_seq)) !=
+	    NULL && (a->spare_seqcap = calloc(SPARE_MAX, sizeof *a->spare_seqcap)) != NULL))) {
+		a->spare_seq[a->nspare_seq] = b->seq;
+		a->spare_seqcap[a->nspare_seq++] = b->seqcap;
+	} else {
+		free(b->seq);
+	}
+	b->seq = NULL;
+	b->seqcap = b->nseq = 0;
+}
+
+static void
+seq_get(bk_access *a, struct bk__bucket *b)
+{
+	if (a->nspare_seq > 0) {
+		a->nspare_seq--;
+		b->seq = a->spare_seq[a->nspare_seq];
+		b->seqcap = a->spare_seqcap[a->nspare_seq];
+	}
+}
+
+bk_distinct *
+bk__acc_spare_get(bk_access *a)
+{
+	if (a->nspare > 0)
+		return a->spare[--a->nspare];
+	return bk_distinct_new(a->exact, a->precision);
+}
+
+void
+bk__acc_entity_free(bk_access *a, struct bk__entity *e)
+{
+	for (size_t i = 0; i < e->nb; i++) {
+		bk__acc_spare_put(a, e->b[i].d);
+		free(e->b[i].seq);
+	}
+	free(e->b);
+	bk_distinct_free(e->off);
+	bk_distinct_free(e->hour_d);
+	bk_distinct_free(e->lacc);
+	free(e->hours);
+	free(e->key);
+	free(e->actor);
+	free(e->ip);
+	free(e->name);
+	free(e);
+}
+
+/* The slot of the entity with KEY, or of the empty slot where it would go. */
+static size_t
+ent_slot(const bk_access *a, const char *key, size_t len, uint64_t h)
+{
+	size_t j = (size_t)h & (a->nslots - 1);
+
+	while (a->slots[j] != NULL) {
+		const struct bk__entity *e = a->slots[j];
+
+		/* The hash beside the pointer: no visit to an entity that cannot match. */
+		if (a->shash[j] == h && e->klen == len && memcmp(e->key, key, len) == 0)
+			break;
+		j = (j + 1) & (a->nslots - 1);
+	}
+	return j;
+}
+
+/* Takes E out of the table (backward-shift deletion keeps probe chains whole). */
+void
+bk__acc_remove(bk_access *a, struct bk__entity *e)
+{
+	size_t mask = a->nslots - 1, i = ent_slot(a, e->key, e->klen, e->hash), j = i;
+
+	a->slots[i] = NULL;
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & mask;
+		if (a->slots[j] == NULL)
+			break;
+		home = (size_t)a->shash[j] & mask;
+		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
+			a->slots[i] = a->slots[j];
+			a->shash[i] = a->shash[j];
+			a->slots[j] = NULL;
+			i = j;
+		}
+	}
+	a->nent--;
+	lru_unlink(a, e);
+	bk__acc_pend_set(a, e, false);
+}
+
+struct bk__entity *
+bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip, size_t ilen)
+{
+	char key[1024];
+	size_t len = 0;
+	uint64_t h;
+	struct bk__entity *e;
+
+	/* Names past 500 bytes are cut: a hostile log line must not stop the run. */
+	if (alen > 500)
+		alen = 500;
+	if (ilen > 500)
+		ilen = 500;
+	if (actor != NULL)
+		memcpy(key, actor, alen);
+	len = actor != NULL ? alen : 0;
+	key[len++] = '\x1f';
+	if (ip != NULL)
+		memcpy(key + len, ip, ilen);
+	len += ip != NULL ? ilen : 0;
+	h = bk__hash64(key, len);
+	if (a->nslots > 0 && (e = a->slots[ent_slot(a, key, len, h)]) != NULL) {
+		if (a->lru_head != e) {
+			lru_unlink(a, e);
+			lru_push(a, e);
+		}
+		return e;
+	}
+	if (a->nent >= a->max_entities && a->lru_tail != NULL) {
+		struct bk__entity *old = a->lru_tail;
+
+		bk__acc_remove(a, old);
+		bk__acc_finalize(a, old);
+		bk__acc_entity_free(a, old);
+		a->evicted++;
+	}
+	if ((a->nent + 1) * 2 > a->nslots) {
+		size_t n = a->nslots ? a->nslots * 2 : 1024;
+		struct bk__entity **old = a->slots;
+		uint64_t *oldh = a->shash;
+		size_t on = a->nslots;
+
+		a->slots = calloc(n, sizeof *a->slots);
+		a->shash = calloc(n, sizeof *a->shash);
+		if (a->slots == NULL || a->shash == NULL) {
+			free(a->slots);
+			free(a->shash);
+			a->slots = old;
+			a->shash = oldh;
+			return NULL;
+		}
+		a->nslots = n;
+		for (size_t i = 0; i < on; i++)
+			if (old[i] != NULL) {
+				size_t j = ent_slot(a, old[i]->key, old[i]->klen, old[i]->hash);
+
+				a->slots[j] = old[i];
+				a->shash[j] = old[i]->hash;
+			}
+		free(old);
+		free(oldh);
+	}
+	if ((e = calloc(1, sizeof *e)) == NULL)
+		return NULL;
+	e->key = bk__dup_bytes(key, len);
+	e->klen = len;
+	e->hash = h;
+	e->actor = actor != NULL ? bk__dup_bytes(actor, alen) : NULL;
+	e->ip = ip != NULL ? bk__dup_bytes(ip, ilen) : NULL;
+	if (e->actor != NULL && e->ip != NULL) {
+		if (asprintf(&e->name, "%s@%s", e->actor, e->ip) < 0)
+			e->name = NULL;
+	} else {
+		e->name = xdup(e->actor != NULL ? e->actor : e->ip != NULL ? e->ip : "");
+	}
+	if (e->key == NULL || e->name == NULL || (actor != NULL && e->actor == NULL) ||
+	    (ip != NULL && e->ip == NULL)) {
+		free(e->key);
+		free(e->actor);
+		free(e->ip);
+		free(e->name);
+		free(e);
+		return NULL;
+	}
+	e->lday = INT64_MIN;
+	e->lwin = INT64_MIN;
+	e->off_coll = UINT32_MAX;
+	{
+		size_t j = ent_slot(a, key, len, h);
+
+		a->slots[j] = e;
+		a->shash[j] = h;
+	}
+	a->nent++;
+	lru_push(a, e);
+	bk_distinct_add(a->entities_seen, h);
+	return e;
+}
+
+/* The bucket IDX of E, created (in order) when missing. */
+struct bk__bucket *
+bk__acc_bucket(bk_access *a, struct bk__entity *e, int64_t idx)
+{
+	size_t i = e->nb;
+	struct bk__bucket *b;
+
+	if (e->nb > 0 && e->b[e->nb - 1].idx == idx)
+		return &e->b[e->nb - 1];
+	while (i > 0 && e->b[i - 1].idx > idx)
+		i--;
+	if (i > 0 && e->b[i - 1].idx == idx)
+		return &e->b[i - 1];
+	if (e->nb == e->bcap) {
+		size_t cap = e->bcap ? e->bcap * 2 : 2;
+		struct bk__bucket *nb = realloc(e->b, cap * sizeof *nb);
+
+		if (nb == NULL)
+			return NULL;
+		e->b = nb;
+		e->bcap = cap;
+	}
+	memmove(&e->b[i + 1], &e->b[i], (e->nb - i) * sizeof *e->b);
+	b = &e->b[i];
+	memset(b, 0, sizeof *b);
+	b->idx = idx;
+	b->first = INT64_MAX;
+	b->last = INT64_MIN;
+	b->coll = UINT32_MAX;
+	seq_get(a, b);
+	if ((b->d = bk__acc_spare_get(a)) == NULL) {
+		free(b->seq);
+		memmove(&e->b[i], &e->b[i + 1], (e->nb - i) * sizeof *e->b);
+		return NULL;
+	}
+	e->nb++;
+	bk__acc_pend_set(a, e, true);
+	return b;
+}
+
+/* Whether sample X comes before Y: time, then file name, then line. */
+static bool
+sample_before(const bk_access *a, const struct bk__sample *x, const struct bk__sample *y)
+{
+	int c;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts;
+	if (x->file != y->file && (c = strcmp(a->files.s[x->file], a->files.s[y->file])) != 0)
+		return c < 0;
+	if (x->line != y->line)
+		return x->line < y->line;
+	return x->idlen != y->idlen ? x->idlen < y->idlen : memcmp(x->id, y->id, x->idlen) < 0;
+}
+
+/* Keeps the MAX earliest samples in SMP (N of them, sorted), S among them if it is one. */
+void
+bk__acc_sample_add(const bk_access *a, struct bk__sample *smp, size_t *n, size_t max,
+    const struct bk__sample *s)
+{
+	size_t i = *n;
+
+	if (i == max && !sample_before(a, s, &smp[max - 1]))
+		return;
+	if (i == max)
+		i--;
+	else
+		(*n)++;
+	while (i > 0 && sample_before(a, s, &smp[i - 1])) {
+		smp[i] = smp[i - 1];
+		i--;
+	}
+	if (i > 0 && memcmp(&smp[i - 1], s, sizeof *s) == 0) {
+		/* The same event again (merging a state twice): keep one. */
+		memmove(&smp[i], &smp[i + 1], (*n - i - 1) * sizeof *s);
+		(*n)--;
+		return;
+	}
+	smp[i] = *s;
+}
+
+int
+bk__acc_seq_add(struct bk__bucket *b, uint64_t id, int64_t ts, uint32_t coll)
+{
+	if (b->nseq >= BK__ACC_SEQ_MAX) {
+		b->seq_full = true;
+		return BK_OK;
+	}
+	if (bk__grow(&b->seq, &b->seqcap, b->nseq, sizeof *b->seq) != BK_OK)
+		return BK_NOMEM;
+	b->seq[b->nseq++] = (struct bk__seqid){ id, ts, coll };
+	return BK_OK;
+}
+
+void
+bk__acc_coll_offer(const bk_access *a, struct bk__bucket *b, uint32_t coll, int64_t ts)
+{
+	if (coll == UINT32_MAX)
+		return;
+	if (b->coll == UINT32_MAX || ts < b->coll_ts ||
+	    (ts == b->coll_ts && strcmp(a->colls.s[coll], a->colls.s[b->coll]) < 0)) {
+		b->coll = coll;
+		b->coll_ts = ts;
+	}
+}
+
+void
+bk__acc_off_coll(const bk_access *a, struct bk__entity *e, uint32_t coll, int64_t ts)
+{
+	if (coll == UINT32_MAX)
+		return;
+	if (e->off_coll == UINT32_MAX || ts < e->off_coll_ts ||
+	    (ts == e->off_coll_ts && strcmp(a->colls.s[coll], a->colls.s[e->off_coll]) < 0)) {
+		e->off_coll = coll;
+		e->off_coll_ts = ts;
+	}
+}
