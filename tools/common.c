@@ -46,6 +46,28 @@ tool_init(const char *name, char **argv)
 static void vmessage(const char *path, uint64_t line, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 
+/*
+ * A path in a message, its control bytes escaped (\n, \t, \r, \ooo): one
+ * message is one line, whatever names the evidence has, so a script
+ * reading stderr line by line (bk-triage) is never fooled.
+ */
+static void
+put_path(const char *path)
+{
+	for (const unsigned char *p = (const unsigned char *)path; *p != '\0'; p++) {
+		if (*p >= 0x20 && *p != 0x7f)
+			fputc(*p, stderr);
+		else if (*p == '\n')
+			fputs("\\n", stderr);
+		else if (*p == '\t')
+			fputs("\\t", stderr);
+		else if (*p == '\r')
+			fputs("\\r", stderr);
+		else
+			fprintf(stderr, "\\%03o", *p);
+	}
+}
+
 static void
 vmessage(const char *path, uint64_t line, const char *fmt, va_list ap)
 {
@@ -54,10 +76,10 @@ vmessage(const char *path, uint64_t line, const char *fmt, va_list ap)
 	fflush(stdout);	/* on a terminal, what came before the problem shows first */
 	fprintf(stderr, "%s: ", tool_name);
 	if (path != NULL) {
+		put_path(path);
 		if (line > 0)
-			fprintf(stderr, "%s:%llu: ", path, (unsigned long long)line);
-		else
-			fprintf(stderr, "%s: ", path);
+			fprintf(stderr, ":%llu", (unsigned long long)line);
+		fputs(": ", stderr);
 	}
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
