@@ -251,8 +251,9 @@ main(int argc, char **argv)
 	bk_baseline *base = NULL;
 	bk_formats *fs = NULL;
 	bk_parser *parser = NULL;
-	bk_fileset *set;
-	bk_input *in;
+	/* Static: still reachable when a usage error exits (LeakSanitizer). */
+	static bk_fileset *set;
+	static bk_input *in;
 	bk_lines *lr = NULL;
 	bk_reader *rd = NULL;
 	char *err = NULL, path[4096];
