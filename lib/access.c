@@ -1112,7 +1112,7 @@ bk_access_add(bk_access *a, const bk_event *ev)
 	int rc;
 
 	a->events++;
-	if (ts == BK_EVENT_NONE || (!use_actor && !use_ip) ) {
+	if (ts == BK_EVENT_NONE || (!use_actor && !use_ip)) {
 		a->skipped++;
 		return BK_OK;
 	}
