@@ -374,7 +374,8 @@ bk__acc_bucket(bk_access *a, struct bk__entity *e, int64_t idx)
 	if (i > 0 && e->b[i - 1].idx == idx)
 		return &e->b[i - 1];
 	if (e->nb == e->bcap) {
-		size_t cap = e->bcap ? e->bcap * 2 : 2;
+		/* By two: an entity holds a window's few buckets, and there are many entities. */
+		size_t cap = e->bcap < 8 ? e->bcap + 2 : e->bcap * 2;
 		struct bk__bucket *nb = realloc(e->b, cap * sizeof *nb);
 
 		if (nb == NULL)

@@ -710,16 +710,22 @@ static int
 eval_window(bk_access *a, struct bk__entity *e, bk_distinct *tmp)
 {
 	size_t n = 0;
-	uint64_t distinct, rows = 0, bytes = 0;
+	uint64_t distinct, rows = 0, bytes = 0, nseq = 0;
+	bool exact = true;
 	struct score sc;
 	struct run run;
 	int rc;
 
 	while (n < e->nb && e->b[n].idx < e->b[0].idx + BK__ACC_K)
 		n++;
-	if (n == 1) {
-		distinct = bk_distinct_count(e->b[0].d);
-	} else {
+	/* The buckets' counts added up bound the union: merge only when it could alert. */
+	distinct = 0;
+	for (size_t i = 0; i < n; i++) {
+		distinct += bk_distinct_count(e->b[i].d);
+		exact = exact && bk_distinct_is_exact(e->b[i].d);
+	}
+	if (n > 1 && a->bulk_threshold > 0 &&
+	    (distinct >= (uint64_t)a->bulk_threshold || !exact)) {
 		bk_distinct_clear(tmp);
 		for (size_t i = 0; i < n; i++)
 			if ((rc = bk_distinct_merge(tmp, e->b[i].d)) != BK_OK)
@@ -745,7 +751,9 @@ eval_window(bk_access *a, struct bk__entity *e, bk_distinct *tmp)
 		    (double)a->vol_bytes, &sc)) != BK_OK)
 			return rc;
 	}
-	if (a->enum_min_run > 0) {
+	for (size_t i = 0; i < n; i++)
+		nseq += e->b[i].nseq;
+	if (a->enum_min_run > 0 && nseq >= (uint64_t)a->enum_min_run) {
 		if ((rc = longest_run(a, e, n, (uint64_t)a->enum_max_gap, &run)) != BK_OK)
 			return rc;
 		if (run.len >= (uint64_t)a->enum_min_run) {
@@ -1104,7 +1112,7 @@ bk_access_add(bk_access *a, const bk_event *ev)
 	int rc;
 
 	a->events++;
-	if (ts == BK_EVENT_NONE || (!use_actor && !use_ip) ) {
+	if (ts == BK_EVENT_NONE || (!use_actor && !use_ip)) {
 		a->skipped++;
 		return BK_OK;
 	}
