@@ -28,7 +28,8 @@ struct slot {
 	size_t *offs;		/* each line's offset in BUF while it fills */
 	size_t nlines, linecap, offcap;
 	struct bk_chunk c;
-	char *text;		/* the worker's memory stream */
+	FILE *out;		/* the slot's memory stream, kept from chunk to chunk */
+	char *text;		/* its buffer and length, as of the last fflush */
 	size_t textlen;
 	bool done;
 };
@@ -55,25 +56,30 @@ struct worker {
 	pthread_t thread;
 };
 
+/*
+ * Runs the worker on slot S. The slot's memory stream is rewound, not
+ * made anew: its buffer, grown to the size of a chunk's output, is reused,
+ * which spares the page faults of a fresh one per chunk.
+ */
 static void
 run_chunk(struct pipeline *pl, void *state, struct slot *s)
 {
-	FILE *out;
-
 	s->c.lines = s->lines;
 	s->c.nlines = s->nlines;
 	memset(s->c.stats, 0, sizeof s->c.stats);
 	s->c.data = NULL;
-	s->text = NULL;
-	s->textlen = 0;
-	out = open_memstream(&s->text, &s->textlen);
-	if (out == NULL) {
+	if (s->out == NULL && (s->out = open_memstream(&s->text, &s->textlen)) == NULL) {
 		s->c.status = BK_NOMEM;
 		return;
 	}
-	s->c.out = out;
+	if (fseeko(s->out, 0, SEEK_SET) != 0) {
+		s->c.status = BK_NOMEM;
+		return;
+	}
+	s->c.out = s->out;
 	s->c.status = pl->work(state, &s->c);
-	if (fclose(out) != 0 && s->c.status == 0)
+	/* The length is the stream's position: what this chunk wrote. */
+	if (fflush(s->out) != 0 && s->c.status == 0)
 		s->c.status = BK_NOMEM;
 	s->c.out = NULL;
 }
@@ -118,8 +124,6 @@ write_next(struct pipeline *pl)
 	stop = pl->write(pl->ctx, &s->c);
 	if (stop == 0 && s->c.status != 0)
 		stop = 1;
-	free(s->text);
-	s->text = NULL;
 	pthread_mutex_lock(&pl->lock);
 	pl->written++;
 	if (stop != 0)
@@ -259,12 +263,13 @@ bk_pipeline_run(bk_lines *lr, size_t jobs, void *const *workers, bk_pipeline_wor
 	for (; pl->written < pl->handed; pl->written++) {
 		/* Stopped: what was done and never written is dropped. */
 		s = &pl->ring[pl->written % pl->ahead];
-		if (s->done) {
-			free(s->text);
+		if (s->done)
 			free(s->c.data);
-		}
 	}
 	for (size_t i = 0; i < pl->ahead; i++) {
+		if (pl->ring[i].out != NULL)
+			fclose(pl->ring[i].out);
+		free(pl->ring[i].text);
 		free(pl->ring[i].buf);
 		free(pl->ring[i].lines);
 		free(pl->ring[i].offs);
