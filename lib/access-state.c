@@ -580,6 +580,39 @@ fig(char *buf, size_t size, double v)
 	return buf;
 }
 
+/*
+ * Whether a full read is a scheduled job: seen on three or more days, each
+ * time within half an hour of the same time of day (from the evidence
+ * kept, the first reads). Nightly backups (pg_dump by postgres at 02:00)
+ * look like this; a thief's dump rarely does. *TOD gets that time of day,
+ * in minutes after midnight UTC.
+ */
+static bool
+scheduled(const struct bk__incident *in, int *tod)
+{
+	const int64_t day = 86400000, half = 1800000;
+	int64_t lo = INT64_MAX, hi = INT64_MIN, lo2 = INT64_MAX, hi2 = INT64_MIN;
+
+	if (in->det != BK__DET_FULL || in->nev < 3)
+		return false;
+	for (size_t i = 0; i < in->nev; i++) {
+		int64_t t = ((in->ev[i].ts % day) + day) % day;
+		int64_t t2 = (t + day / 2) % day;	/* the same, for times around midnight */
+
+		if (i > 0 && in->ev[i].ts - in->ev[i - 1].ts < 20 * 3600000)
+			return false;	/* twice in a day: no daily job */
+		lo = t < lo ? t : lo, hi = t > hi ? t : hi;
+		lo2 = t2 < lo2 ? t2 : lo2, hi2 = t2 > hi2 ? t2 : hi2;
+	}
+	if (hi - lo <= half)
+		*tod = (int)(lo / 60000);
+	else if (hi2 - lo2 <= half)
+		*tod = (int)(((lo2 + day / 2) % day) / 60000);
+	else
+		return false;
+	return true;
+}
+
 static char *
 reason(bk_access *a, struct bk__incident *in, const char *who)
 {
@@ -645,9 +678,15 @@ reason(bk_access *a, struct bk__incident *in, const char *who)
 		if (in->has_bytes && in->bytes > 0)
 			snprintf(bytes, sizeof bytes, "%s %s", rows[0] != '\0' ? "," : ";",
 			    bk_fmt_bytes(n3, sizeof n3, in->bytes));
-		n = asprintf(&r, "%s read the whole of %s %s %s (%s)%s%s", who, obj,
+		int tod;
+		char sched[96] = "";
+
+		if (scheduled(in, &tod))
+			snprintf(sched, sizeof sched, "; daily at %02d:%02d UTC, as a scheduled job "
+			    "does (a backup?)", tod / 60, tod % 60);
+		n = asprintf(&r, "%s read the whole of %s %s %s (%s)%s%s%s", who, obj,
 		    bk_fmt_count(n1, sizeof n1, in->count), in->count == 1 ? "time" : "times", kinds,
-		    rows, bytes);
+		    rows, bytes, sched);
 		break;
 	}
 	case BK__DET_OFF:
@@ -727,11 +766,17 @@ bk__acc_build_alerts(bk_access *a)
 		if (in->has_bytes)
 			al->bytes = (int64_t)in->bytes;
 		switch (in->det) {
-		case BK__DET_FULL:
+		case BK__DET_FULL: {
+			int tod;
+
 			al->metric = "events";
 			al->value = (double)in->count;
 			al->severity = in->rows >= 1000 ? BK_SEVERITY_CRITICAL : BK_SEVERITY_HIGH;
+			/* A nightly job is worth a line, not a page. */
+			if (scheduled(in, &tod))
+				al->severity = BK_SEVERITY_LOW;
 			break;
+		}
 		case BK__DET_NEW:
 			al->metric = "objects";
 			al->value = (double)in->nobjects;

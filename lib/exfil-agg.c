@@ -60,6 +60,8 @@ static const bk_conf_key conf_keys[] = {
 	{ "beacon.min_score", BK_CONF_DOUBLE, "0.85", "score from which a pair is a beacon" },
 	{ "beacon.max_jitter", BK_CONF_DOUBLE, "0.25",
 	  "largest jitter (MAD of the intervals) as a share of the period" },
+	{ "beacon.max_source_share", BK_CONF_DOUBLE, "0.5",
+	  "share of all sources above which a destination they keep to a rhythm is infrastructure" },
 	{ "beacon.max_samples", BK_CONF_INT, "1000",
 	  "connection times kept per pair (the earliest)" },
 	{ "long_connection.min_session", BK_CONF_DURATION, "10m",
@@ -140,6 +142,7 @@ bk_exfil_new(const bk_detectconf *c, char **err)
 	s->beacon_score = bk_detectconf_double(c, "beacon.min_score");
 	s->max_samples = bk_detectconf_int(c, "beacon.max_samples");
 	s->beacon_jitter = bk_detectconf_double(c, "beacon.max_jitter");
+	s->beacon_share = bk_detectconf_double(c, "beacon.max_source_share");
 	s->long_session = bk_detectconf_duration(c, "long_connection.min_session");
 	s->long_threshold = bk_detectconf_duration(c, "long_connection.threshold");
 	s->dns_distinct = bk_detectconf_int(c, "dns_tunnel.min_distinct");

@@ -302,8 +302,16 @@ pair_detect(bk_exfil *x, const struct pair *p, struct fired f[D_NDET], bk_exfil_
 		}
 	}
 
-	/* beacon */
-	if ((int64_t)p->events >= x->set.beacon_min) {
+	/*
+	 * beacon. A destination that most sources contact (antivirus and OS
+	 * updates, time, telemetry) keeps many hosts to the same rhythm: that
+	 * is infrastructure, not one host's command channel. Only with enough
+	 * sources to tell (rare_population).
+	 */
+	bool common = (int64_t)x->nsrc >= x->set.rare_population &&
+	    (double)bk_distinct_count(d->srcs) > x->set.beacon_share * (double)x->nsrc;
+
+	if ((int64_t)p->events >= x->set.beacon_min && !common) {
 		int64_t *ts = malloc(p->ns * sizeof *ts), *sz = malloc(p->ns * sizeof *sz);
 		int rc;
 

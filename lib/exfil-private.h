@@ -24,7 +24,7 @@ struct settings {
 	double min_z, mad_floor, ratio;
 	uint64_t archive_min_bytes, large;
 	int64_t beacon_min, max_samples;
-	double beacon_score, beacon_jitter;
+	double beacon_score, beacon_jitter, beacon_share;
 	int64_t long_session, long_threshold;
 	int64_t dns_distinct;
 	double dns_length, dns_entropy;

@@ -1144,6 +1144,11 @@ bk__report_figure(const struct bk__ralert *a, char *buf, size_t size)
 		snprintf(buf, size, "%s", bk_fmt_bytes(num, sizeof num, (uint64_t)a->value));
 		return;
 	}
+	if (a->value < 1000 && a->value != floor(a->value)) {
+		/* A score or a ratio (a beacon's 0.93): not a count. */
+		snprintf(buf, size, "%s %.2f", a->metric, a->value);
+		return;
+	}
 	snprintf(buf, size, "%s %s", bk_fmt_count(num, sizeof num, (uint64_t)a->value), a->metric);
 	for (o = strlen(num); buf[o] != '\0'; o++)
 		if (buf[o] == '_')
