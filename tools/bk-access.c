@@ -20,6 +20,7 @@
 
 #include "breachkit.h"
 #include "common.h"
+#include "events.h"
 
 static const char usage_text[] =
     "Usage: bk-access [OPTION]... [PATH]...\n"
@@ -67,6 +68,7 @@ static const char usage_text[] =
 struct run {
 	bk_access *acc;
 	bool merge;
+	bool state_said;	/* this input's state records were said to be skipped */
 	uint64_t bad;		/* records that are not events */
 	const char *path;
 };
@@ -96,92 +98,24 @@ on_event(void *ctx, const bk_event *ev)
 	return 0;
 }
 
-/* A reader's "LINE: what" as "PATH:LINE: what" (an input failure has no line). */
+/* What is not an event: state records with --merge, the rest skipped (said once). */
 static void
-reader_error(const char *path, const bk_reader *rd)
+on_record(void *ctx, const bk_record *rec, uint64_t line)
 {
-	const char *m = bk_reader_error(rd), *p = m;
+	struct run *r = ctx;
+	const char *type = bk_record_type(rec);
 
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (p > m && p[0] == ':' && p[1] == ' ')
-		tool_error(path, bk_reader_lineno(rd), "%s", p + 2);
-	else
-		tool_error(path, 0, "%s", m);
-}
-
-/* NDJSON: events, or state records with --merge. */
-static void
-read_records(struct run *r, bk_input *in, bk_reader *rd)
-{
-	const bk_record *rec;
-	bk_span ids[MAX_IDS];
-	bk_event ev;
-	bool state_said = false;
-	int rc;
-
-	bk_reader_reset(rd, in);
-	while ((rc = bk_reader_next(rd, &rec)) != BK_EOF) {
-		const char *type;
-
-		if (rc == BK_NOMEM) {
-			tool_error(r->path, 0, "out of memory");
-			tool_exit(TOOL_TROUBLE);
+	if (strcmp(type, "state") == 0) {
+		if (!r->merge) {
+			if (!r->state_said)
+				tool_error(r->path, line, "state records are read with --merge; skipped");
+			r->state_said = true;
+			return;
 		}
-		if (rc == BK_ERROR) {
-			reader_error(r->path, rd);
-			continue;
-		}
-		type = bk_record_type(rec);
-		if (strcmp(type, "event") == 0) {
-			if (bk_event_from_record(rec, &ev, ids, MAX_IDS, NULL) != BK_OK) {
-				tool_error(r->path, bk_reader_lineno(rd), "not a valid event record");
-				continue;
-			}
-			on_event(r, &ev);
-		} else if (strcmp(type, "state") == 0) {
-			if (!r->merge) {
-				if (!state_said)
-					tool_error(r->path, bk_reader_lineno(rd),
-					    "state records are read with --merge; skipped");
-				state_said = true;
-				continue;
-			}
-			fail_rc(r, bk_access_merge(r->acc, rec), bk_reader_lineno(rd));
-		} else if (r->bad++ == 0) {
-			tool_warn(r->path, bk_reader_lineno(rd), "skipping %s records",
-			    *type != '\0' ? type : "untyped");
-		}
+		fail_rc(r, bk_access_merge(r->acc, rec), line);
+	} else if (r->bad++ == 0) {
+		tool_warn(r->path, line, "skipping %s records", *type != '\0' ? type : "untyped");
 	}
-}
-
-/* Raw logs in FORMAT. */
-static void
-read_log(struct run *r, bk_input *in, bk_lines *lr, bk_parser *p)
-{
-	struct bk_line line;
-	uint64_t lines = 0, unparsed = 0;
-	int rc;
-
-	bk_lines_reset(lr, in, 1);
-	bk_parser_begin(p, r->path);
-	while ((rc = bk_lines_next(lr, &line)) == BK_OK) {
-		if (line.len == 0 || (line.flags & (BK_LINE_SPLIT | BK_LINE_CONT)))
-			continue;
-		lines++;
-		if (bk_parser_line(p, line.data, line.len, line.lineno, on_event, r) != BK_OK)
-			unparsed++;
-		if ((line.lineno & 0xFFFF) == 0)
-			tool_progress(r->path, bk_input_raw_offset(in), 0);
-	}
-	bk_parser_finish(p, on_event, r);
-	if (rc == BK_ERROR)
-		tool_error(r->path, 0, "%s", bk_input_error(in));
-	else if (rc == BK_NOMEM)
-		tool_error(r->path, 0, "out of memory");
-	if (unparsed > 0)
-		tool_warn(r->path, 0, "%llu of %llu lines unparsed", (unsigned long long)unparsed,
-		    (unsigned long long)lines);
 }
 
 /* Records naming tables and files that hold personal data. */
@@ -200,7 +134,7 @@ load_sensitive(bk_access *acc, const char *path, bk_input *in, bk_reader *rd)
 		if (rc == BK_NOMEM)
 			tool_usage_error("out of memory");
 		if (rc == BK_ERROR) {
-			reader_error(path, rd);
+			tool_reader_error(path, rd);
 			continue;
 		}
 		bk_access_sensitive_record(acc, rec);
@@ -260,6 +194,7 @@ list_settings(const bk_detectconf *c)
 int
 main(int argc, char **argv)
 {
+	static bk_span ids[MAX_IDS];	/* an event record's ids */
 	enum { OPT_BASELINE = 256, OPT_BY, OPT_CONFIG, OPT_EMIT_STATE, OPT_FORMAT, OPT_HOURS,
 		OPT_IDS, OPT_LEARN, OPT_LIST_SETTINGS, OPT_MAP, OPT_MAX_ENTITIES, OPT_MERGE,
 		OPT_NO_PROGRESS, OPT_PATTERNS, OPT_PG_PREFIX, OPT_PROGRESS, OPT_SENSITIVE_FROM,
@@ -529,11 +464,14 @@ main(int argc, char **argv)
 			    bk_input_error(in));
 			continue;
 		}
-		r.path = bk_input_name(in);
+		struct tool_source src = { bk_input_name(in), on_event, &r, on_record, ids, MAX_IDS };
+
+		r.path = src.path;
+		r.state_said = false;
 		if (parser != NULL)
-			read_log(&r, in, lr, parser);
+			tool_read_log(&src, in, lr, parser);
 		else
-			read_records(&r, in, rd);
+			tool_read_records(&src, in, rd);
 		if (bk_input_close(in) != BK_OK)
 			tool_error(path, 0, "%s", bk_input_error(in));
 	}

@@ -19,6 +19,7 @@
 
 #include "breachkit.h"
 #include "common.h"
+#include "events.h"
 
 static const char usage_text[] =
     "Usage: bk-exfil [OPTION]... [PATH]...\n"
@@ -183,21 +184,6 @@ read_raw(struct run *r, bk_parser *p, bk_lines *lr, bk_input *in)
 		tool_warn(r->path, 0, "%llu of %llu lines unparsed (first at line %llu)",
 		    (unsigned long long)unparsed, (unsigned long long)lines,
 		    (unsigned long long)first);
-}
-
-/* Which notation a format string given alone is written in. */
-static const char *
-guess_notation(const char *s)
-{
-	static const char *const squid_only[] = { "%>a", "%ts", "%Ss", "%ru", "%rm", "%<st",
-		"%>Hs", "%tr", "%un", "%tl" };
-
-	if (strchr(s, '$') != NULL)
-		return "nginx";
-	for (size_t i = 0; i < sizeof squid_only / sizeof squid_only[0]; i++)
-		if (strstr(s, squid_only[i]) != NULL)
-			return "squid";
-	return "apache";
 }
 
 static void
@@ -420,7 +406,7 @@ main(int argc, char **argv)
 			if (note == NULL && format != NULL)
 				note = bk_formats_notation(fs, format);
 			if (note == NULL)
-				note = guess_notation(log_format);
+				note = tool_guess_notation(log_format);
 			if ((format = bk_formats_define(fs, note, conf, log_format, &err)) == NULL) {
 				tool_error(NULL, 0, "%s", err != NULL ? err : "out of memory");
 				tool_exit(TOOL_TROUBLE);

@@ -21,6 +21,7 @@
 
 #include "breachkit.h"
 #include "common.h"
+#include "events.h"
 
 static const char usage_text[] =
     "Usage: bk-parse [OPTION]... [PATH]...\n"
@@ -583,21 +584,6 @@ check_formats(const bk_formats *fs, const bk_parse_opts *o)
 
 /* ---- options ------------------------------------------------------------ */
 
-/* Which notation a format string given alone is written in. */
-static const char *
-guess_notation(const char *s)
-{
-	static const char *const squid_only[] = { "%>a", "%ts", "%Ss", "%ru", "%rm", "%<st",
-		"%>Hs", "%tr", "%un", "%tl" };
-
-	if (strchr(s, '$') != NULL)
-		return "nginx";
-	for (size_t i = 0; i < sizeof squid_only / sizeof squid_only[0]; i++)
-		if (strstr(s, squid_only[i]) != NULL)
-			return "squid";
-	return "apache";
-}
-
 int
 main(int argc, char **argv)
 {
@@ -766,7 +752,7 @@ main(int argc, char **argv)
 			tool_usage_error("--log-format: format %s is not written in a server's "
 					 "notation (nginx, apache, squid)", r.format);
 		if (note == NULL)
-			note = guess_notation(log_format);
+			note = tool_guess_notation(log_format);
 		name = bk_formats_define(fs, note, conf, log_format, &err);
 		if (name == NULL) {
 			tool_error(NULL, 0, "%s", err != NULL ? err : "out of memory");
