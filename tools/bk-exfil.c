@@ -320,15 +320,9 @@ main(int argc, char **argv)
 		case OPT_TZ:
 			popts.tz = optarg;
 			break;
-		case OPT_YEAR: {
-			char *end;
-			long y = strtol(optarg, &end, 10);
-
-			if (end == optarg || *end != '\0' || y < 1970 || y > 9999)
-				tool_usage_error("--year: a year from 1970 to 9999, not '%s'", optarg);
-			popts.year = (int)y;
+		case OPT_YEAR:
+			popts.year = tool_year_arg(optarg);
 			break;
-		}
 		default:
 			fprintf(stderr, "Try 'bk-exfil --help' for more information.\n");
 			exit(TOOL_TROUBLE);

@@ -494,29 +494,6 @@ count_subjects(int argc, char **argv, bk_fileset *fs, enum tool_format format, s
 
 /* ---- main --------------------------------------------------------------- */
 
-/* Loads the rule files of DIR/pii, or of DIR itself when it has no pii/. */
-static void
-load_patterns(bk_ruleset *rs, const char *dir)
-{
-	char *pii;
-	struct stat sb;
-
-	if (asprintf(&pii, "%s/pii", dir) < 0)
-		tool_usage_error("out of memory");
-	if (stat(pii, &sb) == 0 && S_ISDIR(sb.st_mode))
-		bk_ruleset_load_dir(rs, pii);
-	else
-		bk_ruleset_load_dir(rs, dir);
-	free(pii);
-}
-
-static void
-rules_error(void *ctx, const char *path, unsigned long line, const char *message)
-{
-	(void)ctx;
-	tool_error(path, line, "%s", message);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -556,7 +533,7 @@ main(int argc, char **argv)
 	if (fs == NULL || rs == NULL)
 		tool_usage_error("out of memory");
 	bk_fileset_on_error(fs, tool_fileset_error, NULL);
-	bk_ruleset_on_error(rs, rules_error, NULL);
+	bk_ruleset_on_error(rs, tool_rules_error, NULL);
 	while ((c = getopt_long(argc, argv, "Vhrt:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'V':
@@ -647,9 +624,9 @@ main(int argc, char **argv)
 		tool_exit(status);
 	}
 
-	load_patterns(rs, tool_patterns_dir());
+	tool_load_rules(rs, tool_patterns_dir());
 	for (size_t i = 0; i < nextra; i++)
-		load_patterns(rs, extra[i]);
+		tool_load_rules(rs, extra[i]);
 	if (rules_list != NULL)
 		bk_ruleset_select(rs, rules_list);
 	if (tool_failed()) {

@@ -113,13 +113,6 @@ static bk_fileset *inputs;
 static size_t next_input;
 static pthread_mutex_t input_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void
-rules_error(void *ctx, const char *path, unsigned long line, const char *message)
-{
-	(void)ctx;
-	tool_error(path, line, "%s", message);
-}
-
 /* ---- output ------------------------------------------------------------- */
 
 /* The value as printed: masked unless asked, into BUF (LEN + BK_MASK_EXTRA). */
@@ -530,22 +523,6 @@ scan_input(struct run *r)
 }
 
 /* ---- rules -------------------------------------------------------------- */
-
-/* Loads the rule files of DIR/pii, or of DIR itself when it has no pii/. */
-static void
-load_patterns(bk_ruleset *rs, const char *dir)
-{
-	char *pii;
-	struct stat sb;
-
-	if (asprintf(&pii, "%s/pii", dir) < 0)
-		tool_usage_error("out of memory");
-	if (stat(pii, &sb) == 0 && S_ISDIR(sb.st_mode))
-		bk_ruleset_load_dir(rs, pii);
-	else
-		bk_ruleset_load_dir(rs, dir);
-	free(pii);
-}
 
 static void
 list_rules(const bk_ruleset *rs)
@@ -1212,7 +1189,7 @@ main(int argc, char **argv)
 	if (fs == NULL || rs == NULL)
 		tool_usage_error("out of memory");
 	bk_fileset_on_error(fs, tool_fileset_error, NULL);
-	bk_ruleset_on_error(rs, rules_error, NULL);
+	bk_ruleset_on_error(rs, tool_rules_error, NULL);
 	while ((c = getopt_long(argc, argv, "Vhj:lr", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'V':
@@ -1326,9 +1303,9 @@ main(int argc, char **argv)
 			tool_usage_error("%s", bk_valueset_error(o.baseline));
 	}
 
-	load_patterns(rs, tool_patterns_dir());
+	tool_load_rules(rs, tool_patterns_dir());
 	for (size_t i = 0; i < nextra; i++)
-		load_patterns(rs, extra[i]);
+		tool_load_rules(rs, extra[i]);
 	if (rules_list != NULL)
 		bk_ruleset_select(rs, rules_list);
 	if (tool_failed() || list || check) {

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "breachkit.h"
@@ -190,6 +191,39 @@ enum tool_format
 tool_default_format(void)
 {
 	return isatty(STDOUT_FILENO) ? TOOL_FORMAT_TEXT : TOOL_FORMAT_JSON;
+}
+
+int
+tool_year_arg(const char *arg)
+{
+	char *end;
+	long y = strtol(arg, &end, 10);
+
+	if (end == arg || *end != '\0' || y < 1970 || y > 9999)
+		tool_usage_error("--year: a year from 1970 to 9999, not '%s'", arg);
+	return (int)y;
+}
+
+void
+tool_rules_error(void *ctx, const char *path, unsigned long line, const char *message)
+{
+	(void)ctx;
+	tool_error(path, line, "%s", message);
+}
+
+void
+tool_load_rules(bk_ruleset *rs, const char *dir)
+{
+	char *pii;
+	struct stat sb;
+
+	if (asprintf(&pii, "%s/pii", dir) < 0)
+		tool_usage_error("out of memory");
+	if (stat(pii, &sb) == 0 && S_ISDIR(sb.st_mode))
+		bk_ruleset_load_dir(rs, pii);
+	else
+		bk_ruleset_load_dir(rs, dir);
+	free(pii);
 }
 
 const char *

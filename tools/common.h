@@ -56,6 +56,9 @@ noreturn void tool_help(const char *text);
 /* A bk_fileset error callback: "bk-NAME: PATH: MESSAGE", exit status 2 at the end. */
 void tool_fileset_error(void *ctx, const char *path, const char *message);
 
+/* --year's argument: a year from 1970 to 9999, or a usage error. */
+int tool_year_arg(const char *arg);
+
 /* Prints "bk-NAME (breachkit) VERSION" and EXTRA lines (may be NULL) to stdout, exits 0. */
 noreturn void tool_version(const char *extra);
 
@@ -106,6 +109,16 @@ void tool_progress_done(void);
  * $(pkgdatadir)/patterns.
  */
 const char *tool_patterns_dir(void);
+
+/*
+ * For the tools that scan with the personal-data rules (bk-scan,
+ * bk-records): a bk_ruleset error callback ("bk-NAME: FILE:LINE: message",
+ * exit status 2 at the end), and the rule files of a patterns directory,
+ * DIR/pii, or DIR itself when it has no pii/ (a --patterns of bare rules).
+ */
+void tool_rules_error(void *ctx, const char *path, unsigned long line, const char *message);
+struct bk_ruleset;
+void tool_load_rules(struct bk_ruleset *rs, const char *dir);
 
 /* Use colour on stdout: a terminal and no NO_COLOR. */
 bool tool_color(void);
