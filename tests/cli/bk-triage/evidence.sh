@@ -2,7 +2,8 @@
 # servers' logs (tests/data/real: PostgreSQL with pgaudit, nginx, Squid),
 # one of them gzipped, in a directory whose name has a space
 # and a file whose name has a quote and a newline; an export (CSV); a note
-# no log format fits (scanned for personal data); a hidden file (skipped).
+# no log format fits (scanned for personal data); a hidden file with
+# personal data in it (skipped: .git is no evidence).
 r=$BK_DATA/real
 mkdir -p "ev/db server" "ev/web" "ev/proxy" "ev/exports" ev/.git
 cp "$r/postgresql.log" "ev/db server/postgresql-15-main.log"
@@ -11,7 +12,7 @@ cp "$r/squid-access.log" "ev/proxy/it's
 access.log"
 cp "$BK_DATA/exports/persons-sjis.csv" "$BK_DATA/exports/pg_dump.sql" ev/exports/
 printf '基礎年金番号 2713-122754 の方から電話: 090-2033-7112\n' > ev/note.txt
-printf 'x\n' > ev/.git/config
+printf 'pension 2713-122754\n' > ev/.git/config	# would be a finding, were it read
 x=0
 bk-triage -o out --tz Asia/Tokyo ev > report.txt 2> stderr.txt || x=$?
 echo "exit $x"

@@ -12,6 +12,8 @@ x=0
 echo "exit $x"
 sed -n '1,9p' report.txt
 grep -E '^  [0-9]+ (CRITICAL|HIGH|MEDIUM|LOW) ' report.txt
+echo "-- the beacon in the timeline, with its score"
+grep -E '^  2015-[0-9-]+ [0-9:]+  high .*beacon: ' report.txt
 echo "-- alerts: detector, severity, entity"
 sed 's/.*"detector":"\([^"]*\)","severity":"\([^"]*\)".*/\1 \2/' out/alerts.ndjson | LC_ALL=C sort | uniq -c
 grep -o '"detector":"[^"]*","severity":"[^"]*","score":[0-9.]*,\("actor":"[^"]*",\)\{0,1\}\("ip":"[^"]*",\)\{0,1\}\("dst":"[^"]*",\)\{0,1\}' out/alerts.ndjson |
