@@ -288,6 +288,49 @@ compile_nginx(struct build *b, const char *s, size_t len)
 	}
 }
 
+/*
+ * A server's format code and what it fills: a target, an extra's key, a
+ * duration's scale, and for bytes sent the priority among codes that say
+ * it (%O, what went on the wire, over %b and %B).
+ */
+struct code {
+	const char *code;
+	uint8_t target;
+	const char *key;
+	int scale;
+	int prio;
+};
+
+/* Apache's one-letter codes that need nothing more than this table. */
+static const struct code apache_codes[] = {
+	{ "h", BK__T_IP, NULL, 0, 0 },
+	{ "a", BK__T_IP, NULL, 0, 0 },
+	{ "A", BK__T_EXTRA, "server_ip", 0, 0 },
+	{ "l", BK__T_EXTRA, "ident", 0, 0 },
+	{ "u", BK__T_ACTOR, NULL, 0, 0 },
+	{ "r", BK__T_REQUEST, NULL, 0, 0 },
+	{ "m", BK__T_METHOD, NULL, 0, 0 },
+	{ "U", BK__T_OBJECT, NULL, 0, 0 },
+	{ "q", BK__T_QUERY, NULL, 0, 0 },
+	{ "H", BK__T_EXTRA, "protocol", 0, 0 },
+	{ "s", BK__T_STATUS, NULL, 0, 0 },
+	{ "b", BK__T_BYTES_OUT, NULL, 0, 1 },
+	{ "B", BK__T_BYTES_OUT, NULL, 0, 1 },
+	{ "O", BK__T_BYTES_OUT, NULL, 0, 2 },
+	{ "I", BK__T_BYTES_IN, NULL, 0, 0 },
+	{ "S", BK__T_EXTRA_NUM, "bytes_transferred", 0, 0 },
+	{ "D", BK__T_DURATION, NULL, BK__DUR_US, 0 },
+	{ "v", BK__T_EXTRA, "vhost", 0, 0 },
+	{ "V", BK__T_EXTRA, "server_name", 0, 0 },
+	{ "p", BK__T_EXTRA_NUM, "port", 0, 0 },
+	{ "P", BK__T_EXTRA_NUM, "pid", 0, 0 },
+	{ "k", BK__T_EXTRA_NUM, "keepalive", 0, 0 },
+	{ "X", BK__T_EXTRA, "connection_status", 0, 0 },
+	{ "L", BK__T_EXTRA, "log_id", 0, 0 },
+	{ "R", BK__T_EXTRA, "handler", 0, 0 },
+	{ "f", BK__T_EXTRA, "filename", 0, 0 },
+};
+
 /* ---- Apache ------------------------------------------------------------- */
 
 static void
@@ -331,6 +374,7 @@ compile_apache(struct build *b, const char *s, size_t len)
 		const char *arg = NULL;
 		size_t alen = 0, start = i;
 		char c, key[160], what[200];
+		size_t ci;
 		struct bk__lfield *f = NULL;
 
 		if (s[i] != '%') {
@@ -366,92 +410,27 @@ compile_apache(struct build *b, const char *s, size_t len)
 		if (c == '^' && i + 1 < len)	/* %^ti, %^to: trailers */
 			c = 0, i += 2;
 		snprintf(what, sizeof what, "%.*s", (int)(i - start < 150 ? i - start : 150), s + start);
+		for (ci = 0; ci < sizeof apache_codes / sizeof apache_codes[0]; ci++)
+			if (apache_codes[ci].code[0] == c)
+				break;
+		if (ci < sizeof apache_codes / sizeof apache_codes[0]) {
+			const struct code *ac = &apache_codes[ci];
+
+			if ((f = field_add(b, (enum bk__target)ac->target, ac->key, what)) != NULL) {
+				f->scale = ac->scale;
+				f->prio = ac->prio;
+			}
+			continue;
+		}
 		switch (c) {
-		case 'h':
-		case 'a':
-			f = field_add(b, BK__T_IP, NULL, what);
-			break;
-		case 'A':
-			f = field_add(b, BK__T_EXTRA, "server_ip", what);
-			break;
-		case 'l':
-			f = field_add(b, BK__T_EXTRA, "ident", what);
-			break;
-		case 'u':
-			f = field_add(b, BK__T_ACTOR, NULL, what);
-			break;
 		case 't':
 			apache_time(b, arg, alen, what);
-			break;
-		case 'r':
-			f = field_add(b, BK__T_REQUEST, NULL, what);
-			break;
-		case 'm':
-			f = field_add(b, BK__T_METHOD, NULL, what);
-			break;
-		case 'U':
-			f = field_add(b, BK__T_OBJECT, NULL, what);
-			break;
-		case 'q':
-			f = field_add(b, BK__T_QUERY, NULL, what);
-			break;
-		case 'H':
-			f = field_add(b, BK__T_EXTRA, "protocol", what);
-			break;
-		case 's':
-			f = field_add(b, BK__T_STATUS, NULL, what);
-			break;
-		case 'b':
-		case 'B':
-			if ((f = field_add(b, BK__T_BYTES_OUT, NULL, what)) != NULL)
-				f->prio = 1;
-			break;
-		case 'O':
-			if ((f = field_add(b, BK__T_BYTES_OUT, NULL, what)) != NULL)
-				f->prio = 2;
-			break;
-		case 'I':
-			f = field_add(b, BK__T_BYTES_IN, NULL, what);
-			break;
-		case 'S':
-			f = field_add(b, BK__T_EXTRA_NUM, "bytes_transferred", what);
-			break;
-		case 'D':
-			if ((f = field_add(b, BK__T_DURATION, NULL, what)) != NULL)
-				f->scale = BK__DUR_US;
 			break;
 		case 'T':
 			if ((f = field_add(b, BK__T_DURATION, NULL, what)) != NULL)
 				f->scale = arg == NULL ? BK__DUR_S :
 				    alen == 2 && memcmp(arg, "ms", 2) == 0 ? BK__DUR_MS :
 				    alen == 2 && memcmp(arg, "us", 2) == 0 ? BK__DUR_US : BK__DUR_S;
-			break;
-		case 'v':
-			f = field_add(b, BK__T_EXTRA, "vhost", what);
-			break;
-		case 'V':
-			f = field_add(b, BK__T_EXTRA, "server_name", what);
-			break;
-		case 'p':
-			f = field_add(b, BK__T_EXTRA_NUM, "port", what);
-			break;
-		case 'P':
-			f = field_add(b, BK__T_EXTRA_NUM, "pid", what);
-			break;
-		case 'k':
-			f = field_add(b, BK__T_EXTRA_NUM, "keepalive", what);
-			break;
-		case 'X':
-			f = field_add(b, BK__T_EXTRA, "connection_status", what);
-			break;
-		case 'L':
-			f = field_add(b, BK__T_EXTRA, "log_id", what);
-			break;
-		case 'R':
-			f = field_add(b, BK__T_EXTRA, "handler", what);
-			break;
-		case 'f':
-			f = field_add(b, BK__T_EXTRA, "filename", what);
 			break;
 		case 'i': {
 			const char *k = arg != NULL ? header_key(arg, alen) : NULL;
@@ -488,69 +467,63 @@ compile_apache(struct build *b, const char *s, size_t len)
 
 /* ---- Squid -------------------------------------------------------------- */
 
-struct code {
-	const char *code;
-	uint8_t target;
-	const char *key;
-	int scale;
-};
 
 /* Longest codes first where one is a prefix of another. */
 static const struct code squid_codes[] = {
-	{ ">Hs", BK__T_STATUS, NULL, 0 },
-	{ "<Hs", BK__T_EXTRA_NUM, "upstream_status", 0 },
-	{ "Hs", BK__T_STATUS, NULL, 0 },
-	{ ">st", BK__T_BYTES_IN, NULL, 0 },
-	{ "<st", BK__T_BYTES_OUT, NULL, 0 },
-	{ "st", BK__T_EXTRA_NUM, "bytes_total", 0 },
-	{ ">sh", BK__T_EXTRA_NUM, "request_header_bytes", 0 },
-	{ "<sh", BK__T_EXTRA_NUM, "reply_header_bytes", 0 },
-	{ ">rd", BK__T_DST, NULL, 0 },
-	{ "<rd", BK__T_DST, NULL, 0 },
-	{ ">rm", BK__T_METHOD, NULL, 0 },
-	{ "<rm", BK__T_METHOD, NULL, 0 },
-	{ ">ru", BK__T_URL, NULL, 0 },
-	{ "<ru", BK__T_URL, NULL, 0 },
-	{ ">rp", BK__T_OBJECT, NULL, 0 },
-	{ ">rs", BK__T_EXTRA, "scheme", 0 },
-	{ ">rP", BK__T_EXTRA_NUM, "dst_port", 0 },
-	{ ">rv", BK__T_EXTRA, "protocol", 0 },
-	{ ">la", BK__T_EXTRA, "local_ip", 0 },
-	{ ">lp", BK__T_EXTRA_NUM, "local_port", 0 },
-	{ "<la", BK__T_EXTRA, "upstream_local_ip", 0 },
-	{ "<lp", BK__T_EXTRA_NUM, "upstream_local_port", 0 },
-	{ ">eui", BK__T_EXTRA, "client_eui", 0 },
-	{ ">a", BK__T_IP, NULL, 0 },
-	{ ">A", BK__T_EXTRA, "client_fqdn", 0 },
-	{ ">p", BK__T_EXTRA_NUM, "client_port", 0 },
-	{ "<a", BK__T_EXTRA, "server_ip", 0 },
-	{ "<A", BK__T_EXTRA, "server", 0 },
-	{ "<p", BK__T_EXTRA_NUM, "server_port", 0 },
-	{ "la", BK__T_EXTRA, "local_ip", 0 },
-	{ "lp", BK__T_EXTRA_NUM, "local_port", 0 },
-	{ "ts", BK__T_TS, "epoch", 0 },
-	{ "tu", BK__T_SKIP, NULL, 0 },
-	{ "tl", BK__T_TS, "clf", 0 },
-	{ "tg", BK__T_TS, "clf", 0 },
-	{ "tr", BK__T_DURATION, NULL, BK__DUR_MS },
-	{ "dt", BK__T_EXTRA_NUM, "dns_ms", 0 },
-	{ "un", BK__T_ACTOR, NULL, 0 },
-	{ "ul", BK__T_ACTOR, NULL, 0 },
-	{ "ue", BK__T_ACTOR, NULL, 0 },
-	{ "us", BK__T_ACTOR, NULL, 0 },
-	{ "ui", BK__T_EXTRA, "ident", 0 },
-	{ "Ss", BK__T_EXTRA, "squid_status", 0 },
-	{ "Sh", BK__T_EXTRA, "hierarchy", 0 },
-	{ "mt", BK__T_EXTRA, "mime_type", 0 },
-	{ "rm", BK__T_METHOD, NULL, 0 },
-	{ "ru", BK__T_URL, NULL, 0 },
-	{ "rp", BK__T_OBJECT, NULL, 0 },
-	{ "rv", BK__T_EXTRA, "protocol", 0 },
-	{ "rd", BK__T_DST, NULL, 0 },
-	{ "sn", BK__T_EXTRA_NUM, "sequence", 0 },
-	{ "err_code", BK__T_EXTRA, "err_code", 0 },
-	{ "err_detail", BK__T_EXTRA, "err_detail", 0 },
-	{ "ea", BK__T_EXTRA, "external_acl", 0 },
+	{ ">Hs", BK__T_STATUS, NULL, 0, 0 },
+	{ "<Hs", BK__T_EXTRA_NUM, "upstream_status", 0, 0 },
+	{ "Hs", BK__T_STATUS, NULL, 0, 0 },
+	{ ">st", BK__T_BYTES_IN, NULL, 0, 0 },
+	{ "<st", BK__T_BYTES_OUT, NULL, 0, 0 },
+	{ "st", BK__T_EXTRA_NUM, "bytes_total", 0, 0 },
+	{ ">sh", BK__T_EXTRA_NUM, "request_header_bytes", 0, 0 },
+	{ "<sh", BK__T_EXTRA_NUM, "reply_header_bytes", 0, 0 },
+	{ ">rd", BK__T_DST, NULL, 0, 0 },
+	{ "<rd", BK__T_DST, NULL, 0, 0 },
+	{ ">rm", BK__T_METHOD, NULL, 0, 0 },
+	{ "<rm", BK__T_METHOD, NULL, 0, 0 },
+	{ ">ru", BK__T_URL, NULL, 0, 0 },
+	{ "<ru", BK__T_URL, NULL, 0, 0 },
+	{ ">rp", BK__T_OBJECT, NULL, 0, 0 },
+	{ ">rs", BK__T_EXTRA, "scheme", 0, 0 },
+	{ ">rP", BK__T_EXTRA_NUM, "dst_port", 0, 0 },
+	{ ">rv", BK__T_EXTRA, "protocol", 0, 0 },
+	{ ">la", BK__T_EXTRA, "local_ip", 0, 0 },
+	{ ">lp", BK__T_EXTRA_NUM, "local_port", 0, 0 },
+	{ "<la", BK__T_EXTRA, "upstream_local_ip", 0, 0 },
+	{ "<lp", BK__T_EXTRA_NUM, "upstream_local_port", 0, 0 },
+	{ ">eui", BK__T_EXTRA, "client_eui", 0, 0 },
+	{ ">a", BK__T_IP, NULL, 0, 0 },
+	{ ">A", BK__T_EXTRA, "client_fqdn", 0, 0 },
+	{ ">p", BK__T_EXTRA_NUM, "client_port", 0, 0 },
+	{ "<a", BK__T_EXTRA, "server_ip", 0, 0 },
+	{ "<A", BK__T_EXTRA, "server", 0, 0 },
+	{ "<p", BK__T_EXTRA_NUM, "server_port", 0, 0 },
+	{ "la", BK__T_EXTRA, "local_ip", 0, 0 },
+	{ "lp", BK__T_EXTRA_NUM, "local_port", 0, 0 },
+	{ "ts", BK__T_TS, "epoch", 0, 0 },
+	{ "tu", BK__T_SKIP, NULL, 0, 0 },
+	{ "tl", BK__T_TS, "clf", 0, 0 },
+	{ "tg", BK__T_TS, "clf", 0, 0 },
+	{ "tr", BK__T_DURATION, NULL, BK__DUR_MS, 0 },
+	{ "dt", BK__T_EXTRA_NUM, "dns_ms", 0, 0 },
+	{ "un", BK__T_ACTOR, NULL, 0, 0 },
+	{ "ul", BK__T_ACTOR, NULL, 0, 0 },
+	{ "ue", BK__T_ACTOR, NULL, 0, 0 },
+	{ "us", BK__T_ACTOR, NULL, 0, 0 },
+	{ "ui", BK__T_EXTRA, "ident", 0, 0 },
+	{ "Ss", BK__T_EXTRA, "squid_status", 0, 0 },
+	{ "Sh", BK__T_EXTRA, "hierarchy", 0, 0 },
+	{ "mt", BK__T_EXTRA, "mime_type", 0, 0 },
+	{ "rm", BK__T_METHOD, NULL, 0, 0 },
+	{ "ru", BK__T_URL, NULL, 0, 0 },
+	{ "rp", BK__T_OBJECT, NULL, 0, 0 },
+	{ "rv", BK__T_EXTRA, "protocol", 0, 0 },
+	{ "rd", BK__T_DST, NULL, 0, 0 },
+	{ "sn", BK__T_EXTRA_NUM, "sequence", 0, 0 },
+	{ "err_code", BK__T_EXTRA, "err_code", 0, 0 },
+	{ "err_detail", BK__T_EXTRA, "err_detail", 0, 0 },
+	{ "ea", BK__T_EXTRA, "external_acl", 0, 0 },
 };
 
 static void
