@@ -42,6 +42,11 @@ struct bk_parser {
 	bk_parse_opts opts;	/* copied strings owned by the parser */
 	bk_tz *tz;		/* opts.tz opened, or NULL for UTC */
 	void *impl;
+	/*
+	 * What the times read said of zone and year (bk_parser_clock), through
+	 * a pointer because the code that reads times holds the parser const.
+	 */
+	bk_clock *clock, clock_store;
 };
 
 /*
@@ -60,6 +65,9 @@ struct bk__method_action {
 	const char *method, *action;
 };
 extern const struct bk__method_action bk__web_actions[], bk__proxy_actions[];
+
+/* Counts time T in clock tally C (bk_parser_clock; format-util.c). */
+void bk__clock_note(bk_clock *c, const struct bk_tm *t);
 
 /* The formats that are code, NULL-terminated (format-code.c). */
 extern const struct bk__parser_ops *const bk__code_formats[];

@@ -202,6 +202,38 @@ bool bk_parser_independent(const bk_parser *p);
 int bk_parser_line(bk_parser *p, const char *line, size_t len, uint64_t lineno,
 		   bk_event_fn fn, void *ctx);
 
+/*
+ * What the times of an input said about their zone and year. A log written
+ * in local time without a year (syslog, the MySQL general log) is read with
+ * opts.tz and opts.year, which the caller may not know; the logs beside it
+ * that do state an offset tell what they most likely are (bk-triage infers
+ * both this way). Counts are of times read; epoch times are instants and
+ * count as neither zoned nor naive.
+ */
+#define BK_CLOCK_OFFSETS 4
+typedef struct bk_clock {
+	uint64_t zoned;		/* with a written offset or known zone name */
+	uint64_t naive;		/* wall time with no zone: read in opts.tz */
+	uint64_t yearless;	/* no year: opts.year, or the current one */
+	struct {
+		int off;	/* seconds east of UTC */
+		uint64_t n;	/* zoned times that wrote it */
+	} offsets[BK_CLOCK_OFFSETS];	/* the first distinct ones seen; n 0 ends */
+} bk_clock;
+
+/* The clock tally of the input begun last (bk_parser_begin resets it). */
+void bk_parser_clock(const bk_parser *p, bk_clock *c);
+
+/* Adds tally B to A (the parsers that shared one input, bk-parse -j). */
+void bk_clock_add(bk_clock *a, const bk_clock *b);
+
+/*
+ * The offset most of C's zoned times wrote, preferring a nonzero one: UTC
+ * is how machines log (Zeek, JSON), local offsets are how people's servers
+ * do. False when no time was zoned.
+ */
+bool bk_clock_offset(const bk_clock *c, int *off);
+
 /* Emits the entry still held back, if any; call at the end of each input. */
 int bk_parser_finish(bk_parser *p, bk_event_fn fn, void *ctx);
 

@@ -239,7 +239,31 @@ bk__time(const bk_parser *p, const bk_timefmt *f, const char *s, size_t len, int
 	if (used == 0)
 		return 0;
 	*ms = bk_tm_to_ms(&tm, p->tz, p->opts.year);
+	bk__clock_note(p->clock, &tm);
 	return used;
+}
+
+void
+bk__clock_note(bk_clock *c, const struct bk_tm *t)
+{
+	if (!t->has_year)
+		c->yearless++;
+	if (t->epoch)
+		return;
+	if (!t->has_off) {
+		c->naive++;
+		return;
+	}
+	c->zoned++;
+	for (size_t i = 0; i < BK_CLOCK_OFFSETS; i++) {
+		if (c->offsets[i].n == 0)
+			c->offsets[i].off = t->off;
+		if (c->offsets[i].off == t->off) {
+			c->offsets[i].n++;
+			return;
+		}
+	}
+	/* A fifth offset in one input: too rare to weigh. */
 }
 
 int64_t

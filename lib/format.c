@@ -928,6 +928,7 @@ struct dparser {
 	char tctext[TCACHE];
 	size_t tclen;
 	int64_t tcms;
+	struct bk_tm tctm;	/* for the clock tally */
 	uint64_t exact;		/* lines matched with nothing left over (for detect) */
 	struct bk__strbuf fixed;	/* a line with invalid UTF-8 mended, for the regexes */
 };
@@ -1152,6 +1153,7 @@ read_time(bk_parser *p, struct dparser *dp, const bk_timefmt *tf, const char *s,
 
 	if (n <= TCACHE && n == dp->tclen && tf == dp->tcf && memcmp(s, dp->tctext, n) == 0) {
 		*ms = dp->tcms;
+		bk__clock_note(p->clock, &dp->tctm);
 		return true;
 	}
 	memset(&tm, 0, sizeof tm);
@@ -1160,7 +1162,9 @@ read_time(bk_parser *p, struct dparser *dp, const bk_timefmt *tf, const char *s,
 	*ms = bk_tm_to_ms(&tm, p->tz, p->opts.year);
 	if (*ms == INT64_MIN)
 		return false;
+	bk__clock_note(p->clock, &tm);
 	if (n <= TCACHE) {
+		dp->tctm = tm;
 		memcpy(dp->tctext, s, n);
 		dp->tclen = n;
 		dp->tcf = tf;
@@ -1731,6 +1735,7 @@ bk_parser_new(const bk_formats *fs, const char *name, const bk_parse_opts *o, ch
 	p->ops = ops;
 	p->fs = fs;
 	p->file = "-";
+	p->clock = &p->clock_store;
 	if (o != NULL) {
 		p->opts = *o;
 		p->opts.pg_prefix = NULL;
@@ -1783,8 +1788,49 @@ void
 bk_parser_begin(bk_parser *p, const char *file)
 {
 	p->file = file;
+	memset(p->clock, 0, sizeof *p->clock);
 	if (p->ops->begin != NULL)
 		p->ops->begin(p);
+}
+
+void
+bk_parser_clock(const bk_parser *p, bk_clock *c)
+{
+	*c = *p->clock;
+}
+
+void
+bk_clock_add(bk_clock *a, const bk_clock *b)
+{
+	a->zoned += b->zoned;
+	a->naive += b->naive;
+	a->yearless += b->yearless;
+	for (size_t i = 0; i < BK_CLOCK_OFFSETS && b->offsets[i].n > 0; i++)
+		for (size_t j = 0; j < BK_CLOCK_OFFSETS; j++) {
+			if (a->offsets[j].n == 0)
+				a->offsets[j].off = b->offsets[i].off;
+			if (a->offsets[j].off == b->offsets[i].off) {
+				a->offsets[j].n += b->offsets[i].n;
+				break;
+			}
+		}
+}
+
+bool
+bk_clock_offset(const bk_clock *c, int *off)
+{
+	size_t best = BK_CLOCK_OFFSETS;
+
+	for (size_t i = 0; i < BK_CLOCK_OFFSETS && c->offsets[i].n > 0; i++)
+		if (best == BK_CLOCK_OFFSETS ||
+		    (c->offsets[i].off != 0) > (c->offsets[best].off != 0) ||
+		    ((c->offsets[i].off != 0) == (c->offsets[best].off != 0) &&
+		     c->offsets[i].n > c->offsets[best].n))
+			best = i;
+	if (best == BK_CLOCK_OFFSETS)
+		return false;
+	*off = c->offsets[best].off;
+	return true;
 }
 
 int

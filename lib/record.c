@@ -417,6 +417,16 @@ civil_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day)
 }
 
 size_t
+bk_time_rfc3339(char *buf, int64_t ms)
+{
+	size_t n = bk__time_rfc3339(buf, ms);
+
+	if (n > 0)
+		buf[n] = '\0';
+	return n;
+}
+
+size_t
 bk__time_rfc3339(char *buf, int64_t ms)
 {
 	int64_t days, rem, year;

@@ -56,6 +56,11 @@ void bk_writer_null(bk_writer *w, const char *key);
  * Outside the years 0000-9999, which RFC 3339 cannot express, null.
  */
 void bk_writer_time(bk_writer *w, const char *key, int64_t ms);
+/*
+ * MS as bk_writer_time writes it, NUL-terminated, into BUF (room for 25
+ * bytes), for text meant for people. Returns 24, or 0 outside 0000-9999.
+ */
+size_t bk_time_rfc3339(char *buf, int64_t ms);
 void bk_writer_object_begin(bk_writer *w, const char *key);
 void bk_writer_object_end(bk_writer *w);
 void bk_writer_array_begin(bk_writer *w, const char *key);

@@ -855,7 +855,7 @@ from_epoch(int64_t secs, int ms, struct bk_tm *t)
 	t->sec = (int)(rem % 60);
 	t->msec = ms;
 	t->off = 0;
-	t->has_year = t->has_off = true;
+	t->has_year = t->has_off = t->epoch = true;
 }
 
 /* Epoch seconds, 1 to MAXD integer digits, optional fraction. */

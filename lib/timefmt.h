@@ -31,6 +31,7 @@ struct bk_tm {
 	int msec;		/* 0..999; finer digits are truncated */
 	int off;		/* seconds east of UTC, when has_off */
 	bool has_year, has_off;
+	bool epoch;		/* an instant (epoch seconds), not a wall time */
 };
 
 typedef struct bk_timefmt bk_timefmt;

@@ -45,6 +45,8 @@ static const char usage_text[] =
     "      --keep-raw        add each entry's text to its event (\"raw\")\n"
     "      --keep-unparsed   write lines that do not parse as unparsed records,\n"
     "                        with their text\n"
+    "      --summary         after each file, a summary record: format, events, first\n"
+    "                        and last time, how many times lacked a zone or a year\n"
     "      --patterns=DIR    also load DIR's format definitions (DIR/formats/*.fmt)\n"
     "  -r, --recursive       read directories, recursively\n"
     "  -j, --jobs=N          parse each file with N threads (default 1), where its\n"
@@ -70,6 +72,7 @@ struct run {
 	const char *format;	/* NULL: auto */
 	enum tool_format out;
 	bool keep_unparsed;
+	bool summary;
 	bk_writer *w;
 	char *buf;		/* TSV and text lines */
 	size_t bufsize;
@@ -80,6 +83,7 @@ struct run {
 	} parsers[MAX_PARSERS];
 	size_t nparsers;
 	uint64_t events;	/* over the whole run */
+	int64_t first, last;	/* the current input's event times; BK_EVENT_NONE: none yet */
 	const char *path;
 	uint64_t done, total;	/* raw bytes, for progress */
 	/* -j: the workers' own runs, and where one writes its chunk. */
@@ -140,6 +144,12 @@ on_event(void *ctx, const bk_event *ev)
 	struct run *r = ctx;
 
 	r->events++;
+	if (ev->ts != BK_EVENT_NONE) {
+		if (r->first == BK_EVENT_NONE || ev->ts < r->first)
+			r->first = ev->ts;
+		if (r->last == BK_EVENT_NONE || ev->ts > r->last)
+			r->last = ev->ts;
+	}
 	switch (r->out) {
 	case TOOL_FORMAT_JSON:
 		if (bk_event_write(r->w, ev) != BK_OK)
@@ -208,6 +218,8 @@ parser_for(struct run *r, const char *name)
 /* What one input gave. */
 struct tally {
 	uint64_t lines, unparsed, first_unparsed;
+	uint64_t events;
+	bk_clock clock;		/* of the workers, with -j */
 };
 
 static void
@@ -358,7 +370,7 @@ static int
 work_chunk(void *state, struct bk_chunk *c)
 {
 	struct run *w = state;
-	struct tally t = { 0, 0, 0 };
+	struct tally t = { 0 };
 	bk_parser *p = w->parsers[0].p;
 	uint64_t events = w->events;
 
@@ -424,24 +436,99 @@ parse_shared(struct run *r, const char *format, bk_lines *lr, bk_input *in, stru
 			w->nparsers = 0;
 		}
 		bk_parser_begin(parser_for(w, format), r->path);
+		w->first = w->last = BK_EVENT_NONE;
 		states[i] = w;
 	}
 	rc = bk_pipeline_run(lr, (size_t)r->jobs, states, work_chunk, write_chunk, &sh,
 	    BK_PIPELINE_CHUNK);
+	/* The workers are done: their times and clocks are the input's. */
+	for (long i = 0; i < r->jobs; i++) {
+		struct run *w = &r->workers[i];
+		bk_clock c;
+
+		if (w->first != BK_EVENT_NONE && (r->first == BK_EVENT_NONE || w->first < r->first))
+			r->first = w->first;
+		if (w->last != BK_EVENT_NONE && (r->last == BK_EVENT_NONE || w->last > r->last))
+			r->last = w->last;
+		bk_parser_clock(w->parsers[0].p, &c);
+		bk_clock_add(&t->clock, &c);
+	}
 	/* Stopped (1): what stopped it was said. */
 	return rc == BK_OK || rc == 1 ? BK_EOF : rc;
+}
+
+/*
+ * What one input gave (--summary): its format, counts, time range, and what
+ * its times said of zone and year, so that a caller with several logs can
+ * tell which were read in an assumed zone or year (bk-triage infers them).
+ */
+#define TEXT_SUMMARY "%s: %s, %llu events from %llu lines (%llu unparsed), %s .. %s; " \
+	"times: %llu zoned%s%s, %llu without zone, %llu without year\n"
+
+static void
+put_summary(struct run *r, const char *format, const struct tally *t)
+{
+	char first[32] = "-", last[32] = "-", off[16] = "", *text;
+	int o, n;
+
+	if (bk_clock_offset(&t->clock, &o))
+		snprintf(off, sizeof off, "%c%02d:%02d", o < 0 ? '-' : '+', abs(o) / 3600 % 100,
+		    abs(o) / 60 % 60);
+	if (r->out == TOOL_FORMAT_JSON) {
+		bk_writer_begin(r->w, "summary");
+		bk_writer_cstr(r->w, "tool", "bk-parse");
+		bk_writer_cstr(r->w, "file", r->path);
+		bk_writer_cstr(r->w, "format", format);
+		bk_writer_uint(r->w, "lines", t->lines);
+		bk_writer_uint(r->w, "events", t->events);
+		bk_writer_uint(r->w, "unparsed", t->unparsed);
+		if (r->first != BK_EVENT_NONE) {
+			bk_writer_time(r->w, "first", r->first);
+			bk_writer_time(r->w, "last", r->last);
+		}
+		bk_writer_object_begin(r->w, "times");
+		bk_writer_uint(r->w, "zoned", t->clock.zoned);
+		if (*off != '\0')
+			bk_writer_cstr(r->w, "offset", off);
+		bk_writer_uint(r->w, "naive", t->clock.naive);
+		bk_writer_uint(r->w, "yearless", t->clock.yearless);
+		bk_writer_object_end(r->w);
+		if (bk_writer_end(r->w) != BK_OK)
+			tool_write_failed(errno);
+		return;
+	}
+	if (r->first != BK_EVENT_NONE) {
+		bk_time_rfc3339(first, r->first);
+		bk_time_rfc3339(last, r->last);
+	}
+	n = snprintf(NULL, 0, TEXT_SUMMARY, r->path, format, (unsigned long long)t->events,
+	    (unsigned long long)t->lines, (unsigned long long)t->unparsed, first, last,
+	    (unsigned long long)t->clock.zoned, *off != '\0' ? " mostly " : "", off,
+	    (unsigned long long)t->clock.naive, (unsigned long long)t->clock.yearless);
+	if (n < 0 || (text = malloc((size_t)n + 1)) == NULL) {
+		tool_error(r->path, 0, "out of memory");
+		return;
+	}
+	snprintf(text, (size_t)n + 1, TEXT_SUMMARY, r->path, format, (unsigned long long)t->events,
+	    (unsigned long long)t->lines, (unsigned long long)t->unparsed, first, last,
+	    (unsigned long long)t->clock.zoned, *off != '\0' ? " mostly " : "", off,
+	    (unsigned long long)t->clock.naive, (unsigned long long)t->clock.yearless);
+	tool_out(text, (size_t)n);
+	free(text);
 }
 
 static void
 parse_input(struct run *r, bk_input *in, bk_lines *lr, struct sample *s)
 {
 	const char *format = r->format;
-	struct tally t = { 0, 0, 0 };
+	struct tally t = { 0 };
+	uint64_t events = r->events;
 	struct bk_line line;
 	bk_parser *p = NULL;
 	int rc = BK_OK;
 
 	bk_lines_reset(lr, in, 1);
+	r->first = r->last = BK_EVENT_NONE;
 	if (format == NULL) {
 		take_sample(lr, s);
 		format = detect(r, s);
@@ -473,6 +560,14 @@ parse_input(struct run *r, bk_input *in, bk_lines *lr, struct sample *s)
 	}
 done:
 	bk_parser_finish(p, on_event, r);
+	if (r->summary) {
+		bk_clock c;
+
+		bk_parser_clock(p, &c);
+		bk_clock_add(&t.clock, &c);
+		t.events = r->events - events;
+		put_summary(r, format, &t);
+	}
 	if (rc == BK_ERROR)
 		tool_error(r->path, 0, "%s", bk_input_error(in));
 	else if (rc == BK_NOMEM)
@@ -589,8 +684,8 @@ main(int argc, char **argv)
 {
 	enum { OPT_APACHE_CONF = 256, OPT_CHECK_FORMATS, OPT_FORMAT, OPT_KEEP_RAW,
 		OPT_IDS, OPT_KEEP_UNPARSED, OPT_LIST_FORMATS, OPT_LOG_FORMAT, OPT_MAP, OPT_NGINX_CONF,
-		OPT_NO_PROGRESS, OPT_PATTERNS, OPT_PG_PREFIX, OPT_PROGRESS, OPT_SQUID_CONF, OPT_TZ,
-		OPT_YEAR };
+		OPT_NO_PROGRESS, OPT_PATTERNS, OPT_PG_PREFIX, OPT_PROGRESS, OPT_SQUID_CONF, OPT_SUMMARY,
+		OPT_TZ, OPT_YEAR };
 	static const struct option longopts[] = {
 		{ "apache-conf", required_argument, NULL, OPT_APACHE_CONF },
 		{ "check-formats", no_argument, NULL, OPT_CHECK_FORMATS },
@@ -611,6 +706,7 @@ main(int argc, char **argv)
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "recursive", no_argument, NULL, 'r' },
 		{ "squid-conf", required_argument, NULL, OPT_SQUID_CONF },
+		{ "summary", no_argument, NULL, OPT_SUMMARY },
 		{ "tz", required_argument, NULL, OPT_TZ },
 		{ "version", no_argument, NULL, 'V' },
 		{ "year", required_argument, NULL, OPT_YEAR },
@@ -703,6 +799,9 @@ main(int argc, char **argv)
 		case OPT_PROGRESS:
 			progress = 1;
 			break;
+		case OPT_SUMMARY:
+			r.summary = true;
+			break;
 		case OPT_TZ:
 			r.popts.tz = optarg;
 			break;
@@ -715,6 +814,8 @@ main(int argc, char **argv)
 		}
 	}
 	tool_progress_enable(progress < 0 ? isatty(STDERR_FILENO) : progress == 1);
+	if (r.summary && r.out == TOOL_FORMAT_TSV)
+		tool_usage_error("--summary: not in TSV, whose rows are events (use json or text)");
 
 	fs = bk_formats_load(dirs, ndirs, &err);
 	if (fs == NULL) {

@@ -22,6 +22,7 @@ tu_parser(const struct bk__parser_ops *ops, const bk_parse_opts *o)
 	assert_non_null(p);
 	p->ops = ops;
 	p->file = "t";
+	p->clock = &p->clock_store;	/* as bk_parser_new sets it */
 	if (o != NULL)
 		p->opts = *o;
 	if (o != NULL && o->tz != NULL)

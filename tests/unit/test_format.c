@@ -349,6 +349,98 @@ test_load_errors(void **state)
 	free(path);
 }
 
+static int
+ignore(void *ctx, const bk_event *ev)
+{
+	(void)ctx;
+	(void)ev;
+	return 0;
+}
+
+/* Feeds LINES (NULL-terminated) to a fresh parser for NAME and returns its clock tally. */
+static bk_clock
+clock_of(const char *name, const char *const *lines)
+{
+	char *err = NULL;
+	bk_parser *p = bk_parser_new(fs, name, NULL, &err);
+	bk_clock c;
+
+	assert_non_null(p);
+	bk_parser_begin(p, "t");
+	for (uint64_t i = 0; lines[i] != NULL; i++)
+		assert_int_equal(bk_parser_line(p, lines[i], strlen(lines[i]), i + 1, ignore, NULL),
+		    BK_OK);
+	bk_parser_finish(p, ignore, NULL);
+	bk_parser_clock(p, &c);
+	/* A new input starts a new tally. */
+	bk_parser_begin(p, "u");
+	{
+		bk_clock z;
+
+		bk_parser_clock(p, &z);
+		assert_int_equal(z.zoned + z.naive + z.yearless + z.offsets[0].n, 0);
+	}
+	bk_parser_free(p);
+	return c;
+}
+
+/*
+ * The clock tally says which times had a zone and a year: nginx writes an
+ * offset (the same line twice hits the time cache, and counts twice),
+ * syslog neither, Squid epoch seconds (an instant: neither zoned nor
+ * naive). The most common offset wins, but a nonzero one before UTC.
+ */
+static void
+test_clock(void **state)
+{
+	const char *nginx[] = {
+		"10.0.0.1 - - [22/Nov/2026:10:00:00 +0900] \"GET / HTTP/1.1\" 200 1 \"-\" \"x\"",
+		"10.0.0.1 - - [22/Nov/2026:10:00:00 +0900] \"GET / HTTP/1.1\" 200 1 \"-\" \"x\"",
+		"10.0.0.1 - - [22/Nov/2026:10:00:01 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"x\"",
+		NULL };
+	const char *syslog[] = {
+		"Nov 22 10:00:00 host sshd[1]: Accepted password for bob from 10.0.0.1 port 22 ssh2",
+		NULL };
+	const char *squid[] = {
+		"1795351755.258      2 127.0.0.77 TCP_MISS/200 290 GET http://a.example/ - "
+		"HIER_DIRECT/127.0.0.1 image/gif",
+		NULL };
+	bk_clock c, sum = { 0 };
+	int off = 1;
+
+	(void)state;
+	c = clock_of("nginx", nginx);
+	assert_int_equal(c.zoned, 3);
+	assert_int_equal(c.naive, 0);
+	assert_int_equal(c.yearless, 0);
+	assert_true(bk_clock_offset(&c, &off));
+	assert_int_equal(off, 9 * 3600);
+	bk_clock_add(&sum, &c);
+
+	c = clock_of("syslog", syslog);
+	assert_int_equal(c.zoned, 0);
+	assert_int_equal(c.naive, 1);
+	assert_int_equal(c.yearless, 1);
+	assert_false(bk_clock_offset(&c, &off));
+	bk_clock_add(&sum, &c);
+
+	c = clock_of("squid", squid);
+	assert_int_equal(c.zoned + c.naive + c.yearless, 0);
+	bk_clock_add(&sum, &c);
+
+	assert_int_equal(sum.zoned, 3);
+	assert_int_equal(sum.naive, 1);
+	assert_int_equal(sum.yearless, 1);
+	assert_int_equal(sum.offsets[0].off, 9 * 3600);
+	assert_int_equal(sum.offsets[0].n, 2);
+	assert_int_equal(sum.offsets[1].off, 0);
+	assert_int_equal(sum.offsets[1].n, 1);
+	/* Many more UTC times still lose to the local offset. */
+	sum.offsets[1].n = 1000;
+	assert_true(bk_clock_offset(&sum, &off));
+	assert_int_equal(off, 9 * 3600);
+}
+
 int
 main(void)
 {
@@ -362,6 +454,7 @@ main(void)
 		cmocka_unit_test(test_define),
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_clock),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
