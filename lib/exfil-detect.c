@@ -52,8 +52,6 @@ struct fired {
 struct item {
 	bk_exfil_incident inc;
 	char reason[2048];
-	char kinds[64];
-	char detail[D_NDET][512];
 };
 
 /* ---- wording ------------------------------------------------------------- */
@@ -219,22 +217,24 @@ history(const bk_exfil *x, const char *src, const char *dst, char *buf, size_t s
 
 /* ---- the pair detectors -------------------------------------------------- */
 
+/* Whether D, contacted by NSRC sources, is rare. */
 static bool
-rare(const bk_exfil *x, const struct dest *d)
+rare(const bk_exfil *x, const struct dest *d, uint64_t nsrc)
 {
-	if ((int64_t)bk_distinct_count(d->srcs) > x->set.rare_sources ||
+	if ((int64_t)nsrc > x->set.rare_sources ||
 	    (int64_t)x->nsrc < x->set.rare_population)
 		return false;
 	return x->base == NULL || !bk_baseline_seen(x->base, "*", "dst", d->name, d->len);
 }
 
+/* The pair detectors over P, whose destination NSRC sources contacted. */
 static int
-pair_detect(bk_exfil *x, const struct pair *p, struct fired f[D_NDET], bk_exfil_incident *inc,
-    int64_t span_first, int64_t span_last)
+pair_detect(bk_exfil *x, const struct pair *p, uint64_t nsrc, struct fired f[D_NDET],
+    bk_exfil_incident *inc, int64_t span_first, int64_t span_last)
 {
 	const struct source *s = &x->src[p->src];
 	const struct dest *d = &x->dst[p->dst];
-	bool is_rare = rare(x, d);
+	bool is_rare = rare(x, d, nsrc);
 	char b1[32], b2[32], b3[32], when[96], note[160];
 	int32_t at;
 
@@ -309,7 +309,7 @@ pair_detect(bk_exfil *x, const struct pair *p, struct fired f[D_NDET], bk_exfil_
 	 * sources to tell (rare_population).
 	 */
 	bool common = (int64_t)x->nsrc >= x->set.rare_population &&
-	    (double)bk_distinct_count(d->srcs) > x->set.beacon_share * (double)x->nsrc;
+	    (double)nsrc > x->set.beacon_share * (double)x->nsrc;
 
 	if ((int64_t)p->events >= x->set.beacon_min && !common) {
 		int64_t *ts = malloc(p->ns * sizeof *ts), *sz = malloc(p->ns * sizeof *sz);
@@ -598,18 +598,32 @@ cmp_item(const void *a, const void *b)
 	    y->alert.dst : "");
 }
 
+/* A fresh candidate incident in IT (the reason is written by settle). */
+static void
+candidate(struct item *it, struct fired f[D_NDET])
+{
+	incident_clear(&it->inc);
+	it->reason[0] = '\0';
+	for (int i = 0; i < D_NDET; i++)
+		f[i].on = false;
+}
+
+/*
+ * Appends the settled candidate IT to the incidents. Only incidents are
+ * copied: the candidates of the many quiet pairs stay in one scratch item.
+ */
 static int
-push(struct item **items, size_t *n, size_t *cap)
+keep(struct item **items, size_t *n, size_t *cap, const struct item *it)
 {
 	if (bk__grow(items, cap, *n + 1, sizeof **items) != BK_OK)
 		return BK_NOMEM;
-	memset(&(*items)[*n], 0, sizeof **items);
-	incident_clear(&(*items)[*n].inc);
+	(*items)[(*n)++] = *it;
 	return BK_OK;
 }
 
 static void
-pair_figures(const bk_exfil *x, bk_exfil_incident *inc, const struct pair *p, bool uploads_first)
+pair_figures(const bk_exfil *x, bk_exfil_incident *inc, const struct pair *p, uint64_t nsrc,
+    bool uploads_first)
 {
 	const struct source *s = &x->src[p->src];
 
@@ -621,7 +635,7 @@ pair_figures(const bk_exfil *x, bk_exfil_incident *inc, const struct pair *p, bo
 	inc->bytes_in = (int64_t)p->bytes_in;
 	inc->bytes_out = (int64_t)p->bytes_out;
 	inc->uploads = (int64_t)p->uploads;
-	inc->dst_sources = (int64_t)bk_distinct_count(x->dst[p->dst].srcs);
+	inc->dst_sources = (int64_t)nsrc;
 	if (uploads_first && p->nev_up > 0)
 		add_evidence(x, &inc->alert, p->ev_up, p->nev_up);
 	else
@@ -631,13 +645,23 @@ pair_figures(const bk_exfil *x, bk_exfil_incident *inc, const struct pair *p, bo
 int
 bk_exfil_incidents(bk_exfil *x, bk_exfil_incident_fn fn, void *ctx)
 {
-	struct item *items = NULL;
+	struct item *items = NULL, *it;
 	size_t n = 0, cap = 0;
 	uint32_t *top = NULL;	/* per source: its pair with the most bytes sent */
+	uint64_t *nsrc = NULL;	/* per destination: the sources that contacted it */
+	struct fired f[D_NDET];
 	int rc = BK_OK;
 
-	if (x->nsrc > 0 && (top = malloc(x->nsrc * sizeof *top)) == NULL)
-		return BK_NOMEM;
+	/* The candidate, and the counts every pair of a destination asks for, once. */
+	it = malloc(sizeof *it);
+	top = malloc((x->nsrc ? x->nsrc : 1) * sizeof *top);
+	nsrc = malloc((x->ndst ? x->ndst : 1) * sizeof *nsrc);
+	if (it == NULL || top == NULL || nsrc == NULL) {
+		rc = BK_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < x->ndst; i++)
+		nsrc[i] = bk_distinct_count(x->dst[i].srcs);
 	for (size_t i = 0; i < x->nsrc; i++)
 		top[i] = UINT32_MAX;
 	for (size_t i = 0; i < x->npair; i++) {
@@ -650,14 +674,10 @@ bk_exfil_incidents(bk_exfil *x, bk_exfil_incident_fn fn, void *ctx)
 	for (size_t i = 0; i < x->npair && rc == BK_OK; i++) {
 		const struct pair *p = &x->pair[i];
 		const struct source *s = &x->src[p->src];
-		struct fired f[D_NDET], sf;
-		struct item *it;
+		struct fired sf;
 
-		if ((rc = push(&items, &n, &cap)) != BK_OK)
-			break;
-		it = &items[n];
-		memset(f, 0, sizeof f);
-		if ((rc = pair_detect(x, p, f, &it->inc, x->first, x->last)) != BK_OK)
+		candidate(it, f);
+		if ((rc = pair_detect(x, p, nsrc[p->dst], f, &it->inc, x->first, x->last)) != BK_OK)
 			break;
 		/* The source-wide verdict joins its biggest pair when that pair carried half. */
 		if (top[p->src] == i && 2 * p->bytes_in >= s->bytes_in) {
@@ -675,21 +695,17 @@ bk_exfil_incidents(bk_exfil *x, bk_exfil_incident_fn fn, void *ctx)
 		}
 		if (!settle(x, it, f, s->name, x->dst[p->dst].name))
 			continue;
-		pair_figures(x, &it->inc, p, f[D_ARCHIVE].on || f[D_RARE].on || f[D_AFTER].on);
-		n++;
+		pair_figures(x, &it->inc, p, nsrc[p->dst],
+		    f[D_ARCHIVE].on || f[D_RARE].on || f[D_AFTER].on);
+		rc = keep(&items, &n, &cap, it);
 	}
 	/* Sources whose source-wide verdict no pair took. */
 	for (size_t i = 0; i < x->nsrc && rc == BK_OK; i++) {
 		const struct source *s = &x->src[i];
-		struct fired f[D_NDET];
-		struct item *it;
 
 		if (top[i] == UINT32_MAX - 1)
 			continue;
-		if ((rc = push(&items, &n, &cap)) != BK_OK)
-			break;
-		it = &items[n];
-		memset(f, 0, sizeof f);
+		candidate(it, f);
 		if (!source_detect(x, s, &f[D_VOLUME], &it->inc) ||
 		    !settle(x, it, f, s->name, NULL))
 			continue;
@@ -699,17 +715,12 @@ bk_exfil_incidents(bk_exfil *x, bk_exfil_incident_fn fn, void *ctx)
 		it->inc.alert.bytes = (int64_t)s->bytes_in;
 		it->inc.bytes_in = (int64_t)s->bytes_in;
 		it->inc.bytes_out = (int64_t)s->bytes_out;
-		n++;
+		rc = keep(&items, &n, &cap, it);
 	}
 	for (size_t i = 0; i < x->ndns && rc == BK_OK; i++) {
 		const struct dns *d = &x->dns[i];
-		struct fired f[D_NDET];
-		struct item *it;
 
-		if ((rc = push(&items, &n, &cap)) != BK_OK)
-			break;
-		it = &items[n];
-		memset(f, 0, sizeof f);
+		candidate(it, f);
 		dns_detect(x, d, &f[D_DNS], &it->inc);
 		if (!settle(x, it, f, x->src[d->src].name, NULL))
 			continue;
@@ -720,8 +731,11 @@ bk_exfil_incidents(bk_exfil *x, bk_exfil_incident_fn fn, void *ctx)
 		it->inc.alert.count = (int64_t)d->queries;
 		it->inc.alert.bytes = (int64_t)d->qbytes;
 		add_evidence(x, &it->inc.alert, d->ev, d->nev);
-		n++;
+		rc = keep(&items, &n, &cap, it);
 	}
+out:
+	free(it);
+	free(nsrc);
 	free(top);
 	if (rc != BK_OK) {
 		free(items);

@@ -2,7 +2,7 @@
 # bk-exfil benchmark: throughput against awk summing bytes per
 # source -> destination pair on the same Squid log, measured in one run.
 #
-# Makes BK_BENCH_LINES (default 5,000,000) lines of Squid's native log
+# Makes BK_BENCH_LINES (default 10,000,000) lines of Squid's native log
 # (%ts.%03tu %6tr %>a %Ss/%03>Hs %<st %rm %ru ...) with a %>st request size
 # appended (as sites that log uploads do): 2,000 workstations browsing 400
 # sites over a day with bursty timing, plus planted activity - three
@@ -19,7 +19,7 @@ set -eu
 : "${BK_BUILDDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$(dirname "$0")/lib.sh"
 EXFIL=$BK_BUILDDIR/tools/bk-exfil
-LINES=${BK_BENCH_LINES:-5000000}
+LINES=${BK_BENCH_LINES:-10000000}
 RUNS=${BK_BENCH_RUNS:-3}
 DIR=${BK_BENCH_DIR:-${TMPDIR:-/tmp}/bk-bench}
 LOG=$DIR/squid-exfil-$LINES.log
