@@ -110,7 +110,7 @@ over_score(double value, double threshold)
 
 /* The methods of P's uploads: "POSTs", "PUTs" or "uploads". */
 static const char *
-upload_word(const struct pair *p)
+upload_word(const struct pextra *p)
 {
 	if (p->posts == p->uploads)
 		return p->uploads == 1 ? "POST" : "POSTs";
@@ -123,7 +123,7 @@ upload_word(const struct pair *p)
 
 /* The busiest run of W consecutive hours in the sorted buckets; its first hour in *AT. */
 static uint64_t
-max_window_pair(const struct pair *p, int64_t w, int32_t *at)
+max_window_pair(const struct pagg *p, int64_t w, int32_t *at)
 {
 	uint64_t best = 0, sum = 0;
 	uint32_t lo = 0;
@@ -228,28 +228,41 @@ rare(const bk_exfil *x, const struct dest *d, uint64_t nsrc)
 }
 
 /* The pair detectors over P, whose destination NSRC sources contacted. */
+/*
+ * The hourly figures are only counted for a pair that could reach a
+ * volume or after-hours threshold or be a beacon; for the others *LAZY is
+ * set and the caller asks pair_window when it needs the window's bytes.
+ */
 static int
 pair_detect(bk_exfil *x, const struct pair *p, uint64_t nsrc, struct fired f[D_NDET],
-    bk_exfil_incident *inc, int64_t span_first, int64_t span_last)
+    bk_exfil_incident *inc, int64_t span_first, int64_t span_last, bool *lazy)
 {
 	const struct source *s = &x->src[p->src];
 	const struct dest *d = &x->dst[p->dst];
+	const struct pextra *u = bk__pair_extra_of(x, p);
+	const struct pagg *ag = NULL;
 	bool is_rare = rare(x, d, nsrc);
-	char b1[32], b2[32], b3[32], when[96], note[160];
+	char b1[32], b2[32], when[96], note[160];
 	int32_t at;
+	int rc;
+
+	*lazy = p->bytes_in < x->set.pair_threshold && p->bytes_in < x->set.after_bytes &&
+	    (int64_t)p->events < x->set.beacon_min;
+	if (!*lazy && (rc = bk__pair_agg(x, p, &ag)) != BK_OK)
+		return rc;
 
 	/* archive-upload */
-	if ((p->archive_n > 0 && (p->archive_bytes >= x->set.archive_min_bytes || p->sized == 0)) ||
-	    (is_rare && p->large_n > 0 && p->large_bytes >= x->set.archive_min_bytes)) {
+	if ((u->archive_n > 0 && (u->archive_bytes >= x->set.archive_min_bytes || p->sized == 0)) ||
+	    (is_rare && u->large_n > 0 && u->large_bytes >= x->set.archive_min_bytes)) {
 		struct fired *a = &f[D_ARCHIVE];
-		bool named = p->archive_n > 0 && (p->archive_bytes >= x->set.archive_min_bytes ||
+		bool named = u->archive_n > 0 && (u->archive_bytes >= x->set.archive_min_bytes ||
 		    p->sized == 0);
-		uint64_t b = named ? p->archive_bytes : p->large_bytes;
-		uint64_t n = named ? p->archive_n : p->large_n;
+		uint64_t b = named ? u->archive_bytes : u->large_bytes;
+		uint64_t n = named ? u->archive_n : u->large_n;
 		char kinds[64] = "";
 
 		for (unsigned i = 0; bk__exfil_kind_name(i) != NULL; i++)
-			if (p->archive_kinds & (1u << i))
+			if (u->archive_kinds & (1u << i))
 				snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds), "%s.%s",
 				    kinds[0] ? "/" : "", bk__exfil_kind_name(i));
 		a->on = true;
@@ -258,28 +271,28 @@ pair_detect(bk_exfil *x, const struct pair *p, uint64_t nsrc, struct fired f[D_N
 		a->value = (double)b;
 		a->threshold = (double)x->set.archive_min_bytes;
 		a->score = over_score(a->value, a->threshold);
-		a->first = p->up_first;
-		a->last = p->up_last;
-		between(when, sizeof when, p->up_first, p->up_last);
+		a->first = u->up_first;
+		a->last = u->up_last;
+		between(when, sizeof when, u->up_first, u->up_last);
 		if (named && p->sized == 0)
 			snprintf(a->text, sizeof a->text, "%s uploaded %s %s of %s files%s to %s %s "
-			    "(sizes not logged)", s->name, count(b1, n), upload_word(p), kinds,
-			    p->archive_part ? " in parts" : "", d->name, when);
+			    "(sizes not logged)", s->name, count(b1, n), upload_word(u), kinds,
+			    u->archive_part ? " in parts" : "", d->name, when);
 		else
 			snprintf(a->text, sizeof a->text, "%s uploaded %s in %s %s%s%s%s to %s%s %s",
-			    s->name, bytes(b2, b), count(b1, n), named ? "" : "large ", upload_word(p),
+			    s->name, bytes(b2, b), count(b1, n), named ? "" : "large ", upload_word(u),
 			    named ? " of " : "", named ? kinds : "", d->name,
-			    named && p->archive_part ? " (an archive split in parts)" : "", when);
+			    named && u->archive_part ? " (an archive split in parts)" : "", when);
 		if (is_rare)
 			snprintf(a->text + strlen(a->text), sizeof a->text - strlen(a->text),
 			    ", a destination no other host uses");
-		inc->archive_uploads = (int64_t)p->archive_n;
-		inc->archive_bytes = (int64_t)p->archive_bytes;
+		inc->archive_uploads = (int64_t)u->archive_n;
+		inc->archive_bytes = (int64_t)u->archive_bytes;
 	}
 
 	/* outbound-volume, this pair */
-	{
-		uint64_t wb = max_window_pair(p, x->set.window_ms / HOUR_MS, &at);
+	if (ag != NULL) {
+		uint64_t wb = max_window_pair(ag, x->set.window_ms / HOUR_MS, &at);
 
 		inc->window_bytes = (int64_t)wb;
 		if (wb >= x->set.pair_threshold &&
@@ -312,22 +325,21 @@ pair_detect(bk_exfil *x, const struct pair *p, uint64_t nsrc, struct fired f[D_N
 	    (double)nsrc > x->set.beacon_share * (double)x->nsrc;
 
 	if ((int64_t)p->events >= x->set.beacon_min && !common) {
-		int64_t *ts = malloc(p->ns * sizeof *ts), *sz = malloc(p->ns * sizeof *sz);
-		int rc;
+		const uint32_t *in = bk__s_in(p), *out = bk__s_out(p);
+		int64_t *sz = NULL;
 
-		if (ts == NULL || sz == NULL) {
-			free(ts);
-			free(sz);
-			return BK_NOMEM;
+		if (p->has_size) {
+			size_t c = x->capsizes;
+
+			if (bk__grow(&x->sizes, &c, p->ns, sizeof *x->sizes) != BK_OK)
+				return BK_NOMEM;
+			x->capsizes = c;
+			sz = x->sizes;
+			for (uint32_t i = 0; i < p->ns; i++)
+				sz[i] = (int64_t)in[i] + out[i];
 		}
-		for (uint32_t i = 0; i < p->ns; i++) {
-			ts[i] = p->s[i].ts;
-			sz[i] = p->s[i].size;
-		}
-		rc = bk_beacon_analyze(ts, p->has_size ? sz : NULL, p->ns, p->hours, span_first,
-		    span_last, &inc->beacon);
-		free(ts);
-		free(sz);
+		rc = bk_beacon_analyze(bk__s_ts(p), sz, p->ns, ag->hod, span_first, span_last,
+		    &inc->beacon);
 		if (rc != BK_OK)
 			return rc;
 		/* Traffic spread evenly all day scores well on hours and coverage:
@@ -356,26 +368,26 @@ pair_detect(bk_exfil *x, const struct pair *p, uint64_t nsrc, struct fired f[D_N
 	}
 
 	/* long-connection */
-	if (p->long_n > 0 && p->long_ms >= x->set.long_threshold) {
+	if (u->long_n > 0 && u->long_ms >= x->set.long_threshold) {
 		struct fired *l = &f[D_LONG];
 
 		l->on = true;
 		l->sev = BK_SEVERITY_MEDIUM;
 		l->metric = "seconds";
-		l->value = (double)p->long_ms / 1000;
+		l->value = (double)u->long_ms / 1000;
 		l->threshold = (double)x->set.long_threshold / 1000;
 		l->score = over_score(l->value, l->threshold);
 		l->first = p->first;
 		l->last = p->last;
 		snprintf(l->text, sizeof l->text, "%s kept %s sessions to %s open for %.1f h in all",
-		    s->name, count(b1, p->long_n), d->name, (double)p->long_ms / 3600000.0);
-		inc->long_sessions = (int64_t)p->long_n;
-		inc->long_ms = p->long_ms;
+		    s->name, count(b1, u->long_n), d->name, (double)u->long_ms / 3600000.0);
+		inc->long_sessions = (int64_t)u->long_n;
+		inc->long_ms = u->long_ms;
 	}
 
 	/* rare-destination */
 	if (is_rare && (p->bytes_in >= x->set.rare_bytes ||
-	    (p->sized == 0 && (int64_t)p->uploads >= x->set.rare_uploads))) {
+	    (p->sized == 0 && (int64_t)u->uploads >= x->set.rare_uploads))) {
 		struct fired *r = &f[D_RARE];
 
 		r->on = true;
@@ -384,10 +396,10 @@ pair_detect(bk_exfil *x, const struct pair *p, uint64_t nsrc, struct fired f[D_N
 		r->last = p->last;
 		if (p->sized == 0) {
 			r->metric = "uploads";
-			r->value = (double)p->uploads;
+			r->value = (double)u->uploads;
 			r->threshold = (double)x->set.rare_uploads;
 			snprintf(r->text, sizeof r->text, "%s made %s uploads to %s, which no other of "
-			    "the %s sources contacted", s->name, count(b1, p->uploads), d->name,
+			    "the %s sources contacted", s->name, count(b1, u->uploads), d->name,
 			    count(b2, x->nsrc));
 		} else {
 			r->metric = "bytes";
@@ -401,25 +413,38 @@ pair_detect(bk_exfil *x, const struct pair *p, uint64_t nsrc, struct fired f[D_N
 	}
 
 	/* after-hours */
-	if (p->after_bytes >= x->set.after_bytes && p->after_n > 0) {
+	if (ag != NULL && ag->after_bytes >= x->set.after_bytes && ag->after_n > 0) {
 		struct fired *a = &f[D_AFTER];
 
 		a->on = true;
 		a->sev = BK_SEVERITY_MEDIUM;
 		a->metric = "bytes";
-		a->value = (double)p->after_bytes;
+		a->value = (double)ag->after_bytes;
 		a->threshold = (double)x->set.after_bytes;
 		a->score = over_score(a->value, a->threshold);
-		a->first = p->after_first;
-		a->last = p->after_last;
-		between(when, sizeof when, p->after_first, p->after_last);
+		a->first = ag->after_first;
+		a->last = ag->after_last;
+		between(when, sizeof when, ag->after_first, ag->after_last);
 		snprintf(a->text, sizeof a->text, "%s sent %s to %s outside working hours (%02d:%02d-"
-		    "%02d:%02d on working days, %s) %s", s->name, bytes(b1, p->after_bytes), d->name,
+		    "%02d:%02d on working days, %s) %s", s->name, bytes(b1, ag->after_bytes), d->name,
 		    x->set.work_start / 60, x->set.work_start % 60, x->set.work_end / 60,
 		    x->set.work_end % 60, x->set.tz_name, when);
-		inc->after_bytes = (int64_t)p->after_bytes;
+		inc->after_bytes = (int64_t)ag->after_bytes;
 	}
-	(void)b3;
+	return BK_OK;
+}
+
+/* The busiest window's bytes of P, for a pair pair_detect left lazy. */
+static int
+pair_window(bk_exfil *x, const struct pair *p, bk_exfil_incident *inc)
+{
+	const struct pagg *ag;
+	int32_t at;
+	int rc;
+
+	if ((rc = bk__pair_agg(x, p, &ag)) != BK_OK)
+		return rc;
+	inc->window_bytes = (int64_t)max_window_pair(ag, x->set.window_ms / HOUR_MS, &at);
 	return BK_OK;
 }
 
@@ -521,7 +546,7 @@ static void
 add_evidence(const bk_exfil *x, bk_alert *a, const struct evid *e, uint8_t n)
 {
 	for (uint8_t i = 0; i < n && a->nlines < BK_ALERT_EVIDENCE_MAX; i++) {
-		const char *f = x->files[e[i].file];
+		const char *f = x->files[bk__evid_file(&e[i])];
 		size_t j;
 
 		for (j = 0; j < a->nfiles; j++)
@@ -529,7 +554,7 @@ add_evidence(const bk_exfil *x, bk_alert *a, const struct evid *e, uint8_t n)
 				break;
 		if (j == a->nfiles && a->nfiles < BK_ALERT_EVIDENCE_MAX)
 			a->files[a->nfiles++] = f;
-		a->lines[a->nlines++] = e[i].line;
+		a->lines[a->nlines++] = bk__evid_line(&e[i]);
 	}
 }
 
@@ -626,6 +651,7 @@ pair_figures(const bk_exfil *x, bk_exfil_incident *inc, const struct pair *p, ui
     bool uploads_first)
 {
 	const struct source *s = &x->src[p->src];
+	const struct pextra *u = bk__pair_extra_of(x, p);
 
 	inc->alert.ip = s->name;
 	inc->alert.actor = s->actor;
@@ -634,10 +660,10 @@ pair_figures(const bk_exfil *x, bk_exfil_incident *inc, const struct pair *p, ui
 	inc->alert.bytes = (int64_t)p->bytes_in;
 	inc->bytes_in = (int64_t)p->bytes_in;
 	inc->bytes_out = (int64_t)p->bytes_out;
-	inc->uploads = (int64_t)p->uploads;
+	inc->uploads = (int64_t)u->uploads;
 	inc->dst_sources = (int64_t)nsrc;
-	if (uploads_first && p->nev_up > 0)
-		add_evidence(x, &inc->alert, p->ev_up, p->nev_up);
+	if (uploads_first && u->nev_up > 0)
+		add_evidence(x, &inc->alert, u->ev_up, u->nev_up);
 	else
 		add_evidence(x, &inc->alert, p->ev_any, p->nev_any);
 }
@@ -675,12 +701,19 @@ bk_exfil_incidents(bk_exfil *x, bk_exfil_incident_fn fn, void *ctx)
 		const struct pair *p = &x->pair[i];
 		const struct source *s = &x->src[p->src];
 		struct fired sf;
+		bool lazy, joins, on = false;
 
 		candidate(it, f);
-		if ((rc = pair_detect(x, p, nsrc[p->dst], f, &it->inc, x->first, x->last)) != BK_OK)
+		if ((rc = pair_detect(x, p, nsrc[p->dst], f, &it->inc, x->first, x->last, &lazy)) !=
+		    BK_OK)
 			break;
 		/* The source-wide verdict joins its biggest pair when that pair carried half. */
-		if (top[p->src] == i && 2 * p->bytes_in >= s->bytes_in) {
+		joins = top[p->src] == i && 2 * p->bytes_in >= s->bytes_in;
+		for (int k = 0; k < D_NDET; k++)
+			on |= f[k].on;
+		if (lazy && (on || joins) && (rc = pair_window(x, p, &it->inc)) != BK_OK)
+			break;
+		if (joins) {
 			memset(&sf, 0, sizeof sf);
 			if (source_detect(x, s, &sf, &it->inc)) {
 				if (f[D_VOLUME].on) {
