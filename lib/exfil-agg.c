@@ -4,12 +4,16 @@
  * Events go into four tables: sources, destinations, source -> destination
  * pairs and source -> registered-domain DNS entries, each an array of
  * structs found through an open-addressing index of 32-bit slots. Nothing is
- * allocated per event once an entity exists: counters are added, an hourly
- * bucket is bumped (the latest one in the common case of input in time
- * order), and a beacon sample is appended until the pair holds
- * beacon.max_samples. Memory is therefore bounded by limits.max_pairs
- * pairs (each at most its sample and its active hours) and the sources and
- * destinations they name; pairs beyond the bound are counted and reported.
+ * allocated per event once an entity exists: counters are added, the
+ * source's hourly bucket is bumped (the latest one in the common case of
+ * input in time order), and a beacon sample (time, bytes each way) is
+ * appended until the pair holds beacon.max_samples. A pair's hourly figures
+ * are counted from its samples while they hold every connection, and kept
+ * apart only for the pairs that outgrow them (struct pagg); uploads,
+ * archives and long sessions live in a record only the pairs that have
+ * them get (struct pextra). Memory is therefore bounded by limits.max_pairs
+ * pairs of 224 bytes and their samples, and the sources and destinations
+ * they name; at the bound quiet pairs are evicted (sweep()).
  *
  * Everything kept is mergeable and independent of input order, so that
  * --emit-state / --merge over any split gives one pass's incidents: sums;
@@ -87,8 +91,8 @@ static const bk_conf_key conf_keys[] = {
 	{ "after_hours.tz", BK_CONF_STRING, "UTC", "zone of the working hours" },
 	{ "after_hours.min_bytes", BK_CONF_BYTES, "50MB",
 	  "bytes sent outside working hours per pair" },
-	{ "limits.max_pairs", BK_CONF_INT, "2000000",
-	  "source -> destination pairs kept; more are counted and left out" },
+	{ "limits.max_pairs", BK_CONF_INT, "1000000",
+	  "source -> destination pairs kept; at the bound quiet ones are evicted for new ones" },
 };
 
 const bk_conf_key *
@@ -258,6 +262,8 @@ bk_exfil_get_counts(const bk_exfil *x, bk_exfil_counts *c)
 	c->allowed = x->allowed;
 	c->skipped = x->skipped;
 	c->dropped = x->dropped;
+	c->evicted = x->evicted;
+	c->evicted_events = x->evicted_events;
 	c->first = x->first;
 	c->last = x->last;
 }
@@ -464,22 +470,95 @@ bk__exfil_dest(bk_exfil *x, const char *name, size_t len)
 	return x->ndst - 1;
 }
 
-/* The pair's index; -1 on OOM, -2 when the bound is reached. */
+/*
+ * Whether pair P is quiet: no upload or long session, fewer connections
+ * than a beacon needs, fewer bytes sent than any threshold, its samples
+ * still every connection. No detector can fire on it as it stands.
+ */
+static bool
+quiet(const bk_exfil *x, const struct pair *p)
+{
+	const struct settings *s = &x->set;
+	uint64_t least = s->rare_bytes;
+
+	if (s->pair_threshold < least)
+		least = s->pair_threshold;
+	if (s->after_bytes < least)
+		least = s->after_bytes;
+	if (s->archive_min_bytes < least)
+		least = s->archive_min_bytes;
+	return p->ext == 0 && p->agg == NULL && (int64_t)p->events < s->beacon_min &&
+	    p->bytes_in < least;
+}
+
+/*
+ * The eviction policy, when limits.max_pairs pairs are kept and a new one
+ * comes: the quiet pairs go (their events counted in bk_exfil_counts'
+ * evicted), the others stay, and the index is rebuilt. A pair that comes
+ * back starts afresh. When a sweep frees less than a sixteenth of the
+ * bound, new pairs are left out (dropped) for a quarter of the bound
+ * before the next sweep, so that a table of busy pairs is not swept for
+ * every event. Returns the number of pairs freed.
+ */
+static size_t
+sweep(bk_exfil *x)
+{
+	size_t j = 0, freed;
+
+	for (size_t i = 0; i < x->npair; i++) {
+		struct pair *p = &x->pair[i];
+
+		if (quiet(x, p)) {
+			x->evicted++;
+			x->evicted_events += p->events;
+			free(p->s);
+			continue;
+		}
+		if (j != i)
+			x->pair[j] = *p;
+		j++;
+	}
+	freed = x->npair - j;
+	x->npair = j;
+	memset(x->tpair.slots, 0, x->tpair.cap * sizeof *x->tpair.slots);
+	for (size_t i = 0; i < x->npair; i++) {
+		size_t mask = x->tpair.cap - 1;
+		size_t k = (size_t)pair_hash(x, (uint32_t)i) & mask;
+
+		while (x->tpair.slots[k] != 0)
+			k = (k + 1) & mask;
+		x->tpair.slots[k] = (uint32_t)(i + 1);
+	}
+	x->tpair.n = x->npair;
+	if (freed < (size_t)x->set.max_pairs / 16)
+		x->sweep_wait = (uint64_t)x->set.max_pairs / 4;
+	return freed;
+}
+
+/* The pair's index; -1 on OOM, -2 when the bound is reached and nothing could be evicted. */
 int64_t
-bk__exfil_pair(bk_exfil *x, uint32_t src, uint32_t dst)
+bk__exfil_pair(bk_exfil *x, uint32_t src, uint32_t dst, bool *created)
 {
 	uint32_t k[2] = { src, dst };
 	uint64_t h = pair_key_hash(src, dst);
 	uint32_t *slot;
 	struct pair *p;
 
+	*created = false;
 	if (table_reserve(&x->tpair, pair_hash, x) != BK_OK)
 		return -1;
 	slot = slot_of(&x->tpair, h, pair_eq, x, k);
 	if (*slot != 0)
 		return *slot - 1;
-	if ((int64_t)x->npair >= x->set.max_pairs)
-		return -2;
+	if ((int64_t)x->npair >= x->set.max_pairs) {
+		if (x->sweep_wait > 0) {
+			x->sweep_wait--;
+			return -2;
+		}
+		if (sweep(x) == 0)
+			return -2;
+		slot = slot_of(&x->tpair, h, pair_eq, x, k);
+	}
 	if (bk__grow(&x->pair, &x->cappair, x->npair + 1, sizeof *x->pair) != BK_OK)
 		return -1;
 	p = &x->pair[x->npair];
@@ -490,6 +569,7 @@ bk__exfil_pair(bk_exfil *x, uint32_t src, uint32_t dst)
 	p->last = INT64_MIN;
 	*slot = (uint32_t)++x->npair;
 	x->tpair.n++;
+	*created = true;
 	return x->npair - 1;
 }
 
@@ -1058,7 +1138,7 @@ bk_exfil_add(bk_exfil *x, const bk_event *ev)
 	struct evid e;
 	bool upload;
 	uint32_t fi;
-	size_t npair;
+	bool created;
 
 	x->events++;
 	if (src.ptr == NULL || src.len == 0)
@@ -1111,12 +1191,11 @@ bk_exfil_add(bk_exfil *x, const bk_event *ev)
 	if ((di = bk__exfil_dest(x, dst.ptr, dst.len)) < 0)
 		return BK_NOMEM;
 	s = &x->src[si];
-	npair = x->npair;
-	pi = bk__exfil_pair(x, (uint32_t)si, (uint32_t)di);
+	pi = bk__exfil_pair(x, (uint32_t)si, (uint32_t)di, &created);
 	if (pi == -1)
 		return BK_NOMEM;
 	/* A pair already kept has been counted in both distinct counts. */
-	if ((pi < 0 || x->npair != npair) &&
+	if ((pi < 0 || created) &&
 	    (bk_distinct_add(x->dst[di].srcs, s->h) != BK_OK ||
 	    bk_distinct_add(s->dsts, x->dst[di].h) != BK_OK))
 		return BK_NOMEM;

@@ -224,6 +224,8 @@ struct bk_exfil {
 	size_t nfiles, capfiles;
 	uint32_t lastfile;
 	uint64_t events, allowed, skipped, dropped;
+	uint64_t evicted, evicted_events;	/* quiet pairs swept out, their events */
+	uint64_t sweep_wait;	/* new pairs to leave out before the next sweep */
 	int64_t first, last;
 	int64_t cached_hour;
 	int cached_off;
@@ -241,7 +243,7 @@ const struct pextra *bk__pair_extra_of(const bk_exfil *x, const struct pair *p);
 struct hourb *bk__hourb_of(struct source *s, int32_t h);
 int64_t bk__exfil_source(bk_exfil *x, const char *name, size_t len);
 int64_t bk__exfil_dest(bk_exfil *x, const char *name, size_t len);
-int64_t bk__exfil_pair(bk_exfil *x, uint32_t src, uint32_t dst);
+int64_t bk__exfil_pair(bk_exfil *x, uint32_t src, uint32_t dst, bool *created);
 int64_t bk__exfil_dns(bk_exfil *x, uint32_t src, const char *dom, size_t len);
 uint32_t bk__exfil_file(bk_exfil *x, const char *name, size_t len);
 uint32_t bk__exfil_kind_bit(const char *kind);

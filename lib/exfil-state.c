@@ -7,7 +7,7 @@
  * RFC 3339 strings of a lower resolution), distinct counts as
  * bk_distinct_encode strings:
  *   {"type":"state","tool":"bk-exfil","version":2,"kind":"run","events":N,"allowed":N,
- *    "skipped":N,"dropped":N,"first":MS,"last":MS}
+ *    "skipped":N,"dropped":N,"evicted":N,"evicted_events":N,"first":MS,"last":MS}
  *   {..."kind":"source","src":S,"actor":A,"events":N,"bytes_in":N,"bytes_out":N,"first":MS,
  *    "last":MS,"dsts":"e:...","hours":[[HOUR,EVENTS,IN,OUT],...]}
  *   {..."kind":"dest","dst":D,"events":N,"bytes_in":N,"uploads":N,"srcs":"e:..."}
@@ -210,6 +210,8 @@ bk_exfil_state_write(bk_exfil *x, bk_writer *w)
 	bk_writer_uint(w, "allowed", x->allowed);
 	bk_writer_uint(w, "skipped", x->skipped);
 	bk_writer_uint(w, "dropped", x->dropped);
+	bk_writer_uint(w, "evicted", x->evicted);
+	bk_writer_uint(w, "evicted_events", x->evicted_events);
 	if (x->first <= x->last) {
 		bk_writer_int(w, "first", x->first);
 		bk_writer_int(w, "last", x->last);
@@ -522,7 +524,8 @@ static int
 merge_pair(bk_exfil *x, json_t *o)
 {
 	const char *sn, *dn;
-	size_t sl, dl, i, npair;
+	size_t sl, dl, i;
+	bool created;
 	int64_t si, di, pi, n[18], t[6], hod[24], v[3];
 	struct pair *p;
 	struct pagg *ag;
@@ -539,12 +542,11 @@ merge_pair(bk_exfil *x, json_t *o)
 		return fail(x, "samples");
 	if ((si = bk__exfil_source(x, sn, sl)) < 0 || (di = bk__exfil_dest(x, dn, dl)) < 0)
 		return BK_NOMEM;
-	npair = x->npair;
-	pi = bk__exfil_pair(x, (uint32_t)si, (uint32_t)di);
+	pi = bk__exfil_pair(x, (uint32_t)si, (uint32_t)di, &created);
 	if (pi == -1)
 		return BK_NOMEM;
 	/* As bk_exfil_add: a pair kept has been counted in both distinct counts. */
-	if ((pi < 0 || x->npair != npair) &&
+	if ((pi < 0 || created) &&
 	    (bk_distinct_add(x->dst[di].srcs, x->src[si].h) != BK_OK ||
 	    bk_distinct_add(x->src[si].dsts, x->dst[di].h) != BK_OK))
 		return BK_NOMEM;
@@ -673,6 +675,10 @@ bk_exfil_state_merge(bk_exfil *x, const bk_record *rec)
 			x->skipped += (uint64_t)v;
 		if (get_i64(o, "dropped", &v))
 			x->dropped += (uint64_t)v;
+		if (get_i64(o, "evicted", &v))
+			x->evicted += (uint64_t)v;
+		if (get_i64(o, "evicted_events", &v))
+			x->evicted_events += (uint64_t)v;
 		if (get_i64(o, "first", &v))
 			x->first = min64(x->first, v);
 		if (get_i64(o, "last", &v))
