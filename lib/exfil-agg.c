@@ -215,6 +215,7 @@ bk_exfil_free(bk_exfil *x)
 	}
 	free(x->ext);
 	free(x->scratch.b);
+	free(x->times);
 	free(x->sizes);
 	for (size_t i = 0; i < x->ndns; i++)
 		bk_distinct_free(x->dns[i].subs);
@@ -668,21 +669,23 @@ clamp32(uint64_t v)
 	return v < UINT32_MAX ? (uint32_t)v : UINT32_MAX;
 }
 
-/* Room for N samples in P's block (times, then bytes in, then bytes out). */
+/* Room for N samples in P. */
 static int
 sample_room(struct pair *p, uint32_t n)
 {
-	uint32_t old = p->caps;
-	int64_t *s;
+	struct sample *s;
 
-	if ((s = realloc(p->s, (size_t)n * (sizeof *s + 2 * sizeof(uint32_t)))) == NULL)
+	if ((s = realloc(p->s, (size_t)n * sizeof *s)) == NULL)
 		return BK_NOMEM;
 	p->s = s;
 	p->caps = n;
-	/* Bytes out, then bytes in, to their places further on. */
-	memmove(bk__s_out(p), (uint32_t *)(s + old) + old, (size_t)old * sizeof(uint32_t));
-	memmove(bk__s_in(p), s + old, (size_t)old * sizeof(uint32_t));
 	return BK_OK;
+}
+
+static uint64_t
+sample_size(const struct sample *s)
+{
+	return (uint64_t)s->in + s->out;
 }
 
 /*
@@ -693,44 +696,33 @@ sample_room(struct pair *p, uint32_t n)
 int
 bk__sample_add(bk_exfil *x, struct pair *p, int64_t ts, uint64_t in, uint64_t out)
 {
-	uint32_t cap = (uint32_t)x->set.max_samples, ci = clamp32(in), co = clamp32(out), m;
-	uint64_t size = (uint64_t)ci + co;
-	int64_t *t;
-	uint32_t *si, *so;
+	uint32_t cap = (uint32_t)x->set.max_samples;
+	struct sample n = { ts, clamp32(in), clamp32(out) }, *m;
 
 	if (p->ns < cap) {
 		if (p->ns == p->caps) {
-			uint32_t n = p->caps ? p->caps * 2 : 4;
+			uint32_t c = p->caps ? p->caps * 2 : 4;
 
-			if (sample_room(p, n < cap ? n : cap) != BK_OK)
+			if (sample_room(p, c < cap ? c : cap) != BK_OK)
 				return BK_NOMEM;
 		}
-		t = bk__s_ts(p);
-		si = bk__s_in(p);
-		so = bk__s_out(p);
-		t[p->ns] = ts;
-		si[p->ns] = ci;
-		so[p->ns] = co;
-		p->ns++;
-		m = p->maxs;
-		if (p->ns == 1 || ts > t[m] || (ts == t[m] && size > (uint64_t)si[m] + so[m]))
+		p->s[p->ns++] = n;
+		m = &p->s[p->maxs];
+		if (p->ns == 1 || ts > m->ts || (ts == m->ts && sample_size(&n) > sample_size(m)))
 			p->maxs = p->ns - 1;
 		return BK_OK;
 	}
 	/* Full: replace the latest when this one is earlier. */
-	t = bk__s_ts(p);
-	si = bk__s_in(p);
-	so = bk__s_out(p);
-	m = p->maxs;
-	if (ts > t[m] || (ts == t[m] && size >= (uint64_t)si[m] + so[m]))
+	m = &p->s[p->maxs];
+	if (ts > m->ts || (ts == m->ts && sample_size(&n) >= sample_size(m)))
 		return BK_OK;
-	t[m] = ts;
-	si[m] = ci;
-	so[m] = co;
-	for (uint32_t i = 0; i < p->ns; i++)
-		if (t[i] > t[p->maxs] || (t[i] == t[p->maxs] &&
-		    (uint64_t)si[i] + so[i] > (uint64_t)si[p->maxs] + so[p->maxs]))
+	*m = n;
+	for (uint32_t i = 0; i < p->ns; i++) {
+		m = &p->s[p->maxs];
+		if (p->s[i].ts > m->ts || (p->s[i].ts == m->ts &&
+		    sample_size(&p->s[i]) > sample_size(m)))
 			p->maxs = i;
+	}
 	return BK_OK;
 }
 
@@ -798,8 +790,6 @@ agg_event(bk_exfil *x, struct pagg *a, int64_t ts, uint64_t in)
 static int
 agg_from_samples(bk_exfil *x, const struct pair *p, struct pagg *a)
 {
-	const int64_t *t = bk__s_ts(p);
-	const uint32_t *in = bk__s_in(p);
 
 	memset(a->hod, 0, sizeof a->hod);
 	a->after_n = a->after_bytes = 0;
@@ -807,7 +797,7 @@ agg_from_samples(bk_exfil *x, const struct pair *p, struct pagg *a)
 	a->after_last = INT64_MIN;
 	a->nb = 0;
 	for (uint32_t i = 0; i < p->ns; i++)
-		if (agg_event(x, a, t[i], in[i]) != BK_OK)
+		if (agg_event(x, a, p->s[i].ts, p->s[i].in) != BK_OK)
 			return BK_NOMEM;
 	return BK_OK;
 }

@@ -325,20 +325,24 @@ pair_detect(bk_exfil *x, const struct pair *p, uint64_t nsrc, struct fired f[D_N
 	    (double)nsrc > x->set.beacon_share * (double)x->nsrc;
 
 	if ((int64_t)p->events >= x->set.beacon_min && !common) {
-		const uint32_t *in = bk__s_in(p), *out = bk__s_out(p);
 		int64_t *sz = NULL;
+		size_t c = x->captimes;
 
+		if (bk__grow(&x->times, &c, p->ns, sizeof *x->times) != BK_OK)
+			return BK_NOMEM;
+		x->captimes = c;
+		for (uint32_t i = 0; i < p->ns; i++)
+			x->times[i] = p->s[i].ts;
 		if (p->has_size) {
-			size_t c = x->capsizes;
-
+			c = x->capsizes;
 			if (bk__grow(&x->sizes, &c, p->ns, sizeof *x->sizes) != BK_OK)
 				return BK_NOMEM;
 			x->capsizes = c;
 			sz = x->sizes;
 			for (uint32_t i = 0; i < p->ns; i++)
-				sz[i] = (int64_t)in[i] + out[i];
+				sz[i] = (int64_t)p->s[i].in + p->s[i].out;
 		}
-		rc = bk_beacon_analyze(bk__s_ts(p), sz, p->ns, ag->hod, span_first, span_last,
+		rc = bk_beacon_analyze(x->times, sz, p->ns, ag->hod, span_first, span_last,
 		    &inc->beacon);
 		if (rc != BK_OK)
 			return rc;

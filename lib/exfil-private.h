@@ -154,9 +154,15 @@ struct pagg {
 /*
  * A source -> destination pair: 224 bytes, and 16 bytes per sample. The
  * samples are the earliest beacon.max_samples connections (by time, then
- * size) in one block: times (ms), then bytes sent and received (uint32,
- * clamped at 4 GiB; a pair that meets a bigger one keeps its own pagg).
+ * size): time (ms), bytes sent and received (clamped at 4 GiB; a pair that
+ * meets a bigger one keeps its own pagg). One sample in one cache line, as
+ * adding touches it and the latest: not three arrays.
  */
+struct sample {
+	int64_t ts;
+	uint32_t in, out;
+};
+
 struct pair {
 	uint32_t src, dst;
 	uint32_t ext;		/* its pextra in bk_exfil.ext, + 1; 0 for none */
@@ -165,28 +171,10 @@ struct pair {
 	bool has_size;
 	uint64_t events, sized, bytes_in, bytes_out;
 	int64_t first, last;
-	int64_t *s;
+	struct sample *s;
 	struct pagg *agg;	/* NULL while the samples hold every connection */
 	struct evid ev_any[NEVID];
 };
-
-static inline int64_t *
-bk__s_ts(const struct pair *p)
-{
-	return p->s;
-}
-
-static inline uint32_t *
-bk__s_in(const struct pair *p)
-{
-	return (uint32_t *)(p->s + p->caps);
-}
-
-static inline uint32_t *
-bk__s_out(const struct pair *p)
-{
-	return (uint32_t *)(p->s + p->caps) + p->caps;
-}
 
 struct dns {
 	uint32_t src;
@@ -215,8 +203,8 @@ struct bk_exfil {
 	struct pextra *ext;
 	size_t next, capext;
 	struct pagg scratch;	/* bk__pair_agg's answer for pairs without their own */
-	int64_t *sizes;		/* the beacon's sizes, for the pair being detected */
-	size_t capsizes;
+	int64_t *times, *sizes;	/* the beacon's series, for the pair being detected */
+	size_t captimes, capsizes;
 	struct dns *dns;
 	size_t ndns, capdns;
 	struct table tsrc, tdst, tpair, tdns;

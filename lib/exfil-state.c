@@ -262,8 +262,6 @@ bk_exfil_state_write(bk_exfil *x, bk_writer *w)
 		const struct pair *p = &x->pair[i];
 		const struct pextra *u = bk__pair_extra_of(x, p);
 		const struct pagg *ag;
-		const int64_t *ts = bk__s_ts(p);
-		const uint32_t *in = bk__s_in(p), *out = bk__s_out(p);
 
 		if (bk__pair_agg(x, p, &ag) != BK_OK)
 			return BK_NOMEM;
@@ -297,9 +295,9 @@ bk_exfil_state_write(bk_exfil *x, bk_writer *w)
 		bk_writer_array_begin(w, "samples");
 		for (uint32_t k = 0; k < p->ns; k++) {
 			bk_writer_array_begin(w, NULL);
-			bk_writer_int(w, NULL, ts[k]);
-			bk_writer_uint(w, NULL, in[k]);
-			bk_writer_uint(w, NULL, out[k]);
+			bk_writer_int(w, NULL, p->s[k].ts);
+			bk_writer_uint(w, NULL, p->s[k].in);
+			bk_writer_uint(w, NULL, p->s[k].out);
 			bk_writer_array_end(w);
 		}
 		bk_writer_array_end(w);
