@@ -4,12 +4,16 @@
  * Events go into four tables: sources, destinations, source -> destination
  * pairs and source -> registered-domain DNS entries, each an array of
  * structs found through an open-addressing index of 32-bit slots. Nothing is
- * allocated per event once an entity exists: counters are added, an hourly
- * bucket is bumped (the latest one in the common case of input in time
- * order), and a beacon sample is appended until the pair holds
- * beacon.max_samples. Memory is therefore bounded by limits.max_pairs
- * pairs (each at most its sample and its active hours) and the sources and
- * destinations they name; pairs beyond the bound are counted and reported.
+ * allocated per event once an entity exists: counters are added, the
+ * source's hourly bucket is bumped (the latest one in the common case of
+ * input in time order), and a beacon sample (time, bytes each way) is
+ * appended until the pair holds beacon.max_samples. A pair's hourly figures
+ * are counted from its samples while they hold every connection, and kept
+ * apart only for the pairs that outgrow them (struct pagg); uploads,
+ * archives and long sessions live in a record only the pairs that have
+ * them get (struct pextra). Memory is therefore bounded by limits.max_pairs
+ * pairs of 224 bytes and their samples, and the sources and destinations
+ * they name; at the bound quiet pairs are evicted (sweep()).
  *
  * Everything kept is mergeable and independent of input order, so that
  * --emit-state / --merge over any split gives one pass's incidents: sums;
@@ -87,8 +91,8 @@ static const bk_conf_key conf_keys[] = {
 	{ "after_hours.tz", BK_CONF_STRING, "UTC", "zone of the working hours" },
 	{ "after_hours.min_bytes", BK_CONF_BYTES, "50MB",
 	  "bytes sent outside working hours per pair" },
-	{ "limits.max_pairs", BK_CONF_INT, "2000000",
-	  "source -> destination pairs kept; more are counted and left out" },
+	{ "limits.max_pairs", BK_CONF_INT, "1000000",
+	  "source -> destination pairs kept; at the bound quiet ones are evicted for new ones" },
 };
 
 const bk_conf_key *
@@ -205,8 +209,14 @@ bk_exfil_free(bk_exfil *x)
 		bk_distinct_free(x->dst[i].srcs);
 	for (size_t i = 0; i < x->npair; i++) {
 		free(x->pair[i].s);
-		free(x->pair[i].b);
+		if (x->pair[i].agg != NULL)
+			free(x->pair[i].agg->b);
+		free(x->pair[i].agg);
 	}
+	free(x->ext);
+	free(x->scratch.b);
+	free(x->times);
+	free(x->sizes);
 	for (size_t i = 0; i < x->ndns; i++)
 		bk_distinct_free(x->dns[i].subs);
 	for (size_t i = 0; i < x->nfiles; i++)
@@ -253,6 +263,8 @@ bk_exfil_get_counts(const bk_exfil *x, bk_exfil_counts *c)
 	c->allowed = x->allowed;
 	c->skipped = x->skipped;
 	c->dropped = x->dropped;
+	c->evicted = x->evicted;
+	c->evicted_events = x->evicted_events;
 	c->first = x->first;
 	c->last = x->last;
 }
@@ -346,7 +358,18 @@ struct strkey {
 
 static uint64_t src_hash(const bk_exfil *x, uint32_t i) { return x->src[i].h; }
 static uint64_t dst_hash(const bk_exfil *x, uint32_t i) { return x->dst[i].h; }
-static uint64_t pair_hash(const bk_exfil *x, uint32_t i) { return x->pair[i].h; }
+/* The pair's hash from its two indexes (not kept: the table recomputes it when it grows). */
+static uint64_t
+pair_key_hash(uint32_t src, uint32_t dst)
+{
+	return bk__hash_finish(((uint64_t)src << 32 | dst) * UINT64_C(0x9e3779b97f4a7c15), 8);
+}
+
+static uint64_t
+pair_hash(const bk_exfil *x, uint32_t i)
+{
+	return pair_key_hash(x->pair[i].src, x->pair[i].dst);
+}
 static uint64_t dns_hash(const bk_exfil *x, uint32_t i) { return x->dns[i].h; }
 
 static bool
@@ -448,33 +471,106 @@ bk__exfil_dest(bk_exfil *x, const char *name, size_t len)
 	return x->ndst - 1;
 }
 
-/* The pair's index; -1 on OOM, -2 when the bound is reached. */
+/*
+ * Whether pair P is quiet: no upload or long session, fewer connections
+ * than a beacon needs, fewer bytes sent than any threshold, its samples
+ * still every connection. No detector can fire on it as it stands.
+ */
+static bool
+quiet(const bk_exfil *x, const struct pair *p)
+{
+	const struct settings *s = &x->set;
+	uint64_t least = s->rare_bytes;
+
+	if (s->pair_threshold < least)
+		least = s->pair_threshold;
+	if (s->after_bytes < least)
+		least = s->after_bytes;
+	if (s->archive_min_bytes < least)
+		least = s->archive_min_bytes;
+	return p->ext == 0 && p->agg == NULL && (int64_t)p->events < s->beacon_min &&
+	    p->bytes_in < least;
+}
+
+/*
+ * The eviction policy, when limits.max_pairs pairs are kept and a new one
+ * comes: the quiet pairs go (their events counted in bk_exfil_counts'
+ * evicted), the others stay, and the index is rebuilt. A pair that comes
+ * back starts afresh. When a sweep frees less than a sixteenth of the
+ * bound, new pairs are left out (dropped) for a quarter of the bound
+ * before the next sweep, so that a table of busy pairs is not swept for
+ * every event. Returns the number of pairs freed.
+ */
+static size_t
+sweep(bk_exfil *x)
+{
+	size_t j = 0, freed;
+
+	for (size_t i = 0; i < x->npair; i++) {
+		struct pair *p = &x->pair[i];
+
+		if (quiet(x, p)) {
+			x->evicted++;
+			x->evicted_events += p->events;
+			free(p->s);
+			continue;
+		}
+		if (j != i)
+			x->pair[j] = *p;
+		j++;
+	}
+	freed = x->npair - j;
+	x->npair = j;
+	memset(x->tpair.slots, 0, x->tpair.cap * sizeof *x->tpair.slots);
+	for (size_t i = 0; i < x->npair; i++) {
+		size_t mask = x->tpair.cap - 1;
+		size_t k = (size_t)pair_hash(x, (uint32_t)i) & mask;
+
+		while (x->tpair.slots[k] != 0)
+			k = (k + 1) & mask;
+		x->tpair.slots[k] = (uint32_t)(i + 1);
+	}
+	x->tpair.n = x->npair;
+	if (freed < (size_t)x->set.max_pairs / 16)
+		x->sweep_wait = (uint64_t)x->set.max_pairs / 4;
+	return freed;
+}
+
+/* The pair's index; -1 on OOM, -2 when the bound is reached and nothing could be evicted. */
 int64_t
-bk__exfil_pair(bk_exfil *x, uint32_t src, uint32_t dst)
+bk__exfil_pair(bk_exfil *x, uint32_t src, uint32_t dst, bool *created)
 {
 	uint32_t k[2] = { src, dst };
-	uint64_t h = bk__hash_finish(((uint64_t)src << 32 | dst) * UINT64_C(0x9e3779b97f4a7c15), 8);
+	uint64_t h = pair_key_hash(src, dst);
 	uint32_t *slot;
 	struct pair *p;
 
+	*created = false;
 	if (table_reserve(&x->tpair, pair_hash, x) != BK_OK)
 		return -1;
 	slot = slot_of(&x->tpair, h, pair_eq, x, k);
 	if (*slot != 0)
 		return *slot - 1;
-	if ((int64_t)x->npair >= x->set.max_pairs)
-		return -2;
+	if ((int64_t)x->npair >= x->set.max_pairs) {
+		if (x->sweep_wait > 0) {
+			x->sweep_wait--;
+			return -2;
+		}
+		if (sweep(x) == 0)
+			return -2;
+		slot = slot_of(&x->tpair, h, pair_eq, x, k);
+	}
 	if (bk__grow(&x->pair, &x->cappair, x->npair + 1, sizeof *x->pair) != BK_OK)
 		return -1;
 	p = &x->pair[x->npair];
 	memset(p, 0, sizeof *p);
 	p->src = src;
 	p->dst = dst;
-	p->h = h;
-	p->first = p->up_first = p->after_first = INT64_MAX;
-	p->last = p->up_last = p->after_last = INT64_MIN;
+	p->first = INT64_MAX;
+	p->last = INT64_MIN;
 	*slot = (uint32_t)++x->npair;
 	x->tpair.n++;
+	*created = true;
 	return x->npair - 1;
 }
 
@@ -522,7 +618,7 @@ bk__exfil_file(bk_exfil *x, const char *name, size_t len)
 	for (size_t i = 0; i < x->nfiles; i++)
 		if (strlen(x->files[i]) == len && memcmp(x->files[i], name, len) == 0)
 			return x->lastfile = (uint32_t)i;
-	if (x->nfiles >= UINT32_MAX - 1 ||
+	if (x->nfiles >= EVID_MAX_FILES - 1 ||
 	    bk__grow(&x->files, &x->capfiles, x->nfiles + 1, sizeof *x->files) != BK_OK ||
 	    (d = bk__dup_bytes(name, len)) == NULL)
 		return UINT32_MAX;
@@ -538,11 +634,13 @@ evid_before(const bk_exfil *x, const struct evid *a, const struct evid *b)
 {
 	int c;
 
+	uint32_t fa = bk__evid_file(a), fb = bk__evid_file(b);
+
 	if (a->ts != b->ts)
 		return a->ts < b->ts;
-	if (a->file != b->file && (c = strcmp(x->files[a->file], x->files[b->file])) != 0)
+	if (fa != fb && (c = strcmp(x->files[fa], x->files[fb])) != 0)
 		return c < 0;
-	return a->line < b->line;
+	return bk__evid_line(a) < bk__evid_line(b);
 }
 
 /* Keeps the NEVID earliest of the evidence in E (*N of them, sorted) and EV. */
@@ -554,7 +652,7 @@ bk__evid_add(const bk_exfil *x, struct evid *e, uint8_t *n, struct evid ev)
 	if (*n == NEVID && !evid_before(x, &ev, &e[NEVID - 1]))
 		return;
 	for (i = 0; i < *n; i++) {
-		if (e[i].ts == ev.ts && e[i].file == ev.file && e[i].line == ev.line)
+		if (e[i].ts == ev.ts && e[i].at == ev.at)
 			return;
 		if (evid_before(x, &ev, &e[i]))
 			break;
@@ -565,40 +663,72 @@ bk__evid_add(const bk_exfil *x, struct evid *e, uint8_t *n, struct evid ev)
 	e[i] = ev;
 }
 
-/* Keeps the earliest max_samples samples of P; BK_OK or BK_NOMEM. */
+static uint32_t
+clamp32(uint64_t v)
+{
+	return v < UINT32_MAX ? (uint32_t)v : UINT32_MAX;
+}
+
+/* Room for N samples in P. */
+static int
+sample_room(struct pair *p, uint32_t n)
+{
+	struct sample *s;
+
+	if ((s = realloc(p->s, (size_t)n * sizeof *s)) == NULL)
+		return BK_NOMEM;
+	p->s = s;
+	p->caps = n;
+	return BK_OK;
+}
+
+static uint64_t
+sample_size(const struct sample *s)
+{
+	return (uint64_t)s->in + s->out;
+}
+
+/*
+ * Keeps the earliest max_samples samples of P (by time, then size);
+ * BK_OK or BK_NOMEM. A pair whose samples are full is spilled (it has its
+ * pagg) before more are offered, so replacing one loses nothing counted.
+ */
 int
-bk__sample_add(bk_exfil *x, struct pair *p, int64_t ts, int64_t size)
+bk__sample_add(bk_exfil *x, struct pair *p, int64_t ts, uint64_t in, uint64_t out)
 {
 	uint32_t cap = (uint32_t)x->set.max_samples;
+	struct sample n = { ts, clamp32(in), clamp32(out) }, *m;
 
 	if (p->ns < cap) {
 		if (p->ns == p->caps) {
-			size_t c = p->caps;
+			uint32_t c = p->caps ? p->caps * 2 : 4;
 
-			if (bk__grow(&p->s, &c, p->ns + 1, sizeof *p->s) != BK_OK)
+			if (sample_room(p, c < cap ? c : cap) != BK_OK)
 				return BK_NOMEM;
-			p->caps = (uint32_t)(c > cap ? cap : c);
 		}
-		p->s[p->ns++] = (struct sample){ ts, size };
-		if (p->ns == 1 || ts > p->s[p->maxs].ts ||
-		    (ts == p->s[p->maxs].ts && size > p->s[p->maxs].size))
+		p->s[p->ns++] = n;
+		m = &p->s[p->maxs];
+		if (p->ns == 1 || ts > m->ts || (ts == m->ts && sample_size(&n) > sample_size(m)))
 			p->maxs = p->ns - 1;
 		return BK_OK;
 	}
 	/* Full: replace the latest when this one is earlier. */
-	if (ts > p->s[p->maxs].ts || (ts == p->s[p->maxs].ts && size >= p->s[p->maxs].size))
+	m = &p->s[p->maxs];
+	if (ts > m->ts || (ts == m->ts && sample_size(&n) >= sample_size(m)))
 		return BK_OK;
-	p->s[p->maxs] = (struct sample){ ts, size };
-	for (uint32_t i = 0; i < p->ns; i++)
-		if (p->s[i].ts > p->s[p->maxs].ts ||
-		    (p->s[i].ts == p->s[p->maxs].ts && p->s[i].size > p->s[p->maxs].size))
+	*m = n;
+	for (uint32_t i = 0; i < p->ns; i++) {
+		m = &p->s[p->maxs];
+		if (p->s[i].ts > m->ts || (p->s[i].ts == m->ts &&
+		    sample_size(&p->s[i]) > sample_size(m)))
 			p->maxs = i;
+	}
 	return BK_OK;
 }
 
 /* Adds V to the bucket of hour H in the sorted bucket array. */
 int
-bk__pbuck_add(struct pair *p, int32_t h, uint64_t v)
+bk__pbuck_add(struct pagg *p, int32_t h, uint64_t v)
 {
 	uint32_t lo = 0, hi = p->nb;
 
@@ -631,6 +761,105 @@ bk__pbuck_add(struct pair *p, int32_t h, uint64_t v)
 	p->b[lo] = (struct pbuck){ h, v };
 	p->nb++;
 	return BK_OK;
+}
+
+static bool after_hours(bk_exfil *x, int64_t ts);
+static int32_t hour_of(int64_t ts);
+
+/* Counts one connection at TS that sent IN bytes into A. */
+static int
+agg_event(bk_exfil *x, struct pagg *a, int64_t ts, uint64_t in)
+{
+	a->hod[(ts / HOUR_MS % 24 + 24) % 24]++;
+	if (in == 0)
+		return BK_OK;
+	if (bk__pbuck_add(a, hour_of(ts), in) != BK_OK)
+		return BK_NOMEM;
+	if (after_hours(x, ts)) {
+		a->after_n++;
+		a->after_bytes += in;
+		if (ts < a->after_first)
+			a->after_first = ts;
+		if (ts > a->after_last)
+			a->after_last = ts;
+	}
+	return BK_OK;
+}
+
+/* A's figures counted afresh from the samples of P, which hold every connection. */
+static int
+agg_from_samples(bk_exfil *x, const struct pair *p, struct pagg *a)
+{
+
+	memset(a->hod, 0, sizeof a->hod);
+	a->after_n = a->after_bytes = 0;
+	a->after_first = INT64_MAX;
+	a->after_last = INT64_MIN;
+	a->nb = 0;
+	for (uint32_t i = 0; i < p->ns; i++)
+		if (agg_event(x, a, p->s[i].ts, p->s[i].in) != BK_OK)
+			return BK_NOMEM;
+	return BK_OK;
+}
+
+/*
+ * Gives P its own pagg, counted from its samples, before they stop holding
+ * every connection; BK_OK (also when it has one) or BK_NOMEM.
+ */
+int
+bk__pair_spill(bk_exfil *x, struct pair *p)
+{
+	struct pagg *a;
+
+	if (p->agg != NULL)
+		return BK_OK;
+	if ((a = calloc(1, sizeof *a)) == NULL)
+		return BK_NOMEM;
+	if (agg_from_samples(x, p, a) != BK_OK) {
+		free(a->b);
+		free(a);
+		return BK_NOMEM;
+	}
+	p->agg = a;
+	return BK_OK;
+}
+
+/*
+ * P's figures by hour in *OUT: its own pagg, or one counted from its
+ * samples into the detector's scratch (valid until the next call).
+ */
+int
+bk__pair_agg(bk_exfil *x, const struct pair *p, const struct pagg **out)
+{
+	if (p->agg != NULL) {
+		*out = p->agg;
+		return BK_OK;
+	}
+	*out = &x->scratch;
+	return agg_from_samples(x, p, &x->scratch);
+}
+
+static const struct pextra no_extra = { .up_first = INT64_MAX, .up_last = INT64_MIN };
+
+/* P's pextra, made when it has none; NULL on OOM. Moves the others. */
+struct pextra *
+bk__pair_extra(bk_exfil *x, struct pair *p)
+{
+	if (p->ext != 0)
+		return &x->ext[p->ext - 1];
+	if (x->next >= UINT32_MAX - 1 ||
+	    bk__grow(&x->ext, &x->capext, x->next + 1, sizeof *x->ext) != BK_OK)
+		return NULL;
+	x->ext[x->next] = no_extra;
+	p->ext = (uint32_t)++x->next;
+	return &x->ext[x->next - 1];
+}
+
+/* P's pextra, or one with nothing in it. */
+const struct pextra *
+bk__pair_extra_of(const bk_exfil *x, const struct pair *p)
+{
+	return p->ext != 0 ? &x->ext[p->ext - 1] : &no_extra;
 }
 
 /* The source's bucket of hour H (created); NULL on OOM. */
@@ -675,32 +904,77 @@ span_is(bk_span s, const char *t)
 	return s.ptr != NULL && s.len == n && memcmp(s.ptr, t, n) == 0;
 }
 
-static bk_span
-extra(const bk_event *ev, const char *key)
+/* The extras bk_exfil_add looks at, found in one pass over the event's. */
+struct extras {
+	bk_span duration, duration_ms, mime, filename, agent;
+};
+
+static void
+set_once(bk_span *s, bk_span v)
 {
-	for (size_t i = 0; i < ev->nextra; i++)
-		if (strcmp(ev->extra[i].key, key) == 0)
-			return ev->extra[i].val;
-	return (bk_span){ NULL, 0 };
+	if (s->ptr == NULL)
+		*s = v;
 }
 
-/* A duration extra in milliseconds: "duration" (seconds) or "duration_ms"; -1 when absent. */
+static void
+get_extras(const bk_event *ev, struct extras *e)
+{
+	memset(e, 0, sizeof *e);
+	for (size_t i = 0; i < ev->nextra; i++) {
+		const char *k = ev->extra[i].key;
+
+		switch (k[0]) {
+		case 'd':
+			if (strcmp(k, "duration") == 0)
+				set_once(&e->duration, ev->extra[i].val);
+			else if (strcmp(k, "duration_ms") == 0)
+				set_once(&e->duration_ms, ev->extra[i].val);
+			break;
+		case 'f':
+			if (strcmp(k, "filename") == 0)
+				set_once(&e->filename, ev->extra[i].val);
+			break;
+		case 'm':
+			if (strcmp(k, "mime_type") == 0)
+				set_once(&e->mime, ev->extra[i].val);
+			break;
+		case 'u':
+			if (strcmp(k, "user_agent") == 0)
+				set_once(&e->agent, ev->extra[i].val);
+			break;
+		}
+	}
+}
+
+/*
+ * A duration extra in milliseconds: "duration" (seconds) or "duration_ms";
+ * -1 when absent. Plain digits (Squid's elapsed time) are read here,
+ * anything else by strtod.
+ */
 static int64_t
-duration_ms(const bk_event *ev)
+duration_ms(const struct extras *e)
 {
 	char buf[32];
-	bk_span s;
+	bk_span s = e->duration;
 	double scale = 1000;
 	char *end;
 	double v;
 
-	s = extra(ev, "duration");
 	if (s.ptr == NULL) {
-		s = extra(ev, "duration_ms");
+		s = e->duration_ms;
 		scale = 1;
 	}
 	if (s.ptr == NULL || s.len == 0 || s.len >= sizeof buf)
 		return -1;
+	if (s.len <= 15) {
+		int64_t n = 0;
+		size_t i;
+
+		for (i = 0; i < s.len && s.ptr[i] >= '0' && s.ptr[i] <= '9'; i++)
+			n = n * 10 + (s.ptr[i] - '0');
+		if (i == s.len)
+			return scale == 1 ? n : n * 1000;
+	}
 	memcpy(buf, s.ptr, s.len);
 	buf[s.len] = '\0';
 	v = strtod(buf, &end);
@@ -805,17 +1079,56 @@ set_actor(bk_exfil *x, struct source *s, const bk_event *ev)
 	return (s->actor = bk__arena_str(&x->arena, a.ptr, a.len)) == NULL ? BK_NOMEM : BK_OK;
 }
 
+/* An upload to pair P: its methods, archives and size, in the pair's pextra. */
+static int
+add_upload(bk_exfil *x, struct pair *p, const bk_event *ev, const struct extras *xe,
+    uint64_t in, struct evid e)
+{
+	bk_span obj = ev->str[BK_EV_OBJECT], method = ev->str[BK_EV_METHOD];
+	bool part = false;
+	const char *kind = obj.ptr != NULL ? bk_archive_kind(obj.ptr, obj.len, &part) : NULL;
+	struct pextra *u;
+
+	if (kind == NULL && span_is(ev->str[BK_EV_ACTION], "upload") && xe->mime.ptr != NULL)
+		kind = bk_archive_mime(xe->mime.ptr, xe->mime.len);
+	if (kind == NULL && xe->filename.ptr != NULL)
+		kind = bk_archive_kind(xe->filename.ptr, xe->filename.len, &part);
+	if ((u = bk__pair_extra(x, p)) == NULL)
+		return BK_NOMEM;
+	u->uploads++;
+	u->posts += span_is(method, "POST");
+	u->puts += span_is(method, "PUT");
+	if (ev->ts < u->up_first)
+		u->up_first = ev->ts;
+	if (ev->ts > u->up_last)
+		u->up_last = ev->ts;
+	if (kind != NULL) {
+		u->archive_n++;
+		u->archive_bytes += in;
+		u->archive_kinds |= bk__exfil_kind_bit(kind);
+		u->archive_part |= part;
+	}
+	if (in >= x->set.large) {
+		u->large_n++;
+		u->large_bytes += in;
+	}
+	bk__evid_add(x, u->ev_up, &u->nev_up, e);
+	return BK_OK;
+}
+
 int
 bk_exfil_add(bk_exfil *x, const bk_event *ev)
 {
-	bk_span src = ev->str[BK_EV_IP], dst = ev->str[BK_EV_DST], ua;
+	bk_span src = ev->str[BK_EV_IP], dst = ev->str[BK_EV_DST], method;
 	int64_t si, di, pi, in = ev->bytes_in, out = ev->bytes_out, dur;
 	struct source *s;
 	struct pair *p;
 	struct hourb *hb;
+	struct extras xe;
 	struct evid e;
-	bool upload, is_dns;
+	bool upload;
 	uint32_t fi;
+	bool created;
 
 	x->events++;
 	if (src.ptr == NULL || src.len == 0)
@@ -824,12 +1137,12 @@ bk_exfil_add(bk_exfil *x, const bk_event *ev)
 		x->skipped++;
 		return 1;
 	}
+	get_extras(ev, &xe);
 	if (x->allow != NULL) {
-		ua = extra(ev, "user_agent");
 		if (bk_allow_addr(x->allow, src.ptr, src.len) ||
 		    (dst.ptr != NULL && (bk_allow_addr(x->allow, dst.ptr, dst.len) ||
 		    bk_allow_host(x->allow, dst.ptr, dst.len))) ||
-		    (ua.ptr != NULL && bk_allow_agent(x->allow, ua.ptr, ua.len))) {
+		    (xe.agent.ptr != NULL && bk_allow_agent(x->allow, xe.agent.ptr, xe.agent.len))) {
 			x->allowed++;
 			return 1;
 		}
@@ -846,7 +1159,7 @@ bk_exfil_add(bk_exfil *x, const bk_event *ev)
 	    (fi = bk__exfil_file(x, ev->file != NULL ? ev->file : "-",
 	    ev->file != NULL ? strlen(ev->file) : 1)) == UINT32_MAX)
 		return BK_NOMEM;
-	e = (struct evid){ ev->ts, fi, ev->line };
+	e = bk__evid(ev->ts, fi, ev->line);
 	s = &x->src[si];
 	s->events++;
 	s->bytes_in += (uint64_t)in;
@@ -861,21 +1174,23 @@ bk_exfil_add(bk_exfil *x, const bk_event *ev)
 	hb->in += (uint64_t)in;
 	hb->out += (uint64_t)out;
 
-	is_dns = span_is(ev->str[BK_EV_ACTION], "dns");
-	if (is_dns)
+	if (span_is(ev->str[BK_EV_ACTION], "dns"))
 		return add_dns(x, (uint32_t)si, ev, e);
 	if (dst.ptr == NULL || dst.len == 0)
 		return BK_OK;
 	if ((di = bk__exfil_dest(x, dst.ptr, dst.len)) < 0)
 		return BK_NOMEM;
 	s = &x->src[si];
-	pi = bk__exfil_pair(x, (uint32_t)si, (uint32_t)di);
+	pi = bk__exfil_pair(x, (uint32_t)si, (uint32_t)di, &created);
 	if (pi == -1)
 		return BK_NOMEM;
-	if (bk_distinct_add(x->dst[di].srcs, x->src[si].h) != BK_OK ||
-	    bk_distinct_add(s->dsts, x->dst[di].h) != BK_OK)
+	/* A pair already kept has been counted in both distinct counts. */
+	if ((pi < 0 || created) &&
+	    (bk_distinct_add(x->dst[di].srcs, s->h) != BK_OK ||
+	    bk_distinct_add(s->dsts, x->dst[di].h) != BK_OK))
 		return BK_NOMEM;
-	upload = span_is(ev->str[BK_EV_METHOD], "POST") || span_is(ev->str[BK_EV_METHOD], "PUT") ||
+	method = ev->str[BK_EV_METHOD];
+	upload = span_is(method, "POST") || span_is(method, "PUT") ||
 	    span_is(ev->str[BK_EV_ACTION], "upload");
 	x->dst[di].events++;
 	x->dst[di].bytes_in += (uint64_t)in;
@@ -895,51 +1210,24 @@ bk_exfil_add(bk_exfil *x, const bk_event *ev)
 		p->first = ev->ts;
 	if (ev->ts > p->last)
 		p->last = ev->ts;
-	p->hours[(ev->ts / HOUR_MS % 24 + 24) % 24]++;
-	if (bk__sample_add(x, p, ev->ts, in + out) != BK_OK)
+	/* The hourly figures: counted from the samples while they hold every connection. */
+	if (p->agg == NULL && (p->ns == (uint32_t)x->set.max_samples || in > UINT32_MAX ||
+	    out > UINT32_MAX) && bk__pair_spill(x, p) != BK_OK)
 		return BK_NOMEM;
-	if (in > 0 && bk__pbuck_add(p, hour_of(ev->ts), (uint64_t)in) != BK_OK)
+	if (p->agg != NULL && agg_event(x, p->agg, ev->ts, (uint64_t)in) != BK_OK)
+		return BK_NOMEM;
+	if (bk__sample_add(x, p, ev->ts, (uint64_t)in, (uint64_t)out) != BK_OK)
 		return BK_NOMEM;
 	bk__evid_add(x, p->ev_any, &p->nev_any, e);
-	if (upload) {
-		bk_span obj = ev->str[BK_EV_OBJECT], mime = extra(ev, "mime_type");
-		bool part = false;
-		const char *kind = obj.ptr != NULL ? bk_archive_kind(obj.ptr, obj.len, &part) : NULL;
+	if (upload && add_upload(x, p, ev, &xe, (uint64_t)in, e) != BK_OK)
+		return BK_NOMEM;
+	if ((dur = duration_ms(&xe)) >= 0 && dur >= x->set.long_session) {
+		struct pextra *u = bk__pair_extra(x, p);
 
-		if (kind == NULL && span_is(ev->str[BK_EV_ACTION], "upload") && mime.ptr != NULL)
-			kind = bk_archive_mime(mime.ptr, mime.len);
-		if (kind == NULL && (mime = extra(ev, "filename")).ptr != NULL)
-			kind = bk_archive_kind(mime.ptr, mime.len, &part);
-		p->uploads++;
-		p->posts += span_is(ev->str[BK_EV_METHOD], "POST");
-		p->puts += span_is(ev->str[BK_EV_METHOD], "PUT");
-		if (ev->ts < p->up_first)
-			p->up_first = ev->ts;
-		if (ev->ts > p->up_last)
-			p->up_last = ev->ts;
-		if (kind != NULL) {
-			p->archive_n++;
-			p->archive_bytes += (uint64_t)in;
-			p->archive_kinds |= bk__exfil_kind_bit(kind);
-			p->archive_part |= part;
-		}
-		if ((uint64_t)in >= x->set.large) {
-			p->large_n++;
-			p->large_bytes += (uint64_t)in;
-		}
-		bk__evid_add(x, p->ev_up, &p->nev_up, e);
-	}
-	if ((dur = duration_ms(ev)) >= 0 && dur >= x->set.long_session) {
-		p->long_n++;
-		p->long_ms += dur;
-	}
-	if (in > 0 && after_hours(x, ev->ts)) {
-		p->after_n++;
-		p->after_bytes += (uint64_t)in;
-		if (ev->ts < p->after_first)
-			p->after_first = ev->ts;
-		if (ev->ts > p->after_last)
-			p->after_last = ev->ts;
+		if (u == NULL)
+			return BK_NOMEM;
+		u->long_n++;
+		u->long_ms += dur;
 	}
 	return set_actor(x, s, ev);
 }

@@ -52,8 +52,6 @@ struct fired {
 struct item {
 	bk_exfil_incident inc;
 	char reason[2048];
-	char kinds[64];
-	char detail[D_NDET][512];
 };
 
 /* ---- wording ------------------------------------------------------------- */
@@ -112,7 +110,7 @@ over_score(double value, double threshold)
 
 /* The methods of P's uploads: "POSTs", "PUTs" or "uploads". */
 static const char *
-upload_word(const struct pair *p)
+upload_word(const struct pextra *p)
 {
 	if (p->posts == p->uploads)
 		return p->uploads == 1 ? "POST" : "POSTs";
@@ -125,7 +123,7 @@ upload_word(const struct pair *p)
 
 /* The busiest run of W consecutive hours in the sorted buckets; its first hour in *AT. */
 static uint64_t
-max_window_pair(const struct pair *p, int64_t w, int32_t *at)
+max_window_pair(const struct pagg *p, int64_t w, int32_t *at)
 {
 	uint64_t best = 0, sum = 0;
 	uint32_t lo = 0;
@@ -219,37 +217,52 @@ history(const bk_exfil *x, const char *src, const char *dst, char *buf, size_t s
 
 /* ---- the pair detectors -------------------------------------------------- */
 
+/* Whether D, contacted by NSRC sources, is rare. */
 static bool
-rare(const bk_exfil *x, const struct dest *d)
+rare(const bk_exfil *x, const struct dest *d, uint64_t nsrc)
 {
-	if ((int64_t)bk_distinct_count(d->srcs) > x->set.rare_sources ||
+	if ((int64_t)nsrc > x->set.rare_sources ||
 	    (int64_t)x->nsrc < x->set.rare_population)
 		return false;
 	return x->base == NULL || !bk_baseline_seen(x->base, "*", "dst", d->name, d->len);
 }
 
+/* The pair detectors over P, whose destination NSRC sources contacted. */
+/*
+ * The hourly figures are only counted for a pair that could reach a
+ * volume or after-hours threshold or be a beacon; for the others *LAZY is
+ * set and the caller asks pair_window when it needs the window's bytes.
+ */
 static int
-pair_detect(bk_exfil *x, const struct pair *p, struct fired f[D_NDET], bk_exfil_incident *inc,
-    int64_t span_first, int64_t span_last)
+pair_detect(bk_exfil *x, const struct pair *p, uint64_t nsrc, struct fired f[D_NDET],
+    bk_exfil_incident *inc, int64_t span_first, int64_t span_last, bool *lazy)
 {
 	const struct source *s = &x->src[p->src];
 	const struct dest *d = &x->dst[p->dst];
-	bool is_rare = rare(x, d);
-	char b1[32], b2[32], b3[32], when[96], note[160];
+	const struct pextra *u = bk__pair_extra_of(x, p);
+	const struct pagg *ag = NULL;
+	bool is_rare = rare(x, d, nsrc);
+	char b1[32], b2[32], when[96], note[160];
 	int32_t at;
+	int rc;
+
+	*lazy = p->bytes_in < x->set.pair_threshold && p->bytes_in < x->set.after_bytes &&
+	    (int64_t)p->events < x->set.beacon_min;
+	if (!*lazy && (rc = bk__pair_agg(x, p, &ag)) != BK_OK)
+		return rc;
 
 	/* archive-upload */
-	if ((p->archive_n > 0 && (p->archive_bytes >= x->set.archive_min_bytes || p->sized == 0)) ||
-	    (is_rare && p->large_n > 0 && p->large_bytes >= x->set.archive_min_bytes)) {
+	if ((u->archive_n > 0 && (u->archive_bytes >= x->set.archive_min_bytes || p->sized == 0)) ||
+	    (is_rare && u->large_n > 0 && u->large_bytes >= x->set.archive_min_bytes)) {
 		struct fired *a = &f[D_ARCHIVE];
-		bool named = p->archive_n > 0 && (p->archive_bytes >= x->set.archive_min_bytes ||
+		bool named = u->archive_n > 0 && (u->archive_bytes >= x->set.archive_min_bytes ||
 		    p->sized == 0);
-		uint64_t b = named ? p->archive_bytes : p->large_bytes;
-		uint64_t n = named ? p->archive_n : p->large_n;
+		uint64_t b = named ? u->archive_bytes : u->large_bytes;
+		uint64_t n = named ? u->archive_n : u->large_n;
 		char kinds[64] = "";
 
 		for (unsigned i = 0; bk__exfil_kind_name(i) != NULL; i++)
-			if (p->archive_kinds & (1u << i))
+			if (u->archive_kinds & (1u << i))
 				snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds), "%s.%s",
 				    kinds[0] ? "/" : "", bk__exfil_kind_name(i));
 		a->on = true;
@@ -258,28 +271,28 @@ pair_detect(bk_exfil *x, const struct pair *p, struct fired f[D_NDET], bk_exfil_
 		a->value = (double)b;
 		a->threshold = (double)x->set.archive_min_bytes;
 		a->score = over_score(a->value, a->threshold);
-		a->first = p->up_first;
-		a->last = p->up_last;
-		between(when, sizeof when, p->up_first, p->up_last);
+		a->first = u->up_first;
+		a->last = u->up_last;
+		between(when, sizeof when, u->up_first, u->up_last);
 		if (named && p->sized == 0)
 			snprintf(a->text, sizeof a->text, "%s uploaded %s %s of %s files%s to %s %s "
-			    "(sizes not logged)", s->name, count(b1, n), upload_word(p), kinds,
-			    p->archive_part ? " in parts" : "", d->name, when);
+			    "(sizes not logged)", s->name, count(b1, n), upload_word(u), kinds,
+			    u->archive_part ? " in parts" : "", d->name, when);
 		else
 			snprintf(a->text, sizeof a->text, "%s uploaded %s in %s %s%s%s%s to %s%s %s",
-			    s->name, bytes(b2, b), count(b1, n), named ? "" : "large ", upload_word(p),
+			    s->name, bytes(b2, b), count(b1, n), named ? "" : "large ", upload_word(u),
 			    named ? " of " : "", named ? kinds : "", d->name,
-			    named && p->archive_part ? " (an archive split in parts)" : "", when);
+			    named && u->archive_part ? " (an archive split in parts)" : "", when);
 		if (is_rare)
 			snprintf(a->text + strlen(a->text), sizeof a->text - strlen(a->text),
 			    ", a destination no other host uses");
-		inc->archive_uploads = (int64_t)p->archive_n;
-		inc->archive_bytes = (int64_t)p->archive_bytes;
+		inc->archive_uploads = (int64_t)u->archive_n;
+		inc->archive_bytes = (int64_t)u->archive_bytes;
 	}
 
 	/* outbound-volume, this pair */
-	{
-		uint64_t wb = max_window_pair(p, x->set.window_ms / HOUR_MS, &at);
+	if (ag != NULL) {
+		uint64_t wb = max_window_pair(ag, x->set.window_ms / HOUR_MS, &at);
 
 		inc->window_bytes = (int64_t)wb;
 		if (wb >= x->set.pair_threshold &&
@@ -309,25 +322,28 @@ pair_detect(bk_exfil *x, const struct pair *p, struct fired f[D_NDET], bk_exfil_
 	 * sources to tell (rare_population).
 	 */
 	bool common = (int64_t)x->nsrc >= x->set.rare_population &&
-	    (double)bk_distinct_count(d->srcs) > x->set.beacon_share * (double)x->nsrc;
+	    (double)nsrc > x->set.beacon_share * (double)x->nsrc;
 
 	if ((int64_t)p->events >= x->set.beacon_min && !common) {
-		int64_t *ts = malloc(p->ns * sizeof *ts), *sz = malloc(p->ns * sizeof *sz);
-		int rc;
+		int64_t *sz = NULL;
+		size_t c = x->captimes;
 
-		if (ts == NULL || sz == NULL) {
-			free(ts);
-			free(sz);
+		if (bk__grow(&x->times, &c, p->ns, sizeof *x->times) != BK_OK)
 			return BK_NOMEM;
+		x->captimes = c;
+		for (uint32_t i = 0; i < p->ns; i++)
+			x->times[i] = p->s[i].ts;
+		if (p->has_size) {
+			c = x->capsizes;
+			if (bk__grow(&x->sizes, &c, p->ns, sizeof *x->sizes) != BK_OK)
+				return BK_NOMEM;
+			x->capsizes = c;
+			sz = x->sizes;
+			for (uint32_t i = 0; i < p->ns; i++)
+				sz[i] = (int64_t)p->s[i].in + p->s[i].out;
 		}
-		for (uint32_t i = 0; i < p->ns; i++) {
-			ts[i] = p->s[i].ts;
-			sz[i] = p->s[i].size;
-		}
-		rc = bk_beacon_analyze(ts, p->has_size ? sz : NULL, p->ns, p->hours, span_first,
-		    span_last, &inc->beacon);
-		free(ts);
-		free(sz);
+		rc = bk_beacon_analyze(x->times, sz, p->ns, ag->hod, span_first, span_last,
+		    &inc->beacon);
 		if (rc != BK_OK)
 			return rc;
 		/* Traffic spread evenly all day scores well on hours and coverage:
@@ -356,26 +372,26 @@ pair_detect(bk_exfil *x, const struct pair *p, struct fired f[D_NDET], bk_exfil_
 	}
 
 	/* long-connection */
-	if (p->long_n > 0 && p->long_ms >= x->set.long_threshold) {
+	if (u->long_n > 0 && u->long_ms >= x->set.long_threshold) {
 		struct fired *l = &f[D_LONG];
 
 		l->on = true;
 		l->sev = BK_SEVERITY_MEDIUM;
 		l->metric = "seconds";
-		l->value = (double)p->long_ms / 1000;
+		l->value = (double)u->long_ms / 1000;
 		l->threshold = (double)x->set.long_threshold / 1000;
 		l->score = over_score(l->value, l->threshold);
 		l->first = p->first;
 		l->last = p->last;
 		snprintf(l->text, sizeof l->text, "%s kept %s sessions to %s open for %.1f h in all",
-		    s->name, count(b1, p->long_n), d->name, (double)p->long_ms / 3600000.0);
-		inc->long_sessions = (int64_t)p->long_n;
-		inc->long_ms = p->long_ms;
+		    s->name, count(b1, u->long_n), d->name, (double)u->long_ms / 3600000.0);
+		inc->long_sessions = (int64_t)u->long_n;
+		inc->long_ms = u->long_ms;
 	}
 
 	/* rare-destination */
 	if (is_rare && (p->bytes_in >= x->set.rare_bytes ||
-	    (p->sized == 0 && (int64_t)p->uploads >= x->set.rare_uploads))) {
+	    (p->sized == 0 && (int64_t)u->uploads >= x->set.rare_uploads))) {
 		struct fired *r = &f[D_RARE];
 
 		r->on = true;
@@ -384,10 +400,10 @@ pair_detect(bk_exfil *x, const struct pair *p, struct fired f[D_NDET], bk_exfil_
 		r->last = p->last;
 		if (p->sized == 0) {
 			r->metric = "uploads";
-			r->value = (double)p->uploads;
+			r->value = (double)u->uploads;
 			r->threshold = (double)x->set.rare_uploads;
 			snprintf(r->text, sizeof r->text, "%s made %s uploads to %s, which no other of "
-			    "the %s sources contacted", s->name, count(b1, p->uploads), d->name,
+			    "the %s sources contacted", s->name, count(b1, u->uploads), d->name,
 			    count(b2, x->nsrc));
 		} else {
 			r->metric = "bytes";
@@ -401,25 +417,38 @@ pair_detect(bk_exfil *x, const struct pair *p, struct fired f[D_NDET], bk_exfil_
 	}
 
 	/* after-hours */
-	if (p->after_bytes >= x->set.after_bytes && p->after_n > 0) {
+	if (ag != NULL && ag->after_bytes >= x->set.after_bytes && ag->after_n > 0) {
 		struct fired *a = &f[D_AFTER];
 
 		a->on = true;
 		a->sev = BK_SEVERITY_MEDIUM;
 		a->metric = "bytes";
-		a->value = (double)p->after_bytes;
+		a->value = (double)ag->after_bytes;
 		a->threshold = (double)x->set.after_bytes;
 		a->score = over_score(a->value, a->threshold);
-		a->first = p->after_first;
-		a->last = p->after_last;
-		between(when, sizeof when, p->after_first, p->after_last);
+		a->first = ag->after_first;
+		a->last = ag->after_last;
+		between(when, sizeof when, ag->after_first, ag->after_last);
 		snprintf(a->text, sizeof a->text, "%s sent %s to %s outside working hours (%02d:%02d-"
-		    "%02d:%02d on working days, %s) %s", s->name, bytes(b1, p->after_bytes), d->name,
+		    "%02d:%02d on working days, %s) %s", s->name, bytes(b1, ag->after_bytes), d->name,
 		    x->set.work_start / 60, x->set.work_start % 60, x->set.work_end / 60,
 		    x->set.work_end % 60, x->set.tz_name, when);
-		inc->after_bytes = (int64_t)p->after_bytes;
+		inc->after_bytes = (int64_t)ag->after_bytes;
 	}
-	(void)b3;
+	return BK_OK;
+}
+
+/* The busiest window's bytes of P, for a pair pair_detect left lazy. */
+static int
+pair_window(bk_exfil *x, const struct pair *p, bk_exfil_incident *inc)
+{
+	const struct pagg *ag;
+	int32_t at;
+	int rc;
+
+	if ((rc = bk__pair_agg(x, p, &ag)) != BK_OK)
+		return rc;
+	inc->window_bytes = (int64_t)max_window_pair(ag, x->set.window_ms / HOUR_MS, &at);
 	return BK_OK;
 }
 
@@ -521,7 +550,7 @@ static void
 add_evidence(const bk_exfil *x, bk_alert *a, const struct evid *e, uint8_t n)
 {
 	for (uint8_t i = 0; i < n && a->nlines < BK_ALERT_EVIDENCE_MAX; i++) {
-		const char *f = x->files[e[i].file];
+		const char *f = x->files[bk__evid_file(&e[i])];
 		size_t j;
 
 		for (j = 0; j < a->nfiles; j++)
@@ -529,7 +558,7 @@ add_evidence(const bk_exfil *x, bk_alert *a, const struct evid *e, uint8_t n)
 				break;
 		if (j == a->nfiles && a->nfiles < BK_ALERT_EVIDENCE_MAX)
 			a->files[a->nfiles++] = f;
-		a->lines[a->nlines++] = e[i].line;
+		a->lines[a->nlines++] = bk__evid_line(&e[i]);
 	}
 }
 
@@ -598,20 +627,35 @@ cmp_item(const void *a, const void *b)
 	    y->alert.dst : "");
 }
 
+/* A fresh candidate incident in IT (the reason is written by settle). */
+static void
+candidate(struct item *it, struct fired f[D_NDET])
+{
+	incident_clear(&it->inc);
+	it->reason[0] = '\0';
+	for (int i = 0; i < D_NDET; i++)
+		f[i].on = false;
+}
+
+/*
+ * Appends the settled candidate IT to the incidents. Only incidents are
+ * copied: the candidates of the many quiet pairs stay in one scratch item.
+ */
 static int
-push(struct item **items, size_t *n, size_t *cap)
+keep(struct item **items, size_t *n, size_t *cap, const struct item *it)
 {
 	if (bk__grow(items, cap, *n + 1, sizeof **items) != BK_OK)
 		return BK_NOMEM;
-	memset(&(*items)[*n], 0, sizeof **items);
-	incident_clear(&(*items)[*n].inc);
+	(*items)[(*n)++] = *it;
 	return BK_OK;
 }
 
 static void
-pair_figures(const bk_exfil *x, bk_exfil_incident *inc, const struct pair *p, bool uploads_first)
+pair_figures(const bk_exfil *x, bk_exfil_incident *inc, const struct pair *p, uint64_t nsrc,
+    bool uploads_first)
 {
 	const struct source *s = &x->src[p->src];
+	const struct pextra *u = bk__pair_extra_of(x, p);
 
 	inc->alert.ip = s->name;
 	inc->alert.actor = s->actor;
@@ -620,10 +664,10 @@ pair_figures(const bk_exfil *x, bk_exfil_incident *inc, const struct pair *p, bo
 	inc->alert.bytes = (int64_t)p->bytes_in;
 	inc->bytes_in = (int64_t)p->bytes_in;
 	inc->bytes_out = (int64_t)p->bytes_out;
-	inc->uploads = (int64_t)p->uploads;
-	inc->dst_sources = (int64_t)bk_distinct_count(x->dst[p->dst].srcs);
-	if (uploads_first && p->nev_up > 0)
-		add_evidence(x, &inc->alert, p->ev_up, p->nev_up);
+	inc->uploads = (int64_t)u->uploads;
+	inc->dst_sources = (int64_t)nsrc;
+	if (uploads_first && u->nev_up > 0)
+		add_evidence(x, &inc->alert, u->ev_up, u->nev_up);
 	else
 		add_evidence(x, &inc->alert, p->ev_any, p->nev_any);
 }
@@ -631,13 +675,23 @@ pair_figures(const bk_exfil *x, bk_exfil_incident *inc, const struct pair *p, bo
 int
 bk_exfil_incidents(bk_exfil *x, bk_exfil_incident_fn fn, void *ctx)
 {
-	struct item *items = NULL;
+	struct item *items = NULL, *it;
 	size_t n = 0, cap = 0;
 	uint32_t *top = NULL;	/* per source: its pair with the most bytes sent */
+	uint64_t *nsrc = NULL;	/* per destination: the sources that contacted it */
+	struct fired f[D_NDET];
 	int rc = BK_OK;
 
-	if (x->nsrc > 0 && (top = malloc(x->nsrc * sizeof *top)) == NULL)
-		return BK_NOMEM;
+	/* The candidate, and the counts every pair of a destination asks for, once. */
+	it = malloc(sizeof *it);
+	top = malloc((x->nsrc ? x->nsrc : 1) * sizeof *top);
+	nsrc = malloc((x->ndst ? x->ndst : 1) * sizeof *nsrc);
+	if (it == NULL || top == NULL || nsrc == NULL) {
+		rc = BK_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < x->ndst; i++)
+		nsrc[i] = bk_distinct_count(x->dst[i].srcs);
 	for (size_t i = 0; i < x->nsrc; i++)
 		top[i] = UINT32_MAX;
 	for (size_t i = 0; i < x->npair; i++) {
@@ -650,17 +704,20 @@ bk_exfil_incidents(bk_exfil *x, bk_exfil_incident_fn fn, void *ctx)
 	for (size_t i = 0; i < x->npair && rc == BK_OK; i++) {
 		const struct pair *p = &x->pair[i];
 		const struct source *s = &x->src[p->src];
-		struct fired f[D_NDET], sf;
-		struct item *it;
+		struct fired sf;
+		bool lazy, joins, on = false;
 
-		if ((rc = push(&items, &n, &cap)) != BK_OK)
-			break;
-		it = &items[n];
-		memset(f, 0, sizeof f);
-		if ((rc = pair_detect(x, p, f, &it->inc, x->first, x->last)) != BK_OK)
+		candidate(it, f);
+		if ((rc = pair_detect(x, p, nsrc[p->dst], f, &it->inc, x->first, x->last, &lazy)) !=
+		    BK_OK)
 			break;
 		/* The source-wide verdict joins its biggest pair when that pair carried half. */
-		if (top[p->src] == i && 2 * p->bytes_in >= s->bytes_in) {
+		joins = top[p->src] == i && 2 * p->bytes_in >= s->bytes_in;
+		for (int k = 0; k < D_NDET; k++)
+			on |= f[k].on;
+		if (lazy && (on || joins) && (rc = pair_window(x, p, &it->inc)) != BK_OK)
+			break;
+		if (joins) {
 			memset(&sf, 0, sizeof sf);
 			if (source_detect(x, s, &sf, &it->inc)) {
 				if (f[D_VOLUME].on) {
@@ -675,21 +732,17 @@ bk_exfil_incidents(bk_exfil *x, bk_exfil_incident_fn fn, void *ctx)
 		}
 		if (!settle(x, it, f, s->name, x->dst[p->dst].name))
 			continue;
-		pair_figures(x, &it->inc, p, f[D_ARCHIVE].on || f[D_RARE].on || f[D_AFTER].on);
-		n++;
+		pair_figures(x, &it->inc, p, nsrc[p->dst],
+		    f[D_ARCHIVE].on || f[D_RARE].on || f[D_AFTER].on);
+		rc = keep(&items, &n, &cap, it);
 	}
 	/* Sources whose source-wide verdict no pair took. */
 	for (size_t i = 0; i < x->nsrc && rc == BK_OK; i++) {
 		const struct source *s = &x->src[i];
-		struct fired f[D_NDET];
-		struct item *it;
 
 		if (top[i] == UINT32_MAX - 1)
 			continue;
-		if ((rc = push(&items, &n, &cap)) != BK_OK)
-			break;
-		it = &items[n];
-		memset(f, 0, sizeof f);
+		candidate(it, f);
 		if (!source_detect(x, s, &f[D_VOLUME], &it->inc) ||
 		    !settle(x, it, f, s->name, NULL))
 			continue;
@@ -699,17 +752,12 @@ bk_exfil_incidents(bk_exfil *x, bk_exfil_incident_fn fn, void *ctx)
 		it->inc.alert.bytes = (int64_t)s->bytes_in;
 		it->inc.bytes_in = (int64_t)s->bytes_in;
 		it->inc.bytes_out = (int64_t)s->bytes_out;
-		n++;
+		rc = keep(&items, &n, &cap, it);
 	}
 	for (size_t i = 0; i < x->ndns && rc == BK_OK; i++) {
 		const struct dns *d = &x->dns[i];
-		struct fired f[D_NDET];
-		struct item *it;
 
-		if ((rc = push(&items, &n, &cap)) != BK_OK)
-			break;
-		it = &items[n];
-		memset(f, 0, sizeof f);
+		candidate(it, f);
 		dns_detect(x, d, &f[D_DNS], &it->inc);
 		if (!settle(x, it, f, x->src[d->src].name, NULL))
 			continue;
@@ -720,8 +768,11 @@ bk_exfil_incidents(bk_exfil *x, bk_exfil_incident_fn fn, void *ctx)
 		it->inc.alert.count = (int64_t)d->queries;
 		it->inc.alert.bytes = (int64_t)d->qbytes;
 		add_evidence(x, &it->inc.alert, d->ev, d->nev);
-		n++;
+		rc = keep(&items, &n, &cap, it);
 	}
+out:
+	free(it);
+	free(nsrc);
 	free(top);
 	if (rc != BK_OK) {
 		free(items);

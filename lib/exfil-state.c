@@ -6,16 +6,21 @@
  * State records, one per table entry, times in milliseconds (exact, unlike
  * RFC 3339 strings of a lower resolution), distinct counts as
  * bk_distinct_encode strings:
- *   {"type":"state","tool":"bk-exfil","version":1,"kind":"run","events":N,"allowed":N,
- *    "skipped":N,"dropped":N,"first":MS,"last":MS}
+ *   {"type":"state","tool":"bk-exfil","version":2,"kind":"run","events":N,"allowed":N,
+ *    "skipped":N,"dropped":N,"evicted":N,"evicted_events":N,"first":MS,"last":MS}
  *   {..."kind":"source","src":S,"actor":A,"events":N,"bytes_in":N,"bytes_out":N,"first":MS,
  *    "last":MS,"dsts":"e:...","hours":[[HOUR,EVENTS,IN,OUT],...]}
  *   {..."kind":"dest","dst":D,"events":N,"bytes_in":N,"uploads":N,"srcs":"e:..."}
  *   {..."kind":"pair","src":S,"dst":D, counters..., "hod":[24 counts],
- *    "samples":[[MS,SIZE],...],"buckets":[[HOUR,IN],...],"ev_up":[[MS,FILE,LINE]],"ev_any":[...]}
+ *    "samples":[[MS,IN,OUT],...],"whole":true,"buckets":[[HOUR,IN],...],
+ *    "ev_up":[[MS,FILE,LINE]],"ev_any":[...]}
  *   {..."kind":"dns","src":S,"domain":D, counters...,"subs":"h12:...","ev":[...]}
  * A pair or DNS record names its source and destination, which the merge
- * creates when they are new, so records may come in any order.
+ * creates when they are new, so records may come in any order. "whole"
+ * says the samples are every connection of the pair (exact sizes): merged
+ * into a pair that is whole too and with room, the samples alone carry
+ * the hourly figures (see struct pagg). Version 1 wrote samples as
+ * [MS,SIZE] and no "whole"; it is still read.
  */
 #include "config.h"
 
@@ -165,7 +170,7 @@ state_begin(bk_writer *w, const char *kind)
 {
 	bk_writer_begin(w, "state");
 	bk_writer_cstr(w, "tool", "bk-exfil");
-	bk_writer_int(w, "version", 1);
+	bk_writer_int(w, "version", 2);
 	bk_writer_cstr(w, "kind", kind);
 }
 
@@ -188,8 +193,8 @@ put_evid(const bk_exfil *x, bk_writer *w, const char *key, const struct evid *e,
 	for (uint8_t i = 0; i < n; i++) {
 		bk_writer_array_begin(w, NULL);
 		bk_writer_int(w, NULL, e[i].ts);
-		bk_writer_cstr(w, NULL, x->files[e[i].file]);
-		bk_writer_uint(w, NULL, e[i].line);
+		bk_writer_cstr(w, NULL, x->files[bk__evid_file(&e[i])]);
+		bk_writer_uint(w, NULL, bk__evid_line(&e[i]));
 		bk_writer_array_end(w);
 	}
 	bk_writer_array_end(w);
@@ -205,6 +210,8 @@ bk_exfil_state_write(bk_exfil *x, bk_writer *w)
 	bk_writer_uint(w, "allowed", x->allowed);
 	bk_writer_uint(w, "skipped", x->skipped);
 	bk_writer_uint(w, "dropped", x->dropped);
+	bk_writer_uint(w, "evicted", x->evicted);
+	bk_writer_uint(w, "evicted_events", x->evicted_events);
 	if (x->first <= x->last) {
 		bk_writer_int(w, "first", x->first);
 		bk_writer_int(w, "last", x->last);
@@ -253,16 +260,20 @@ bk_exfil_state_write(bk_exfil *x, bk_writer *w)
 	}
 	for (size_t i = 0; i < x->npair; i++) {
 		const struct pair *p = &x->pair[i];
+		const struct pextra *u = bk__pair_extra_of(x, p);
+		const struct pagg *ag;
 
+		if (bk__pair_agg(x, p, &ag) != BK_OK)
+			return BK_NOMEM;
 		state_begin(w, "pair");
 		bk_writer_cstr(w, "src", x->src[p->src].name);
 		bk_writer_cstr(w, "dst", x->dst[p->dst].name);
 		bk_writer_array_begin(w, "n");
 		{
-			const uint64_t v[] = { p->events, p->uploads, p->posts, p->puts, p->sized,
-				p->bytes_in, p->bytes_out, p->archive_n, p->archive_bytes, p->large_n,
-				p->large_bytes, p->archive_kinds, p->archive_part, p->has_size,
-				p->long_n, (uint64_t)p->long_ms, p->after_n, p->after_bytes };
+			const uint64_t v[] = { p->events, u->uploads, u->posts, u->puts, p->sized,
+				p->bytes_in, p->bytes_out, u->archive_n, u->archive_bytes, u->large_n,
+				u->large_bytes, u->archive_kinds, u->archive_part, p->has_size,
+				u->long_n, (uint64_t)u->long_ms, ag->after_n, ag->after_bytes };
 
 			for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
 				bk_writer_uint(w, NULL, v[k]);
@@ -270,8 +281,8 @@ bk_exfil_state_write(bk_exfil *x, bk_writer *w)
 		bk_writer_array_end(w);
 		bk_writer_array_begin(w, "t");
 		{
-			const int64_t v[] = { p->first, p->last, p->up_first, p->up_last,
-				p->after_first, p->after_last };
+			const int64_t v[] = { p->first, p->last, u->up_first, u->up_last,
+				ag->after_first, ag->after_last };
 
 			for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
 				bk_writer_int(w, NULL, v[k]);
@@ -279,25 +290,28 @@ bk_exfil_state_write(bk_exfil *x, bk_writer *w)
 		bk_writer_array_end(w);
 		bk_writer_array_begin(w, "hod");
 		for (int h = 0; h < 24; h++)
-			bk_writer_uint(w, NULL, p->hours[h]);
+			bk_writer_uint(w, NULL, ag->hod[h]);
 		bk_writer_array_end(w);
 		bk_writer_array_begin(w, "samples");
 		for (uint32_t k = 0; k < p->ns; k++) {
 			bk_writer_array_begin(w, NULL);
 			bk_writer_int(w, NULL, p->s[k].ts);
-			bk_writer_int(w, NULL, p->s[k].size);
+			bk_writer_uint(w, NULL, p->s[k].in);
+			bk_writer_uint(w, NULL, p->s[k].out);
 			bk_writer_array_end(w);
 		}
 		bk_writer_array_end(w);
+		if (p->agg == NULL)
+			bk_writer_bool(w, "whole", true);
 		bk_writer_array_begin(w, "buckets");
-		for (uint32_t k = 0; k < p->nb; k++) {
+		for (uint32_t k = 0; k < ag->nb; k++) {
 			bk_writer_array_begin(w, NULL);
-			bk_writer_int(w, NULL, p->b[k].hour);
-			bk_writer_uint(w, NULL, p->b[k].in);
+			bk_writer_int(w, NULL, ag->b[k].hour);
+			bk_writer_uint(w, NULL, ag->b[k].in);
 			bk_writer_array_end(w);
 		}
 		bk_writer_array_end(w);
-		put_evid(x, w, "ev_up", p->ev_up, p->nev_up);
+		put_evid(x, w, "ev_up", u->ev_up, u->nev_up);
 		put_evid(x, w, "ev_any", p->ev_any, p->nev_any);
 		if ((rc = bk_writer_end(w)) != BK_OK)
 			return rc;
@@ -409,7 +423,7 @@ merge_evid(bk_exfil *x, json_t *o, const char *key, struct evid *e, uint8_t *n)
 		line = json_integer_value(json_array_get(v, 2));
 		if ((fi = bk__exfil_file(x, json_string_value(f), json_string_length(f))) == UINT32_MAX)
 			return BK_NOMEM;
-		bk__evid_add(x, e, n, (struct evid){ ts, fi, (uint64_t)line });
+		bk__evid_add(x, e, n, bk__evid(ts, fi, (uint64_t)line));
 	}
 	return BK_OK;
 }
@@ -493,76 +507,117 @@ merge_dest(bk_exfil *x, json_t *o)
 	return merge_distinct(x, d->srcs, o, "srcs");
 }
 
+/* Whether the state record O's samples are [MS,IN,OUT] and every connection of its pair. */
+static bool
+whole(json_t *o, json_t *samples, int64_t events)
+{
+	json_t *first = json_array_get(samples, 0);
+
+	return json_is_true(json_object_get(o, "whole")) &&
+	    json_array_size(samples) == (size_t)events &&
+	    (first == NULL || json_array_size(first) == 3);
+}
+
 static int
 merge_pair(bk_exfil *x, json_t *o)
 {
 	const char *sn, *dn;
 	size_t sl, dl, i;
-	int64_t si, di, pi, n[18], t[6], hod[24], v[2];
+	bool created;
+	int64_t si, di, pi, n[18], t[6], hod[24], v[3];
 	struct pair *p;
-	json_t *a, *e;
+	struct pagg *ag;
+	json_t *a, *e, *ev_up;
 	int rc;
 
 	if (!get_str(o, "src", &sn, &sl) || !get_str(o, "dst", &dn, &dl) ||
 	    !get_ints(json_object_get(o, "n"), n, 18) || !get_ints(json_object_get(o, "t"), t, 6) ||
 	    !get_ints(json_object_get(o, "hod"), hod, 24))
 		return fail(x, "pair");
+	a = json_object_get(o, "samples");
+	ev_up = json_object_get(o, "ev_up");
+	if (!json_is_array(a))
+		return fail(x, "samples");
 	if ((si = bk__exfil_source(x, sn, sl)) < 0 || (di = bk__exfil_dest(x, dn, dl)) < 0)
 		return BK_NOMEM;
-	pi = bk__exfil_pair(x, (uint32_t)si, (uint32_t)di);
+	pi = bk__exfil_pair(x, (uint32_t)si, (uint32_t)di, &created);
 	if (pi == -1)
+		return BK_NOMEM;
+	/* As bk_exfil_add: a pair kept has been counted in both distinct counts. */
+	if ((pi < 0 || created) &&
+	    (bk_distinct_add(x->dst[di].srcs, x->src[si].h) != BK_OK ||
+	    bk_distinct_add(x->src[si].dsts, x->dst[di].h) != BK_OK))
 		return BK_NOMEM;
 	if (pi == -2) {
 		x->dropped += (uint64_t)n[0];
 		return BK_OK;
 	}
 	p = &x->pair[pi];
-	p->events += (uint64_t)n[0];
-	p->uploads += (uint64_t)n[1];
-	p->posts += (uint64_t)n[2];
-	p->puts += (uint64_t)n[3];
+	if (n[1] != 0 || n[14] != 0 || n[15] != 0 || json_array_size(ev_up) > 0) {
+		struct pextra *u = bk__pair_extra(x, p);
+
+		if (u == NULL)
+			return BK_NOMEM;
+		u->uploads += (uint64_t)n[1];
+		u->posts += (uint64_t)n[2];
+		u->puts += (uint64_t)n[3];
+		u->archive_n += (uint64_t)n[7];
+		u->archive_bytes += (uint64_t)n[8];
+		u->large_n += (uint64_t)n[9];
+		u->large_bytes += (uint64_t)n[10];
+		u->archive_kinds |= (uint32_t)n[11];
+		u->archive_part |= n[12] != 0;
+		u->long_n += (uint64_t)n[14];
+		u->long_ms += n[15];
+		u->up_first = min64(u->up_first, t[2]);
+		u->up_last = max64(u->up_last, t[3]);
+		if ((rc = merge_evid(x, o, "ev_up", u->ev_up, &u->nev_up)) != BK_OK)
+			return rc;
+	}
 	p->sized += (uint64_t)n[4];
 	p->bytes_in += (uint64_t)n[5];
 	p->bytes_out += (uint64_t)n[6];
-	p->archive_n += (uint64_t)n[7];
-	p->archive_bytes += (uint64_t)n[8];
-	p->large_n += (uint64_t)n[9];
-	p->large_bytes += (uint64_t)n[10];
-	p->archive_kinds |= (uint32_t)n[11];
-	p->archive_part |= n[12] != 0;
 	p->has_size |= n[13] != 0;
-	p->long_n += (uint64_t)n[14];
-	p->long_ms += n[15];
-	p->after_n += (uint64_t)n[16];
-	p->after_bytes += (uint64_t)n[17];
 	p->first = min64(p->first, t[0]);
 	p->last = max64(p->last, t[1]);
-	p->up_first = min64(p->up_first, t[2]);
-	p->up_last = max64(p->up_last, t[3]);
-	p->after_first = min64(p->after_first, t[4]);
-	p->after_last = max64(p->after_last, t[5]);
-	for (int h = 0; h < 24; h++)
-		p->hours[h] += (uint32_t)hod[h];
-	a = json_object_get(o, "samples");
-	if (!json_is_array(a))
-		return fail(x, "samples");
-	json_array_foreach(a, i, e) {
-		if (!get_ints(e, v, 2))
-			return fail(x, "samples");
-		if (bk__sample_add(x, p, v[0], v[1]) != BK_OK)
+	/*
+	 * The hourly figures: in the samples while both sides hold every
+	 * connection and there is room; otherwise in the pair's own pagg.
+	 */
+	if (p->agg != NULL || !whole(o, a, n[0]) ||
+	    p->ns + json_array_size(a) > (uint64_t)x->set.max_samples) {
+		if (bk__pair_spill(x, p) != BK_OK)
 			return BK_NOMEM;
-	}
-	a = json_object_get(o, "buckets");
-	if (!json_is_array(a))
-		return fail(x, "buckets");
-	json_array_foreach(a, i, e) {
-		if (!get_ints(e, v, 2))
+		ag = p->agg;
+		for (int h = 0; h < 24; h++)
+			ag->hod[h] += (uint32_t)hod[h];
+		ag->after_n += (uint64_t)n[16];
+		ag->after_bytes += (uint64_t)n[17];
+		ag->after_first = min64(ag->after_first, t[4]);
+		ag->after_last = max64(ag->after_last, t[5]);
+		e = json_object_get(o, "buckets");
+		if (!json_is_array(e))
 			return fail(x, "buckets");
-		if (bk__pbuck_add(p, (int32_t)v[0], (uint64_t)v[1]) != BK_OK)
+		json_array_foreach(json_object_get(o, "buckets"), i, e) {
+			if (!get_ints(e, v, 2))
+				return fail(x, "buckets");
+			if (bk__pbuck_add(ag, (int32_t)v[0], (uint64_t)v[1]) != BK_OK)
+				return BK_NOMEM;
+		}
+	}
+	p->events += (uint64_t)n[0];
+	json_array_foreach(a, i, e) {
+		/* [MS,IN,OUT], or version 1's [MS,SIZE]. */
+		if (!get_ints(e, v, 3)) {
+			if (!get_ints(e, v, 2))
+				return fail(x, "samples");
+			v[2] = 0;
+		}
+		if (v[1] < 0 || v[2] < 0)
+			return fail(x, "samples");
+		if (bk__sample_add(x, p, v[0], (uint64_t)v[1], (uint64_t)v[2]) != BK_OK)
 			return BK_NOMEM;
 	}
-	if ((rc = merge_evid(x, o, "ev_up", p->ev_up, &p->nev_up)) != BK_OK)
-		return rc;
 	return merge_evid(x, o, "ev_any", p->ev_any, &p->nev_any);
 }
 
@@ -605,7 +660,7 @@ bk_exfil_state_merge(bk_exfil *x, const bk_record *rec)
 	if (strcmp(bk_record_type(rec), "state") != 0 || tool == NULL ||
 	    strcmp(tool, "bk-exfil") != 0)
 		return fail(x, "not a bk-exfil state record");
-	if (!get_i64(o, "version", &version) || version != 1)
+	if (!get_i64(o, "version", &version) || version < 1 || version > 2)
 		return fail(x, "unknown version");
 	if (kind == NULL)
 		return fail(x, "no kind");
@@ -618,6 +673,10 @@ bk_exfil_state_merge(bk_exfil *x, const bk_record *rec)
 			x->skipped += (uint64_t)v;
 		if (get_i64(o, "dropped", &v))
 			x->dropped += (uint64_t)v;
+		if (get_i64(o, "evicted", &v))
+			x->evicted += (uint64_t)v;
+		if (get_i64(o, "evicted_events", &v))
+			x->evicted_events += (uint64_t)v;
 		if (get_i64(o, "first", &v))
 			x->first = min64(x->first, v);
 		if (get_i64(o, "last", &v))

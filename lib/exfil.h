@@ -183,9 +183,14 @@ void bk_exfil_set_baseline(bk_exfil *x, const bk_baseline *b);
  */
 int bk_exfil_add(bk_exfil *x, const bk_event *ev);
 
-/* What the input gave: events counted, allowed, left out for want of a source or time, pairs beyond the bound. */
+/*
+ * What the input gave: events counted, allowed, left out for want of a
+ * source or time, events of new pairs left out at the bound (dropped), and
+ * the quiet pairs evicted at the bound with their events (see
+ * limits.max_pairs in exfil-agg.c).
+ */
 typedef struct bk_exfil_counts {
-	uint64_t events, allowed, skipped, dropped;
+	uint64_t events, allowed, skipped, dropped, evicted, evicted_events;
 	int64_t first, last;	/* ms; INT64_MAX / INT64_MIN before any event */
 } bk_exfil_counts;
 

@@ -447,6 +447,10 @@ main(int argc, char **argv)
 		if (n.skipped > 0)
 			tool_warn(NULL, 0, "%llu events without a source address or time left out",
 			    (unsigned long long)n.skipped);
+		if (n.evicted > 0)
+			tool_warn(NULL, 0, "%llu quiet pairs (%llu events) evicted to keep within "
+					   "limits.max_pairs", (unsigned long long)n.evicted,
+			    (unsigned long long)n.evicted_events);
 		if (n.dropped > 0)
 			tool_warn(NULL, 0, "%llu events of pairs beyond limits.max_pairs left out of "
 					   "the pair detectors", (unsigned long long)n.dropped);

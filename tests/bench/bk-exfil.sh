@@ -2,7 +2,7 @@
 # bk-exfil benchmark: throughput against awk summing bytes per
 # source -> destination pair on the same Squid log, measured in one run.
 #
-# Makes BK_BENCH_LINES (default 5,000,000) lines of Squid's native log
+# Makes BK_BENCH_LINES (default 10,000,000) lines of Squid's native log
 # (%ts.%03tu %6tr %>a %Ss/%03>Hs %<st %rm %ru ...) with a %>st request size
 # appended (as sites that log uploads do): 2,000 workstations browsing 400
 # sites over a day with bursty timing, plus planted activity - three
@@ -11,7 +11,8 @@
 # Then prints events/s and the ratio for
 #   bk-exfil -f squid --format json   (every detector on)
 #   mawk '{ b[$3 " " $7] += $NF } END { for (k in b) print k, b[k] }'
-# and bk-exfil's peak RSS, and checks that the planted activity was found.
+# and bk-exfil's peak RSS with the number of pairs, and checks that the
+# planted activity was found.
 # Best of BK_BENCH_RUNS (default 3). Target: >= 3 x mawk.
 # Exits 1 if the target was missed or a planted incident was not found.
 set -eu
@@ -19,7 +20,7 @@ set -eu
 : "${BK_BUILDDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$(dirname "$0")/lib.sh"
 EXFIL=$BK_BUILDDIR/tools/bk-exfil
-LINES=${BK_BENCH_LINES:-5000000}
+LINES=${BK_BENCH_LINES:-10000000}
 RUNS=${BK_BENCH_RUNS:-3}
 DIR=${BK_BENCH_DIR:-${TMPDIR:-/tmp}/bk-bench}
 LOG=$DIR/squid-exfil-$LINES.log
@@ -96,7 +97,11 @@ echo "bk-exfil (all detectors): $t_bk s, $(calc "int($lines / $t_bk)") events/s"
 echo "mawk (bytes per pair):    $t_awk s, $(calc "int($lines / $t_awk)") events/s"
 r=$(ratio "$t_awk" "$t_bk")
 echo "ratio bk-exfil/mawk: $r (target >= 3)"
-echo "bk-exfil peak RSS: $(calc "int($rss / 1024)") MiB"
+# Source -> destination-host pairs, to put the memory in proportion.
+pairs=$(mawk '{ split($7, u, "/"); k = $3 " " u[3]; if (!(k in seen)) { seen[k]; n++ } }
+	END { print n + 0 }' "$LOG")
+echo "bk-exfil peak RSS: $(calc "int($rss / 1024)") MiB for $pairs pairs" \
+	"($(calc "int($rss * 1024 / $pairs)") bytes a pair, samples included)"
 
 status=0
 for want in '"ip":"10.2.3.4","dst":"203.0.113.7"' \

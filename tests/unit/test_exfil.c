@@ -4,7 +4,9 @@
  * extra connections, a person browsing (must not score); DNS tunnel names
  * against long but legitimate CDN names; registered domains; archives
  * named whole and in parts; the allow-list; and the detectors end to end on
- * made-up events (an archive upload, an allow-listed backup).
+ * made-up events (an archive upload, an allow-listed backup), and within a
+ * small pair bound (quiet pairs evicted, a beacon that outgrows its samples
+ * and an upload too big for them still found).
  */
 #include "testutil.h"
 
@@ -268,6 +270,7 @@ test_allow(void **state)
 
 struct got {
 	char detectors[8][128];
+	int64_t window[8];
 	size_t n;
 };
 
@@ -279,13 +282,15 @@ collect(void *ctx, const bk_exfil_incident *inc)
 	if (g->n < 8) {
 		snprintf(g->detectors[g->n], sizeof g->detectors[0], "%s %s %s", inc->alert.detector,
 			 inc->alert.ip, inc->alert.dst != NULL ? inc->alert.dst : "-");
+		g->window[g->n] = inc->window_bytes;
 		g->n++;
 	}
 	return 0;
 }
 
+/* A detector with the shipped defaults, and SET ("key=value", may be NULL) over them. */
 static bk_exfil *
-new_exfil(void)
+new_exfil_set(const char *const *set)
 {
 	size_t n;
 	const bk_conf_key *keys = bk_exfil_conf_keys(&n);
@@ -294,10 +299,18 @@ new_exfil(void)
 	bk_exfil *x;
 
 	assert_non_null(c);
+	for (size_t i = 0; set != NULL && set[i] != NULL; i++)
+		assert_int_equal(bk_detectconf_set_arg(c, set[i]), BK_OK);
 	x = bk_exfil_new(c, &err);
 	assert_non_null(x);
 	bk_detectconf_free(c);
 	return x;
+}
+
+static bk_exfil *
+new_exfil(void)
+{
+	return new_exfil_set(NULL);
 }
 
 static void
@@ -381,6 +394,45 @@ test_archive_parts_and_backup(void **state)
 	bk_allow_free(a);
 }
 
+static void
+test_pair_bound(void **state)
+{
+	static const char *const set[] = { "limits.max_pairs=4", "beacon.max_samples=200", NULL };
+	bk_exfil *x = new_exfil_set(set);
+	struct got g = { .n = 0 };
+	bk_exfil_counts c;
+	char ip[16], obj[64];
+
+	(void)state;
+	/* A beacon every 5 minutes for a day: 288 connections, 200 samples kept. */
+	for (int i = 0; i < 288; i++)
+		event(x, T0 + i * 300000, "10.0.9.9", "c2.example", "read", "GET", "/c", 300);
+	/* Twenty sources that each look at one page once: quiet, evicted at the bound. */
+	for (int i = 0; i < 20; i++) {
+		snprintf(ip, sizeof ip, "10.0.1.%d", i + 1);
+		event(x, T0 + i * 60000, ip, "www.example.com", "read", "GET", "/", 400);
+	}
+	/* An archive in parts to a host no one else uses, and one upload of 5 GB. */
+	for (int i = 0; i < 4; i++) {
+		snprintf(obj, sizeof obj, "/u/dump.part%d.rar", i + 1);
+		event(x, T0 + HOUR + i * 60000, "10.0.2.7", "files.example.net", "upload", "PUT", obj,
+		      700000);
+	}
+	event(x, T0 + 2 * HOUR, "10.0.4.4", "big.example", "upload", "PUT", "/x.bin",
+	      INT64_C(5000000000));
+	bk_exfil_get_counts(x, &c);
+	assert_true(c.evicted >= 16);
+	assert_int_equal(c.evicted_events, c.evicted);
+	assert_int_equal(c.dropped, 0);
+	assert_int_equal(bk_exfil_incidents(x, collect, &g), 3);
+	assert_string_equal(g.detectors[0], "archive-upload 10.0.2.7 files.example.net");
+	assert_string_equal(g.detectors[1], "archive-upload 10.0.4.4 big.example");
+	/* The 5 GB counted whole in the hourly window, not as a sample clamped at 4 GiB. */
+	assert_int_equal(g.window[1], INT64_C(5000000000));
+	assert_string_equal(g.detectors[2], "beacon 10.0.9.9 c2.example");
+	bk_exfil_free(x);
+}
+
 int
 main(void)
 {
@@ -396,6 +448,7 @@ main(void)
 		cmocka_unit_test(test_allow),
 		cmocka_unit_test(test_dns_tunnel_vs_cdn),
 		cmocka_unit_test(test_archive_parts_and_backup),
+		cmocka_unit_test(test_pair_bound),
 	};
 
 	return cmocka_run_group_tests(tests, tu_setup_dir, tu_teardown_dir);
