@@ -33,6 +33,7 @@
 #include "format-private.h"
 #include "record-private.h"
 #include "sql.h"
+#include "timefmt-private.h"
 #include "util-private.h"
 
 #define MAX_EXTRA 48
@@ -923,11 +924,16 @@ struct dparser {
 	size_t scap, slen;
 	bk_event_extra extra[MAX_EXTRA];
 	bk_span ids[MAX_IDS];
-	/* The last time text read and what it gave: logs repeat the same second. */
+	/*
+	 * The last time text read and what it gave: logs repeat the same
+	 * second, and the next differs in the seconds' digits alone (at
+	 * TCSEC, -1 when that cannot be taken so: see read_time).
+	 */
 	const bk_timefmt *tcf;
 	char tctext[TCACHE];
 	size_t tclen;
 	int64_t tcms;
+	int tcsec;
 	struct bk_tm tctm;	/* for the clock tally */
 	uint64_t exact;		/* lines matched with nothing left over (for detect) */
 	struct bk__strbuf fixed;	/* a line with invalid UTF-8 mended, for the regexes */
@@ -971,7 +977,7 @@ unescape(struct dparser *dp, enum bk__escape esc, const char *s, size_t n)
 	char *o, *start;
 	size_t i = 0;
 
-	if (esc == BK__ESC_NONE || bk__find_byte(s, s + n, '\\') == s + n)
+	if (esc == BK__ESC_NONE || memchr(s, '\\', n) == NULL)
 		return (bk_span){ s, n };
 	if ((start = o = scratch_take(dp, n)) == NULL)
 		return (bk_span){ s, n };
@@ -1144,17 +1150,48 @@ is_absent(const char *s, size_t n)
 	return n == 0 || (n == 1 && s[0] == '-');
 }
 
-/* Milliseconds for time text S in layout TF, through the one-entry cache. */
+/* The seconds 00 to 59 written at S, or -1. */
+static int
+two_digit_sec(const char *s)
+{
+	unsigned d0 = (unsigned)(unsigned char)s[0] - '0', d1 = (unsigned)(unsigned char)s[1] - '0';
+
+	return d0 <= 5 && d1 <= 9 ? (int)(d0 * 10 + d1) : -1;
+}
+
+/*
+ * Milliseconds for time text S in layout TF, through the one-entry cache:
+ * the same text gives the same time, and a text that differs from the
+ * cached one only in the seconds' two digits is the cached time moved by
+ * as many seconds. That holds where the layout puts the seconds at a fixed
+ * place (bk__timefmt_sec_at) and the time's offset cannot change within
+ * the minute: written in the text, or UTC (a --tz zone's change could fall
+ * within one), and the year is in the text (one inferred could change).
+ * Leap seconds (:60) are read in full.
+ */
 static bool
 read_time(bk_parser *p, struct dparser *dp, const bk_timefmt *tf, const char *s, size_t n,
     int64_t *ms)
 {
 	struct bk_tm tm;
 
-	if (n <= TCACHE && n == dp->tclen && tf == dp->tcf && memcmp(s, dp->tctext, n) == 0) {
-		*ms = dp->tcms;
-		bk__clock_note(p->clock, &dp->tctm);
-		return true;
+	if (n <= TCACHE && n == dp->tclen && tf == dp->tcf) {
+		int k = dp->tcsec, sec;
+
+		if (memcmp(s, dp->tctext, n) == 0) {
+			*ms = dp->tcms;
+			bk__clock_note(p->clock, &dp->tctm);
+			return true;
+		}
+		if (k >= 0 && (sec = two_digit_sec(s + k)) >= 0 && memcmp(s, dp->tctext, (size_t)k) == 0 &&
+		    memcmp(s + k + 2, dp->tctext + k + 2, n - (size_t)k - 2) == 0) {
+			dp->tcms += (int64_t)(sec - dp->tctm.sec) * 1000;
+			dp->tctm.sec = sec;
+			memcpy(dp->tctext + k, s + k, 2);
+			*ms = dp->tcms;
+			bk__clock_note(p->clock, &dp->tctm);
+			return true;
+		}
 	}
 	memset(&tm, 0, sizeof tm);
 	if (bk_timefmt_parse(tf, s, n, &tm) != n)
@@ -1164,11 +1201,17 @@ read_time(bk_parser *p, struct dparser *dp, const bk_timefmt *tf, const char *s,
 		return false;
 	bk__clock_note(p->clock, &tm);
 	if (n <= TCACHE) {
+		int k = bk__timefmt_sec_at(tf);
+
 		dp->tctm = tm;
 		memcpy(dp->tctext, s, n);
 		dp->tclen = n;
 		dp->tcf = tf;
 		dp->tcms = *ms;
+		/* The cached text's own seconds must be where the layout says, and 00 to 59. */
+		dp->tcsec = k >= 0 && (size_t)k + 2 <= n && tm.has_year && !tm.epoch &&
+				    (tm.has_off || p->tz == NULL) && two_digit_sec(s + k) == tm.sec ?
+		    k : -1;
 	}
 	return true;
 }
@@ -1176,8 +1219,10 @@ read_time(bk_parser *p, struct dparser *dp, const bk_timefmt *tf, const char *s,
 /*
  * Fills one field. False when the value does not fit the field (a number
  * that is not one, a time that does not read): the line does not parse.
+ * Inlined into the field loops, where most arguments are constants of the
+ * layout and the call would cost more than most fields' work.
  */
-static bool
+static inline __attribute__((always_inline)) bool
 apply(bk_parser *p, struct dparser *dp, struct linestate *ls, uint8_t target, const char *key,
     int scale, const bk_timefmt *tf, bool dash, int prio, bk_span v)
 {
@@ -1418,18 +1463,30 @@ lit_eq(const char *a, const char *b, size_t n)
 /*
  * The end of a field at P: the next occurrence of its literal (LIT, LITLEN)
  * that matches whole, past escaped quotes for quoted fields. NULL when the
- * literal does not occur.
+ * literal does not occur. BASE is the start of the line. *PLAIN is set when
+ * the field is seen to hold no backslash, so it has nothing to unescape:
+ * quoted fields are searched for the quote and the backslash at once.
  */
 static inline const char *
-field_end(const struct bk__lfield *f, const char *p, const char *end)
+field_end(const struct bk__lfield *f, const char *base, const char *p, const char *end,
+    bool *plain)
 {
 	const char *q = p;
 	char c0 = f->lit[0];
+	bool both = f->quoted && f->esc != BK__ESC_NONE && c0 != '\\';
 
+	*plain = both;
 	for (;;) {
-		if ((q = bk__find_byte(q, end, c0)) == end)
+		if (*plain) {
+			if ((q = bk__find_byte2(base, q, end, c0, '\\')) == end)
+				return NULL;
+			if (*q == '\\') {
+				*plain = false;
+				continue;
+			}
+		} else if ((q = bk__find_byte(base, q, end, c0)) == end)
 			return NULL;
-		if (f->quoted && (f->esc == BK__ESC_BACKSLASH || f->esc == BK__ESC_JSON)) {
+		if (!*plain && f->quoted && (f->esc == BK__ESC_BACKSLASH || f->esc == BK__ESC_JSON)) {
 			size_t bs = 0;
 
 			while (q - bs > p && q[-1 - (ptrdiff_t)bs] == '\\')
@@ -1461,7 +1518,7 @@ is_numeric_target(uint8_t t)
  */
 static bool
 match_layout(bk_parser *p, struct dparser *dp, struct linestate *ls, const struct bk__layout *lo,
-    const char **pp, const char *end, bool full, size_t ntails)
+    const char *base, const char **pp, const char *end, bool full, size_t ntails)
 {
 	const char *s = *pp;
 
@@ -1471,13 +1528,14 @@ match_layout(bk_parser *p, struct dparser *dp, struct linestate *ls, const struc
 	for (size_t i = 0; i < lo->n; i++) {
 		const struct bk__lfield *f = &lo->f[i];
 		const char *q;
+		bool plain = false;
 		bk_span v;
 
 		if (f->pad)
 			while (s < end && *s == ' ')
 				s++;
 		if (f->litlen > 0) {
-			if ((q = field_end(f, s, end)) == NULL)
+			if ((q = field_end(f, base, s, end, &plain)) == NULL)
 				return false;
 		} else if (!full && !f->quoted && (is_numeric_target(f->target) || ntails > 0)) {
 			/*
@@ -1490,7 +1548,7 @@ match_layout(bk_parser *p, struct dparser *dp, struct linestate *ls, const struc
 		} else
 			q = end;
 		v = (bk_span){ s, (size_t)(q - s) };
-		if (f->quoted)
+		if (f->quoted && !plain)
 			v = unescape(dp, (enum bk__escape)f->esc, v.ptr, v.len);
 		if (!apply(p, dp, ls, f->target, f->name, f->scale, f->tf, f->dash, f->prio, v))
 			return false;
@@ -1535,7 +1593,7 @@ parse_layout(bk_parser *p, struct dparser *dp, const char *s, size_t n, uint64_t
 	struct linestate ls;
 
 	line_begin(dp, &ls, p, lineno);
-	if (!match_layout(p, dp, &ls, &df->layout, &pos, end, false, df->ntails))
+	if (!match_layout(p, dp, &ls, &df->layout, s, &pos, end, false, df->ntails))
 		return 1;
 	if (pos == end) {
 		dp->exact++;
@@ -1550,7 +1608,7 @@ parse_layout(bk_parser *p, struct dparser *dp, const char *s, size_t n, uint64_t
 			const char *tp = pos;
 			size_t nextra = ls.nextra, slen = dp->slen;
 
-			if (match_layout(p, dp, &ls, &df->tails[t], &tp, end, true, 0) && tp == end)
+			if (match_layout(p, dp, &ls, &df->tails[t], s, &tp, end, true, 0) && tp == end)
 				done = true;
 			else {
 				ls.nextra = nextra;
