@@ -1366,7 +1366,14 @@ resolve_url(struct dparser *dp, struct linestate *ls)
 
 	if (s != NULL) {
 		end = s + n;
-		const char *colon = memchr(s, ':', n < 12 ? n : 12);
+		const char *colon = NULL;
+
+		/* A scheme is short: "http:", "https:", "ftp:". */
+		for (size_t i = 0; i < n && i < 12; i++)
+			if (s[i] == ':') {
+				colon = s + i;
+				break;
+			}
 
 		if (colon != NULL && colon + 2 < end && colon[1] == '/' && colon[2] == '/') {
 			const char *h = colon + 3, *he = h, *at, *port;
@@ -1395,9 +1402,7 @@ resolve_url(struct dparser *dp, struct linestate *ls)
 			pathstart = end;
 		} else
 			pathstart = s;
-		q = pathstart;
-		while (q < end && *q != '?' && *q != '#')
-			q++;
+		q = bk__find_byte2(s, pathstart, end, '?', '#');
 		if (q > pathstart && ev->str[BK_EV_OBJECT].ptr == NULL)
 			ev->str[BK_EV_OBJECT] = (bk_span){ pathstart, (size_t)(q - pathstart) };
 		idsrc = (bk_span){ pathstart, (size_t)(end - pathstart) };

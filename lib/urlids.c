@@ -233,26 +233,6 @@ is_uuid(const char *p, size_t n)
 	return true;
 }
 
-static bool
-is_number(const char *p, size_t n)
-{
-	if (n == 0 || n > 20)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!bk__is_digit(p[i]))
-			return false;
-	return true;
-}
-
-static bool
-has_letter(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (bk__is_alpha(p[i]))
-			return true;
-	return false;
-}
-
 /* The next path segment from *P (before E), without its ";params"; false at the end. */
 static bool
 next_seg(const char **pp, const char *e, bk_span *seg)
@@ -272,18 +252,65 @@ next_seg(const char **pp, const char *e, bk_span *seg)
 	return true;
 }
 
+/*
+ * What each byte is to the default path rule, so a segment is classed in
+ * the one pass that finds its end: a digit, a letter, something else, or
+ * an end ('/', and ';' which starts the segment's parameters).
+ */
+enum { CL_DIGIT = 1, CL_ALPHA = 2, CL_OTHER = 4, CL_END = 8 };
+
+static const unsigned char byte_class[256] = {
+	['0'] = CL_DIGIT, ['1'] = CL_DIGIT, ['2'] = CL_DIGIT, ['3'] = CL_DIGIT, ['4'] = CL_DIGIT,
+	['5'] = CL_DIGIT, ['6'] = CL_DIGIT, ['7'] = CL_DIGIT, ['8'] = CL_DIGIT, ['9'] = CL_DIGIT,
+	['A'] = CL_ALPHA, ['B'] = CL_ALPHA, ['C'] = CL_ALPHA, ['D'] = CL_ALPHA, ['E'] = CL_ALPHA,
+	['F'] = CL_ALPHA, ['G'] = CL_ALPHA, ['H'] = CL_ALPHA, ['I'] = CL_ALPHA, ['J'] = CL_ALPHA,
+	['K'] = CL_ALPHA, ['L'] = CL_ALPHA, ['M'] = CL_ALPHA, ['N'] = CL_ALPHA, ['O'] = CL_ALPHA,
+	['P'] = CL_ALPHA, ['Q'] = CL_ALPHA, ['R'] = CL_ALPHA, ['S'] = CL_ALPHA, ['T'] = CL_ALPHA,
+	['U'] = CL_ALPHA, ['V'] = CL_ALPHA, ['W'] = CL_ALPHA, ['X'] = CL_ALPHA, ['Y'] = CL_ALPHA,
+	['Z'] = CL_ALPHA,
+	['a'] = CL_ALPHA, ['b'] = CL_ALPHA, ['c'] = CL_ALPHA, ['d'] = CL_ALPHA, ['e'] = CL_ALPHA,
+	['f'] = CL_ALPHA, ['g'] = CL_ALPHA, ['h'] = CL_ALPHA, ['i'] = CL_ALPHA, ['j'] = CL_ALPHA,
+	['k'] = CL_ALPHA, ['l'] = CL_ALPHA, ['m'] = CL_ALPHA, ['n'] = CL_ALPHA, ['o'] = CL_ALPHA,
+	['p'] = CL_ALPHA, ['q'] = CL_ALPHA, ['r'] = CL_ALPHA, ['s'] = CL_ALPHA, ['t'] = CL_ALPHA,
+	['u'] = CL_ALPHA, ['v'] = CL_ALPHA, ['w'] = CL_ALPHA, ['x'] = CL_ALPHA, ['y'] = CL_ALPHA,
+	['z'] = CL_ALPHA,
+	['/'] = CL_END, [';'] = CL_END,
+};
+
+/*
+ * The segments of the path P..E (what next_seg gives), each classed while
+ * its end is found: an id when all digits (20 at most) or a UUID, after a
+ * segment that is a word (has a letter and is no id).
+ */
 static void
 default_path(const char *p, const char *e, struct found *f)
 {
-	bk_span seg;
 	bool prev_word = false;
 
-	while (next_seg(&p, e, &seg)) {
-		bool id = is_number(seg.ptr, seg.len) || is_uuid(seg.ptr, seg.len);
+	while (p < e) {
+		const char *s = p;
+		unsigned seen = 0;
+		bool id;
 
+		if (*p == '/') {
+			p++;
+			continue;
+		}
+		for (; p < e; p++) {
+			unsigned c = byte_class[(unsigned char)*p];
+
+			if (c == CL_END)
+				break;
+			seen |= c ? c : CL_OTHER;
+		}
+		/* s..p is the segment; its ";params" are passed over. */
+		id = (seen == CL_DIGIT && p - s <= 20) || is_uuid(s, (size_t)(p - s));
 		if (id && prev_word)
-			found_add(f, seg.ptr, seg.len);
-		prev_word = !id && has_letter(seg.ptr, seg.len);
+			found_add(f, s, (size_t)(p - s));
+		prev_word = !id && (seen & CL_ALPHA);
+		if (p < e && *p == ';')
+			while (p < e && *p != '/')
+				p++;
 	}
 }
 
