@@ -187,7 +187,7 @@ clean_bytes(char *d, const char *s, size_t n)
  * taken to end at its end, overlapping the one before it, so no value
  * needs a byte-by-byte tail (cleaning twice gives the same bytes).
  */
-static void
+BK__WRITER void
 clean_copy(char *d, const char *s, size_t n)
 {
 	size_t i = 0;
@@ -262,12 +262,45 @@ static const char two_digits[] =
 /* The most out_int writes: "-9223372036854775808". */
 #define INT_MAX_LEN 20
 
+/* The digits of U written to end at E, two a step; the start. */
+static inline char *
+put_digits(char *e, uint64_t u)
+{
+	char *p = e;
+
+	while (u >= 100) {
+		p -= 2;
+		memcpy(p, two_digits + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, two_digits + 2 * u, 2);
+	} else
+		*--p = (char)('0' + u);
+	return p;
+}
+
 BK__WRITER void
 out_int(struct out *o, int64_t v, bool chk)
 {
 	char buf[24], *e = buf + sizeof buf, *p = e;
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 
+	if (!chk && v >= 0) {
+		/* Straight into place: count the digits, then write them from the end. */
+		static const uint64_t ten[] = { 10u, 100u, 1000u, 10000u, 100000u, 1000000u,
+			10000000u, 100000000u, 1000000000u, 10000000000u, 100000000000u,
+			1000000000000u, 10000000000000u, 100000000000000u, 1000000000000000u,
+			10000000000000000u, 100000000000000000u, 1000000000000000000u };
+		size_t n = 1;
+
+		while (n <= sizeof ten / sizeof ten[0] && u >= ten[n - 1])
+			n++;
+		put_digits(o->p + o->len + n, u);
+		o->len += n;
+		return;
+	}
 	/* Two digits a step: statuses, sizes and line numbers are most of what is written. */
 	while (u >= 100) {
 		p -= 2;

@@ -145,6 +145,9 @@ struct bk__lfield {
 	char *lit;		/* the literal after the field ("" at the end) */
 	size_t litlen;
 	bk_timefmt *tf;		/* BK__T_TS: NAME compiled (by format.c) */
+	/* Derived by bk__layout_compile, for the matcher's inner loop: */
+	bool scan2;		/* look for the literal and '\\' at once (a quoted field that escapes) */
+	bool counted;		/* a quote after an odd run of backslashes is escaped */
 };
 
 struct bk__layout {

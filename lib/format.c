@@ -69,6 +69,7 @@ struct rx {
 struct amap {
 	char *method;
 	char *action;
+	size_t mlen, alen;
 };
 
 struct datafmt {
@@ -154,6 +155,8 @@ add_action(struct datafmt *df, const char *method, size_t mlen, const char *acti
 	a = &df->act[df->nact];
 	a->method = bk__dup_bytes(method, mlen);
 	a->action = bk__dup_bytes(action, alen);
+	a->mlen = mlen;
+	a->alen = alen;
 	if (a->method == NULL || a->action == NULL) {
 		free(a->method);
 		free(a->action);
@@ -1352,6 +1355,24 @@ apply(bk_parser *p, struct dparser *dp, struct linestate *ls, uint8_t target, co
 	return true;
 }
 
+/* The first ':' in the first 12 bytes of S (N long), where a URL's scheme ends; or NULL. */
+static inline const char *
+scheme_colon(const char *s, size_t n)
+{
+	size_t lim = n < 12 ? n : 12;
+
+#ifdef __SSE2__
+	if (n >= 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)s), _mm_set1_epi8(':')));
+
+		m &= (1u << lim) - 1;
+		return m != 0 ? s + __builtin_ctz(m) : NULL;
+	}
+#endif
+	return memchr(s, ':', lim);
+}
+
 /*
  * Object, dst and ids from what the line gave: an absolute URL (a proxy's
  * request) names the remote host; CONNECT's target is host:port.
@@ -1366,14 +1387,7 @@ resolve_url(struct dparser *dp, struct linestate *ls)
 
 	if (s != NULL) {
 		end = s + n;
-		const char *colon = NULL;
-
-		/* A scheme is short: "http:", "https:", "ftp:". */
-		for (size_t i = 0; i < n && i < 12; i++)
-			if (s[i] == ':') {
-				colon = s + i;
-				break;
-			}
+		const char *colon = scheme_colon(s, n);
 
 		if (colon != NULL && colon + 2 < end && colon[1] == '/' && colon[2] == '/') {
 			const char *h = colon + 3, *he = h, *at, *port;
@@ -1442,14 +1456,15 @@ derive_action(const struct datafmt *df, bk_event *ev)
 	if (ev->str[BK_EV_ACTION].ptr != NULL || m.ptr == NULL)
 		return;
 	for (size_t i = 0; i < df->nact; i++) {
-		const char *a = df->act[i].method;
-
+		const struct amap *a = &df->act[i];
 		size_t k = 0;
 
-		while (k < m.len && a[k] != '\0' && bk__lower(a[k]) == bk__lower(m.ptr[k]))
+		if (a->mlen != m.len)
+			continue;
+		while (k < m.len && bk__lower(a->method[k]) == bk__lower(m.ptr[k]))
 			k++;
-		if (k == m.len && a[k] == '\0') {
-			ev->str[BK_EV_ACTION] = (bk_span){ df->act[i].action, strlen(df->act[i].action) };
+		if (k == m.len) {
+			ev->str[BK_EV_ACTION] = (bk_span){ a->action, a->alen };
 			return;
 		}
 	}
@@ -1478,9 +1493,8 @@ field_end(const struct bk__lfield *f, const char *base, const char *p, const cha
 {
 	const char *q = p;
 	char c0 = f->lit[0];
-	bool both = f->quoted && f->esc != BK__ESC_NONE && c0 != '\\';
 
-	*plain = both;
+	*plain = f->scan2;
 	for (;;) {
 		if (*plain) {
 			if ((q = bk__find_byte2(base, q, end, c0, '\\')) == end)
@@ -1491,7 +1505,7 @@ field_end(const struct bk__lfield *f, const char *base, const char *p, const cha
 			}
 		} else if ((q = bk__find_byte(base, q, end, c0)) == end)
 			return NULL;
-		if (!*plain && f->quoted && (f->esc == BK__ESC_BACKSLASH || f->esc == BK__ESC_JSON)) {
+		if (f->counted && !*plain) {
 			size_t bs = 0;
 
 			while (q - bs > p && q[-1 - (ptrdiff_t)bs] == '\\')
@@ -1501,7 +1515,8 @@ field_end(const struct bk__lfield *f, const char *base, const char *p, const cha
 				continue;
 			}
 		}
-		if ((size_t)(end - q) >= f->litlen && lit_eq(q, f->lit, f->litlen))
+		/* Its first byte is C0: the rest. */
+		if ((size_t)(end - q) >= f->litlen && lit_eq(q + 1, f->lit + 1, f->litlen - 1))
 			return q;
 		q++;
 	}
