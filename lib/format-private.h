@@ -148,6 +148,7 @@ struct bk__lfield {
 	/* Derived by bk__layout_compile, for the matcher's inner loop: */
 	bool scan2;		/* look for the literal and '\\' at once (a quoted field that escapes) */
 	bool counted;		/* a quote after an odd run of backslashes is escaped */
+	uint32_t litw, litm;	/* a literal of 4 bytes or fewer as a word, and its mask */
 };
 
 struct bk__layout {
@@ -186,5 +187,14 @@ int bk__directive_find(enum bk__notation note, const char *conf, const char *nam
 
 /* The default escaping of quoted fields in notation NOTE. */
 enum bk__escape bk__notation_escape(enum bk__notation note);
+
+/*
+ * bk_urlids_find (urlids.c) for a URL the engine has already cut: PATH
+ * starts with '/', MARK is its first '?' or '#' (END when it has neither),
+ * END its end; the same ids, without looking for those again.
+ */
+struct bk_urlids;
+size_t bk__urlids_find_path(const struct bk_urlids *x, const char *path, const char *mark,
+			    const char *end, bk_span *ids, size_t cap);
 
 #endif /* BK_FORMAT_PRIVATE_H */

@@ -1381,7 +1381,7 @@ static void
 resolve_url(struct dparser *dp, struct linestate *ls)
 {
 	bk_event *ev = &ls->ev;
-	const char *s = ls->url.ptr, *end, *q, *pathstart;
+	const char *s = ls->url.ptr, *end, *q = NULL, *pathstart = NULL;
 	size_t n = ls->url.len;
 	bk_span idsrc = { NULL, 0 };
 
@@ -1441,7 +1441,11 @@ resolve_url(struct dparser *dp, struct linestate *ls)
 			idsrc = ls->path;
 	}
 	if (idsrc.len > 0 && dp->ux != NULL) {
-		size_t found = bk_urlids_find(dp->ux, idsrc.ptr, idsrc.len, dp->ids, MAX_IDS);
+		/* A path (most requests): cut already. */
+		size_t found = idsrc.ptr == pathstart && *pathstart == '/' ?
+		    bk__urlids_find_path(dp->ux, pathstart, q, idsrc.ptr + idsrc.len, dp->ids,
+			MAX_IDS) :
+		    bk_urlids_find(dp->ux, idsrc.ptr, idsrc.len, dp->ids, MAX_IDS);
 
 		ev->ids = dp->ids;
 		ev->nids = found < MAX_IDS ? found : MAX_IDS;
@@ -1515,9 +1519,18 @@ field_end(const struct bk__lfield *f, const char *base, const char *p, const cha
 				continue;
 			}
 		}
-		/* Its first byte is C0: the rest. */
-		if ((size_t)(end - q) >= f->litlen && lit_eq(q + 1, f->lit + 1, f->litlen - 1))
+		if (end - q >= 4 && f->litlen <= 4) {
+			/* A short literal (most are) compared as one word. */
+			uint32_t w;
+
+			memcpy(&w, q, 4);
+			if ((w & f->litm) == f->litw)
+				return q;
+		} else if ((size_t)(end - q) >= f->litlen &&
+		    lit_eq(q + 1, f->lit + 1, f->litlen - 1)) {
+			/* Its first byte is C0: the rest. */
 			return q;
+		}
 		q++;
 	}
 }

@@ -29,6 +29,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "format-private.h"
 #include "sql.h"
 #include "util-private.h"
 
@@ -253,65 +258,111 @@ next_seg(const char **pp, const char *e, bk_span *seg)
 }
 
 /*
- * What each byte is to the default path rule, so a segment is classed in
- * the one pass that finds its end: a digit, a letter, something else, or
- * an end ('/', and ';' which starts the segment's parameters).
+ * What a segment makes of what follows: an id when all digits (20 at most)
+ * or a UUID, after a segment that is a word (has a letter and is no id).
+ * Returns whether this one is a word.
  */
-enum { CL_DIGIT = 1, CL_ALPHA = 2, CL_OTHER = 4, CL_END = 8 };
+static inline bool
+take_seg(const char *s, size_t len, bool digits, bool letter, bool prev_word, struct found *f)
+{
+	bool id = (digits && len >= 1 && len <= 20) || is_uuid(s, len);
 
-static const unsigned char byte_class[256] = {
-	['0'] = CL_DIGIT, ['1'] = CL_DIGIT, ['2'] = CL_DIGIT, ['3'] = CL_DIGIT, ['4'] = CL_DIGIT,
-	['5'] = CL_DIGIT, ['6'] = CL_DIGIT, ['7'] = CL_DIGIT, ['8'] = CL_DIGIT, ['9'] = CL_DIGIT,
-	['A'] = CL_ALPHA, ['B'] = CL_ALPHA, ['C'] = CL_ALPHA, ['D'] = CL_ALPHA, ['E'] = CL_ALPHA,
-	['F'] = CL_ALPHA, ['G'] = CL_ALPHA, ['H'] = CL_ALPHA, ['I'] = CL_ALPHA, ['J'] = CL_ALPHA,
-	['K'] = CL_ALPHA, ['L'] = CL_ALPHA, ['M'] = CL_ALPHA, ['N'] = CL_ALPHA, ['O'] = CL_ALPHA,
-	['P'] = CL_ALPHA, ['Q'] = CL_ALPHA, ['R'] = CL_ALPHA, ['S'] = CL_ALPHA, ['T'] = CL_ALPHA,
-	['U'] = CL_ALPHA, ['V'] = CL_ALPHA, ['W'] = CL_ALPHA, ['X'] = CL_ALPHA, ['Y'] = CL_ALPHA,
-	['Z'] = CL_ALPHA,
-	['a'] = CL_ALPHA, ['b'] = CL_ALPHA, ['c'] = CL_ALPHA, ['d'] = CL_ALPHA, ['e'] = CL_ALPHA,
-	['f'] = CL_ALPHA, ['g'] = CL_ALPHA, ['h'] = CL_ALPHA, ['i'] = CL_ALPHA, ['j'] = CL_ALPHA,
-	['k'] = CL_ALPHA, ['l'] = CL_ALPHA, ['m'] = CL_ALPHA, ['n'] = CL_ALPHA, ['o'] = CL_ALPHA,
-	['p'] = CL_ALPHA, ['q'] = CL_ALPHA, ['r'] = CL_ALPHA, ['s'] = CL_ALPHA, ['t'] = CL_ALPHA,
-	['u'] = CL_ALPHA, ['v'] = CL_ALPHA, ['w'] = CL_ALPHA, ['x'] = CL_ALPHA, ['y'] = CL_ALPHA,
-	['z'] = CL_ALPHA,
-	['/'] = CL_END, [';'] = CL_END,
-};
+	if (id && prev_word)
+		found_add(f, s, len);
+	return !id && letter;
+}
 
-/*
- * The segments of the path P..E (what next_seg gives), each classed while
- * its end is found: an id when all digits (20 at most) or a UUID, after a
- * segment that is a word (has a letter and is no id).
- */
+/* The segments of the path P..E one byte at a time (what next_seg gives, ";params" passed over). */
 static void
-default_path(const char *p, const char *e, struct found *f)
+path_bytes(const char *p, const char *e, struct found *f)
 {
 	bool prev_word = false;
 
 	while (p < e) {
 		const char *s = p;
-		unsigned seen = 0;
-		bool id;
+		bool digits = true, letter = false;
 
 		if (*p == '/') {
 			p++;
 			continue;
 		}
-		for (; p < e; p++) {
-			unsigned c = byte_class[(unsigned char)*p];
-
-			if (c == CL_END)
-				break;
-			seen |= c ? c : CL_OTHER;
+		for (; p < e && *p != '/' && *p != ';'; p++) {
+			digits = digits && bk__is_digit(*p);
+			letter = letter || bk__is_alpha(*p);
 		}
-		/* s..p is the segment; its ";params" are passed over. */
-		id = (seen == CL_DIGIT && p - s <= 20) || is_uuid(s, (size_t)(p - s));
-		if (id && prev_word)
-			found_add(f, s, (size_t)(p - s));
-		prev_word = !id && (seen & CL_ALPHA);
-		if (p < e && *p == ';')
-			while (p < e && *p != '/')
-				p++;
+		prev_word = take_seg(s, (size_t)(p - s), digits, letter, prev_word, f);
+		while (p < e && *p != '/')
+			p++;
 	}
+}
+
+#ifdef __SSE2__
+/* Bit i set where byte i of the 16 at P is C. */
+static inline uint64_t
+eq_mask(__m128i x, char c)
+{
+	return (uint64_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(c)));
+}
+
+/* Bit i set where byte i of the 16 at P is in LO..LO+SPAN (unsigned: min(x - lo, span) == x - lo). */
+static inline uint64_t
+range_mask(__m128i x, char lo, char span)
+{
+	__m128i d = _mm_sub_epi8(x, _mm_set1_epi8(lo));
+
+	return (uint64_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(span)), d));
+}
+#endif
+
+/*
+ * The default path rule over P..E. A path of 16 to 64 bytes (most) is
+ * classed whole first: a bit mask each of its slashes, semicolons, digits
+ * and letters, 16 bytes a load (the last load ending at E), and its
+ * segments are then read off the masks. Others go byte by byte.
+ */
+static void
+default_path(const char *p, const char *e, struct found *f)
+{
+#ifdef __SSE2__
+	size_t len = (size_t)(e - p);
+	uint64_t slash = 0, semi = 0, digit = 0, alpha = 0, ends;
+	bool prev_word = false;
+
+	if (len < 16 || len > 64) {
+		path_bytes(p, e, f);
+		return;
+	}
+	for (size_t o = 0; o < len; o += 16) {
+		size_t at = o + 16 <= len ? o : len - 16;
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + at));
+
+		slash |= eq_mask(x, '/') << at;
+		semi |= eq_mask(x, ';') << at;
+		digit |= range_mask(x, '0', 9) << at;
+		alpha |= range_mask(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 25) << at;
+	}
+	ends = slash | semi;
+	for (size_t i = 0; i < len;) {
+		uint64_t rest, want;
+		size_t n;
+
+		if (slash >> i & 1) {
+			i++;
+			continue;
+		}
+		rest = ends >> i;
+		n = rest != 0 ? (size_t)__builtin_ctzll(rest) : len - i;
+		want = (n < 64 ? ((uint64_t)1 << n) - 1 : ~(uint64_t)0) << i;
+		prev_word = take_seg(p + i, n, (digit & want) == want, (alpha & want) != 0, prev_word, f);
+		i += n;
+		if (i < len && (semi >> i & 1)) {
+			rest = slash >> i;
+			i = rest != 0 ? i + (size_t)__builtin_ctzll(rest) : len;
+		}
+	}
+#else
+	path_bytes(p, e, f);
+#endif
 }
 
 static void
@@ -419,6 +470,34 @@ query(const bk_urlids *x, const char *p, const char *e, struct found *f)
 		}
 		p = end + 1;
 	}
+}
+
+/* The path P..Q (Q: its '?', or where it ends), then the query Q+1..E when Q is a '?'. */
+static size_t
+find_parts(const bk_urlids *x, const char *p, const char *q, const char *e, bk_span *ids,
+    size_t cap)
+{
+	struct found f = {ids, ids != NULL ? cap : 0, 0, 0};
+
+	if (x->defaults)
+		default_path(p, q, &f);
+	for (size_t i = 0; i < x->ntmpls; i++)
+		template_path(&x->tmpls[i], p, q, &f);
+	if (q < e && *q == '?')
+		query(x, q + 1, e, &f);
+	return f.total;
+}
+
+size_t
+bk__urlids_find_path(const bk_urlids *x, const char *path, const char *mark, const char *end,
+    bk_span *ids, size_t cap)
+{
+	if (mark < end && *mark == '?') {
+		const char *hash = memchr(mark + 1, '#', (size_t)(end - mark - 1));
+
+		return find_parts(x, path, mark, hash != NULL ? hash : end, ids, cap);
+	}
+	return find_parts(x, path, mark, mark, ids, cap);
 }
 
 size_t
