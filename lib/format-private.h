@@ -69,7 +69,8 @@ bk__find_byte2(const char *base, const char *p, const char *end, char c, char d)
 
 	while (end - p >= 16) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-		int m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, nc), _mm_cmpeq_epi8(x, nd)));
+		int m = _mm_movemask_epi8(
+		    _mm_or_si128(_mm_cmpeq_epi8(x, nc), _mm_cmpeq_epi8(x, nd)));
 
 		if (m != 0)
 			return p + __builtin_ctz((unsigned)m);
@@ -146,7 +147,7 @@ struct bk__lfield {
 	size_t litlen;
 	bk_timefmt *tf;		/* BK__T_TS: NAME compiled (by format.c) */
 	/* Derived by bk__layout_compile, for the matcher's inner loop: */
-	bool scan2;		/* look for the literal and '\\' at once (a quoted field that escapes) */
+	bool scan2;		/* find the literal and '\\' at once (a quoted field that escapes) */
 	bool counted;		/* a quote after an odd run of backslashes is escaped */
 	uint32_t litw, litm;	/* a literal of 4 bytes or fewer as a word, and its mask */
 };

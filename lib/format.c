@@ -1186,7 +1186,8 @@ read_time(bk_parser *p, struct dparser *dp, const bk_timefmt *tf, const char *s,
 			bk__clock_note(p->clock, &dp->tctm);
 			return true;
 		}
-		if (k >= 0 && (sec = two_digit_sec(s + k)) >= 0 && memcmp(s, dp->tctext, (size_t)k) == 0 &&
+		if (k >= 0 && (sec = two_digit_sec(s + k)) >= 0 &&
+		    memcmp(s, dp->tctext, (size_t)k) == 0 &&
 		    memcmp(s + k + 2, dp->tctext + k + 2, n - (size_t)k - 2) == 0) {
 			dp->tcms += (int64_t)(sec - dp->tctm.sec) * 1000;
 			dp->tctm.sec = sec;
@@ -1465,6 +1466,9 @@ derive_action(const struct datafmt *df, bk_event *ev)
 
 		if (a->mlen != m.len)
 			continue;
+		/* As the map writes it (most logs), else in any case. */
+		if (memcmp(a->method, m.ptr, m.len) == 0)
+			k = m.len;
 		while (k < m.len && bk__lower(a->method[k]) == bk__lower(m.ptr[k]))
 			k++;
 		if (k == m.len) {
@@ -1641,7 +1645,8 @@ parse_layout(bk_parser *p, struct dparser *dp, const char *s, size_t n, uint64_t
 			const char *tp = pos;
 			size_t nextra = ls.nextra, slen = dp->slen;
 
-			if (match_layout(p, dp, &ls, &df->tails[t], s, &tp, end, true, 0) && tp == end)
+			if (match_layout(p, dp, &ls, &df->tails[t], s, &tp, end, true, 0) &&
+			    tp == end)
 				done = true;
 			else {
 				ls.nextra = nextra;

@@ -1386,7 +1386,7 @@ bk_timefmt_parse(const bk_timefmt *f, const char *s, size_t len, struct bk_tm *t
 int
 bk__timefmt_sec_at(const bk_timefmt *f)
 {
-	/* Fixed by each layout's checks: dd/Mon/yyyy:HH:MM:SS, yyyy-mm-ddTHH:MM:SS, Mon dd HH:MM:SS. */
+	/* Fixed by each layout's checks: dd/Mon/yyyy:HH:MM:SS, yyyy-mm-ddTHH:MM:SS, Mon dd HH:MM:SS */
 	switch (f->named) {
 	case NAMED_CLF:
 		return 18;

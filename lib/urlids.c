@@ -297,14 +297,14 @@ path_bytes(const char *p, const char *e, struct found *f)
 }
 
 #ifdef __SSE2__
-/* Bit i set where byte i of the 16 at P is C. */
+/* Bit i set where byte i of X is C. */
 static inline uint64_t
 eq_mask(__m128i x, char c)
 {
 	return (uint64_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(c)));
 }
 
-/* Bit i set where byte i of the 16 at P is in LO..LO+SPAN (unsigned: min(x - lo, span) == x - lo). */
+/* Bit i set where byte i of X is in LO..LO+SPAN (unsigned: min(x - lo, span) == x - lo). */
 static inline uint64_t
 range_mask(__m128i x, char lo, char span)
 {
@@ -353,7 +353,8 @@ default_path(const char *p, const char *e, struct found *f)
 		rest = ends >> i;
 		n = rest != 0 ? (size_t)__builtin_ctzll(rest) : len - i;
 		want = (n < 64 ? ((uint64_t)1 << n) - 1 : ~(uint64_t)0) << i;
-		prev_word = take_seg(p + i, n, (digit & want) == want, (alpha & want) != 0, prev_word, f);
+		prev_word = take_seg(p + i, n, (digit & want) == want, (alpha & want) != 0, prev_word,
+		    f);
 		i += n;
 		if (i < len && (semi >> i & 1)) {
 			rest = slash >> i;

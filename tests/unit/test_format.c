@@ -629,7 +629,9 @@ ids_by_hand(const char *path, char out[][64])
 		for (s = p; p < e && *p != '/' && *p != ';'; p++) {
 			digits += *p >= '0' && *p <= '9';
 			letters += (*p | 0x20) >= 'a' && (*p | 0x20) <= 'z';
-			uuid += (p - s == 8 || p - s == 13 || p - s == 18 || p - s == 23) ? *p == '-' :
+			size_t at = (size_t)(p - s);
+
+			uuid += (at == 8 || at == 13 || at == 18 || at == 23) ? *p == '-' :
 			    (*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'f');
 		}
 		len = (size_t)(p - s);
