@@ -516,6 +516,18 @@ test_time_cache(void **state)
 				  "\"file\":\"t\",\"line\":5,"));
 	free(a);
 	free(b);
+	/* Times of 32 bytes and more (a fraction) are compared another way. */
+	for (n = 0; secs[n] != NULL; n++) {
+		snprintf(buf[n], sizeof buf[n], "10.0.0.1 - - [22/Nov/2026:10:00:%s.25%04zu -0130] "
+		    "\"GET / HTTP/1.1\" 200 1 \"-\" \"x\"", secs[n], n / 4);
+		lines[n] = buf[n];
+	}
+	a = parse_lines("nginx", NULL, lines, false);
+	b = parse_lines("nginx", NULL, lines, true);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(a, "\"ts\":\"2026-11-22T11:30:59.250Z\""));
+	free(a);
+	free(b);
 
 	isofmt = bk_formats_define(fs, "nginx", NULL, "$time_iso8601 $status", &err);
 	assert_non_null(isofmt);
