@@ -262,23 +262,33 @@ static const char two_digits[] =
 /* The most out_int writes: "-9223372036854775808". */
 #define INT_MAX_LEN 20
 
-/* The digits of U written to end at E, two a step; the start. */
-static inline char *
-put_digits(char *e, uint64_t u)
+/*
+ * The digits of U (below 2^32: statuses, sizes, line numbers, where 32-bit
+ * division by 100 is cheaper) written to end at E, two a step.
+ */
+static inline void
+put_digits32(char *e, uint32_t u)
 {
-	char *p = e;
-
 	while (u >= 100) {
-		p -= 2;
-		memcpy(p, two_digits + 2 * (u % 100), 2);
+		e -= 2;
+		memcpy(e, two_digits + 2 * (u % 100), 2);
 		u /= 100;
 	}
-	if (u >= 10) {
-		p -= 2;
-		memcpy(p, two_digits + 2 * u, 2);
-	} else
-		*--p = (char)('0' + u);
-	return p;
+	if (u >= 10)
+		memcpy(e - 2, two_digits + 2 * u, 2);
+	else
+		e[-1] = (char)('0' + u);
+}
+
+/* How many digits U has, without a loop: from its bit length, then one comparison. */
+static inline size_t
+digits32(uint32_t u)
+{
+	static const uint32_t ten[] = { 1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u,
+		10000000u, 100000000u, 1000000000u };
+	unsigned t = (unsigned)(32 - __builtin_clz(u | 1)) * 1233 >> 12;
+
+	return t + 1 - ((u | 1) < ten[t]);
 }
 
 BK__WRITER void
@@ -287,17 +297,11 @@ out_int(struct out *o, int64_t v, bool chk)
 	char buf[24], *e = buf + sizeof buf, *p = e;
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 
-	if (!chk && v >= 0) {
+	if (!chk && v >= 0 && u <= UINT32_MAX) {
 		/* Straight into place: count the digits, then write them from the end. */
-		static const uint64_t ten[] = { 10u, 100u, 1000u, 10000u, 100000u, 1000000u,
-			10000000u, 100000000u, 1000000000u, 10000000000u, 100000000000u,
-			1000000000000u, 10000000000000u, 100000000000000u, 1000000000000000u,
-			10000000000000000u, 100000000000000000u, 1000000000000000000u };
-		size_t n = 1;
+		size_t n = digits32((uint32_t)u);
 
-		while (n <= sizeof ten / sizeof ten[0] && u >= ten[n - 1])
-			n++;
-		put_digits(o->p + o->len + n, u);
+		put_digits32(o->p + o->len + n, (uint32_t)u);
 		o->len += n;
 		return;
 	}
@@ -331,6 +335,7 @@ out_time(struct out *o, int64_t ms, bool chk)
 {
 	static _Thread_local int64_t last_sec = INT64_MIN;
 	static _Thread_local char last[25];
+	static _Thread_local unsigned last_s60;
 	int64_t sec = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
 	unsigned frac = (unsigned)(ms - sec * 1000);
 	char *d;
@@ -338,16 +343,25 @@ out_time(struct out *o, int64_t ms, bool chk)
 	if (sec != last_sec) {
 		int64_t s60 = sec >= 0 ? sec % 60 : (sec % 60 + 60) % 60;
 
-		/* The range is whole minutes: a second in a good one's minute is good too. */
-		if (last_sec != INT64_MIN && sec - s60 <= last_sec && last_sec < sec - s60 + 60) {
-			memcpy(last + 17, two_digits + 2 * s60, 2);
-		} else if (bk__time_rfc3339(last, sec * 1000) == 0) {
-			return;
+		/*
+		 * The range is whole minutes: a second in a good one's minute is
+		 * good too. LAST keeps the minute's text; the seconds are put in
+		 * as it is copied (a store into LAST just before the copy loads it
+		 * would stall the copy).
+		 */
+		if (last_sec == INT64_MIN || sec - s60 > last_sec || last_sec >= sec - s60 + 60) {
+			if (bk__time_rfc3339(last, sec * 1000) == 0)
+				return;
 		}
+		last_s60 = (unsigned)s60;
 		last_sec = sec;
 	}
 	if (chk && o->len + TIME_LEN > o->size) {
-		out_put(o, last, 20, true);
+		char t[20];
+
+		memcpy(t, last, 20);
+		memcpy(t + 17, two_digits + 2 * last_s60, 2);
+		out_put(o, t, 20, true);
 		out_char(o, (char)('0' + frac / 100), true);
 		out_char(o, (char)('0' + frac / 10 % 10), true);
 		out_char(o, (char)('0' + frac % 10), true);
@@ -356,6 +370,7 @@ out_time(struct out *o, int64_t ms, bool chk)
 	}
 	d = o->p + o->len;
 	memcpy(d, last, 20);
+	memcpy(d + 17, two_digits + 2 * last_s60, 2);
 	d[20] = (char)('0' + frac / 100);
 	memcpy(d + 21, two_digits + 2 * (frac % 100), 2);
 	d[23] = 'Z';

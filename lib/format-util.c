@@ -679,11 +679,19 @@ bk__split_request(const char *s, size_t n, bk_span *method, bk_span *url, bk_spa
 		return false;
 	*method = (bk_span){ s, m };
 	s += m + 1, n -= m + 1;
-	/* The protocol after the last space: a few bytes from the end, looked for from there. */
-	last = s + n;
-	while (last > s && last[-1] != ' ')
-		last--;
-	last = last > s ? last - 1 : NULL;
+	/*
+	 * The protocol after the last space: "HTTP/1.1" (most requests) seen
+	 * at once, else looked for from the end.
+	 */
+	if (n >= 9 && s[n - 9] == ' ' && memcmp(s + n - 8, "HTTP/", 5) == 0 && s[n - 3] != ' ' &&
+	    s[n - 2] != ' ' && s[n - 1] != ' ') {
+		last = s + n - 9;
+	} else {
+		last = s + n;
+		while (last > s && last[-1] != ' ')
+			last--;
+		last = last > s ? last - 1 : NULL;
+	}
 	if (last != NULL && (size_t)(s + n - last) > 5 && memcmp(last + 1, "HTTP/", 5) == 0) {
 		*url = (bk_span){ s, (size_t)(last - s) };
 		*proto = (bk_span){ last + 1, (size_t)(s + n - last - 1) };

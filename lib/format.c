@@ -1492,9 +1492,9 @@ derive_action(const struct datafmt *df, bk_event *ev)
 
 		if (a->mlen != m.len)
 			continue;
-		/* As the map writes it (most logs), else in any case. */
-		if (memcmp(a->method, m.ptr, m.len) == 0)
-			k = m.len;
+		/* As the map writes it (most logs), then in any case. */
+		while (k < m.len && a->method[k] == m.ptr[k])
+			k++;
 		while (k < m.len && bk__lower(a->method[k]) == bk__lower(m.ptr[k]))
 			k++;
 		if (k == m.len) {

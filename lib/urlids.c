@@ -227,7 +227,7 @@ is_hex(char c)
 	return bk__is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
 }
 
-static bool
+static inline bool
 is_uuid(const char *p, size_t n)
 {
 	if (n != 36)
