@@ -1330,15 +1330,26 @@ apply(bk_parser *p, struct dparser *dp, struct linestate *ls, uint8_t target, co
 			return false;
 		break;
 	case BK__T_REQUEST: {
-		bk_span m, url, proto;
+		/*
+		 * Split straight into the event, the URL and the next extra: a
+		 * span the call stores as two words and that is then copied as
+		 * one would wait for those stores (three times a line).
+		 */
+		bk_span m = ev->str[BK_EV_METHOD], url = ls->url, spare;
+		bool room = ls->nextra < MAX_EXTRA;
+		bk_span *proto = room ? &dp->extra[ls->nextra].val : &spare;
 
-		if (bk__split_request(v.ptr, v.len, &m, &url, &proto)) {
+		if (bk__split_request(v.ptr, v.len, &ev->str[BK_EV_METHOD], &ls->url, proto)) {
+			if (proto->ptr != NULL && room) {
+				dp->extra[ls->nextra].key = "protocol";
+				dp->extra[ls->nextra].number = false;
+				ls->nextra++;
+			}
+		} else {
 			ev->str[BK_EV_METHOD] = m;
 			ls->url = url;
-			if (proto.ptr != NULL)
-				put_extra(dp, ls, "protocol", proto, false);
-		} else
 			put_extra(dp, ls, "request", v, false);	/* a TLS handshake on port 80, ... */
+		}
 		break;
 	}
 	case BK__T_URL:
@@ -1630,7 +1641,10 @@ line_begin(struct dparser *dp, struct linestate *ls, bk_parser *p, uint64_t line
 	ls->ev.line = lineno;
 	ls->nextra = 0;
 	ls->prio_out = -1;
-	ls->url = ls->path = ls->query = (bk_span){ NULL, 0 };
+	/* Each on its own: a chain of assignments goes through a temporary the stores must reach first. */
+	ls->url = (bk_span){ NULL, 0 };
+	ls->path = (bk_span){ NULL, 0 };
+	ls->query = (bk_span){ NULL, 0 };
 	dp->slen = 0;
 }
 
