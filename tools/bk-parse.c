@@ -102,39 +102,48 @@ struct run {
 	FILE *mem;		/* a worker's chunk output; NULL: standard output */
 	struct bk_chunk *chunk;	/* the chunk a worker is on */
 	/*
-	 * A worker's TSV and text lines are formatted straight into STAGE and
-	 * go to its chunk's stream a STAGE_SIZE at a time, not one stdio call
-	 * (and lock) per line.
+	 * TSV and text lines are formatted straight into STAGE and leave it a
+	 * STAGE_SIZE at a time: a worker's to its chunk's stream, not one
+	 * stdio call (and lock) per line; the main thread's to standard output
+	 * through tool_out, which passes a block that large on uncopied.
+	 * Everything else written to standard output goes through out() too,
+	 * so the order holds; stage_flush before the tool exits.
 	 */
 	char *stage;
 	size_t stagelen;
 };
 
-#define STAGE_SIZE ((size_t)64 << 10)
+#define STAGE_SIZE ((size_t)256 << 10)
 
 /* ---- output ------------------------------------------------------------- */
 
-/* A worker's staged lines to its chunk. */
+/* LEN bytes to where the run writes: standard output, or a worker's chunk. */
+static void
+out_direct(struct run *r, const void *data, size_t len)
+{
+	if (r->mem != NULL)
+		fwrite(data, 1, len, r->mem);
+	else
+		tool_out(data, len);
+}
+
+/* The staged lines out. */
 static void
 stage_flush(struct run *r)
 {
 	if (r->stagelen > 0)
-		fwrite(r->stage, 1, r->stagelen, r->mem);
+		out_direct(r, r->stage, r->stagelen);
 	r->stagelen = 0;
 }
 
-/* TSV and text output: standard output, or a worker's chunk. */
+/* TSV and text output, through the stage. */
 static void
 out(struct run *r, const void *data, size_t len)
 {
-	if (r->mem == NULL) {
-		tool_out(data, len);
-		return;
-	}
 	if (len > STAGE_SIZE - r->stagelen) {
 		stage_flush(r);
 		if (len > STAGE_SIZE) {
-			fwrite(data, 1, len, r->mem);
+			out_direct(r, data, len);
 			return;
 		}
 	}
@@ -148,8 +157,8 @@ put_line(struct run *r, size_t (*fmt)(const bk_event *, char *, size_t), const b
 {
 	size_t n;
 
-	if (r->mem != NULL && !r->popts.keep_raw) {
-		/* A worker: straight into its stage, when the line fits. */
+	if (!r->popts.keep_raw) {
+		/* Straight into the stage, when the line fits. */
 		n = fmt(ev, r->stage + r->stagelen, STAGE_SIZE - r->stagelen);
 		if (n <= STAGE_SIZE - r->stagelen) {
 			r->stagelen += n;
@@ -259,6 +268,7 @@ parser_for(struct run *r, const char *name)
 	if (p == NULL) {
 		tool_error(NULL, 0, "%s", err != NULL ? err : "out of memory");
 		free(err);
+		stage_flush(r);
 		tool_exit(TOOL_TROUBLE);
 	}
 	if (r->nparsers < MAX_PARSERS) {
@@ -461,7 +471,7 @@ write_chunk(void *ctx, struct bk_chunk *c)
 		if (c->len > 0 && fwrite(c->text, 1, c->len, stdout) != c->len)
 			tool_write_failed(errno);
 	} else {
-		tool_out(c->text, c->len);
+		out(r, c->text, c->len);
 	}
 	if (sh->t->unparsed == 0 && c->stats[ST_UNPARSED] > 0)
 		sh->t->first_unparsed = c->stats[ST_FIRST_UNPARSED];
@@ -567,7 +577,7 @@ put_summary(struct run *r, const char *format, const struct tally *t)
 	    (unsigned long long)t->lines, (unsigned long long)t->unparsed, first, last,
 	    (unsigned long long)t->clock.zoned, *off != '\0' ? " mostly " : "", off,
 	    (unsigned long long)t->clock.naive, (unsigned long long)t->clock.yearless);
-	tool_out(text, (size_t)n);
+	out(r, text, (size_t)n);
 	free(text);
 }
 
@@ -924,7 +934,7 @@ main(int argc, char **argv)
 			tool_usage_error("out of memory");
 	bk_fileset_finish(set);
 	if ((lr = bk_lines_new(0)) == NULL || (r.w = bk_writer_new(stdout)) == NULL ||
-	    (r.buf = malloc(r.bufsize = 64 << 10)) == NULL)
+	    (r.buf = malloc(r.bufsize = 64 << 10)) == NULL || (r.stage = malloc(STAGE_SIZE)) == NULL)
 		tool_usage_error("out of memory");
 	if (r.jobs > 1) {
 		if ((r.workers = calloc((size_t)r.jobs, sizeof *r.workers)) == NULL)
@@ -953,10 +963,10 @@ main(int argc, char **argv)
 		const char *h = bk_event_tsv_header();
 
 		if (r.popts.keep_raw) {
-			tool_out(h, strlen(h) - 1);
-			tool_out("\traw\n", 5);
+			out(&r, h, strlen(h) - 1);
+			out(&r, "\traw\n", 5);
 		} else
-			tool_out(h, strlen(h));
+			out(&r, h, strlen(h));
 	}
 
 	for (size_t i = 0; i < bk_fileset_count(set); i++) {
@@ -974,6 +984,7 @@ main(int argc, char **argv)
 			tool_error(path, 0, "%s", bk_input_error(in));
 	}
 	tool_progress_done();
+	stage_flush(&r);
 	tool_out_flush();
 	status = r.events > 0 ? TOOL_FOUND : TOOL_NOTHING;
 
@@ -988,6 +999,7 @@ main(int argc, char **argv)
 	free(r.workers);
 	free(sample.data);
 	free(r.buf);
+	free(r.stage);
 	bk_writer_free(r.w);
 	bk_lines_free(lr);
 	bk_input_free(in);
