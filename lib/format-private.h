@@ -192,10 +192,11 @@ enum bk__escape bk__notation_escape(enum bk__notation note);
 /*
  * bk_urlids_find (urlids.c) for a URL the engine has already cut: PATH
  * starts with '/', MARK is its first '?' or '#' (END when it has neither),
- * END its end; the same ids, without looking for those again.
+ * END its end; the same ids, without looking for those again. BASE (<=
+ * PATH) is where readable memory starts: the line the URL is in.
  */
 struct bk_urlids;
-size_t bk__urlids_find_path(const struct bk_urlids *x, const char *path, const char *mark,
-			    const char *end, bk_span *ids, size_t cap);
+size_t bk__urlids_find_path(const struct bk_urlids *x, const char *base, const char *path,
+			    const char *mark, const char *end, bk_span *ids, size_t cap);
 
 #endif /* BK_FORMAT_PRIVATE_H */

@@ -951,6 +951,7 @@ struct linestate {
 	bk_span url;		/* path?query or absolute URL, for object, dst and ids */
 	bk_span path;		/* a bare path (%U, $uri) */
 	bk_span query;		/* a bare query (%q, $args) */
+	const char *line, *line_end;	/* the text matched: spans in it may be read around */
 };
 
 static char *
@@ -1479,9 +1480,14 @@ resolve_url(struct dparser *dp, struct linestate *ls)
 			idsrc = ls->path;
 	}
 	if (idsrc.len > 0 && dp->ux != NULL) {
-		/* A path (most requests): cut already. */
+		/*
+		 * A path (most requests): cut already; when it is in the line
+		 * (not unescaped elsewhere), the line before it may be read.
+		 */
+		uintptr_t at = (uintptr_t)s, from = (uintptr_t)ls->line, to = (uintptr_t)ls->line_end;
+		const char *base = at >= from && at < to ? ls->line : s;
 		size_t found = idsrc.ptr == pathstart && *pathstart == '/' ?
-		    bk__urlids_find_path(dp->ux, pathstart, q, idsrc.ptr + idsrc.len, dp->ids,
+		    bk__urlids_find_path(dp->ux, base, pathstart, q, idsrc.ptr + idsrc.len, dp->ids,
 			MAX_IDS) :
 		    bk_urlids_find(dp->ux, idsrc.ptr, idsrc.len, dp->ids, MAX_IDS);
 
@@ -1633,7 +1639,8 @@ match_layout(bk_parser *p, struct dparser *dp, struct linestate *ls, const struc
 }
 
 static void
-line_begin(struct dparser *dp, struct linestate *ls, bk_parser *p, uint64_t lineno)
+line_begin(struct dparser *dp, struct linestate *ls, bk_parser *p, uint64_t lineno,
+    const char *s, size_t n)
 {
 	ls->ev = dp->blank;
 	ls->ev.format = dp->df->name;
@@ -1645,6 +1652,8 @@ line_begin(struct dparser *dp, struct linestate *ls, bk_parser *p, uint64_t line
 	ls->url = (bk_span){ NULL, 0 };
 	ls->path = (bk_span){ NULL, 0 };
 	ls->query = (bk_span){ NULL, 0 };
+	ls->line = s;
+	ls->line_end = s + n;
 	dp->slen = 0;
 }
 
@@ -1669,7 +1678,7 @@ parse_layout(bk_parser *p, struct dparser *dp, const char *s, size_t n, uint64_t
 	const char *pos = s, *end = s + n;
 	struct linestate ls;
 
-	line_begin(dp, &ls, p, lineno);
+	line_begin(dp, &ls, p, lineno, s, n);
 	if (!match_layout(p, dp, &ls, &df->layout, s, &pos, end, false, df->ntails))
 		return 1;
 	if (pos == end) {
@@ -1735,7 +1744,7 @@ parse_regex(bk_parser *p, struct dparser *dp, const char *s, size_t n, uint64_t 
 		if (rc < 0)
 			continue;
 		ov = pcre2_get_ovector_pointer(dp->md);
-		line_begin(dp, &ls, p, lineno);
+		line_begin(dp, &ls, p, lineno, s, n);
 		for (size_t g = 0; g < rx->ng && ok; g++) {
 			const struct group *gr = &rx->g[g];
 

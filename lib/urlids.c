@@ -314,32 +314,55 @@ range_mask(__m128i x, char lo, char span)
 }
 #endif
 
+#ifdef __SSE2__
+/* The four masks of the 16 bytes at B, shifted right by DROP (bytes before the path). */
+static inline void
+path_masks(const char *b, unsigned drop, uint64_t *slash, uint64_t *semi, uint64_t *digit,
+    uint64_t *alpha)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)b);
+
+	*slash = eq_mask(x, '/') >> drop;
+	*semi = eq_mask(x, ';') >> drop;
+	*digit = range_mask(x, '0', 9) >> drop;
+	*alpha = range_mask(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 25) >> drop;
+}
+#endif
+
 /*
- * The default path rule over P..E. A path of 16 to 64 bytes (most) is
- * classed whole first: a bit mask each of its slashes, semicolons, digits
- * and letters, 16 bytes a load (the last load ending at E), and its
- * segments are then read off the masks. Others go byte by byte.
+ * The default path rule over P..E (BASE <= P: where readable memory
+ * starts). A path of up to 64 bytes (most) is classed whole first: a bit
+ * mask each of its slashes, semicolons, digits and letters, 16 bytes a
+ * load (the last load ending at E, reaching back before P for a short path
+ * when BASE allows), and its segments are then read off the masks. Others
+ * go byte by byte.
  */
 static void
-default_path(const char *p, const char *e, struct found *f)
+default_path(const char *base, const char *p, const char *e, struct found *f)
 {
 #ifdef __SSE2__
 	size_t len = (size_t)(e - p);
 	uint64_t slash = 0, semi = 0, digit = 0, alpha = 0, ends;
 	bool prev_word = false;
 
-	if (len < 16 || len > 64) {
+	if (len == 0)
+		return;
+	if (len < 16 && e - base >= 16) {
+		path_masks(e - 16, 16 - (unsigned)len, &slash, &semi, &digit, &alpha);
+	} else if (len >= 16 && len <= 64) {
+		for (size_t o = 0; o < len; o += 16) {
+			size_t at = o + 16 <= len ? o : len - 16;
+			uint64_t s1, s2, d, a;
+
+			path_masks(p + at, 0, &s1, &s2, &d, &a);
+			slash |= s1 << at;
+			semi |= s2 << at;
+			digit |= d << at;
+			alpha |= a << at;
+		}
+	} else {
 		path_bytes(p, e, f);
 		return;
-	}
-	for (size_t o = 0; o < len; o += 16) {
-		size_t at = o + 16 <= len ? o : len - 16;
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + at));
-
-		slash |= eq_mask(x, '/') << at;
-		semi |= eq_mask(x, ';') << at;
-		digit |= range_mask(x, '0', 9) << at;
-		alpha |= range_mask(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 25) << at;
 	}
 	ends = slash | semi;
 	for (size_t i = 0; i < len;) {
@@ -362,6 +385,7 @@ default_path(const char *p, const char *e, struct found *f)
 		}
 	}
 #else
+	(void)base;
 	path_bytes(p, e, f);
 #endif
 }
@@ -473,15 +497,18 @@ query(const bk_urlids *x, const char *p, const char *e, struct found *f)
 	}
 }
 
-/* The path P..Q (Q: its '?', or where it ends), then the query Q+1..E when Q is a '?'. */
+/*
+ * The path P..Q (Q: its '?', or where it ends), then the query Q+1..E when
+ * Q is a '?'; BASE (<= P) is where readable memory starts.
+ */
 static size_t
-find_parts(const bk_urlids *x, const char *p, const char *q, const char *e, bk_span *ids,
-    size_t cap)
+find_parts(const bk_urlids *x, const char *base, const char *p, const char *q, const char *e,
+    bk_span *ids, size_t cap)
 {
 	struct found f = {ids, ids != NULL ? cap : 0, 0, 0};
 
 	if (x->defaults)
-		default_path(p, q, &f);
+		default_path(base, p, q, &f);
 	for (size_t i = 0; i < x->ntmpls; i++)
 		template_path(&x->tmpls[i], p, q, &f);
 	if (q < e && *q == '?')
@@ -490,15 +517,15 @@ find_parts(const bk_urlids *x, const char *p, const char *q, const char *e, bk_s
 }
 
 size_t
-bk__urlids_find_path(const bk_urlids *x, const char *path, const char *mark, const char *end,
-    bk_span *ids, size_t cap)
+bk__urlids_find_path(const bk_urlids *x, const char *base, const char *path, const char *mark,
+    const char *end, bk_span *ids, size_t cap)
 {
 	if (mark < end && *mark == '?') {
 		const char *hash = memchr(mark + 1, '#', (size_t)(end - mark - 1));
 
-		return find_parts(x, path, mark, hash != NULL ? hash : end, ids, cap);
+		return find_parts(x, base, path, mark, hash != NULL ? hash : end, ids, cap);
 	}
-	return find_parts(x, path, mark, mark, ids, cap);
+	return find_parts(x, base, path, mark, mark, ids, cap);
 }
 
 size_t
@@ -523,7 +550,7 @@ bk_urlids_find(const bk_urlids *x, const char *url, size_t len, bk_span *ids, si
 		e = hash;
 	q = memchr(p, '?', (size_t)(e - p));
 	if (x->defaults)
-		default_path(path, q ? q : e, &f);
+		default_path(path, path, q ? q : e, &f);
 	for (size_t i = 0; i < x->ntmpls; i++)
 		template_path(&x->tmpls[i], path, q ? q : e, &f);
 	if (q != NULL)
