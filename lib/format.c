@@ -1423,6 +1423,13 @@ resolve_url(struct dparser *dp, struct linestate *ls)
 	const char *s = ls->url.ptr, *end, *q = NULL, *pathstart = NULL;
 	size_t n = ls->url.len;
 	bk_span idsrc = { NULL, 0 };
+	/*
+	 * Where reading may start: the line, when the URL is in it (not
+	 * unescaped elsewhere), so short searches load 16 bytes ending at
+	 * the URL's end instead of going byte by byte.
+	 */
+	uintptr_t u = (uintptr_t)s, from = (uintptr_t)ls->line, to = (uintptr_t)ls->line_end;
+	const char *base = u >= from && u < to ? ls->line : s;
 
 	if (s != NULL) {
 		end = s + n;
@@ -1455,7 +1462,7 @@ resolve_url(struct dparser *dp, struct linestate *ls)
 			pathstart = end;
 		} else
 			pathstart = s;
-		q = bk__find_byte2(s, pathstart, end, '?', '#');
+		q = bk__find_byte2(base, pathstart, end, '?', '#');
 		if (q > pathstart && ev->str[BK_EV_OBJECT].ptr == NULL)
 			ev->str[BK_EV_OBJECT] = (bk_span){ pathstart, (size_t)(q - pathstart) };
 		idsrc = (bk_span){ pathstart, (size_t)(end - pathstart) };
@@ -1480,12 +1487,7 @@ resolve_url(struct dparser *dp, struct linestate *ls)
 			idsrc = ls->path;
 	}
 	if (idsrc.len > 0 && dp->ux != NULL) {
-		/*
-		 * A path (most requests): cut already; when it is in the line
-		 * (not unescaped elsewhere), the line before it may be read.
-		 */
-		uintptr_t at = (uintptr_t)s, from = (uintptr_t)ls->line, to = (uintptr_t)ls->line_end;
-		const char *base = at >= from && at < to ? ls->line : s;
+		/* A path (most requests): cut already. */
 		size_t found = idsrc.ptr == pathstart && *pathstart == '/' ?
 		    bk__urlids_find_path(dp->ux, base, pathstart, q, idsrc.ptr + idsrc.len, dp->ids,
 			MAX_IDS) :
