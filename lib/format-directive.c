@@ -695,9 +695,22 @@ bk__layout_compile(struct bk__layout *lo, enum bk__notation note, enum bk__escap
 	}
 	finish(&b);
 	free(b.lit);
-	if (b.rc != BK_OK)
+	if (b.rc != BK_OK) {
 		bk__layout_free(lo);
-	return b.rc;
+		return b.rc;
+	}
+	for (size_t i = 0; i < lo->n; i++) {
+		struct bk__lfield *f = &lo->f[i];
+
+		f->counted = f->quoted && (f->esc == BK__ESC_BACKSLASH || f->esc == BK__ESC_JSON);
+		f->scan2 = f->quoted && f->esc != BK__ESC_NONE && f->litlen > 0 && f->lit[0] != '\\';
+		f->litw = f->litm = 0;
+		if (f->litlen <= 4) {
+			memcpy(&f->litw, f->lit, f->litlen);
+			memset(&f->litm, 0xFF, f->litlen);
+		}
+	}
+	return BK_OK;
 }
 
 /* ---- predefined formats ------------------------------------------------- */

@@ -23,12 +23,15 @@
 #include "event-private.h"
 
 /*
- * The first C in [P, END), or END. Log fields are mostly short, where
- * memchr's call and setup cost more than the search: 16 bytes at a time
- * inline, with SSE2 where the compiler has it (every x86-64).
+ * The first C in [P, END), or END; BASE (<= P) is where readable memory
+ * starts (the line). Log fields are mostly short, where memchr's call and
+ * setup cost more than the search: 16 bytes at a time inline, with SSE2
+ * where the compiler has it (every x86-64); the last few bytes by one load
+ * ending at END, reaching back before P when the line allows (the bytes
+ * before P are masked off), so short fields need no byte loop.
  */
 static inline const char *
-bk__find_byte(const char *p, const char *end, char c)
+bk__find_byte(const char *base, const char *p, const char *end, char c)
 {
 #ifdef __SSE2__
 	const __m128i needle = _mm_set1_epi8(c);
@@ -41,8 +44,50 @@ bk__find_byte(const char *p, const char *end, char c)
 			return p + __builtin_ctz((unsigned)m);
 		p += 16;
 	}
+	if (p < end && end - base >= 16) {
+		const char *b = end - 16;
+		unsigned m = (unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)b), needle)) >>
+		    (p - b);
+
+		return m != 0 ? p + __builtin_ctz(m) : end;
+	}
+#else
+	(void)base;
 #endif
 	while (p < end && *p != c)
+		p++;
+	return p;
+}
+
+/* The first C or D in [P, END), or END: bk__find_byte for two bytes at once. */
+static inline const char *
+bk__find_byte2(const char *base, const char *p, const char *end, char c, char d)
+{
+#ifdef __SSE2__
+	const __m128i nc = _mm_set1_epi8(c), nd = _mm_set1_epi8(d);
+
+	while (end - p >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		int m = _mm_movemask_epi8(
+		    _mm_or_si128(_mm_cmpeq_epi8(x, nc), _mm_cmpeq_epi8(x, nd)));
+
+		if (m != 0)
+			return p + __builtin_ctz((unsigned)m);
+		p += 16;
+	}
+	if (p < end && end - base >= 16) {
+		const char *b = end - 16;
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)b);
+		unsigned m = (unsigned)_mm_movemask_epi8(
+		    _mm_or_si128(_mm_cmpeq_epi8(x, nc), _mm_cmpeq_epi8(x, nd))) >> (p - b);
+
+		return m != 0 ? p + __builtin_ctz(m) : end;
+	}
+#else
+	(void)base;
+#endif
+	while (p < end && *p != c && *p != d)
 		p++;
 	return p;
 }
@@ -101,6 +146,10 @@ struct bk__lfield {
 	char *lit;		/* the literal after the field ("" at the end) */
 	size_t litlen;
 	bk_timefmt *tf;		/* BK__T_TS: NAME compiled (by format.c) */
+	/* Derived by bk__layout_compile, for the matcher's inner loop: */
+	bool scan2;		/* find the literal and '\\' at once (a quoted field that escapes) */
+	bool counted;		/* a quote after an odd run of backslashes is escaped */
+	uint32_t litw, litm;	/* a literal of 4 bytes or fewer as a word, and its mask */
 };
 
 struct bk__layout {
@@ -139,5 +188,15 @@ int bk__directive_find(enum bk__notation note, const char *conf, const char *nam
 
 /* The default escaping of quoted fields in notation NOTE. */
 enum bk__escape bk__notation_escape(enum bk__notation note);
+
+/*
+ * bk_urlids_find (urlids.c) for a URL the engine has already cut: PATH
+ * starts with '/', MARK is its first '?' or '#' (END when it has neither),
+ * END its end; the same ids, without looking for those again. BASE (<=
+ * PATH) is where readable memory starts: the line the URL is in.
+ */
+struct bk_urlids;
+size_t bk__urlids_find_path(const struct bk_urlids *x, const char *base, const char *path,
+			    const char *mark, const char *end, bk_span *ids, size_t cap);
 
 #endif /* BK_FORMAT_PRIVATE_H */

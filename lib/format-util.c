@@ -669,18 +669,29 @@ const struct bk__method_action bk__proxy_actions[] = {
 bool
 bk__split_request(const char *s, size_t n, bk_span *method, bk_span *url, bk_span *proto)
 {
-	const char *sp = memchr(s, ' ', n), *last;
-	size_t m;
+	const char *last;
+	size_t m = 0;
 
-	if (sp == NULL || sp == s)
+	/* The method: capitals, '-' and '_', up to the first space. */
+	while (m < n && ((s[m] >= 'A' && s[m] <= 'Z') || s[m] == '-' || s[m] == '_'))
+		m++;
+	if (m == 0 || m == n || s[m] != ' ')
 		return false;
-	m = (size_t)(sp - s);
-	for (size_t i = 0; i < m; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') || s[i] == '-' || s[i] == '_'))
-			return false;
 	*method = (bk_span){ s, m };
-	s = sp + 1, n -= m + 1;
-	last = n > 0 ? memrchr(s, ' ', n) : NULL;
+	s += m + 1, n -= m + 1;
+	/*
+	 * The protocol after the last space: "HTTP/1.1" (most requests) seen
+	 * at once, else looked for from the end.
+	 */
+	if (n >= 9 && s[n - 9] == ' ' && memcmp(s + n - 8, "HTTP/", 5) == 0 && s[n - 3] != ' ' &&
+	    s[n - 2] != ' ' && s[n - 1] != ' ') {
+		last = s + n - 9;
+	} else {
+		last = s + n;
+		while (last > s && last[-1] != ' ')
+			last--;
+		last = last > s ? last - 1 : NULL;
+	}
 	if (last != NULL && (size_t)(s + n - last) > 5 && memcmp(last + 1, "HTTP/", 5) == 0) {
 		*url = (bk_span){ s, (size_t)(last - s) };
 		*proto = (bk_span){ last + 1, (size_t)(s + n - last - 1) };

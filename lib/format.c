@@ -33,6 +33,7 @@
 #include "format-private.h"
 #include "record-private.h"
 #include "sql.h"
+#include "timefmt-private.h"
 #include "util-private.h"
 
 #define MAX_EXTRA 48
@@ -68,6 +69,7 @@ struct rx {
 struct amap {
 	char *method;
 	char *action;
+	size_t mlen, alen;
 };
 
 struct datafmt {
@@ -153,6 +155,8 @@ add_action(struct datafmt *df, const char *method, size_t mlen, const char *acti
 	a = &df->act[df->nact];
 	a->method = bk__dup_bytes(method, mlen);
 	a->action = bk__dup_bytes(action, alen);
+	a->mlen = mlen;
+	a->alen = alen;
 	if (a->method == NULL || a->action == NULL) {
 		free(a->method);
 		free(a->action);
@@ -923,14 +927,20 @@ struct dparser {
 	size_t scap, slen;
 	bk_event_extra extra[MAX_EXTRA];
 	bk_span ids[MAX_IDS];
-	/* The last time text read and what it gave: logs repeat the same second. */
+	/*
+	 * The last time text read and what it gave: logs repeat the same
+	 * second, and the next differs in the seconds' digits alone (at
+	 * TCSEC, -1 when that cannot be taken so: see read_time).
+	 */
 	const bk_timefmt *tcf;
 	char tctext[TCACHE];
 	size_t tclen;
 	int64_t tcms;
+	int tcsec;
 	struct bk_tm tctm;	/* for the clock tally */
 	uint64_t exact;		/* lines matched with nothing left over (for detect) */
 	struct bk__strbuf fixed;	/* a line with invalid UTF-8 mended, for the regexes */
+	bk_event blank;		/* bk_event_clear's, copied at each line's start */
 };
 
 /* What one line collected before it becomes an event. */
@@ -941,6 +951,7 @@ struct linestate {
 	bk_span url;		/* path?query or absolute URL, for object, dst and ids */
 	bk_span path;		/* a bare path (%U, $uri) */
 	bk_span query;		/* a bare query (%q, $args) */
+	const char *line, *line_end;	/* the text matched: spans in it may be read around */
 };
 
 static char *
@@ -971,7 +982,7 @@ unescape(struct dparser *dp, enum bk__escape esc, const char *s, size_t n)
 	char *o, *start;
 	size_t i = 0;
 
-	if (esc == BK__ESC_NONE || bk__find_byte(s, s + n, '\\') == s + n)
+	if (esc == BK__ESC_NONE || memchr(s, '\\', n) == NULL)
 		return (bk_span){ s, n };
 	if ((start = o = scratch_take(dp, n)) == NULL)
 		return (bk_span){ s, n };
@@ -1144,17 +1155,74 @@ is_absent(const char *s, size_t n)
 	return n == 0 || (n == 1 && s[0] == '-');
 }
 
-/* Milliseconds for time text S in layout TF, through the one-entry cache. */
+/*
+ * Where the N bytes at A and B differ: bit i for byte i, when N is 16 to 31
+ * (times are 20 to 30 bytes: two loads each, the second ending at N); 0 or
+ * UINT32_MAX (differ somewhere, look byte by byte) otherwise.
+ */
+static inline uint32_t
+text_diff(const char *a, const char *b, size_t n)
+{
+#ifdef __SSE2__
+	if (n >= 16 && n < 32) {
+		uint32_t lo = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)a),
+		    _mm_loadu_si128((const __m128i *)(const void *)b)));
+		uint32_t hi = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)(a + n - 16)),
+		    _mm_loadu_si128((const __m128i *)(const void *)(b + n - 16))));
+
+		return (lo ^ 0xFFFF) | (hi ^ 0xFFFF) << (n - 16);
+	}
+#endif
+	return memcmp(a, b, n) == 0 ? 0 : UINT32_MAX;
+}
+
+/* The seconds 00 to 59 written at S, or -1. */
+static int
+two_digit_sec(const char *s)
+{
+	unsigned d0 = (unsigned)(unsigned char)s[0] - '0', d1 = (unsigned)(unsigned char)s[1] - '0';
+
+	return d0 <= 5 && d1 <= 9 ? (int)(d0 * 10 + d1) : -1;
+}
+
+/*
+ * Milliseconds for time text S in layout TF, through the one-entry cache:
+ * the same text gives the same time, and a text that differs from the
+ * cached one only in the seconds' two digits is the cached time moved by
+ * as many seconds. That holds where the layout puts the seconds at a fixed
+ * place (bk__timefmt_sec_at) and the time's offset cannot change within
+ * the minute: written in the text, or UTC (a --tz zone's change could fall
+ * within one), and the year is in the text (one inferred could change).
+ * Leap seconds (:60) are read in full.
+ */
 static bool
 read_time(bk_parser *p, struct dparser *dp, const bk_timefmt *tf, const char *s, size_t n,
     int64_t *ms)
 {
 	struct bk_tm tm;
 
-	if (n <= TCACHE && n == dp->tclen && tf == dp->tcf && memcmp(s, dp->tctext, n) == 0) {
-		*ms = dp->tcms;
-		bk__clock_note(p->clock, &dp->tctm);
-		return true;
+	if (n <= TCACHE && n == dp->tclen && tf == dp->tcf) {
+		int k = dp->tcsec, sec;
+		uint32_t diff = text_diff(s, dp->tctext, n);
+
+		if (diff == 0) {
+			*ms = dp->tcms;
+			bk__clock_note(p->clock, &dp->tctm);
+			return true;
+		}
+		if (k >= 0 && (sec = two_digit_sec(s + k)) >= 0 &&
+		    (diff != UINT32_MAX ? (diff & ~(UINT32_C(3) << k)) == 0 :
+			memcmp(s, dp->tctext, (size_t)k) == 0 &&
+			memcmp(s + k + 2, dp->tctext + k + 2, n - (size_t)k - 2) == 0)) {
+			dp->tcms += (int64_t)(sec - dp->tctm.sec) * 1000;
+			dp->tctm.sec = sec;
+			memcpy(dp->tctext + k, s + k, 2);
+			*ms = dp->tcms;
+			bk__clock_note(p->clock, &dp->tctm);
+			return true;
+		}
 	}
 	memset(&tm, 0, sizeof tm);
 	if (bk_timefmt_parse(tf, s, n, &tm) != n)
@@ -1164,11 +1232,17 @@ read_time(bk_parser *p, struct dparser *dp, const bk_timefmt *tf, const char *s,
 		return false;
 	bk__clock_note(p->clock, &tm);
 	if (n <= TCACHE) {
+		int k = bk__timefmt_sec_at(tf);
+
 		dp->tctm = tm;
 		memcpy(dp->tctext, s, n);
 		dp->tclen = n;
 		dp->tcf = tf;
 		dp->tcms = *ms;
+		/* The cached text's own seconds must be where the layout says, and 00 to 59. */
+		dp->tcsec = k >= 0 && (size_t)k + 2 <= n && tm.has_year && !tm.epoch &&
+				    (tm.has_off || p->tz == NULL) && two_digit_sec(s + k) == tm.sec ?
+		    k : -1;
 	}
 	return true;
 }
@@ -1176,8 +1250,10 @@ read_time(bk_parser *p, struct dparser *dp, const bk_timefmt *tf, const char *s,
 /*
  * Fills one field. False when the value does not fit the field (a number
  * that is not one, a time that does not read): the line does not parse.
+ * Inlined into the field loops, where most arguments are constants of the
+ * layout and the call would cost more than most fields' work.
  */
-static bool
+static inline __attribute__((always_inline)) bool
 apply(bk_parser *p, struct dparser *dp, struct linestate *ls, uint8_t target, const char *key,
     int scale, const bk_timefmt *tf, bool dash, int prio, bk_span v)
 {
@@ -1255,15 +1331,26 @@ apply(bk_parser *p, struct dparser *dp, struct linestate *ls, uint8_t target, co
 			return false;
 		break;
 	case BK__T_REQUEST: {
-		bk_span m, url, proto;
+		/*
+		 * Split straight into the event, the URL and the next extra: a
+		 * span the call stores as two words and that is then copied as
+		 * one would wait for those stores (three times a line).
+		 */
+		bk_span m = ev->str[BK_EV_METHOD], url = ls->url, spare;
+		bool room = ls->nextra < MAX_EXTRA;
+		bk_span *proto = room ? &dp->extra[ls->nextra].val : &spare;
 
-		if (bk__split_request(v.ptr, v.len, &m, &url, &proto)) {
+		if (bk__split_request(v.ptr, v.len, &ev->str[BK_EV_METHOD], &ls->url, proto)) {
+			if (proto->ptr != NULL && room) {
+				dp->extra[ls->nextra].key = "protocol";
+				dp->extra[ls->nextra].number = false;
+				ls->nextra++;
+			}
+		} else {
 			ev->str[BK_EV_METHOD] = m;
 			ls->url = url;
-			if (proto.ptr != NULL)
-				put_extra(dp, ls, "protocol", proto, false);
-		} else
 			put_extra(dp, ls, "request", v, false);	/* a TLS handshake on port 80, ... */
+		}
 		break;
 	}
 	case BK__T_URL:
@@ -1307,6 +1394,24 @@ apply(bk_parser *p, struct dparser *dp, struct linestate *ls, uint8_t target, co
 	return true;
 }
 
+/* The first ':' in the first 12 bytes of S (N long), where a URL's scheme ends; or NULL. */
+static inline const char *
+scheme_colon(const char *s, size_t n)
+{
+	size_t lim = n < 12 ? n : 12;
+
+#ifdef __SSE2__
+	if (n >= 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)s), _mm_set1_epi8(':')));
+
+		m &= (1u << lim) - 1;
+		return m != 0 ? s + __builtin_ctz(m) : NULL;
+	}
+#endif
+	return memchr(s, ':', lim);
+}
+
 /*
  * Object, dst and ids from what the line gave: an absolute URL (a proxy's
  * request) names the remote host; CONNECT's target is host:port.
@@ -1315,13 +1420,20 @@ static void
 resolve_url(struct dparser *dp, struct linestate *ls)
 {
 	bk_event *ev = &ls->ev;
-	const char *s = ls->url.ptr, *end, *q, *pathstart;
+	const char *s = ls->url.ptr, *end, *q = NULL, *pathstart = NULL;
 	size_t n = ls->url.len;
 	bk_span idsrc = { NULL, 0 };
+	/*
+	 * Where reading may start: the line, when the URL is in it (not
+	 * unescaped elsewhere), so short searches load 16 bytes ending at
+	 * the URL's end instead of going byte by byte.
+	 */
+	uintptr_t u = (uintptr_t)s, from = (uintptr_t)ls->line, to = (uintptr_t)ls->line_end;
+	const char *base = u >= from && u < to ? ls->line : s;
 
 	if (s != NULL) {
 		end = s + n;
-		const char *colon = memchr(s, ':', n < 12 ? n : 12);
+		const char *colon = scheme_colon(s, n);
 
 		if (colon != NULL && colon + 2 < end && colon[1] == '/' && colon[2] == '/') {
 			const char *h = colon + 3, *he = h, *at, *port;
@@ -1350,9 +1462,7 @@ resolve_url(struct dparser *dp, struct linestate *ls)
 			pathstart = end;
 		} else
 			pathstart = s;
-		q = pathstart;
-		while (q < end && *q != '?' && *q != '#')
-			q++;
+		q = bk__find_byte2(base, pathstart, end, '?', '#');
 		if (q > pathstart && ev->str[BK_EV_OBJECT].ptr == NULL)
 			ev->str[BK_EV_OBJECT] = (bk_span){ pathstart, (size_t)(q - pathstart) };
 		idsrc = (bk_span){ pathstart, (size_t)(end - pathstart) };
@@ -1377,7 +1487,11 @@ resolve_url(struct dparser *dp, struct linestate *ls)
 			idsrc = ls->path;
 	}
 	if (idsrc.len > 0 && dp->ux != NULL) {
-		size_t found = bk_urlids_find(dp->ux, idsrc.ptr, idsrc.len, dp->ids, MAX_IDS);
+		/* A path (most requests): cut already. */
+		size_t found = idsrc.ptr == pathstart && *pathstart == '/' ?
+		    bk__urlids_find_path(dp->ux, base, pathstart, q, idsrc.ptr + idsrc.len, dp->ids,
+			MAX_IDS) :
+		    bk_urlids_find(dp->ux, idsrc.ptr, idsrc.len, dp->ids, MAX_IDS);
 
 		ev->ids = dp->ids;
 		ev->nids = found < MAX_IDS ? found : MAX_IDS;
@@ -1392,14 +1506,18 @@ derive_action(const struct datafmt *df, bk_event *ev)
 	if (ev->str[BK_EV_ACTION].ptr != NULL || m.ptr == NULL)
 		return;
 	for (size_t i = 0; i < df->nact; i++) {
-		const char *a = df->act[i].method;
-
+		const struct amap *a = &df->act[i];
 		size_t k = 0;
 
-		while (k < m.len && a[k] != '\0' && bk__lower(a[k]) == bk__lower(m.ptr[k]))
+		if (a->mlen != m.len)
+			continue;
+		/* As the map writes it (most logs), then in any case. */
+		while (k < m.len && a->method[k] == m.ptr[k])
 			k++;
-		if (k == m.len && a[k] == '\0') {
-			ev->str[BK_EV_ACTION] = (bk_span){ df->act[i].action, strlen(df->act[i].action) };
+		while (k < m.len && bk__lower(a->method[k]) == bk__lower(m.ptr[k]))
+			k++;
+		if (k == m.len) {
+			ev->str[BK_EV_ACTION] = (bk_span){ a->action, a->alen };
 			return;
 		}
 	}
@@ -1418,18 +1536,29 @@ lit_eq(const char *a, const char *b, size_t n)
 /*
  * The end of a field at P: the next occurrence of its literal (LIT, LITLEN)
  * that matches whole, past escaped quotes for quoted fields. NULL when the
- * literal does not occur.
+ * literal does not occur. BASE is the start of the line. *PLAIN is set when
+ * the field is seen to hold no backslash, so it has nothing to unescape:
+ * quoted fields are searched for the quote and the backslash at once.
  */
 static inline const char *
-field_end(const struct bk__lfield *f, const char *p, const char *end)
+field_end(const struct bk__lfield *f, const char *base, const char *p, const char *end,
+    bool *plain)
 {
 	const char *q = p;
 	char c0 = f->lit[0];
 
+	*plain = f->scan2;
 	for (;;) {
-		if ((q = bk__find_byte(q, end, c0)) == end)
+		if (*plain) {
+			if ((q = bk__find_byte2(base, q, end, c0, '\\')) == end)
+				return NULL;
+			if (*q == '\\') {
+				*plain = false;
+				continue;
+			}
+		} else if ((q = bk__find_byte(base, q, end, c0)) == end)
 			return NULL;
-		if (f->quoted && (f->esc == BK__ESC_BACKSLASH || f->esc == BK__ESC_JSON)) {
+		if (f->counted && !*plain) {
 			size_t bs = 0;
 
 			while (q - bs > p && q[-1 - (ptrdiff_t)bs] == '\\')
@@ -1439,8 +1568,18 @@ field_end(const struct bk__lfield *f, const char *p, const char *end)
 				continue;
 			}
 		}
-		if ((size_t)(end - q) >= f->litlen && lit_eq(q, f->lit, f->litlen))
+		if (end - q >= 4 && f->litlen <= 4) {
+			/* A short literal (most are) compared as one word. */
+			uint32_t w;
+
+			memcpy(&w, q, 4);
+			if ((w & f->litm) == f->litw)
+				return q;
+		} else if ((size_t)(end - q) >= f->litlen &&
+		    lit_eq(q + 1, f->lit + 1, f->litlen - 1)) {
+			/* Its first byte is C0: the rest. */
 			return q;
+		}
 		q++;
 	}
 }
@@ -1461,7 +1600,7 @@ is_numeric_target(uint8_t t)
  */
 static bool
 match_layout(bk_parser *p, struct dparser *dp, struct linestate *ls, const struct bk__layout *lo,
-    const char **pp, const char *end, bool full, size_t ntails)
+    const char *base, const char **pp, const char *end, bool full, size_t ntails)
 {
 	const char *s = *pp;
 
@@ -1471,13 +1610,14 @@ match_layout(bk_parser *p, struct dparser *dp, struct linestate *ls, const struc
 	for (size_t i = 0; i < lo->n; i++) {
 		const struct bk__lfield *f = &lo->f[i];
 		const char *q;
+		bool plain = false;
 		bk_span v;
 
 		if (f->pad)
 			while (s < end && *s == ' ')
 				s++;
 		if (f->litlen > 0) {
-			if ((q = field_end(f, s, end)) == NULL)
+			if ((q = field_end(f, base, s, end, &plain)) == NULL)
 				return false;
 		} else if (!full && !f->quoted && (is_numeric_target(f->target) || ntails > 0)) {
 			/*
@@ -1490,7 +1630,7 @@ match_layout(bk_parser *p, struct dparser *dp, struct linestate *ls, const struc
 		} else
 			q = end;
 		v = (bk_span){ s, (size_t)(q - s) };
-		if (f->quoted)
+		if (f->quoted && !plain)
 			v = unescape(dp, (enum bk__escape)f->esc, v.ptr, v.len);
 		if (!apply(p, dp, ls, f->target, f->name, f->scale, f->tf, f->dash, f->prio, v))
 			return false;
@@ -1501,15 +1641,21 @@ match_layout(bk_parser *p, struct dparser *dp, struct linestate *ls, const struc
 }
 
 static void
-line_begin(struct dparser *dp, struct linestate *ls, bk_parser *p, uint64_t lineno)
+line_begin(struct dparser *dp, struct linestate *ls, bk_parser *p, uint64_t lineno,
+    const char *s, size_t n)
 {
-	bk_event_clear(&ls->ev);
+	ls->ev = dp->blank;
 	ls->ev.format = dp->df->name;
 	ls->ev.file = p->file;
 	ls->ev.line = lineno;
 	ls->nextra = 0;
 	ls->prio_out = -1;
-	ls->url = ls->path = ls->query = (bk_span){ NULL, 0 };
+	/* Each on its own: a chain of assignments goes through a temporary the stores must reach first. */
+	ls->url = (bk_span){ NULL, 0 };
+	ls->path = (bk_span){ NULL, 0 };
+	ls->query = (bk_span){ NULL, 0 };
+	ls->line = s;
+	ls->line_end = s + n;
 	dp->slen = 0;
 }
 
@@ -1534,8 +1680,8 @@ parse_layout(bk_parser *p, struct dparser *dp, const char *s, size_t n, uint64_t
 	const char *pos = s, *end = s + n;
 	struct linestate ls;
 
-	line_begin(dp, &ls, p, lineno);
-	if (!match_layout(p, dp, &ls, &df->layout, &pos, end, false, df->ntails))
+	line_begin(dp, &ls, p, lineno, s, n);
+	if (!match_layout(p, dp, &ls, &df->layout, s, &pos, end, false, df->ntails))
 		return 1;
 	if (pos == end) {
 		dp->exact++;
@@ -1550,7 +1696,8 @@ parse_layout(bk_parser *p, struct dparser *dp, const char *s, size_t n, uint64_t
 			const char *tp = pos;
 			size_t nextra = ls.nextra, slen = dp->slen;
 
-			if (match_layout(p, dp, &ls, &df->tails[t], &tp, end, true, 0) && tp == end)
+			if (match_layout(p, dp, &ls, &df->tails[t], s, &tp, end, true, 0) &&
+			    tp == end)
 				done = true;
 			else {
 				ls.nextra = nextra;
@@ -1599,7 +1746,7 @@ parse_regex(bk_parser *p, struct dparser *dp, const char *s, size_t n, uint64_t 
 		if (rc < 0)
 			continue;
 		ov = pcre2_get_ovector_pointer(dp->md);
-		line_begin(dp, &ls, p, lineno);
+		line_begin(dp, &ls, p, lineno, s, n);
 		for (size_t g = 0; g < rx->ng && ok; g++) {
 			const struct group *gr = &rx->g[g];
 
@@ -1674,6 +1821,7 @@ data_init(bk_parser *p, char **err)
 	if (dp == NULL)
 		return BK_NOMEM;
 	dp->df = df;
+	bk_event_clear(&dp->blank);
 	if ((dp->ux = bk_urlids_new(p->opts.ids, err)) == NULL)
 		return *err != NULL ? BK_ERROR : BK_NOMEM;
 	if (!df->is_layout) {

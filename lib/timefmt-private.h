@@ -15,4 +15,13 @@
  */
 extern int64_t bk__timefmt_now;
 
+/*
+ * Where the two digits of the seconds stand in every time F reads (the
+ * bytes before them read alike whatever their values), or -1 when that
+ * depends on the text. A parser that read a time can take one that differs
+ * from it only there without reading it again.
+ */
+struct bk_timefmt;
+int bk__timefmt_sec_at(const struct bk_timefmt *f);
+
 #endif /* BK_TIMEFMT_PRIVATE_H */

@@ -1383,6 +1383,24 @@ bk_timefmt_parse(const bk_timefmt *f, const char *s, size_t len, struct bk_tm *t
 	return n;
 }
 
+int
+bk__timefmt_sec_at(const bk_timefmt *f)
+{
+	/* Fixed by each layout's checks: dd/Mon/yyyy:HH:MM:SS, yyyy-mm-ddTHH:MM:SS, Mon dd HH:MM:SS */
+	switch (f->named) {
+	case NAMED_CLF:
+		return 18;
+	case NAMED_ISO:
+	case NAMED_PG:
+		return 17;
+	case NAMED_SYSLOG:
+		return 13;
+	default:
+		/* MySQL has two forms; strptime fields are one or two digits wide. */
+		return -1;
+	}
+}
+
 /* ---- to UTC milliseconds ------------------------------------------------- */
 
 static int64_t

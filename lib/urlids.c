@@ -29,6 +29,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "format-private.h"
 #include "sql.h"
 #include "util-private.h"
 
@@ -222,7 +227,7 @@ is_hex(char c)
 	return bk__is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
 }
 
-static bool
+static inline bool
 is_uuid(const char *p, size_t n)
 {
 	if (n != 36)
@@ -231,26 +236,6 @@ is_uuid(const char *p, size_t n)
 		if (i == 8 || i == 13 || i == 18 || i == 23 ? p[i] != '-' : !is_hex(p[i]))
 			return false;
 	return true;
-}
-
-static bool
-is_number(const char *p, size_t n)
-{
-	if (n == 0 || n > 20)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!bk__is_digit(p[i]))
-			return false;
-	return true;
-}
-
-static bool
-has_letter(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (bk__is_alpha(p[i]))
-			return true;
-	return false;
 }
 
 /* The next path segment from *P (before E), without its ";params"; false at the end. */
@@ -272,19 +257,137 @@ next_seg(const char **pp, const char *e, bk_span *seg)
 	return true;
 }
 
-static void
-default_path(const char *p, const char *e, struct found *f)
+/*
+ * What a segment makes of what follows: an id when all digits (20 at most)
+ * or a UUID, after a segment that is a word (has a letter and is no id).
+ * Returns whether this one is a word.
+ */
+static inline bool
+take_seg(const char *s, size_t len, bool digits, bool letter, bool prev_word, struct found *f)
 {
-	bk_span seg;
+	bool id = (digits && len >= 1 && len <= 20) || is_uuid(s, len);
+
+	if (id && prev_word)
+		found_add(f, s, len);
+	return !id && letter;
+}
+
+/* The segments of the path P..E one byte at a time (what next_seg gives, ";params" passed over). */
+static void
+path_bytes(const char *p, const char *e, struct found *f)
+{
 	bool prev_word = false;
 
-	while (next_seg(&p, e, &seg)) {
-		bool id = is_number(seg.ptr, seg.len) || is_uuid(seg.ptr, seg.len);
+	while (p < e) {
+		const char *s = p;
+		bool digits = true, letter = false;
 
-		if (id && prev_word)
-			found_add(f, seg.ptr, seg.len);
-		prev_word = !id && has_letter(seg.ptr, seg.len);
+		if (*p == '/') {
+			p++;
+			continue;
+		}
+		for (; p < e && *p != '/' && *p != ';'; p++) {
+			digits = digits && bk__is_digit(*p);
+			letter = letter || bk__is_alpha(*p);
+		}
+		prev_word = take_seg(s, (size_t)(p - s), digits, letter, prev_word, f);
+		while (p < e && *p != '/')
+			p++;
 	}
+}
+
+#ifdef __SSE2__
+/* Bit i set where byte i of X is C. */
+static inline uint64_t
+eq_mask(__m128i x, char c)
+{
+	return (uint64_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(c)));
+}
+
+/* Bit i set where byte i of X is in LO..LO+SPAN (unsigned: min(x - lo, span) == x - lo). */
+static inline uint64_t
+range_mask(__m128i x, char lo, char span)
+{
+	__m128i d = _mm_sub_epi8(x, _mm_set1_epi8(lo));
+
+	return (uint64_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(span)), d));
+}
+#endif
+
+#ifdef __SSE2__
+/* The four masks of the 16 bytes at B, shifted right by DROP (bytes before the path). */
+static inline void
+path_masks(const char *b, unsigned drop, uint64_t *slash, uint64_t *semi, uint64_t *digit,
+    uint64_t *alpha)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)b);
+
+	*slash = eq_mask(x, '/') >> drop;
+	*semi = eq_mask(x, ';') >> drop;
+	*digit = range_mask(x, '0', 9) >> drop;
+	*alpha = range_mask(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 25) >> drop;
+}
+#endif
+
+/*
+ * The default path rule over P..E (BASE <= P: where readable memory
+ * starts). A path of up to 64 bytes (most) is classed whole first: a bit
+ * mask each of its slashes, semicolons, digits and letters, 16 bytes a
+ * load (the last load ending at E, reaching back before P for a short path
+ * when BASE allows), and its segments are then read off the masks. Others
+ * go byte by byte.
+ */
+static void
+default_path(const char *base, const char *p, const char *e, struct found *f)
+{
+#ifdef __SSE2__
+	size_t len = (size_t)(e - p);
+	uint64_t slash = 0, semi = 0, digit = 0, alpha = 0, ends;
+	bool prev_word = false;
+
+	if (len == 0)
+		return;
+	if (len < 16 && e - base >= 16) {
+		path_masks(e - 16, 16 - (unsigned)len, &slash, &semi, &digit, &alpha);
+	} else if (len >= 16 && len <= 64) {
+		for (size_t o = 0; o < len; o += 16) {
+			size_t at = o + 16 <= len ? o : len - 16;
+			uint64_t s1, s2, d, a;
+
+			path_masks(p + at, 0, &s1, &s2, &d, &a);
+			slash |= s1 << at;
+			semi |= s2 << at;
+			digit |= d << at;
+			alpha |= a << at;
+		}
+	} else {
+		path_bytes(p, e, f);
+		return;
+	}
+	ends = slash | semi;
+	for (size_t i = 0; i < len;) {
+		uint64_t rest, want;
+		size_t n;
+
+		if (slash >> i & 1) {
+			i++;
+			continue;
+		}
+		rest = ends >> i;
+		n = rest != 0 ? (size_t)__builtin_ctzll(rest) : len - i;
+		want = (n < 64 ? ((uint64_t)1 << n) - 1 : ~(uint64_t)0) << i;
+		prev_word = take_seg(p + i, n, (digit & want) == want, (alpha & want) != 0, prev_word,
+		    f);
+		i += n;
+		if (i < len && (semi >> i & 1)) {
+			rest = slash >> i;
+			i = rest != 0 ? i + (size_t)__builtin_ctzll(rest) : len;
+		}
+	}
+#else
+	(void)base;
+	path_bytes(p, e, f);
+#endif
 }
 
 static void
@@ -394,6 +497,37 @@ query(const bk_urlids *x, const char *p, const char *e, struct found *f)
 	}
 }
 
+/*
+ * The path P..Q (Q: its '?', or where it ends), then the query Q+1..E when
+ * Q is a '?'; BASE (<= P) is where readable memory starts.
+ */
+static size_t
+find_parts(const bk_urlids *x, const char *base, const char *p, const char *q, const char *e,
+    bk_span *ids, size_t cap)
+{
+	struct found f = {ids, ids != NULL ? cap : 0, 0, 0};
+
+	if (x->defaults)
+		default_path(base, p, q, &f);
+	for (size_t i = 0; i < x->ntmpls; i++)
+		template_path(&x->tmpls[i], p, q, &f);
+	if (q < e && *q == '?')
+		query(x, q + 1, e, &f);
+	return f.total;
+}
+
+size_t
+bk__urlids_find_path(const bk_urlids *x, const char *base, const char *path, const char *mark,
+    const char *end, bk_span *ids, size_t cap)
+{
+	if (mark < end && *mark == '?') {
+		const char *hash = memchr(mark + 1, '#', (size_t)(end - mark - 1));
+
+		return find_parts(x, base, path, mark, hash != NULL ? hash : end, ids, cap);
+	}
+	return find_parts(x, base, path, mark, mark, ids, cap);
+}
+
 size_t
 bk_urlids_find(const bk_urlids *x, const char *url, size_t len, bk_span *ids, size_t cap)
 {
@@ -416,7 +550,7 @@ bk_urlids_find(const bk_urlids *x, const char *url, size_t len, bk_span *ids, si
 		e = hash;
 	q = memchr(p, '?', (size_t)(e - p));
 	if (x->defaults)
-		default_path(path, q ? q : e, &f);
+		default_path(path, path, q ? q : e, &f);
 	for (size_t i = 0; i < x->ntmpls; i++)
 		template_path(&x->tmpls[i], path, q ? q : e, &f);
 	if (q != NULL)

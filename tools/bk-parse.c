@@ -49,8 +49,9 @@ static const char usage_text[] =
     "                        and last time, how many times lacked a zone or a year\n"
     "      --patterns=DIR    also load DIR's format definitions (DIR/formats/*.fmt)\n"
     "  -r, --recursive       read directories, recursively\n"
-    "  -j, --jobs=N          parse each file with N threads (default 1), where its\n"
-    "                        lines parse alone; the output is the same\n"
+    "  -j, --jobs=N          parse each file with N threads where its lines parse\n"
+    "                        alone; the output is the same (default: the online\n"
+    "                        CPUs, at most 8; -j 1: one thread)\n"
     "      --format=F        text, json or tsv (default: text on a terminal)\n"
     "      --list-formats    list the formats with an example line each, and exit\n"
     "      --check-formats   parse every format's examples and compare, and exit\n"
@@ -65,6 +66,15 @@ static const char usage_text[] =
 #define SAMPLE_LINES 100
 #define SAMPLE_BYTES ((size_t)1 << 20)
 #define MAX_PARSERS 32
+
+/*
+ * -j: by default every online CPU, up to JOBS_DEFAULT_MAX, as a responder
+ * mostly has one big log to read; the workers take chunks of CHUNK_BYTES,
+ * two each in flight, so memory stays near 3 chunks of input and output a
+ * worker.
+ */
+#define JOBS_DEFAULT_MAX 8
+#define CHUNK_BYTES ((size_t)1 << 20)
 
 struct run {
 	const bk_formats *fs;
@@ -91,13 +101,25 @@ struct run {
 	struct run *workers;
 	FILE *mem;		/* a worker's chunk output; NULL: standard output */
 	struct bk_chunk *chunk;	/* the chunk a worker is on */
+	/*
+	 * TSV and text lines are formatted straight into STAGE and leave it a
+	 * STAGE_SIZE at a time: a worker's to its chunk's stream, not one
+	 * stdio call (and lock) per line; the main thread's to standard output
+	 * through tool_out, which passes a block that large on uncopied.
+	 * Everything else written to standard output goes through out() too,
+	 * so the order holds; stage_flush before the tool exits.
+	 */
+	char *stage;
+	size_t stagelen;
 };
+
+#define STAGE_SIZE ((size_t)256 << 10)
 
 /* ---- output ------------------------------------------------------------- */
 
-/* TSV and text output: standard output, or a worker's chunk. */
+/* LEN bytes to where the run writes: standard output, or a worker's chunk. */
 static void
-out(struct run *r, const void *data, size_t len)
+out_direct(struct run *r, const void *data, size_t len)
 {
 	if (r->mem != NULL)
 		fwrite(data, 1, len, r->mem);
@@ -105,11 +127,51 @@ out(struct run *r, const void *data, size_t len)
 		tool_out(data, len);
 }
 
+/* The staged lines out. */
+static void
+stage_flush(struct run *r)
+{
+	if (r->stagelen > 0)
+		out_direct(r, r->stage, r->stagelen);
+	r->stagelen = 0;
+}
+
+/* TSV and text output, through the stage. */
+static void
+out(struct run *r, const void *data, size_t len)
+{
+	if (len > STAGE_SIZE - r->stagelen) {
+		stage_flush(r);
+		if (len > STAGE_SIZE) {
+			out_direct(r, data, len);
+			return;
+		}
+	}
+	memcpy(r->stage + r->stagelen, data, len);
+	r->stagelen += len;
+}
+
 /* A TSV or text line, formatted into the run's buffer (grown when a line needs it). */
 static void
 put_line(struct run *r, size_t (*fmt)(const bk_event *, char *, size_t), const bk_event *ev)
 {
-	size_t n = fmt(ev, r->buf, r->bufsize);
+	size_t n;
+
+	if (!r->popts.keep_raw) {
+		/* Straight into the stage, when the line fits. */
+		n = fmt(ev, r->stage + r->stagelen, STAGE_SIZE - r->stagelen);
+		if (n <= STAGE_SIZE - r->stagelen) {
+			r->stagelen += n;
+			return;
+		}
+		stage_flush(r);
+		n = fmt(ev, r->stage, STAGE_SIZE);
+		if (n <= STAGE_SIZE) {
+			r->stagelen = n;
+			return;
+		}
+	}
+	n = fmt(ev, r->buf, r->bufsize);
 
 	if (n > r->bufsize) {
 		char *b = realloc(r->buf, n);
@@ -206,6 +268,7 @@ parser_for(struct run *r, const char *name)
 	if (p == NULL) {
 		tool_error(NULL, 0, "%s", err != NULL ? err : "out of memory");
 		free(err);
+		stage_flush(r);
 		tool_exit(TOOL_TROUBLE);
 	}
 	if (r->nparsers < MAX_PARSERS) {
@@ -380,6 +443,7 @@ work_chunk(void *state, struct bk_chunk *c)
 		return BK_NOMEM;
 	for (size_t i = 0; i < c->nlines; i++)
 		one_line(w, p, w->parsers[0].name, &c->lines[i], &t);
+	stage_flush(w);
 	bk_writer_free(w->w);
 	w->w = NULL;
 	c->stats[ST_LINES] = t.lines;
@@ -407,7 +471,7 @@ write_chunk(void *ctx, struct bk_chunk *c)
 		if (c->len > 0 && fwrite(c->text, 1, c->len, stdout) != c->len)
 			tool_write_failed(errno);
 	} else {
-		tool_out(c->text, c->len);
+		out(r, c->text, c->len);
 	}
 	if (sh->t->unparsed == 0 && c->stats[ST_UNPARSED] > 0)
 		sh->t->first_unparsed = c->stats[ST_FIRST_UNPARSED];
@@ -440,7 +504,7 @@ parse_shared(struct run *r, const char *format, bk_lines *lr, bk_input *in, stru
 		states[i] = w;
 	}
 	rc = bk_pipeline_run(lr, (size_t)r->jobs, states, work_chunk, write_chunk, &sh,
-	    BK_PIPELINE_CHUNK);
+	    CHUNK_BYTES);
 	/* The workers are done: their times and clocks are the input's. */
 	for (long i = 0; i < r->jobs; i++) {
 		struct run *w = &r->workers[i];
@@ -513,7 +577,7 @@ put_summary(struct run *r, const char *format, const struct tally *t)
 	    (unsigned long long)t->lines, (unsigned long long)t->unparsed, first, last,
 	    (unsigned long long)t->clock.zoned, *off != '\0' ? " mostly " : "", off,
 	    (unsigned long long)t->clock.naive, (unsigned long long)t->clock.yearless);
-	tool_out(text, (size_t)n);
+	out(r, text, (size_t)n);
 	free(text);
 }
 
@@ -729,7 +793,7 @@ main(int argc, char **argv)
 		tool_usage_error("out of memory");
 	bk_fileset_on_error(set, tool_fileset_error, NULL);
 	dirs[0] = tool_patterns_dir();
-	r.jobs = 1;
+	r.jobs = 0;	/* not given */
 	while ((c = getopt_long(argc, argv, "Vf:hj:r", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'V':
@@ -813,6 +877,11 @@ main(int argc, char **argv)
 			exit(TOOL_TROUBLE);
 		}
 	}
+	if (r.jobs == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		r.jobs = n < 1 ? 1 : n > JOBS_DEFAULT_MAX ? JOBS_DEFAULT_MAX : n;
+	}
 	tool_progress_enable(progress < 0 ? isatty(STDERR_FILENO) : progress == 1);
 	if (r.summary && r.out == TOOL_FORMAT_TSV)
 		tool_usage_error("--summary: not in TSV, whose rows are events (use json or text)");
@@ -865,7 +934,7 @@ main(int argc, char **argv)
 			tool_usage_error("out of memory");
 	bk_fileset_finish(set);
 	if ((lr = bk_lines_new(0)) == NULL || (r.w = bk_writer_new(stdout)) == NULL ||
-	    (r.buf = malloc(r.bufsize = 64 << 10)) == NULL)
+	    (r.buf = malloc(r.bufsize = 64 << 10)) == NULL || (r.stage = malloc(STAGE_SIZE)) == NULL)
 		tool_usage_error("out of memory");
 	if (r.jobs > 1) {
 		if ((r.workers = calloc((size_t)r.jobs, sizeof *r.workers)) == NULL)
@@ -877,7 +946,8 @@ main(int argc, char **argv)
 			w->popts = r.popts;
 			w->out = r.out;
 			w->keep_unparsed = r.keep_unparsed;
-			if ((w->buf = malloc(w->bufsize = 64 << 10)) == NULL)
+			if ((w->buf = malloc(w->bufsize = 64 << 10)) == NULL ||
+			    (w->stage = malloc(STAGE_SIZE)) == NULL)
 				tool_usage_error("out of memory");
 		}
 	}
@@ -893,10 +963,10 @@ main(int argc, char **argv)
 		const char *h = bk_event_tsv_header();
 
 		if (r.popts.keep_raw) {
-			tool_out(h, strlen(h) - 1);
-			tool_out("\traw\n", 5);
+			out(&r, h, strlen(h) - 1);
+			out(&r, "\traw\n", 5);
 		} else
-			tool_out(h, strlen(h));
+			out(&r, h, strlen(h));
 	}
 
 	for (size_t i = 0; i < bk_fileset_count(set); i++) {
@@ -914,6 +984,7 @@ main(int argc, char **argv)
 			tool_error(path, 0, "%s", bk_input_error(in));
 	}
 	tool_progress_done();
+	stage_flush(&r);
 	tool_out_flush();
 	status = r.events > 0 ? TOOL_FOUND : TOOL_NOTHING;
 
@@ -923,10 +994,12 @@ main(int argc, char **argv)
 		for (size_t k = 0; k < r.workers[i].nparsers; k++)
 			bk_parser_free(r.workers[i].parsers[k].p);
 		free(r.workers[i].buf);
+		free(r.workers[i].stage);
 	}
 	free(r.workers);
 	free(sample.data);
 	free(r.buf);
+	free(r.stage);
 	bk_writer_free(r.w);
 	bk_lines_free(lr);
 	bk_input_free(in);

@@ -13,6 +13,7 @@
 
 #include "event.h"
 #include "format-private.h"
+#include "sql.h"
 
 static bk_formats *fs;
 
@@ -441,6 +442,282 @@ test_clock(void **state)
 	assert_int_equal(off, 9 * 3600);
 }
 
+/* ---- the engine's shortcuts give what the plain paths give ---------------- */
+
+/*
+ * Every event of LINES (NULL-ended) parsed in turn by one parser of format
+ * NAME with options O, as JSON lines ("-" for a line that does not parse);
+ * FRESH: a new parser for each line, so nothing is remembered between them.
+ */
+static char *
+parse_lines(const char *name, const bk_parse_opts *o, const char *const *lines, bool fresh)
+{
+	char *text = NULL, *err = NULL;
+	size_t n = 0;
+	FILE *mem = open_memstream(&text, &n);
+	bk_writer *w = bk_writer_new(mem);
+	bk_parser *p = NULL;
+
+	for (size_t i = 0; lines[i] != NULL; i++) {
+		if (p == NULL) {
+			p = bk_parser_new(fs, name, o, &err);
+			assert_non_null(p);
+			bk_parser_begin(p, "t");
+		}
+		if (bk_parser_line(p, lines[i], strlen(lines[i]), i + 1, to_json, w) != BK_OK)
+			fputs("-\n", mem);
+		if (fresh) {
+			bk_parser_free(p);
+			p = NULL;
+		}
+	}
+	bk_parser_free(p);
+	bk_writer_free(w);
+	fclose(mem);
+	return text;
+}
+
+/*
+ * A time that differs from the last one read only in its seconds is taken
+ * from it without reading it again; what comes out must be what a parser
+ * that remembers nothing makes of each line: leap seconds, seconds that
+ * are no number or too large, a new minute, times without a zone read in
+ * UTC and in --tz (whose changes may fall inside a minute).
+ */
+static void
+test_time_cache(void **state)
+{
+	static const char *const secs[] = { "00", "01", "59", "09", "60", "05", "5x", "99", "61",
+		"07", "07", "17", NULL };
+	static const char *const iso[] = { "2026-03-29T01:59:58", "2026-03-29T01:59:59",
+		"2026-03-29T02:00:00", "2026-03-29T03:00:01", "2026-03-29T03:00:02",
+		"2026-03-29T03:00:02+02:00", "2026-03-29T03:00:03+02:00", "2026-10-25T02:59:59",
+		"2026-10-25T02:59:58", NULL };
+	const char *lines[32];
+	char buf[32][160];
+	bk_parse_opts berlin = { .tz = "Europe/Berlin" };
+	const char *isofmt;
+	char *err = NULL, *a, *b;
+	size_t n = 0;
+
+	(void)state;
+	for (size_t i = 0; secs[i] != NULL; i++, n++) {
+		snprintf(buf[n], sizeof buf[n], "10.0.0.1 - - [22/Nov/2026:10:0%zu:%s +0900] "
+		    "\"GET / HTTP/1.1\" 200 1 \"-\" \"x\"", i / 6, secs[i]);
+		lines[n] = buf[n];
+	}
+	lines[n] = NULL;
+	a = parse_lines("nginx", NULL, lines, false);
+	b = parse_lines("nginx", NULL, lines, true);
+	assert_string_equal(a, b);
+	/* The bad seconds do not parse; the leap second is the next minute's first. */
+	assert_non_null(strstr(a, "\n-\n-\n-\n"));
+	assert_non_null(strstr(a, "\"ts\":\"2026-11-22T01:01:00.000Z\",\"format\":\"nginx\","
+				  "\"file\":\"t\",\"line\":5,"));
+	free(a);
+	free(b);
+	/* Times of 32 bytes and more (a fraction) are compared another way. */
+	for (n = 0; secs[n] != NULL; n++) {
+		snprintf(buf[n], sizeof buf[n], "10.0.0.1 - - [22/Nov/2026:10:00:%s.25%04zu -0130] "
+		    "\"GET / HTTP/1.1\" 200 1 \"-\" \"x\"", secs[n], n / 4);
+		lines[n] = buf[n];
+	}
+	a = parse_lines("nginx", NULL, lines, false);
+	b = parse_lines("nginx", NULL, lines, true);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(a, "\"ts\":\"2026-11-22T11:30:59.250Z\""));
+	free(a);
+	free(b);
+
+	isofmt = bk_formats_define(fs, "nginx", NULL, "$time_iso8601 $status", &err);
+	assert_non_null(isofmt);
+	for (n = 0; iso[n] != NULL; n++) {
+		snprintf(buf[n], sizeof buf[n], "%s 200", iso[n]);
+		lines[n] = buf[n];
+	}
+	lines[n] = NULL;
+	a = parse_lines(isofmt, NULL, lines, false);
+	b = parse_lines(isofmt, NULL, lines, true);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	a = parse_lines(isofmt, &berlin, lines, false);
+	b = parse_lines(isofmt, &berlin, lines, true);
+	assert_string_equal(a, b);
+	/* 02:00 local is in the gap; 03:00:01 CEST is 01:00:01 UTC. */
+	assert_non_null(strstr(a, "\"ts\":\"2026-03-29T01:00:01.000Z\""));
+	free(a);
+	free(b);
+}
+
+/*
+ * bk_event_tsv and bk_event_text at every buffer size: the length needed
+ * whatever the size, nothing written past it, and the whole line, the same
+ * bytes as the unchecked writer's, once it fits. Values of every length up to 40 with a control byte
+ * at each place (a space in the output) and none, for the word-at-a-time
+ * cleaning; numbers of every width.
+ */
+static void
+test_writer_sizes(void **state)
+{
+	static const int64_t nums[] = { 0, 7, 10, 99, 100, 12345, 999999999, 1000000000,
+		INT64_C(9223372036854775807), -1, -12345 };
+	char val[48], want[48], full[1024], cut[1024];
+	size_t (*const fmt[])(const bk_event *, char *, size_t) = { bk_event_tsv, bk_event_text };
+	bk_event_extra extra = { "note", { "a\tb", 3 }, false };
+	bk_span ids[2] = { { "12", 2 }, { "3\n4", 3 } };
+
+	(void)state;
+	for (size_t len = 0; len <= 40; len++) {
+		for (size_t ctl = 0; ctl <= len; ctl++) {
+			bk_event ev;
+
+			for (size_t i = 0; i < len; i++)
+				val[i] = want[i] = (char)('a' + i % 26);
+			if (ctl < len) {
+				val[ctl] = (char)(ctl % 2 ? '\t' : 0x01);
+				want[ctl] = ' ';
+			}
+			bk_event_clear(&ev);
+			ev.ts = INT64_C(1795351755258) + (int64_t)(len * 997);
+			ev.format = "nginx";
+			ev.file = "dir/access.log";
+			ev.line = (uint64_t)nums[len % 9];
+			ev.str[BK_EV_ACTOR] = (bk_span){ val, len };
+			ev.str[BK_EV_OBJECT] = (bk_span){ val, len / 2 };
+			ev.str[BK_EV_STMT] = (bk_span){ "select", 6 };
+			ev.status = nums[len % 11];
+			ev.bytes_out = nums[(len + 3) % 11];
+			ev.where = (int)(len % 3) - 1;
+			ev.ids = ids;
+			ev.nids = len % 3;
+			ev.extra = &extra;
+			ev.nextra = 1;
+			for (size_t k = 0; k < 2; k++) {
+				size_t n = fmt[k](&ev, full, sizeof full);
+
+				assert_true(n < sizeof full);
+				/* The actor's value, cleaned, is in the line. */
+				assert_non_null(memmem(full, n, want, len));
+				if (k == 1)
+					assert_null(memchr(full, '\t', n));
+				for (size_t size = 0; size <= n + 1; size++) {
+					memset(cut, '#', sizeof cut);
+					assert_int_equal(fmt[k](&ev, cut, size), n);
+					/* Pieces that fit are in their place; nothing past SIZE. */
+					for (size_t i = 0; i < size && i < n; i++)
+						assert_true(cut[i] == '#' || cut[i] == full[i]);
+					if (size >= n)
+						assert_memory_equal(cut, full, n);
+					assert_int_equal(cut[size], '#');
+				}
+			}
+		}
+	}
+}
+
+/*
+ * The default URL id rule as it is written (DESIGN: numbers or UUIDs after
+ * a word segment), byte by byte, against the library's, which classes a
+ * path of 16 to 64 bytes from masks: paths of every length around those
+ * bounds, with parameters after segments, UUIDs, long numbers, a query.
+ */
+static size_t
+ids_by_hand(const char *path, char out[][64])
+{
+	size_t n = 0;
+	bool prev_word = false;
+	const char *p = path, *e = path + strcspn(path, "?#");
+
+	while (p < e) {
+		const char *s;
+		size_t len, digits = 0, letters = 0, uuid = 0;
+		bool id;
+
+		if (*p == '/') {
+			p++;
+			continue;
+		}
+		for (s = p; p < e && *p != '/' && *p != ';'; p++) {
+			digits += *p >= '0' && *p <= '9';
+			letters += (*p | 0x20) >= 'a' && (*p | 0x20) <= 'z';
+			size_t at = (size_t)(p - s);
+
+			uuid += (at == 8 || at == 13 || at == 18 || at == 23) ? *p == '-' :
+			    (*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'f');
+		}
+		len = (size_t)(p - s);
+		id = (len > 0 && digits == len && len <= 20) || (len == 36 && uuid == 36);
+		/* Each id once, as the library keeps them. */
+		for (size_t i = 0; id && prev_word && i < n; i++)
+			if (strlen(out[i]) == len && memcmp(out[i], s, len) == 0)
+				len = 0;
+		if (id && prev_word && len > 0)
+			snprintf(out[n++], 64, "%.*s", (int)len, s);
+		prev_word = !id && letters > 0;
+		while (p < e && *p != '/')
+			p++;
+	}
+	return n;
+}
+
+static void
+test_url_id_lengths(void **state)
+{
+	static const char *const segs[] = { "api", "persons", "1234", "v2", "x;jsessionid=9",
+		"2026", "ab12", "123e4567-e89b-12d3-a456-426614174000", "000000000000000000001",
+		";p=1", "7;k", "", "Ab", "9" };
+	const size_t nseg = sizeof segs / sizeof segs[0];
+	bk_urlids *x = bk_urlids_new(NULL, NULL);
+	uint32_t seed = 1;
+
+	(void)state;
+	assert_non_null(x);
+	for (int round = 0; round < 4000; round++) {
+		char path[200] = "", want[16][64];
+		bk_span got[16];
+		size_t nw, ng, k = 0;
+
+		/* Segments until the path is about the length this round aims at. */
+		size_t aim = 10 + (size_t)round % 60;
+
+		while (strlen(path) < aim && k++ < 12) {
+			seed = seed * 1103515245u + 12345u;
+			strcat(path, "/");
+			strcat(path, segs[(seed >> 16) % nseg]);
+		}
+		if (round % 5 == 0)
+			strcat(path, "?q=1");
+		nw = ids_by_hand(path, want);
+		ng = bk_urlids_find(x, path, strlen(path), got, 16);
+		assert_int_equal(ng, nw);
+		for (size_t i = 0; i < nw; i++) {
+			assert_int_equal(got[i].len, strlen(want[i]));
+			assert_memory_equal(got[i].ptr, want[i], got[i].len);
+		}
+		/* In a request line, where the engine may read the line before a short path. */
+		if (round % 7 == 0) {
+			char line[400], ids[400] = "", *json;
+
+			snprintf(line, sizeof line, "10.0.0.1 - - [22/Nov/2026:10:00:00 +0900] "
+			    "\"GET %s HTTP/1.1\" 200 1 \"-\" \"x\"", path);
+			for (size_t i = 0; i < nw; i++)
+				snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s\"%s\"",
+				    i > 0 ? "," : ",\"ids\":[", want[i]);
+			if (nw > 0)
+				strcat(ids, "]");
+			json = parse("nginx", line, strlen(line));
+			assert_non_null(json);
+			if (nw > 0)
+				assert_non_null(strstr(json, ids));
+			else
+				assert_null(strstr(json, "\"ids\""));
+			free(json);
+		}
+	}
+	bk_urlids_free(x);
+}
+
 int
 main(void)
 {
@@ -455,6 +732,9 @@ main(void)
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_clock),
+		cmocka_unit_test(test_time_cache),
+		cmocka_unit_test(test_writer_sizes),
+		cmocka_unit_test(test_url_id_lengths),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

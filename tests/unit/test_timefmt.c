@@ -789,6 +789,58 @@ test_tzdir(void **state)
 	free(dir);
 }
 
+/*
+ * Where a layout puts the seconds (a parser's cache moves a time by its
+ * seconds alone there): for each layout that has such a place, every
+ * seconds value written there reads as the same time with those seconds,
+ * whatever else the text holds (a fraction, a zone, a one-digit day).
+ */
+static void
+test_sec_at(void **state)
+{
+	static const struct {
+		const char *layout, *text;
+		int at;
+	} cases[] = {
+		{ "clf", "22/Nov/2026:10:00:00 +0900", 18 },
+		{ "clf", "02/Nov/2026:10:00:00.250 -0130", 18 },
+		{ "iso8601", "2026-11-22T10:00:00Z", 17 },
+		{ "iso8601", "2026-11-22 10:00:00,5", 17 },
+		{ "pg", "2026-11-22 10:00:00.123 JST", 17 },
+		{ "syslog", "Nov  2 10:00:00", 13 },
+		{ "syslog", "Nov 22 10:00:00.5", 13 },
+		{ "mysql", "221122 10:00:00", -1 },
+		{ "epoch", "1795341600", -1 },
+		{ "auto", "2026-11-22T10:00:00Z", -1 },
+		{ "%d/%m/%Y %H:%M:%S", "22/11/2026 10:00:00", -1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *err = NULL, text[64];
+		bk_timefmt *f = bk_timefmt_new(cases[i].layout, &err);
+		struct bk_tm t0, t;
+		int at;
+
+		assert_non_null(f);
+		at = bk__timefmt_sec_at(f);
+		assert_int_equal(at, cases[i].at);
+		bk_timefmt_free(f);
+		if (at < 0)
+			continue;
+		strcpy(text, cases[i].text);
+		assert_int_equal(parse(cases[i].layout, text, &t0), strlen(text));
+		for (int sec = 0; sec <= 59; sec++) {
+			text[at] = (char)('0' + sec / 10);
+			text[at + 1] = (char)('0' + sec % 10);
+			assert_int_equal(parse(cases[i].layout, text, &t), strlen(text));
+			assert_int_equal(t.sec, sec);
+			t.sec = t0.sec;
+			assert_memory_equal(&t, &t0, sizeof t);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -812,6 +864,7 @@ main(void)
 		cmocka_unit_test(test_tz_footer_rules),
 		cmocka_unit_test(test_tz_damaged),
 		cmocka_unit_test(test_tzdir),
+		cmocka_unit_test(test_sec_at),
 	};
 
 	return cmocka_run_group_tests(tests, tu_setup_dir, tu_teardown_dir);

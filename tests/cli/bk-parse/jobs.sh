@@ -1,8 +1,9 @@
 # -j shares one file's lines out to threads; the output is the same bytes as
-# one thread, whatever the chunks: about 12 MB of nginx log (three chunks and
-# more), with CRLF lines, lines that do not parse (kept with
+# one thread (-j 1), whatever the chunks: about 12 MB of nginx log (a dozen
+# chunks), with CRLF lines, lines that do not parse (kept with
 # --keep-unparsed), read plain, gzipped and from standard input; JSON lines;
 # and a PostgreSQL log, whose entries span lines, parsed by one thread.
+# Without -j, as many threads as CPUs: the same bytes again.
 r=$BK_DATA/real
 awk -v n=100000 'BEGIN { srand(7) }
 	{ line[NR] = $0 } END {
@@ -17,7 +18,9 @@ gzip -c big.log > big.log.gz
 wc -l < big.log
 # The file column aside (big.log.gz, standard input), the same rows.
 tsv() { bk-parse "$@" -f nginx --format tsv --keep-unparsed | cut -f 1,2,4-; }
-tsv big.log > one.tsv
+tsv -j 1 big.log > one.tsv
+tsv big.log > many.tsv
+cmp one.tsv many.tsv && echo "tsv, default -j: same"
 for j in 2 3; do
 	tsv -j $j big.log > many.tsv
 	cmp one.tsv many.tsv && echo "tsv -j $j: same"
@@ -26,15 +29,15 @@ for j in 2 3; do
 	tsv -j $j - < big.log > many.tsv
 	cmp one.tsv many.tsv && echo "tsv -j $j stdin: same"
 done
-bk-parse --format json big.log 2> one.err > one.json
+bk-parse -j 1 --format json big.log 2> one.err > one.json
 bk-parse -j 2 --format json big.log 2> many.err > many.json
 cmp one.json many.json && echo "json -j 2: same"
 cmp one.err many.err && cat many.err
 wc -l < one.json
 awk '{ print "{\"time\":\"2026-11-22T10:00:00Z\",\"user\":\"u" NR % 50 "\",\"request\":\"GET /api/persons/" NR " HTTP/1.1\"}" }' big.log > app.jsonl
-bk-parse -f json app.jsonl > one.json
+bk-parse -j 1 -f json app.jsonl > one.json
 bk-parse -j 2 -f json app.jsonl > many.json
 cmp one.json many.json && echo "json lines -j 2: same"
-bk-parse -f postgres "$r/postgresql.log" > one.json
+bk-parse -j 1 -f postgres "$r/postgresql.log" > one.json
 bk-parse -j 2 -f postgres "$r/postgresql.log" > many.json
 cmp one.json many.json && echo "postgres -j 2: same"
