@@ -16,6 +16,7 @@
 
 #include "hash-private.h"
 #include "inventory.h"
+#include "inventory-private.h"
 #include "rules-private.h"
 #include "scan.h"
 #include "util-private.h"
@@ -64,6 +65,7 @@ struct bk_inventory {
 	int *tier;
 	const char **kind;	/* [rule]: the subject kind of tiers 1-4 */
 	bk_scanner *sc;
+	bk__cells *cells;	/* the same scan, cell by cell where it gives the same */
 	const bk_hasher *hasher;
 	size_t exact_max;
 	unsigned precision;
@@ -150,8 +152,10 @@ bk_inventory_new(const bk_ruleset *rs, size_t exact_max, unsigned precision)
 	inv->tier = calloc(inv->nrules + 1, sizeof *inv->tier);
 	inv->kind = calloc(inv->nrules + 1, sizeof *inv->kind);
 	inv->sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
+	inv->cells = bk__cells_new(rs, BK_CONFIDENCE_MEDIUM);
 	inv->all = bk_distinct_new(exact_max, precision);
 	if (inv->rules == NULL || inv->tier == NULL || inv->kind == NULL || inv->sc == NULL ||
+	    inv->cells == NULL ||
 	    inv->all == NULL) {
 		bk_inventory_free(inv);
 		return NULL;
@@ -204,6 +208,7 @@ bk_inventory_free(bk_inventory *inv)
 	free(inv->tier);
 	free(inv->kind);
 	bk_scanner_free(inv->sc);
+	bk__cells_free(inv->cells);
 	free(inv->line);
 	free(inv->coff);
 	free(inv->cmap);
@@ -259,6 +264,34 @@ digits_only(const char *v, size_t n, char *out)
 	return k;
 }
 
+/* V in decimal, zero-padded to WIDTH digits (as printf's %0*ld) at OUT; the length. */
+static size_t
+put_num(char *out, long v, int width)
+{
+	char tmp[24];
+	int k = 0;
+
+	do {
+		tmp[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	while (k < width)
+		tmp[k++] = '0';
+	for (int i = 0; i < k; i++)
+		out[i] = tmp[k - 1 - i];
+	return (size_t)k;
+}
+
+/* Y, M and D as YYYYMMDD (wider fields stay whole, as printf would write them). */
+static size_t
+put_date(char *out, long y, long m, long d)
+{
+	size_t k = put_num(out, y, 4);
+
+	k += put_num(out + k, m, 2);
+	return k + put_num(out + k, d, 2);
+}
+
 /*
  * A date as YYYYMMDD: 1970-03-01, 1970/3/1, 1970年3月1日, 19700301, era
  * dates (昭和45年3月1日, S45.3.1, 平成元年1月8日); D/M/Y and M/D/Y keep their
@@ -303,14 +336,14 @@ canon_date(const char *v, size_t n, char *out)
 		}
 	}
 	if (nn == 1 && ndig0 == 8)
-		return (size_t)snprintf(out, ID_BYTES, "%08ld", num[0]);
+		return put_num(out, num[0], 8);
 	if (nn < 3)
 		return 0;
 	if (base != 0)
-		return (size_t)snprintf(out, ID_BYTES, "%04ld%02ld%02ld", base + num[0], num[1], num[2]);
+		return put_date(out, base + num[0], num[1], num[2]);
 	if (num[0] >= 1000)
-		return (size_t)snprintf(out, ID_BYTES, "%04ld%02ld%02ld", num[0], num[1], num[2]);
-	return (size_t)snprintf(out, ID_BYTES, "%04ld%02ld%02ld", num[2], num[0], num[1]);
+		return put_date(out, num[0], num[1], num[2]);
+	return put_date(out, num[2], num[0], num[1]);
 }
 
 static size_t
@@ -460,10 +493,15 @@ count_subjects(bk_inventory *inv, struct itab *t)
 	if (name != NULL && dob != NULL) {
 		both.tier = TIER_NAME;
 		both.kind = "name+date_of_birth";
-		both.len = (size_t)snprintf(both.val, sizeof both.val, "%.*s|%.*s",
-		    (int)(name->len < 100 ? name->len : 100), name->val, (int)dob->len, dob->val);
-		if (both.len >= sizeof both.val)
-			both.len = sizeof both.val - 1;
+		/* "name|date", cut to the buffer as snprintf would. */
+		size_t nl = name->len < 100 ? name->len : 100, dl = dob->len;
+
+		memcpy(both.val, name->val, nl);
+		both.val[nl] = '|';
+		if (nl + 1 + dl > sizeof both.val - 1)
+			dl = sizeof both.val - 1 - (nl + 1);
+		memcpy(both.val + nl + 1, dob->val, dl);
+		both.len = nl + 1 + dl;
 		if ((d = kind_counter(inv, both.kind)) == NULL ||
 		    bk_distinct_add(d, subject_hash(inv, both.kind, both.val, both.len)) != BK_OK)
 			return BK_NOMEM;
@@ -587,7 +625,9 @@ set_header(bk_inventory *inv, struct itab *t)
 		put_clean(inv->hdr + k, t->cols[c].name, t->cols[c].len);
 		k += t->cols[c].len;
 	}
-	return bk_scanner_set_header(inv->sc, inv->hdr, k, '\t');
+	if (bk_scanner_set_header(inv->sc, inv->hdr, k, '\t') != BK_OK)
+		return BK_NOMEM;
+	return bk__cells_table(inv->cells, inv->hdr, k);
 }
 
 int
@@ -656,7 +696,11 @@ bk_inventory_row(void *ctx, const struct bk_export_row *row)
 	inv->cur = t;
 	inv->row_pii = false;
 	inv->nids = 0;
-	int rc = bk_scanner_line(inv->sc, inv->line, inv->llen, on_finding, inv);
+	bool whole;
+	int rc = bk__cells_row(inv->cells, inv->line, inv->llen, inv->coff, inv->cvlen, t->ncols,
+	    on_finding, inv, &whole);
+	if (rc == BK_OK && whole)
+		rc = bk_scanner_line(inv->sc, inv->line, inv->llen, on_finding, inv);
 	if (rc != BK_OK)
 		return rc;
 	if (inv->row_pii)
