@@ -581,18 +581,25 @@ csv_line(bk_export *x, const char *p, size_t n, bool eol)
 			}
 			continue;
 		}
-		char c = p[i++];
+		/* A quote opens a quoted field only as a cell's first byte. */
+		if (p[i] == '"' && x->len == x->cstart[x->ncells] && !x->cell_quoted) {
+			x->quoted = x->cell_quoted = true;
+			x->quote_line = x->lineno;
+			i++;
+			continue;
+		}
+		/* Else the cell runs to the next delimiter, quotes and all: one copy. */
+		const char *dp = memchr(p + i, d, n - i);
+		size_t stop = dp != NULL ? (size_t)(dp - p) : n;
 
-		if (c == d) {
+		cell_add(x, p + i, stop - i);
+		i = stop;
+		if (dp != NULL) {
+			i++;
 			cell_end(x);
 			if (cell_begin(x) != BK_OK)
 				return;
 			x->cell_quoted = false;
-		} else if (c == '"' && x->len == x->cstart[x->ncells] && !x->cell_quoted) {
-			x->quoted = x->cell_quoted = true;
-			x->quote_line = x->lineno;
-		} else {
-			cell_byte(x, c);
 		}
 	}
 	if (!eol)
@@ -1580,6 +1587,13 @@ valid_utf8(const char *p, size_t n)
 	const unsigned char *s = (const unsigned char *)p;
 
 	for (size_t i = 0; i < n;) {
+		uint64_t w;
+
+		/* ASCII a word at a time. */
+		if (i + 8 <= n && (memcpy(&w, s + i, 8), (w & UINT64_C(0x8080808080808080)) == 0)) {
+			i += 8;
+			continue;
+		}
 		if (s[i] < 0x80) {
 			i++;
 			continue;

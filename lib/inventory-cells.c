@@ -36,7 +36,7 @@
  * whose values hardly repeat (ids, e-mail addresses) stops using it after
  * MEMO_TRIAL lookups with fewer than one hit in MEMO_MIN_RATIO.
  */
-#define MEMO_BITS 15
+#define MEMO_BITS 16
 #define MEMO_CELL 64
 #define MEMO_DATA 128
 #define MEMO_FINDINGS 4

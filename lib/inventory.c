@@ -48,6 +48,7 @@ struct itab {
 
 struct skind {
 	char *name;
+	const char *seen;	/* the last pointer it was asked for by: no strcmp next time */
 	bk_distinct *d;
 };
 
@@ -396,12 +397,18 @@ static bk_distinct *
 kind_counter(bk_inventory *inv, const char *kind)
 {
 	for (size_t i = 0; i < inv->nsk; i++)
-		if (strcmp(inv->skinds[i].name, kind) == 0)
+		if (inv->skinds[i].seen == kind)
 			return inv->skinds[i].d;
+	for (size_t i = 0; i < inv->nsk; i++)
+		if (strcmp(inv->skinds[i].name, kind) == 0) {
+			inv->skinds[i].seen = kind;
+			return inv->skinds[i].d;
+		}
 	if (bk__grow(&inv->skinds, &inv->skcap, inv->nsk, sizeof *inv->skinds) != BK_OK)
 		return NULL;
 	struct skind *s = &inv->skinds[inv->nsk];
 	s->name = bk__dup_bytes(kind, strlen(kind));
+	s->seen = kind;
 	s->d = bk_distinct_new(inv->exact_max, inv->precision);
 	if (s->name == NULL || s->d == NULL) {
 		free(s->name);
