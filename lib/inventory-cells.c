@@ -2,13 +2,18 @@
  * inventory-cells.c - a row of an export read cell by cell, with the same
  * findings as the whole row; see inventory-private.h for why that holds.
  *
- * Three parts: the context words of every rule, looked for in the row once
- * (one pass of a rolling three-byte hash over its folded, lowercased text);
- * per table, for each column the rules that can report in it and a scanner
- * whose header gives exactly the context the whole row's header gives that
- * column (scanners are shared by columns that need the same one, and kept
- * across tables); per cell, a look at its bytes that proves none of those
- * rules can fire before any scanner is called. Nothing is allocated per row.
+ * Four parts. The context words of the rules, looked for in each cell (a
+ * three-byte hash at each character start over its folded, lowercased
+ * text): a word that decides whether a rule reports at all sends the row
+ * back whole; one that only raises a confidence does so only when two
+ * rules may claim the same bytes of a cell. Per table, for each column the
+ * rules that can report in it. Per cell, a look at its bytes (digit groups
+ * and how they are joined, literals, bytes of other scripts) that proves
+ * which of those rules can fire, and a scanner over just those, whose
+ * header gives each the context the whole row's header would; scanners are
+ * kept by what they hold and shared by cells, columns and tables. And a
+ * memo of cells already read, by column and bytes. Nothing is allocated per
+ * row once the scanners are made.
  */
 #include "config.h"
 

@@ -13,22 +13,28 @@
  * by one, each under its own column name:
  *
  *   - no digit run, literal or match of the rules crosses a tab (a tab is
- *     no separator of a digit run, and no shipped pattern matches one), so
- *     a value lies in one cell and is found from that cell alone;
+ *     no separator of a digit run, and no shipped pattern matches or looks
+ *     past one; a user's pattern that did is the one way the two readings
+ *     could part), so a value lies in one cell and is found from it alone;
  *   - without a context word in the row, a rule that needs context reports
  *     only under a column whose name is one of its words, and the scanner
  *     decides that from the column the value is in;
  *   - a rule triggered by context runs over the whole row when any column
  *     is named by one of its words, so such columns' names are kept in the
- *     header of every cell's scanner.
+ *     header of every cell's scanner;
+ *   - a context word that only raises a rule's confidence changes nothing
+ *     an inventory counts, unless two rules may claim the same bytes of a
+ *     cell (the more confident one wins).
  *
- * So a cell is handed to a scanner whose header is its column's name (and
- * those names), and only when one of the rules that can report in that
- * column could fire on its bytes (a digit run long enough, a literal, a
- * byte of another script): a cell no rule can report in costs a pass over
- * its bytes and nothing more. A row holding a context word anywhere, or a
- * table needing more kinds of column than scanners are kept, is scanned
- * whole, as before.
+ * So a cell is handed to a scanner over just the rules that can report in
+ * its column and may fire on its bytes (a digit run of the right shape, a
+ * literal, a byte of another script), whose header is its column's name
+ * (and those names); a cell no rule can report in costs a look at its bytes
+ * and nothing more, and a cell read before in the same column costs a
+ * lookup. A row with a context word that matters, or needing a scanner when
+ * as many are kept as may be, is scanned whole, as before. The findings
+ * handed on are the whole row's (rule, bytes, value); the confidence may be
+ * lower where a word that only raises it was not looked for.
  */
 #ifndef BK_INVENTORY_PRIVATE_H
 #define BK_INVENTORY_PRIVATE_H
@@ -60,8 +66,9 @@ int bk__cells_table(bk__cells *cs, const char *hdr, size_t len);
 /*
  * Scans the row LINE (LEN bytes: NCOLS cells in the order of the header,
  * cell C at OFF[C] for CLEN[C] bytes, one tab between, no tab or quote in a
- * cell) and calls FN for each finding, its offsets in LINE, exactly as
- * bk_scanner_line would with the table's header. When the row cannot be
+ * cell) and calls FN for each finding, its offsets in LINE, as
+ * bk_scanner_line would with the table's header (see above for the
+ * confidence). When the row cannot be
  * read cell by cell, nothing is scanned and *WHOLE is set: the caller scans
  * the row itself. Returns BK_OK, BK_NOMEM, or the nonzero value FN returned.
  */

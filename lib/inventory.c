@@ -4,11 +4,20 @@
  *
  * Each row is laid out as one tab-separated line in its table's column
  * order (tabs, line breaks and quotes inside values become spaces) and
- * scanned with the table's column names set as the scanner's CSV header:
- * the scanner's prefilters then do the work once per row, and a column
- * named 生年月日 or 氏名 gives its values the context those rules need.
- * Findings are mapped back to columns by offset. Nothing is allocated per
- * row once the scratch buffers have grown.
+ * scanned with the table's column names set as the scanner's CSV header,
+ * so a column named 生年月日 or 氏名 gives its values the context those
+ * rules need. Where that gives the same findings (no context word in the
+ * row) the row is read cell by cell instead, each cell by only the rules
+ * that may fire on it (inventory-cells.c). Findings are mapped back to
+ * columns by offset.
+ *
+ * Work on a row has two halves: scanning it (pure: a scanner, the line, the
+ * header) gives its findings (rule, column) and the hashes of its
+ * identifiers; counting them touches the tables and the distinct counters,
+ * in row order. With a worker thread (bk_inventory_set_threads) the caller's
+ * thread reads rows and counts while the worker scans them, a batch of rows
+ * at a time, two batches in turn; without one, each row is scanned and
+ * counted at once. Nothing is allocated per row once the buffers have grown.
  */
 #include <pthread.h>
 #include <stdio.h>
