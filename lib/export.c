@@ -128,6 +128,7 @@ struct bk_export {
 	size_t *cstart, *clen;
 	bool *cnull;
 	const char **cptr;
+	size_t cpcap;
 	size_t ncells, ccap;
 	bool open_cell, cut;
 	uint64_t row_line;
@@ -372,18 +373,18 @@ row_emit(bk_export *x)
 {
 	if (x->stop != 0)
 		return;
-	if (names_fill(&x->names, x->ncells) != BK_OK || names_ptrs(&x->names) != BK_OK ||
-	    bk__grow(&x->cptr, &x->ccap, x->ncells, sizeof *x->cptr) != BK_OK) {
+	if (names_fill(&x->names, x->ncells) != BK_OK || names_ptrs(&x->names) != BK_OK) {
 		x->stop = BK_NOMEM;
 		return;
 	}
-	/* cptr shares ccap with cstart; it may have been allocated smaller. */
-	const char **cp = realloc(x->cptr, (x->ccap + 1) * sizeof *cp);
-	if (cp == NULL) {
+	/*
+	 * cptr has its own capacity: growing it through ccap (which cstart,
+	 * clen and cnull share) once let those three be written past their end.
+	 */
+	if (bk__grow(&x->cptr, &x->cpcap, x->ncells, sizeof *x->cptr) != BK_OK) {
 		x->stop = BK_NOMEM;
 		return;
 	}
-	x->cptr = cp;
 	for (size_t i = 0; i < x->ncells; i++)
 		x->cptr[i] = x->buf + x->cstart[i];
 	struct bk_export_row row = {
