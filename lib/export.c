@@ -128,6 +128,7 @@ struct bk_export {
 	size_t *cstart, *clen;
 	bool *cnull;
 	const char **cptr;
+	size_t cpcap;
 	size_t ncells, ccap;
 	bool open_cell, cut;
 	uint64_t row_line;
@@ -372,18 +373,18 @@ row_emit(bk_export *x)
 {
 	if (x->stop != 0)
 		return;
-	if (names_fill(&x->names, x->ncells) != BK_OK || names_ptrs(&x->names) != BK_OK ||
-	    bk__grow(&x->cptr, &x->ccap, x->ncells, sizeof *x->cptr) != BK_OK) {
+	if (names_fill(&x->names, x->ncells) != BK_OK || names_ptrs(&x->names) != BK_OK) {
 		x->stop = BK_NOMEM;
 		return;
 	}
-	/* cptr shares ccap with cstart; it may have been allocated smaller. */
-	const char **cp = realloc(x->cptr, (x->ccap + 1) * sizeof *cp);
-	if (cp == NULL) {
+	/*
+	 * cptr has its own capacity: growing it through ccap (which cstart,
+	 * clen and cnull share) once let those three be written past their end.
+	 */
+	if (bk__grow(&x->cptr, &x->cpcap, x->ncells, sizeof *x->cptr) != BK_OK) {
 		x->stop = BK_NOMEM;
 		return;
 	}
-	x->cptr = cp;
 	for (size_t i = 0; i < x->ncells; i++)
 		x->cptr[i] = x->buf + x->cstart[i];
 	struct bk_export_row row = {
@@ -581,18 +582,25 @@ csv_line(bk_export *x, const char *p, size_t n, bool eol)
 			}
 			continue;
 		}
-		char c = p[i++];
+		/* A quote opens a quoted field only as a cell's first byte. */
+		if (p[i] == '"' && x->len == x->cstart[x->ncells] && !x->cell_quoted) {
+			x->quoted = x->cell_quoted = true;
+			x->quote_line = x->lineno;
+			i++;
+			continue;
+		}
+		/* Else the cell runs to the next delimiter, quotes and all: one copy. */
+		const char *dp = memchr(p + i, d, n - i);
+		size_t stop = dp != NULL ? (size_t)(dp - p) : n;
 
-		if (c == d) {
+		cell_add(x, p + i, stop - i);
+		i = stop;
+		if (dp != NULL) {
+			i++;
 			cell_end(x);
 			if (cell_begin(x) != BK_OK)
 				return;
 			x->cell_quoted = false;
-		} else if (c == '"' && x->len == x->cstart[x->ncells] && !x->cell_quoted) {
-			x->quoted = x->cell_quoted = true;
-			x->quote_line = x->lineno;
-		} else {
-			cell_byte(x, c);
 		}
 	}
 	if (!eol)
@@ -1580,6 +1588,13 @@ valid_utf8(const char *p, size_t n)
 	const unsigned char *s = (const unsigned char *)p;
 
 	for (size_t i = 0; i < n;) {
+		uint64_t w;
+
+		/* ASCII a word at a time. */
+		if (i + 8 <= n && (memcpy(&w, s + i, 8), (w & UINT64_C(0x8080808080808080)) == 0)) {
+			i += 8;
+			continue;
+		}
 		if (s[i] < 0x80) {
 			i++;
 			continue;

@@ -4,18 +4,29 @@
  *
  * Each row is laid out as one tab-separated line in its table's column
  * order (tabs, line breaks and quotes inside values become spaces) and
- * scanned with the table's column names set as the scanner's CSV header:
- * the scanner's prefilters then do the work once per row, and a column
- * named 生年月日 or 氏名 gives its values the context those rules need.
- * Findings are mapped back to columns by offset. Nothing is allocated per
- * row once the scratch buffers have grown.
+ * scanned with the table's column names set as the scanner's CSV header,
+ * so a column named 生年月日 or 氏名 gives its values the context those
+ * rules need. Where that gives the same findings (no context word in the
+ * row) the row is read cell by cell instead, each cell by only the rules
+ * that may fire on it (inventory-cells.c). Findings are mapped back to
+ * columns by offset.
+ *
+ * Work on a row has two halves: scanning it (pure: a scanner, the line, the
+ * header) gives its findings (rule, column) and the hashes of its
+ * identifiers; counting them touches the tables and the distinct counters,
+ * in row order. With a worker thread (bk_inventory_set_threads) the caller's
+ * thread reads rows and counts while the worker scans them, a batch of rows
+ * at a time, two batches in turn; without one, each row is scanned and
+ * counted at once. Nothing is allocated per row once the buffers have grown.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hash-private.h"
 #include "inventory.h"
+#include "inventory-private.h"
 #include "rules-private.h"
 #include "scan.h"
 #include "util-private.h"
@@ -47,6 +58,7 @@ struct itab {
 
 struct skind {
 	char *name;
+	const char *seen;	/* the last pointer it was asked for by: no strcmp next time */
 	bk_distinct *d;
 };
 
@@ -57,13 +69,78 @@ struct ident {
 	size_t len;
 };
 
+/* A finding a row's scan hands to the counters: its rule and its column. */
+struct rhit {
+	uint32_t rule, col;
+};
+
+/* An identifier of a row for a kind's distinct counter. */
+struct radd {
+	const char *kind;
+	uint64_t hash;
+};
+
+/* A row to scan: its table, its line (cells in column order, a tab between). */
+struct rin {
+	size_t tab, ncols;
+	size_t line, len;	/* in the batch's bytes */
+	size_t sizes;		/* its cell offsets, then lengths: 2 * ncols in the batch's sizes */
+	uint64_t ver;		/* the version of the header it is read under */
+	size_t hdr, hlen;	/* that header, on the first row read under it (hdr SIZE_MAX: none) */
+};
+
+/* What its scan found: hits and adds in the batch's arrays, and the subject. */
+struct rout {
+	size_t h0, nh, a0, na;
+	bool subject;
+	uint64_t shash;
+	int rc;
+};
+
+/*
+ * Rows on their way to a scanner: filled by the caller's thread, scanned
+ * by the worker, applied to the counters by the caller again, in order.
+ */
+struct batch {
+	struct rin *in;
+	struct rout *out;
+	size_t n, cap;
+	char *bytes;
+	size_t blen, bcap;
+	size_t *sizes;
+	size_t slen, scap;
+	struct rhit *hits;
+	size_t nh, hcap;
+	struct radd *adds;
+	size_t na, acap;
+	bool done;
+};
+
+/* What scans rows: the caller's, and the worker's when there is one. */
+struct rscan {
+	const struct bk_inventory *inv;
+	bk_scanner *sc;
+	bk__cells *cells;	/* the same scan, cell by cell where it gives the same */
+	uint64_t ver;		/* of the header the scanners have */
+	struct batch *b;	/* where hits and adds go */
+	const size_t *coff;
+	size_t ncols;
+	size_t last_rule;
+	struct ident ids[MAX_IDS];
+	size_t nids;
+	bool err;
+};
+
+/* Rows per batch, and bytes: a worker gets rows in batches this big. */
+#define BATCH_ROWS 512
+#define BATCH_BYTES ((size_t)4 << 20)
+
 struct bk_inventory {
 	const bk_ruleset *rs;
 	size_t nrules;
 	const bk_rule **rules;
 	int *tier;
 	const char **kind;	/* [rule]: the subject kind of tiers 1-4 */
-	bk_scanner *sc;
 	const bk_hasher *hasher;
 	size_t exact_max;
 	unsigned precision;
@@ -72,7 +149,9 @@ struct bk_inventory {
 	size_t ntabs, tcap;
 	size_t *idmap;		/* export table id -> tabs index + 1 (0: none yet) */
 	size_t idcap;
-	size_t hdr_tab;		/* the table whose header the scanner has; SIZE_MAX: none */
+	size_t hdr_tab;		/* the table whose header hdr is; SIZE_MAX: none */
+	uint64_t hdr_ver;	/* bumped whenever hdr changes */
+	uint64_t sent_ver;	/* the last version a batched row carried */
 
 	/* row scratch */
 	char *line;
@@ -83,13 +162,23 @@ struct bk_inventory {
 	size_t *cvlen;
 	size_t scap;
 	char *hdr;
-	size_t hcap;
-	struct itab *cur;
-	uint64_t rowno;
-	bool row_pii;
-	struct ident ids[MAX_IDS];
-	size_t nids;
-	size_t last_rule;
+	size_t hlen, hcap;
+	uint64_t applied;	/* rows counted: a column counts a rule once per row */
+
+	struct rscan mine;	/* scans on the caller's thread */
+	struct batch one;	/* the caller's single row */
+
+	/* the worker, when there is one */
+	bool threaded;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct rscan theirs;
+	struct batch b[2];
+	unsigned cur;		/* the batch being filled */
+	struct batch *todo;	/* handed to the worker, not taken yet */
+	struct batch *flying;	/* handed over, not applied yet */
+	bool quit;
 
 	bk_distinct *all;
 	struct skind *skinds;
@@ -134,6 +223,22 @@ classify_rule(const bk_rule *r, int *tier, const char **kind)
 	}
 }
 
+static int
+rscan_init(struct rscan *s, const bk_inventory *inv)
+{
+	s->inv = inv;
+	s->sc = bk_scanner_new(inv->rs, BK_CONFIDENCE_MEDIUM);
+	s->cells = bk__cells_new(inv->rs, BK_CONFIDENCE_MEDIUM);
+	return s->sc == NULL || s->cells == NULL ? BK_NOMEM : BK_OK;
+}
+
+static void
+rscan_fini(struct rscan *s)
+{
+	bk_scanner_free(s->sc);
+	bk__cells_free(s->cells);
+}
+
 bk_inventory *
 bk_inventory_new(const bk_ruleset *rs, size_t exact_max, unsigned precision)
 {
@@ -149,10 +254,9 @@ bk_inventory_new(const bk_ruleset *rs, size_t exact_max, unsigned precision)
 	inv->rules = calloc(inv->nrules + 1, sizeof *inv->rules);
 	inv->tier = calloc(inv->nrules + 1, sizeof *inv->tier);
 	inv->kind = calloc(inv->nrules + 1, sizeof *inv->kind);
-	inv->sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
 	inv->all = bk_distinct_new(exact_max, precision);
-	if (inv->rules == NULL || inv->tier == NULL || inv->kind == NULL || inv->sc == NULL ||
-	    inv->all == NULL) {
+	if (inv->rules == NULL || inv->tier == NULL || inv->kind == NULL || inv->all == NULL ||
+	    rscan_init(&inv->mine, inv) != BK_OK) {
 		bk_inventory_free(inv);
 		return NULL;
 	}
@@ -162,6 +266,19 @@ bk_inventory_new(const bk_ruleset *rs, size_t exact_max, unsigned precision)
 	}
 	return inv;
 }
+
+static void
+batch_fini(struct batch *b)
+{
+	free(b->in);
+	free(b->out);
+	free(b->bytes);
+	free(b->sizes);
+	free(b->hits);
+	free(b->adds);
+}
+
+static int flush(bk_inventory *inv);
 
 static void
 free_table(struct itab *t)
@@ -182,14 +299,14 @@ free_table(struct itab *t)
 void
 bk_inventory_begin(bk_inventory *inv)
 {
+	/* An error of the last input's rows goes with them: bk_inventory_end reports it. */
+	(void)flush(inv);
 	for (size_t i = 0; i < inv->ntabs; i++)
 		free_table(&inv->tabs[i]);
 	inv->ntabs = 0;
 	if (inv->idmap != NULL)
 		memset(inv->idmap, 0, inv->idcap * sizeof *inv->idmap);
 	inv->hdr_tab = SIZE_MAX;
-	inv->cur = NULL;
-	bk_scanner_set_header(inv->sc, NULL, 0, 0);
 }
 
 void
@@ -198,12 +315,25 @@ bk_inventory_free(bk_inventory *inv)
 	if (inv == NULL)
 		return;
 	bk_inventory_begin(inv);
+	if (inv->threaded) {
+		pthread_mutex_lock(&inv->mu);
+		inv->quit = true;
+		pthread_cond_broadcast(&inv->cv);
+		pthread_mutex_unlock(&inv->mu);
+		pthread_join(inv->thread, NULL);
+		pthread_mutex_destroy(&inv->mu);
+		pthread_cond_destroy(&inv->cv);
+		rscan_fini(&inv->theirs);
+	}
+	rscan_fini(&inv->mine);
+	batch_fini(&inv->one);
+	batch_fini(&inv->b[0]);
+	batch_fini(&inv->b[1]);
 	free(inv->tabs);
 	free(inv->idmap);
 	free(inv->rules);
 	free(inv->tier);
 	free(inv->kind);
-	bk_scanner_free(inv->sc);
 	free(inv->line);
 	free(inv->coff);
 	free(inv->cmap);
@@ -259,6 +389,34 @@ digits_only(const char *v, size_t n, char *out)
 	return k;
 }
 
+/* V in decimal, zero-padded to WIDTH digits (as printf's %0*ld) at OUT; the length. */
+static size_t
+put_num(char *out, long v, int width)
+{
+	char tmp[24];
+	int k = 0;
+
+	do {
+		tmp[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	while (k < width)
+		tmp[k++] = '0';
+	for (int i = 0; i < k; i++)
+		out[i] = tmp[k - 1 - i];
+	return (size_t)k;
+}
+
+/* Y, M and D as YYYYMMDD (wider fields stay whole, as printf would write them). */
+static size_t
+put_date(char *out, long y, long m, long d)
+{
+	size_t k = put_num(out, y, 4);
+
+	k += put_num(out + k, m, 2);
+	return k + put_num(out + k, d, 2);
+}
+
 /*
  * A date as YYYYMMDD: 1970-03-01, 1970/3/1, 1970年3月1日, 19700301, era
  * dates (昭和45年3月1日, S45.3.1, 平成元年1月8日); D/M/Y and M/D/Y keep their
@@ -303,14 +461,14 @@ canon_date(const char *v, size_t n, char *out)
 		}
 	}
 	if (nn == 1 && ndig0 == 8)
-		return (size_t)snprintf(out, ID_BYTES, "%08ld", num[0]);
+		return put_num(out, num[0], 8);
 	if (nn < 3)
 		return 0;
 	if (base != 0)
-		return (size_t)snprintf(out, ID_BYTES, "%04ld%02ld%02ld", base + num[0], num[1], num[2]);
+		return put_date(out, base + num[0], num[1], num[2]);
 	if (num[0] >= 1000)
-		return (size_t)snprintf(out, ID_BYTES, "%04ld%02ld%02ld", num[0], num[1], num[2]);
-	return (size_t)snprintf(out, ID_BYTES, "%04ld%02ld%02ld", num[2], num[0], num[1]);
+		return put_date(out, num[0], num[1], num[2]);
+	return put_date(out, num[2], num[0], num[1]);
 }
 
 static size_t
@@ -363,12 +521,18 @@ static bk_distinct *
 kind_counter(bk_inventory *inv, const char *kind)
 {
 	for (size_t i = 0; i < inv->nsk; i++)
-		if (strcmp(inv->skinds[i].name, kind) == 0)
+		if (inv->skinds[i].seen == kind)
 			return inv->skinds[i].d;
+	for (size_t i = 0; i < inv->nsk; i++)
+		if (strcmp(inv->skinds[i].name, kind) == 0) {
+			inv->skinds[i].seen = kind;
+			return inv->skinds[i].d;
+		}
 	if (bk__grow(&inv->skinds, &inv->skcap, inv->nsk, sizeof *inv->skinds) != BK_OK)
 		return NULL;
 	struct skind *s = &inv->skinds[inv->nsk];
 	s->name = bk__dup_bytes(kind, strlen(kind));
+	s->seen = kind;
 	s->d = bk_distinct_new(inv->exact_max, inv->precision);
 	if (s->name == NULL || s->d == NULL) {
 		free(s->name);
@@ -379,66 +543,76 @@ kind_counter(bk_inventory *inv, const char *kind)
 	return s->d;
 }
 
-/* ---- rows ---------------------------------------------------------------- */
+/* ---- scanning a row ----------------------------------------------------- */
 
 static size_t
-rule_index(bk_inventory *inv, const bk_rule *r)
+rule_index(struct rscan *s, const bk_rule *r)
 {
-	if (inv->last_rule < inv->nrules && inv->rules[inv->last_rule] == r)
-		return inv->last_rule;
+	const bk_inventory *inv = s->inv;
+
+	if (s->last_rule < inv->nrules && inv->rules[s->last_rule] == r)
+		return s->last_rule;
 	for (size_t i = 0; i < inv->nrules; i++)
 		if (inv->rules[i] == r)
-			return inv->last_rule = i;
+			return s->last_rule = i;
 	return SIZE_MAX;
 }
 
+/* A finding of the row: its rule and column for the counters, its identifier for the subject. */
 static int
 on_finding(void *ctx, const struct bk_finding *f)
 {
-	bk_inventory *inv = ctx;
-	struct itab *t = inv->cur;
-	size_t r = rule_index(inv, f->rule);
+	struct rscan *s = ctx;
+	const bk_inventory *inv = s->inv;
+	struct batch *b = s->b;
+	size_t r = rule_index(s, f->rule);
 
 	if (r == SIZE_MAX)
 		return 0;
-	inv->row_pii = true;
-	t->kinds[r]++;
 	/* The column: the last cell starting at or before the finding. */
-	size_t lo = 0, hi = t->ncols;
+	size_t lo = 0, hi = s->ncols;
 	while (hi - lo > 1) {
 		size_t mid = (lo + hi) / 2;
 
-		if (inv->coff[mid] <= f->start)
+		if (s->coff[mid] <= f->start)
 			lo = mid;
 		else
 			hi = mid;
 	}
-	struct icol *c = &t->cols[lo];
-	if (c->stamp[r] != inv->rowno) {
-		c->stamp[r] = inv->rowno;
-		c->hits[r]++;
+	if (bk__grow(&b->hits, &b->hcap, b->nh, sizeof *b->hits) != BK_OK) {
+		s->err = true;
+		return BK_NOMEM;
 	}
-	if (inv->tier[r] != TIER_NONE && inv->nids < MAX_IDS) {
-		struct ident *id = &inv->ids[inv->nids];
+	b->hits[b->nh++] = (struct rhit){ (uint32_t)r, (uint32_t)lo };
+	if (inv->tier[r] != TIER_NONE && s->nids < MAX_IDS) {
+		struct ident *id = &s->ids[s->nids];
 
 		id->tier = inv->tier[r];
 		id->kind = inv->kind[r];
 		id->len = canon(id->tier, f->value, f->value_len, id->val);
 		if (id->len > 0)
-			inv->nids++;
+			s->nids++;
 	}
 	return 0;
 }
 
-/* Counts the row's identifiers per kind and its subject by the strongest. */
 static int
-count_subjects(bk_inventory *inv, struct itab *t)
+add_id(struct batch *b, const char *kind, uint64_t hash)
+{
+	if (bk__grow(&b->adds, &b->acap, b->na, sizeof *b->adds) != BK_OK)
+		return BK_NOMEM;
+	b->adds[b->na++] = (struct radd){ kind, hash };
+	return BK_OK;
+}
+
+/* The row's identifiers per kind, and its subject by the strongest. */
+static int
+subjects(struct rscan *s, struct rout *out)
 {
 	const struct ident *best = NULL, *name = NULL, *dob = NULL;
-	bk_distinct *d;
 
-	for (size_t i = 0; i < inv->nids; i++) {
-		const struct ident *id = &inv->ids[i];
+	for (size_t i = 0; i < s->nids; i++) {
+		const struct ident *id = &s->ids[i];
 
 		if (id->tier == TIER_NAME) {
 			if (name == NULL)
@@ -450,8 +624,7 @@ count_subjects(bk_inventory *inv, struct itab *t)
 				dob = id;
 			continue;
 		}
-		if ((d = kind_counter(inv, id->kind)) == NULL ||
-		    bk_distinct_add(d, subject_hash(inv, id->kind, id->val, id->len)) != BK_OK)
+		if (add_id(s->b, id->kind, subject_hash(s->inv, id->kind, id->val, id->len)) != BK_OK)
 			return BK_NOMEM;
 		if (best == NULL || id->tier < best->tier)
 			best = id;
@@ -460,23 +633,265 @@ count_subjects(bk_inventory *inv, struct itab *t)
 	if (name != NULL && dob != NULL) {
 		both.tier = TIER_NAME;
 		both.kind = "name+date_of_birth";
-		both.len = (size_t)snprintf(both.val, sizeof both.val, "%.*s|%.*s",
-		    (int)(name->len < 100 ? name->len : 100), name->val, (int)dob->len, dob->val);
-		if (both.len >= sizeof both.val)
-			both.len = sizeof both.val - 1;
-		if ((d = kind_counter(inv, both.kind)) == NULL ||
-		    bk_distinct_add(d, subject_hash(inv, both.kind, both.val, both.len)) != BK_OK)
+		/* "name|date", cut to the buffer as snprintf would. */
+		size_t nl = name->len < 100 ? name->len : 100, dl = dob->len;
+
+		memcpy(both.val, name->val, nl);
+		both.val[nl] = '|';
+		if (nl + 1 + dl > sizeof both.val - 1)
+			dl = sizeof both.val - 1 - (nl + 1);
+		memcpy(both.val + nl + 1, dob->val, dl);
+		both.len = nl + 1 + dl;
+		if (add_id(s->b, both.kind, subject_hash(s->inv, both.kind, both.val, both.len)) != BK_OK)
 			return BK_NOMEM;
 		if (best == NULL)
 			best = &both;
 	}
-	if (best == NULL)
-		return BK_OK;
-	uint64_t h = subject_hash(inv, best->kind, best->val, best->len);
-	if (bk_distinct_add(t->subjects, h) != BK_OK || bk_distinct_add(inv->all, h) != BK_OK)
+	if (best != NULL) {
+		out->subject = true;
+		out->shash = subject_hash(s->inv, best->kind, best->val, best->len);
+	}
+	return BK_OK;
+}
+
+/*
+ * Scans one row (LINE: NCOLS cells at COFF, CLEN bytes each) under header
+ * version VER (HDR, HLEN: the header, needed when the version is new to S)
+ * into OUT and S's batch.
+ */
+static void
+scan_row(struct rscan *s, const char *line, size_t len, const size_t *coff, const size_t *clen,
+    size_t ncols, uint64_t ver, const char *hdr, size_t hlen, struct rout *out)
+{
+	struct batch *b = s->b;
+	int rc = BK_OK;
+
+	*out = (struct rout){ .h0 = b->nh, .a0 = b->na };
+	if (s->ver != ver) {
+		if (bk_scanner_set_header(s->sc, hdr, hlen, '\t') != BK_OK ||
+		    bk__cells_table(s->cells, hdr, hlen) != BK_OK) {
+			out->rc = BK_NOMEM;
+			return;
+		}
+		s->ver = ver;
+	}
+	s->coff = coff;
+	s->ncols = ncols;
+	s->nids = 0;
+	s->err = false;
+	bool whole;
+	rc = bk__cells_row(s->cells, line, len, coff, clen, ncols, on_finding, s, &whole);
+	if (rc == BK_OK && whole)
+		rc = bk_scanner_line(s->sc, line, len, on_finding, s);
+	if (rc == BK_OK)
+		rc = subjects(s, out);
+	out->nh = b->nh - out->h0;
+	out->na = b->na - out->a0;
+	out->rc = s->err ? BK_NOMEM : rc;
+}
+
+/* Counts what the scan of a row of table TAB found. */
+static int
+apply(bk_inventory *inv, size_t tab, const struct rout *out, const struct batch *b)
+{
+	struct itab *t = &inv->tabs[tab];
+	bk_distinct *d;
+
+	if (out->rc != BK_OK)
+		return out->rc;
+	inv->applied++;
+	for (size_t k = 0; k < out->nh; k++) {
+		const struct rhit *h = &b->hits[out->h0 + k];
+		struct icol *c = &t->cols[h->col];
+
+		t->kinds[h->rule]++;
+		if (c->stamp[h->rule] != inv->applied) {
+			c->stamp[h->rule] = inv->applied;
+			c->hits[h->rule]++;
+		}
+	}
+	if (out->nh > 0)
+		t->pii++;
+	for (size_t k = 0; k < out->na; k++) {
+		const struct radd *a = &b->adds[out->a0 + k];
+
+		if ((d = kind_counter(inv, a->kind)) == NULL || bk_distinct_add(d, a->hash) != BK_OK)
+			return BK_NOMEM;
+	}
+	if (out->subject && (bk_distinct_add(t->subjects, out->shash) != BK_OK ||
+	    bk_distinct_add(inv->all, out->shash) != BK_OK))
 		return BK_NOMEM;
 	return BK_OK;
 }
+
+/* ---- the worker --------------------------------------------------------- */
+
+static void
+scan_batch(struct rscan *s, struct batch *b)
+{
+	s->b = b;
+	b->nh = b->na = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct rin *in = &b->in[i];
+		const size_t *sz = b->sizes + in->sizes;
+
+		scan_row(s, b->bytes + in->line, in->len, sz, sz + in->ncols, in->ncols, in->ver,
+		    in->hdr != SIZE_MAX ? b->bytes + in->hdr : NULL, in->hlen, &b->out[i]);
+	}
+}
+
+static void *
+worker(void *arg)
+{
+	bk_inventory *inv = arg;
+
+	pthread_mutex_lock(&inv->mu);
+	for (;;) {
+		while (!inv->quit && inv->todo == NULL)
+			pthread_cond_wait(&inv->cv, &inv->mu);
+		if (inv->todo == NULL)
+			break;
+		struct batch *b = inv->todo;
+		inv->todo = NULL;
+		pthread_mutex_unlock(&inv->mu);
+		scan_batch(&inv->theirs, b);
+		pthread_mutex_lock(&inv->mu);
+		b->done = true;
+		pthread_cond_broadcast(&inv->cv);
+	}
+	pthread_mutex_unlock(&inv->mu);
+	return NULL;
+}
+
+/* Waits for the batch the worker has and counts its rows; the first error. */
+static int
+land(bk_inventory *inv)
+{
+	struct batch *b = inv->flying;
+	int rc = BK_OK;
+
+	if (b == NULL)
+		return BK_OK;
+	pthread_mutex_lock(&inv->mu);
+	while (!b->done)
+		pthread_cond_wait(&inv->cv, &inv->mu);
+	pthread_mutex_unlock(&inv->mu);
+	for (size_t i = 0; i < b->n; i++) {
+		int r = apply(inv, b->in[i].tab, &b->out[i], b);
+
+		if (rc == BK_OK)
+			rc = r;
+	}
+	b->n = b->blen = b->slen = 0;
+	inv->flying = NULL;
+	return rc;
+}
+
+/* Hands the batch being filled to the worker (after the one it has is counted). */
+static int
+launch(bk_inventory *inv)
+{
+	struct batch *b = &inv->b[inv->cur];
+	int rc;
+
+	if (b->n == 0)
+		return BK_OK;
+	rc = land(inv);
+	pthread_mutex_lock(&inv->mu);
+	b->done = false;
+	inv->todo = b;
+	pthread_cond_broadcast(&inv->cv);
+	pthread_mutex_unlock(&inv->mu);
+	inv->flying = b;
+	inv->cur ^= 1;
+	return rc;
+}
+
+/* Every row given so far counted. */
+static int
+flush(bk_inventory *inv)
+{
+	if (!inv->threaded)
+		return BK_OK;
+	int rc = launch(inv), r2 = land(inv);
+
+	return rc != BK_OK ? rc : r2;
+}
+
+int
+bk_inventory_set_threads(bk_inventory *inv, unsigned n)
+{
+	if (n < 2 || inv->threaded)
+		return BK_OK;
+	if (rscan_init(&inv->theirs, inv) != BK_OK) {
+		rscan_fini(&inv->theirs);
+		memset(&inv->theirs, 0, sizeof inv->theirs);
+		return BK_NOMEM;
+	}
+	if (pthread_mutex_init(&inv->mu, NULL) != 0)
+		goto fail;
+	if (pthread_cond_init(&inv->cv, NULL) != 0) {
+		pthread_mutex_destroy(&inv->mu);
+		goto fail;
+	}
+	if (pthread_create(&inv->thread, NULL, worker, inv) != 0) {
+		pthread_cond_destroy(&inv->cv);
+		pthread_mutex_destroy(&inv->mu);
+		goto fail;
+	}
+	inv->threaded = true;
+	return BK_OK;
+fail:
+	rscan_fini(&inv->theirs);
+	memset(&inv->theirs, 0, sizeof inv->theirs);
+	return BK_ERROR;
+}
+
+int
+bk_inventory_end(bk_inventory *inv)
+{
+	return flush(inv);
+}
+
+/* Queues the row in inv->line for the worker. */
+static int
+queue(bk_inventory *inv, size_t tab, size_t ncols)
+{
+	struct batch *b = &inv->b[inv->cur];
+	bool newhdr = inv->sent_ver != inv->hdr_ver;
+	size_t need = inv->llen + (newhdr ? inv->hlen : 0);
+	int rc = BK_OK;
+
+	if (bk__grow(&b->in, &b->cap, b->n, sizeof *b->in) != BK_OK)
+		return BK_NOMEM;
+	size_t cap = b->cap;
+	struct rout *o = realloc(b->out, cap * sizeof *o);
+	if (o == NULL)
+		return BK_NOMEM;
+	b->out = o;
+	if (bk__grow(&b->bytes, &b->bcap, b->blen + need, 1) != BK_OK ||
+	    bk__grow(&b->sizes, &b->scap, b->slen + 2 * ncols, sizeof *b->sizes) != BK_OK)
+		return BK_NOMEM;
+	struct rin *in = &b->in[b->n++];
+	*in = (struct rin){ tab, ncols, b->blen, inv->llen, b->slen, inv->hdr_ver, SIZE_MAX, 0 };
+	memcpy(b->bytes + b->blen, inv->line, inv->llen);
+	b->blen += inv->llen;
+	if (newhdr) {
+		in->hdr = b->blen;
+		in->hlen = inv->hlen;
+		memcpy(b->bytes + b->blen, inv->hdr, inv->hlen);
+		b->blen += inv->hlen;
+		inv->sent_ver = inv->hdr_ver;
+	}
+	memcpy(b->sizes + b->slen, inv->coff, ncols * sizeof *b->sizes);
+	memcpy(b->sizes + b->slen + ncols, inv->cvlen, ncols * sizeof *b->sizes);
+	b->slen += 2 * ncols;
+	if (b->n >= BATCH_ROWS || b->blen >= BATCH_BYTES)
+		rc = launch(inv);
+	return rc;
+}
+
+/* ---- rows ---------------------------------------------------------------- */
 
 static struct itab *
 table_for(bk_inventory *inv, const struct bk_export_row *row)
@@ -570,7 +985,7 @@ put_clean(char *dst, const char *p, size_t n)
 	}
 }
 
-/* The table's column names as a tab-separated header for the scanner. */
+/* The table's column names as a tab-separated header for the scanners: a new version. */
 static int
 set_header(bk_inventory *inv, struct itab *t)
 {
@@ -587,7 +1002,9 @@ set_header(bk_inventory *inv, struct itab *t)
 		put_clean(inv->hdr + k, t->cols[c].name, t->cols[c].len);
 		k += t->cols[c].len;
 	}
-	return bk_scanner_set_header(inv->sc, inv->hdr, k, '\t');
+	inv->hlen = k;
+	inv->hdr_ver++;
+	return BK_OK;
 }
 
 int
@@ -652,16 +1069,15 @@ bk_inventory_row(void *ctx, const struct bk_export_row *row)
 
 	t->rows++;
 	inv->total_rows++;
-	inv->rowno++;
-	inv->cur = t;
-	inv->row_pii = false;
-	inv->nids = 0;
-	int rc = bk_scanner_line(inv->sc, inv->line, inv->llen, on_finding, inv);
-	if (rc != BK_OK)
-		return rc;
-	if (inv->row_pii)
-		t->pii++;
-	return count_subjects(inv, t);
+	/* With a worker, an error of a row comes back with a later row, or at the end. */
+	if (inv->threaded)
+		return queue(inv, ti, t->ncols);
+	struct rout out;
+	inv->mine.b = &inv->one;
+	inv->one.nh = inv->one.na = 0;
+	scan_row(&inv->mine, inv->line, inv->llen, inv->coff, inv->cvlen, t->ncols, inv->hdr_ver,
+	    inv->hdr, inv->hlen, &out);
+	return apply(inv, ti, &out, &inv->one);
 }
 
 /* ---- results ------------------------------------------------------------- */
@@ -713,6 +1129,8 @@ bk_inventory_table(bk_inventory *inv, size_t i, struct bk_inventory_table *out)
 	struct itab *t = &inv->tabs[i];
 	size_t nk = 0;
 
+	if (bk_inventory_end(inv) != BK_OK)
+		return BK_NOMEM;
 	free(t->out);
 	free(t->kout);
 	t->out = calloc(t->ncols + 1, sizeof *t->out);

@@ -91,6 +91,22 @@ void bk_inventory_free(bk_inventory *inv);
  */
 void bk_inventory_set_hasher(bk_inventory *inv, const bk_hasher *h);
 
+/*
+ * Scans rows on N - 1 more threads (at most one more for now; N < 2: none,
+ * the default) while the caller's thread reads the next ones and counts.
+ * Set before the first row. The counts are then complete only after
+ * bk_inventory_end or bk_inventory_table. BK_OK, BK_NOMEM, or BK_ERROR when
+ * no thread could be started (rows are then scanned on the caller's).
+ */
+int bk_inventory_set_threads(bk_inventory *inv, unsigned n);
+
+/*
+ * Counts every row given so far (a no-op without threads): call at the end
+ * of an input before reading its totals. BK_OK, or BK_NOMEM when counting a
+ * row ran out of memory.
+ */
+int bk_inventory_end(bk_inventory *inv);
+
 /* Starts an input: forgets the tables of the last one (the run's totals stay). */
 void bk_inventory_begin(bk_inventory *inv);
 

@@ -23,6 +23,7 @@
 #include "normalize.h"
 #include "rules-private.h"
 #include "scan.h"
+#include "scan-private.h"
 #include "util-private.h"
 
 /* How far around a trigger a match may start or end (bytes of folded text). */
@@ -141,6 +142,7 @@ struct bk_scanner {
 	uint64_t short_rules;	/* rules with a word too short to have a pair */
 	uint8_t stamp;
 	bool paired;
+	bool no_context;	/* bk__scanner_no_context: no word is looked for */
 	uint16_t pair_first[256], pair_second[256];
 	signed char *maybe;	/* [rule]: a context word may be in the line; -1 not known */
 	const bk_rule **rules;	/* the rules that can reach min, in set order */
@@ -378,6 +380,9 @@ maybe_context(bk_scanner *sc, size_t i, const char *t, size_t n)
 {
 	const bk_rule *r = sc->rules[i];
 
+	if (sc->no_context)
+		return false;
+
 	if (!sc->paired)
 		pair_line(sc, t, n);
 	if (sc->maybe[i] >= 0)
@@ -536,6 +541,8 @@ find_context(bk_scanner *sc, size_t i, const char *t, size_t n, size_t from, siz
 {
 	const bk_rule *r = sc->rules[i];
 
+	if (sc->no_context)
+		return NULL;
 	if (!sc->indexed && !index_line(sc, t, n))
 		return NULL;	/* out of memory: as if no context, never a crash */
 	for (size_t w = 0; w < r->ncontext; w++) {
@@ -606,6 +613,12 @@ best_confidence(const bk_rule *r)
 bk_scanner *
 bk_scanner_new(const bk_ruleset *rs, enum bk_confidence min)
 {
+	return bk__scanner_new_subset(rs, min, NULL);
+}
+
+bk_scanner *
+bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool *use)
+{
 	bk_scanner *sc = calloc(1, sizeof *sc);
 	size_t n = bk_ruleset_count(rs);
 
@@ -642,7 +655,7 @@ bk_scanner_new(const bk_ruleset *rs, enum bk_confidence min)
 		const bk_rule *r = bk_ruleset_rule(rs, i);
 
 		/* A rule that cannot reach the minimum costs nothing: it is never run. */
-		if (best_confidence(r) < min)
+		if (best_confidence(r) < min || (use != NULL && !use[i]))
 			continue;
 		/*
 		 * A rule that reaches the minimum only with context (a bare
@@ -748,6 +761,12 @@ bk_scanner_free(bk_scanner *sc)
 	free(sc->hits);
 	free(sc->limited);
 	free(sc);
+}
+
+void
+bk__scanner_no_context(bk_scanner *sc, bool on)
+{
+	sc->no_context = on;
 }
 
 const bk_rule *const *
@@ -988,6 +1007,8 @@ context_around(bk_scanner *sc, size_t i, const char *t, size_t n, size_t a, size
 	const bk_rule *r = sc->rules[i];
 	size_t from, to;
 
+	if (sc->no_context)
+		return false;
 	from = back_chars(t, a > margin ? a - margin : 0, r->distance);
 	to = fwd_chars(t, n, b + margin < n ? b + margin : n, r->distance);
 	if (sc->indexed)
@@ -1167,6 +1188,8 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 	    !maybe_context(sc, i_rule, t, n))
 		return true;	/* no context word can be in the line */
 	if (check_ctx && (r->trigger.kind == BK_TRIGGER_ALWAYS || r->trigger.kind == BK_TRIGGER_NONASCII)) {
+		if (sc->no_context)
+			return true;
 		if (!sc->indexed && !index_line(sc, t, n))
 			return false;
 		if (!sc->present[i_rule])

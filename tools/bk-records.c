@@ -37,6 +37,9 @@ static const char usage_text[] =
     "      --encoding=E         auto (default), utf-8, cp932, shift_jis, euc-jp\n"
     "      --rules=LIST         only these rules: ids, categories, globs\n"
     "      --patterns=DIR       also load DIR's rules (DIR/pii/*.rules or DIR/*.rules)\n"
+    "  -j, --jobs=N             scan rows on a second thread while the first reads\n"
+    "                           and counts when N >= 2 (default: 2 when the machine\n"
+    "                           has two processors or more)\n"
     "      --exact-max=N        count subjects exactly up to N per counter, then\n"
     "                           with a HyperLogLog (default 1000000)\n"
     "      --max-field=BYTES    cut longer fields, with an error (default 1M)\n"
@@ -239,6 +242,9 @@ read_one(struct run *r, const char *path)
 	r->files++;
 	bk_inventory_begin(r->inv);
 	rc = bk_export_read(r->x, r->in, r->type, r->cs, on_row, export_error, r);
+	/* Rows still with the scanning thread are counted before the totals are read. */
+	if (bk_inventory_end(r->inv) != BK_OK && rc != BK_NOMEM)
+		rc = BK_NOMEM;
 	if (rc == BK_NOMEM)
 		tool_error(r->path, 0, "out of memory");
 	tool_progress_done();
@@ -510,6 +516,7 @@ main(int argc, char **argv)
 		{ "hash-key", required_argument, NULL, OPT_HASH_KEY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "include", required_argument, NULL, OPT_INCLUDE },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "max-field", required_argument, NULL, OPT_MAX_FIELD },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "patterns", required_argument, NULL, OPT_PATTERNS },
@@ -525,6 +532,7 @@ main(int argc, char **argv)
 	size_t nextra = 0, exact_max = 1000000, max_field = 0;
 	bool count = false;
 	int progress = -1, c;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), jobs = ncpu >= 2 ? 2 : 1;
 	bk_hasher *hasher = NULL;
 	bk_fileset *fs = bk_fileset_new();
 	bk_ruleset *rs = bk_ruleset_new();
@@ -534,12 +542,20 @@ main(int argc, char **argv)
 		tool_usage_error("out of memory");
 	bk_fileset_on_error(fs, tool_fileset_error, NULL);
 	bk_ruleset_on_error(rs, tool_rules_error, NULL);
-	while ((c = getopt_long(argc, argv, "Vhrt:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Vhj:rt:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'V':
 			tool_version(NULL);
 		case 'h':
 			tool_help(usage_text);
+		case 'j': {
+			char *end;
+
+			jobs = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || jobs < 1 || jobs > 256)
+				tool_usage_error("bad number of jobs '%s'", optarg);
+			break;
+		}
 		case 'r':
 			bk_fileset_set_recursive(fs, true);
 			break;
@@ -645,6 +661,9 @@ main(int argc, char **argv)
 	bk_export_set_max_field(r.x, max_field);
 	if (hasher != NULL)
 		bk_inventory_set_hasher(r.inv, hasher);
+	/* No thread to be had: the rows are scanned on this one, as with -j 1. */
+	if (bk_inventory_set_threads(r.inv, (unsigned)jobs) == BK_NOMEM)
+		tool_usage_error("out of memory");
 	if (r.format == TOOL_FORMAT_TSV && !r.emit)
 		fputs("file\ttable\tformat\trows\tsubjects\tcolumn\tindex\tclass\trule\tsupport\n",
 		    stdout);

@@ -15,7 +15,10 @@
 # bk-records' peak RSS with the subjects far past its exact bound (default
 # 1,000,000; BK_BENCH_EXACT_MAX to change), where the HyperLogLog keeps
 # memory bounded. Best of BK_BENCH_RUNS (default 1: the mlr run is long).
-# Ratios, not absolute times: the machines are shared and noisy.
+# Ratios, not absolute times: the machines are shared and noisy; the CPU
+# seconds (user + system) of the last plain run of each tool are printed too,
+# since on a loaded machine they say more about the work than wall time.
+# bk-records runs with its default -j (a second thread on two processors).
 # Exits 1 if the ratio target was missed.
 set -eu
 
@@ -64,14 +67,25 @@ gen_csv() {
 bytes=$(wc -c < "$CSV")
 rows=$(($(wc -l < "$CSV") - 1))
 
-t_bk=$(best_of "$BKREC" --no-progress --format json --exact-max "$EXACT" "$CSV")
+# cpu_of FILE CMD...: CMD under GNU time writing "user system" to FILE (as is without it).
+cpu_of() {
+	f=$1
+	shift
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f "%U %S" -o "$f" "$@"
+	else
+		echo "0 0" > "$f"
+		"$@"
+	fi
+}
+t_bk=$(best_of cpu_of "$DIR/cpu-bk.txt" "$BKREC" --no-progress --format json --exact-max "$EXACT" "$CSV")
 t_gz=$(best_of "$BKREC" --no-progress --format json --exact-max "$EXACT" "$CSV.gz")
 if command -v mlr > /dev/null; then
 	other="mlr --icsv --ojson count-distinct -f 基礎年金番号"
-	t_other=$(best_of mlr --icsv --ojson count-distinct -f 基礎年金番号 "$CSV")
+	t_other=$(best_of cpu_of "$DIR/cpu-other.txt" mlr --icsv --ojson count-distinct -f 基礎年金番号 "$CSV")
 else
 	other="awk -F, distinct column 3"
-	t_other=$(best_of awk -F, 'NR > 1 && !seen[$3]++ { n++ } END { print n }' "$CSV")
+	t_other=$(best_of cpu_of "$DIR/cpu-other.txt" awk -F, 'NR > 1 && !seen[$3]++ { n++ } END { print n }' "$CSV")
 fi
 # One more run for the peak RSS and the figures it printed.
 if [ -x /usr/bin/time ]; then
@@ -85,11 +99,16 @@ fi
 subjects=$(sed -n 's/.*"type":"summary".*"subjects":\([0-9]*\),"subjects_exact":\([a-z]*\),"subjects_error":\([0-9.e-]*\).*/\1 exact=\2 error=\3/p' "$DIR/records.json")
 
 r=$(ratio "$t_other" "$t_bk")
+c_bk=$(tail -n 1 "$DIR/cpu-bk.txt" | awk '{ print $1 + $2 }')
+c_other=$(tail -n 1 "$DIR/cpu-other.txt" | awk '{ print $1 + $2 }')
 echo "bk-records benchmark: $bytes bytes, $rows rows of CSV (best of $RUNS)"
 echo "  bk-records             $(mbps "$bytes" "$t_bk") MB/s"
 echo "  bk-records on .gz      $(mbps "$bytes" "$t_gz") MB/s (decompressed bytes)"
 echo "  $other  $(mbps "$bytes" "$t_other") MB/s"
 echo "  ratio                  ${r}x (target >= 3x)"
+if [ "$(calc "$c_bk > 0 && $c_other > 0")" = 1 ]; then
+	echo "  CPU seconds            bk-records $c_bk, $other $c_other (ratio $(ratio "$c_other" "$c_bk")x)"
+fi
 echo "  subjects               $subjects (exact bound $EXACT)"
 echo "  peak RSS               $((rss / 1024)) MiB"
 [ "$(calc "$r >= 3")" = 1 ] || { echo "  MISSED: ratio below 3x"; exit 1; }

@@ -141,6 +141,46 @@ test_names(void **state)
 	assert_int_equal(bk_export_format_parse("xml", &f), BK_ERROR);
 }
 
+/*
+ * One reader over inputs ever wider: its cell arrays grow with the rows.
+ * (They once shared a capacity with the array handed to the caller, which
+ * could then outgrow them: a write past their end, which the sanitizer
+ * build catches.)
+ */
+static void
+test_wider(void **state)
+{
+	bk_export *x = bk_export_new();
+	char text[4096];
+
+	(void)state;
+	for (int cols = 1; cols <= 70; cols += 3) {
+		size_t n = 0;
+
+		for (int pass = 0; pass < 2; pass++) {
+			for (int c = 0; c < cols; c++)
+				n += (size_t)snprintf(text + n, sizeof text - n, "%s%c%d", c > 0 ? "," : "",
+				    pass == 0 ? 'h' : 'v', c);
+			text[n++] = '\n';
+		}
+		text[n] = '\0';
+		char *path = tu_write(tu_dir, "in", text, n);
+		bk_input *in = bk_input_new();
+		struct got g = { 0 };
+
+		assert_int_equal(bk_input_open(in, path), BK_OK);
+		assert_int_equal(bk_export_read(x, in, BK_EXPORT_CSV, BK_CHARSET_AUTO, on_row, on_err,
+		    &g), BK_OK);
+		tu_buf_add(&g.rows, "", 1);
+		assert_non_null(strstr(g.rows.data, "=v0"));
+		free(g.rows.data);
+		free(g.errs.data);
+		bk_input_free(in);
+		free(path);
+	}
+	bk_export_free(x);
+}
+
 int
 main(void)
 {
@@ -151,6 +191,7 @@ main(void)
 		cmocka_unit_test(test_sqlite),
 		cmocka_unit_test(test_ndjson),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_wider),
 	};
 	return cmocka_run_group_tests(tests, tu_setup_dir, tu_teardown_dir);
 }

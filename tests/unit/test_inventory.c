@@ -146,6 +146,79 @@ test_keyed(void **state)
 	free(key);
 }
 
+/* A and B read the same input: every figure of every table must agree. */
+static void
+assert_same(bk_inventory *a, bk_inventory *b)
+{
+	assert_int_equal(bk_inventory_ntables(a), bk_inventory_ntables(b));
+	for (size_t i = 0; i < bk_inventory_ntables(a); i++) {
+		struct bk_inventory_table ta, tb;
+
+		assert_int_equal(bk_inventory_table(a, i, &ta), BK_OK);
+		assert_int_equal(bk_inventory_table(b, i, &tb), BK_OK);
+		assert_int_equal(ta.rows, tb.rows);
+		assert_int_equal(ta.rows_with_pii, tb.rows_with_pii);
+		assert_int_equal(ta.subjects, tb.subjects);
+		assert_int_equal(ta.ncols, tb.ncols);
+		for (size_t c = 0; c < ta.ncols; c++) {
+			assert_ptr_equal(ta.cols[c].rule, tb.cols[c].rule);
+			assert_true(ta.cols[c].support == tb.cols[c].support);
+			assert_int_equal(ta.cols[c].values, tb.cols[c].values);
+		}
+		assert_int_equal(ta.nkinds, tb.nkinds);
+		for (size_t k = 0; k < ta.nkinds; k++) {
+			assert_string_equal(ta.kinds[k].id, tb.kinds[k].id);
+			assert_int_equal(ta.kinds[k].count, tb.kinds[k].count);
+		}
+	}
+	assert_int_equal(bk_inventory_end(a), BK_OK);
+	assert_int_equal(bk_inventory_end(b), BK_OK);
+	assert_int_equal(bk_distinct_count(bk_inventory_subjects(a)),
+	    bk_distinct_count(bk_inventory_subjects(b)));
+	assert_int_equal(bk_inventory_nkinds(a), bk_inventory_nkinds(b));
+}
+
+/*
+ * Rows scanned on a second thread count as on one: thousands of rows (many
+ * batches), repeated cells (the memo), rows with a context word in another
+ * column (read whole), and a dump switching between two tables.
+ */
+static void
+test_threads(void **state)
+{
+	static const char *const notes[] = { "a", "電話で受付", "mail", "b", "" };
+	size_t cap = 1 << 20, n = 0;
+	char *csv = malloc(cap), *sql = malloc(cap);
+	bk_inventory *one = bk_inventory_new(rules, 1000, 14);
+	bk_inventory *two = bk_inventory_new(rules, 1000, 14);
+
+	(void)state;
+	assert_non_null(csv);
+	assert_non_null(sql);
+	assert_int_equal(bk_inventory_set_threads(two, 2), BK_OK);
+	n = (size_t)snprintf(csv, cap, "id,氏名,生年月日,基礎年金番号,電話,連絡先メモ,note\n");
+	for (int i = 0; i < 3000; i++)
+		n += (size_t)snprintf(csv + n, cap - n, "%d,山田 %s,1970/03/%02d,4120-385617,"
+		    "090-3817-%04d,,%s\n", i, i % 3 == 0 ? "太郎" : "花子", 1 + i % 28, 1000 + i % 7000,
+		    notes[i % 5]);
+	n = (size_t)snprintf(sql, cap, "CREATE TABLE p (kiso_nenkin_no text, email text);\n"
+	    "CREATE TABLE q (tel text, note text);\n");
+	for (int i = 0; i < 1500; i++)
+		n += (size_t)snprintf(sql + n, cap - n, i % 2 == 0 ?
+		    "INSERT INTO p VALUES ('4120385617','u%d@example.jp');\n" :
+		    "INSERT INTO q VALUES ('03-3581-%04d','x');\n", 1000 + i);
+	feed(one, csv);
+	feed(two, csv);
+	assert_same(one, two);
+	feed(one, sql);
+	feed(two, sql);
+	assert_same(one, two);
+	bk_inventory_free(one);
+	bk_inventory_free(two);
+	free(csv);
+	free(sql);
+}
+
 int
 main(void)
 {
@@ -153,6 +226,7 @@ main(void)
 		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_across_inputs),
 		cmocka_unit_test(test_keyed),
+		cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
