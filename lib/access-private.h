@@ -79,14 +79,20 @@ struct bk__hour {
 	uint64_t rows, bytes;
 };
 
+/*
+ * What every event touches comes first (the key, the buckets, the recency
+ * links), so that finding an entity and its current bucket costs as few
+ * cache lines as it can; the key is allocated with the entity.
+ */
 struct bk__entity {
-	char *key;			/* actor 0x1f ip */
+	char *key;			/* actor 0x1f ip, just past the struct */
 	size_t klen;
 	uint64_t hash;
-	char *actor, *ip;		/* NULL when not part of the entity */
-	char *name;			/* for baselines and reasons: actor, ip or actor@ip */
 	struct bk__bucket *b;
 	size_t nb, bcap;
+	struct bk__entity *lru_prev, *lru_next;
+	char *actor, *ip;		/* NULL when not part of the entity */
+	char *name;			/* for baselines and reasons: actor, ip or actor@ip */
 	/* off-hours reads, over the whole run */
 	bk_distinct *off;
 	uint64_t off_events;
@@ -107,8 +113,7 @@ struct bk__entity {
 	int64_t lday;
 	uint32_t lhours;		/* bit per hour of LDAY with events */
 	struct bk__incident *inc[BK__DET_N];	/* this entity's incidents, once found */
-	/* lists */
-	struct bk__entity *lru_prev, *lru_next;
+	/* the pending list (recency is above) */
 	struct bk__entity *pend_prev, *pend_next;
 	bool pending;
 };
@@ -172,9 +177,11 @@ struct bk_access {
 	unsigned precision;
 	bk_valueset *sensitive;		/* from --sensitive-from and bk_access_sensitive_add */
 	const bk_detectconf *conf;
-	/* entities */
-	struct bk__entity **slots;
-	uint64_t *shash;		/* each slot's entity's hash */
+	/* entities: open addressing, each slot's hash beside its entity */
+	struct bk__slot {
+		uint64_t hash;
+		struct bk__entity *e;
+	} *slots;
 	size_t nslots, nent;
 	struct bk__entity *lru_head, *lru_tail;	/* head: most recent */
 	struct bk__entity *pend_head, *pend_tail;	/* by first bucket, roughly */
@@ -188,14 +195,15 @@ struct bk_access {
 	struct bk__incident **inc;
 	size_t ninc, inccap;
 	const bk_alert **alerts;
-	/* names */
+	/* names, and the ones the last event used (logs repeat them) */
 	struct bk__strtab files, colls;
+	uint32_t last_file, last_coll;
 	/* spare buckets' counters, reused */
 	bk_distinct **spare;
 	size_t nspare, sparecap;
 	struct bk__seqid **spare_seq;	/* dropped buckets' id arrays, with their capacities */
 	size_t *spare_seqcap;
-	size_t nspare_seq;
+	size_t nspare_seq, spare_seqalloc;
 	struct bk__seqid *scratch;	/* a window's ids, sorted for runs */
 	size_t scratchcap;
 	/* top entities for the summary */

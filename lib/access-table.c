@@ -78,6 +78,9 @@ bk__acc_tab_free(struct bk__strtab *t)
 
 /* ---- entities ----------------------------------------------------------- */
 
+/* Buckets an entity's array starts with and keeps while idle: a window's and two. */
+#define BUCKETS_KEPT (BK__ACC_K + 2)
+
 static void
 lru_unlink(bk_access *a, struct bk__entity *e)
 {
@@ -132,20 +135,35 @@ bk__acc_pend_set(bk_access *a, struct bk__entity *e, bool on)
 	e->pending = on;
 }
 
-/* E holds no bucket: off the pending list, and a large bucket array given back. */
+/*
+ * E holds no bucket: off the pending list, and a bucket array larger than
+ * a window and the tolerance need given back (kept otherwise: most
+ * entities come back within the hour).
+ */
 void
 bk__acc_idle(bk_access *a, struct bk__entity *e)
 {
 	bk__acc_pend_set(a, e, false);
-	if (e->bcap > 4) {
+	if (e->bcap > BUCKETS_KEPT) {
 		free(e->b);
 		e->b = NULL;
 		e->bcap = 0;
 	}
 }
 
-/* Counters and id arrays of dropped buckets kept for new ones: one sweep's worth. */
-#define SPARE_MAX 16384
+/*
+ * Counters and id arrays of dropped buckets kept for new ones: up to one
+ * per entity allowed (a sweep drops about one bucket per active entity and
+ * the next quarter window makes as many), so that buckets come and go
+ * without malloc; bounded by state.max_entities like the rest.
+ */
+#define SPARE_MIN 16384
+
+static size_t
+spare_max(const bk_access *a)
+{
+	return a->max_entities > SPARE_MIN ? a->max_entities : SPARE_MIN;
+}
 
 void
 bk__acc_spare_put(bk_access *a, bk_distinct *d)
@@ -153,7 +171,7 @@ bk__acc_spare_put(bk_access *a, bk_distinct *d)
 	if (d == NULL)
 		return;
 	/* Small ones are kept for the next buckets; a large table is given back. */
-	if (a->nspare < SPARE_MAX && bk_distinct_memory(d) <= 1024 &&
+	if (a->nspare < spare_max(a) && bk_distinct_memory(d) <= 1024 &&
 	    bk__grow(&a->spare, &a->sparecap, a->nspare, sizeof *a->spare) == BK_OK) {
 		bk_distinct_clear(d);
 		a->spare[a->nspare++] = d;
@@ -169,9 +187,15 @@ bk__acc_seq_put(bk_access *a, struct bk__bucket *b)
 {
 	if (b->seq == NULL)
 		return;
-	if (a->nspare_seq < SPARE_MAX && b->seqcap <= 64 &&
-	    (a->spare_seq != NULL || ((a->spare_seq = calloc(SPARE_MAX, sizeof *a->spare_seq)) !=
-	    NULL && (a->spare_seqcap = calloc(SPARE_MAX, sizeof *a->spare_seqcap)) != NULL))) {
+	if (a->nspare_seq == a->spare_seqalloc && a->nspare_seq < spare_max(a)) {
+		/* Both arrays grow together; the capacity counts for the two. */
+		size_t cap = a->spare_seqalloc, cap2 = cap;
+
+		if (bk__grow(&a->spare_seq, &cap, a->nspare_seq, sizeof *a->spare_seq) == BK_OK &&
+		    bk__grow(&a->spare_seqcap, &cap2, a->nspare_seq, sizeof *a->spare_seqcap) == BK_OK)
+			a->spare_seqalloc = cap < cap2 ? cap : cap2;
+	}
+	if (a->nspare_seq < a->spare_seqalloc && b->seqcap <= 64) {
 		a->spare_seq[a->nspare_seq] = b->seq;
 		a->spare_seqcap[a->nspare_seq++] = b->seqcap;
 	} else {
@@ -211,7 +235,6 @@ bk__acc_entity_free(bk_access *a, struct bk__entity *e)
 	bk_distinct_free(e->hour_d);
 	bk_distinct_free(e->lacc);
 	free(e->hours);
-	free(e->key);
 	free(e->actor);
 	free(e->ip);
 	free(e->name);
@@ -224,11 +247,11 @@ ent_slot(const bk_access *a, const char *key, size_t len, uint64_t h)
 {
 	size_t j = (size_t)h & (a->nslots - 1);
 
-	while (a->slots[j] != NULL) {
-		const struct bk__entity *e = a->slots[j];
+	while (a->slots[j].e != NULL) {
+		const struct bk__entity *e = a->slots[j].e;
 
 		/* The hash beside the pointer: no visit to an entity that cannot match. */
-		if (a->shash[j] == h && e->klen == len && memcmp(e->key, key, len) == 0)
+		if (a->slots[j].hash == h && e->klen == len && memcmp(e->key, key, len) == 0)
 			break;
 		j = (j + 1) & (a->nslots - 1);
 	}
@@ -241,18 +264,17 @@ bk__acc_remove(bk_access *a, struct bk__entity *e)
 {
 	size_t mask = a->nslots - 1, i = ent_slot(a, e->key, e->klen, e->hash), j = i;
 
-	a->slots[i] = NULL;
+	a->slots[i].e = NULL;
 	for (;;) {
 		size_t home;
 
 		j = (j + 1) & mask;
-		if (a->slots[j] == NULL)
+		if (a->slots[j].e == NULL)
 			break;
-		home = (size_t)a->shash[j] & mask;
+		home = (size_t)a->slots[j].hash & mask;
 		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
 			a->slots[i] = a->slots[j];
-			a->shash[i] = a->shash[j];
-			a->slots[j] = NULL;
+			a->slots[j].e = NULL;
 			i = j;
 		}
 	}
@@ -282,7 +304,7 @@ bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip, siz
 		memcpy(key + len, ip, ilen);
 	len += ip != NULL ? ilen : 0;
 	h = bk__hash64(key, len);
-	if (a->nslots > 0 && (e = a->slots[ent_slot(a, key, len, h)]) != NULL) {
+	if (a->nslots > 0 && (e = a->slots[ent_slot(a, key, len, h)].e) != NULL) {
 		if (a->lru_head != e) {
 			lru_unlink(a, e);
 			lru_push(a, e);
@@ -299,33 +321,23 @@ bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip, siz
 	}
 	if ((a->nent + 1) * 2 > a->nslots) {
 		size_t n = a->nslots ? a->nslots * 2 : 1024;
-		struct bk__entity **old = a->slots;
-		uint64_t *oldh = a->shash;
+		struct bk__slot *old = a->slots;
 		size_t on = a->nslots;
 
-		a->slots = calloc(n, sizeof *a->slots);
-		a->shash = calloc(n, sizeof *a->shash);
-		if (a->slots == NULL || a->shash == NULL) {
-			free(a->slots);
-			free(a->shash);
+		if ((a->slots = calloc(n, sizeof *a->slots)) == NULL) {
 			a->slots = old;
-			a->shash = oldh;
 			return NULL;
 		}
 		a->nslots = n;
 		for (size_t i = 0; i < on; i++)
-			if (old[i] != NULL) {
-				size_t j = ent_slot(a, old[i]->key, old[i]->klen, old[i]->hash);
-
-				a->slots[j] = old[i];
-				a->shash[j] = old[i]->hash;
-			}
+			if (old[i].e != NULL)
+				a->slots[ent_slot(a, old[i].e->key, old[i].e->klen, old[i].hash)] = old[i];
 		free(old);
-		free(oldh);
 	}
-	if ((e = calloc(1, sizeof *e)) == NULL)
+	if ((e = calloc(1, sizeof *e + len + 1)) == NULL)
 		return NULL;
-	e->key = bk__dup_bytes(key, len);
+	e->key = (char *)(e + 1);
+	memcpy(e->key, key, len);
 	e->klen = len;
 	e->hash = h;
 	e->actor = actor != NULL ? bk__dup_bytes(actor, alen) : NULL;
@@ -336,9 +348,8 @@ bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip, siz
 	} else {
 		e->name = xdup(e->actor != NULL ? e->actor : e->ip != NULL ? e->ip : "");
 	}
-	if (e->key == NULL || e->name == NULL || (actor != NULL && e->actor == NULL) ||
+	if (e->name == NULL || (actor != NULL && e->actor == NULL) ||
 	    (ip != NULL && e->ip == NULL)) {
-		free(e->key);
 		free(e->actor);
 		free(e->ip);
 		free(e->name);
@@ -351,8 +362,7 @@ bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip, siz
 	{
 		size_t j = ent_slot(a, key, len, h);
 
-		a->slots[j] = e;
-		a->shash[j] = h;
+		a->slots[j] = (struct bk__slot){ h, e };
 	}
 	a->nent++;
 	lru_push(a, e);
@@ -374,8 +384,8 @@ bk__acc_bucket(bk_access *a, struct bk__entity *e, int64_t idx)
 	if (i > 0 && e->b[i - 1].idx == idx)
 		return &e->b[i - 1];
 	if (e->nb == e->bcap) {
-		/* By two: an entity holds a window's few buckets, and there are many entities. */
-		size_t cap = e->bcap < 8 ? e->bcap + 2 : e->bcap * 2;
+		/* Room at once for a window's buckets and the tolerance's; doubling past that. */
+		size_t cap = e->bcap < BUCKETS_KEPT ? BUCKETS_KEPT : e->bcap * 2;
 		struct bk__bucket *nb = realloc(e->b, cap * sizeof *nb);
 
 		if (nb == NULL)

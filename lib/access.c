@@ -192,6 +192,7 @@ bk_access_new(const bk_detectconf *conf, enum bk_access_mode mode, bk_baseline *
 	    a->hours_text == NULL)
 		goto fail;
 	a->swept = INT64_MIN;
+	a->last_file = a->last_coll = UINT32_MAX;
 	return a;
 fail:
 	bk_access_free(a);
@@ -204,10 +205,9 @@ bk_access_free(bk_access *a)
 	if (a == NULL)
 		return;
 	for (size_t i = 0; i < a->nslots; i++)
-		if (a->slots[i] != NULL)
-			bk__acc_entity_free(a, a->slots[i]);
+		if (a->slots[i].e != NULL)
+			bk__acc_entity_free(a, a->slots[i].e);
 	free(a->slots);
-	free(a->shash);
 	for (size_t i = 0; i < a->ninc; i++) {
 		struct bk__incident *in = a->inc[i];
 
@@ -1104,8 +1104,10 @@ bk_access_add(bk_access *a, const bk_event *ev)
 	struct bk__entity *e;
 	struct bk__bucket *b;
 	char coll[256];
+	const char *file;
 	size_t clen;
 	uint32_t ci = UINT32_MAX, fi;
+	uint64_t chash = bk__hash64("", 0) * UINT64_C(0x100000001b3);
 	bool sens, off;
 	unsigned kind;
 	int64_t ts = ev->ts;
@@ -1134,11 +1136,19 @@ bk_access_add(bk_access *a, const bk_event *ev)
 		return BK_NOMEM;
 	e->events++;
 	clen = collection(ev, coll, sizeof coll);
-	if (clen > 0 && (ci = bk__acc_intern(&a->colls, coll, clen)) == UINT32_MAX)
-		return BK_NOMEM;
 	coll[clen] = '\0';
-	if ((fi = bk__acc_intern(&a->files, ev->file != NULL ? ev->file : "-",
-	    ev->file != NULL ? strlen(ev->file) : 1)) == UINT32_MAX)
+	if (clen > 0) {
+		/* Most events name the collection and file the one before named. */
+		if (a->last_coll != UINT32_MAX && strcmp(a->colls.s[a->last_coll], coll) == 0)
+			ci = a->last_coll;
+		else if ((ci = a->last_coll = bk__acc_intern(&a->colls, coll, clen)) == UINT32_MAX)
+			return BK_NOMEM;
+		chash = bk__hash64(coll, clen) * UINT64_C(0x100000001b3);
+	}
+	file = ev->file != NULL ? ev->file : "-";
+	if (a->last_file != UINT32_MAX && strcmp(a->files.s[a->last_file], file) == 0)
+		fi = a->last_file;
+	else if ((fi = a->last_file = bk__acc_intern(&a->files, file, strlen(file))) == UINT32_MAX)
 		return BK_NOMEM;
 	sens = clen > 0 && sensitive(a, ev, coll, clen);
 	if (sens && a->mode == BK_ACCESS_LEARN &&
@@ -1193,8 +1203,7 @@ bk_access_add(bk_access *a, const bk_event *ev)
 	for (size_t i = 0; i < ev->nids; i++) {
 		const bk_span *id = &ev->ids[i];
 		/* The collection's name, not its index, so that two runs hash alike. */
-		uint64_t h = bk__hash64(coll, clen) * UINT64_C(0x100000001b3) ^
-		    bk__hash64(id->ptr, id->len), v;
+		uint64_t h = chash ^ bk__hash64(id->ptr, id->len), v;
 
 		if ((rc = bk_distinct_add(b->d, h)) != BK_OK)
 			return rc;
