@@ -81,30 +81,73 @@ bk__acc_tab_free(struct bk__strtab *t)
 /* Buckets an entity's array starts with and keeps while idle: a window's and two. */
 #define BUCKETS_KEPT (BK__ACC_K + 2)
 
+#define NO_ID UINT32_MAX
+
 static void
 lru_unlink(bk_access *a, struct bk__entity *e)
 {
-	if (e->lru_prev != NULL)
-		e->lru_prev->lru_next = e->lru_next;
+	struct bk__lru *l = a->lru;
+	uint32_t i = e->id, p = l[i].prev, n = l[i].next;
+
+	if (p != NO_ID)
+		l[p].next = n;
 	else
-		a->lru_head = e->lru_next;
-	if (e->lru_next != NULL)
-		e->lru_next->lru_prev = e->lru_prev;
+		a->lru_first = n;
+	if (n != NO_ID)
+		l[n].prev = p;
 	else
-		a->lru_tail = e->lru_prev;
-	e->lru_prev = e->lru_next = NULL;
+		a->lru_last = p;
+	l[i].prev = l[i].next = NO_ID;
 }
 
 static void
 lru_push(bk_access *a, struct bk__entity *e)
 {
-	e->lru_next = a->lru_head;
-	e->lru_prev = NULL;
-	if (a->lru_head != NULL)
-		a->lru_head->lru_prev = e;
-	a->lru_head = e;
-	if (a->lru_tail == NULL)
-		a->lru_tail = e;
+	struct bk__lru *l = a->lru;
+	uint32_t i = e->id;
+
+	l[i].next = a->lru_first;
+	l[i].prev = NO_ID;
+	if (a->lru_first != NO_ID)
+		l[a->lru_first].prev = i;
+	a->lru_first = i;
+	if (a->lru_last == NO_ID)
+		a->lru_last = i;
+}
+
+struct bk__entity *
+bk__acc_lru_last(const bk_access *a)
+{
+	return a->nids > 0 && a->lru_last != NO_ID ? a->byid[a->lru_last] : NULL;
+}
+
+/* An id for E (one given back, or the next), with room in the side arrays. BK_OK or BK_NOMEM. */
+static int
+id_take(bk_access *a, struct bk__entity *e)
+{
+	if (a->nfree > 0) {
+		e->id = a->freeids[--a->nfree];
+	} else {
+		size_t cap = a->idcap, cap2 = a->idcap;
+
+		if (a->nids >= NO_ID ||
+		    bk__grow(&a->byid, &cap, a->nids, sizeof *a->byid) != BK_OK ||
+		    bk__grow(&a->lru, &cap2, a->nids, sizeof *a->lru) != BK_OK)
+			return BK_NOMEM;
+		a->idcap = cap < cap2 ? cap : cap2;
+		e->id = (uint32_t)a->nids++;
+	}
+	a->byid[e->id] = e;
+	return BK_OK;
+}
+
+/* Gives E's id back for the next entity. */
+static void
+id_put(bk_access *a, struct bk__entity *e)
+{
+	if (bk__grow(&a->freeids, &a->freecap, a->nfree, sizeof *a->freeids) != BK_OK)
+		return;	/* the id is lost: one id fewer to reuse, nothing worse */
+	a->freeids[a->nfree++] = e->id;
 }
 
 /* E into the pending list (at its tail: buckets come roughly in time order) or out of it. */
@@ -280,39 +323,84 @@ bk__acc_remove(bk_access *a, struct bk__entity *e)
 	}
 	a->nent--;
 	lru_unlink(a, e);
+	id_put(a, e);
 	bk__acc_pend_set(a, e, false);
 }
 
-struct bk__entity *
-bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip, size_t ilen)
+/*
+ * The table's hash of an entity key: eight bytes at a time, then
+ * MurmurHash3's finaliser. The keys are short and every event hashes one,
+ * so this is quicker than the byte-wise FNV of hash-private.h (which the
+ * count of entities seen keeps, as state and summaries have always had it).
+ */
+static uint64_t
+key_hash(const char *s, size_t n)
 {
-	char key[1024];
-	size_t len = 0;
-	uint64_t h;
-	struct bk__entity *e;
+	uint64_t h = UINT64_C(0x9e3779b97f4a7c15) * (n + 1), x;
 
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&x, s, 8);
+		h = (h ^ x) * UINT64_C(0xff51afd7ed558ccd);
+		h ^= h >> 29;
+	}
+	x = 0;
+	memcpy(&x, s, n);
+	return bk__hash_finish(h ^ x, n);
+}
+
+void
+bk__acc_key(const bk_access *a, struct bk__acc_key *k, const char *actor, size_t alen,
+    const char *ip, size_t ilen)
+{
 	/* Names past 500 bytes are cut: a hostile log line must not stop the run. */
 	if (alen > 500)
 		alen = 500;
 	if (ilen > 500)
 		ilen = 500;
+	k->actor = actor;
+	k->alen = alen;
+	k->ip = ip;
+	k->ilen = ilen;
+	k->len = 0;
 	if (actor != NULL)
-		memcpy(key, actor, alen);
-	len = actor != NULL ? alen : 0;
-	key[len++] = '\x1f';
+		memcpy(k->s, actor, alen);
+	k->len = actor != NULL ? alen : 0;
+	k->s[k->len++] = '\x1f';
 	if (ip != NULL)
-		memcpy(key + len, ip, ilen);
-	len += ip != NULL ? ilen : 0;
-	h = bk__hash64(key, len);
+		memcpy(k->s + k->len, ip, ilen);
+	k->len += ip != NULL ? ilen : 0;
+	k->h = key_hash(k->s, k->len);
+	/* The slot is a cache miss in a large table: start it while the caller does other work. */
+	if (a->nslots > 0)
+		__builtin_prefetch(&a->slots[(size_t)k->h & (a->nslots - 1)]);
+}
+
+struct bk__entity *
+bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip, size_t ilen)
+{
+	struct bk__acc_key k;
+
+	bk__acc_key(a, &k, actor, alen, ip, ilen);
+	return bk__acc_entity_at(a, &k);
+}
+
+struct bk__entity *
+bk__acc_entity_at(bk_access *a, const struct bk__acc_key *k)
+{
+	const char *key = k->s, *actor = k->actor, *ip = k->ip;
+	size_t len = k->len, alen = k->alen, ilen = k->ilen;
+	uint64_t h = k->h;
+	struct bk__entity *e;
+
 	if (a->nslots > 0 && (e = a->slots[ent_slot(a, key, len, h)].e) != NULL) {
-		if (a->lru_head != e) {
+		if (a->lru_first != e->id) {
 			lru_unlink(a, e);
 			lru_push(a, e);
 		}
 		return e;
 	}
-	if (a->nent >= a->max_entities && a->lru_tail != NULL) {
-		struct bk__entity *old = a->lru_tail;
+	if (a->nent >= a->max_entities && a->lru_last != NO_ID) {
+		struct bk__entity *old = a->byid[a->lru_last];
 
 		bk__acc_remove(a, old);
 		bk__acc_finalize(a, old);
@@ -334,9 +422,10 @@ bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip, siz
 				a->slots[ent_slot(a, old[i].e->key, old[i].e->klen, old[i].hash)] = old[i];
 		free(old);
 	}
-	if ((e = calloc(1, sizeof *e + len + 1)) == NULL)
+	/* A short key shares the entity's first cache line; a long one follows the struct. */
+	if ((e = calloc(1, sizeof *e + (len < BK__ACC_KEY_IN ? 0 : len + 1))) == NULL)
 		return NULL;
-	e->key = (char *)(e + 1);
+	e->key = len < BK__ACC_KEY_IN ? e->kin : (char *)(e + 1);
 	memcpy(e->key, key, len);
 	e->klen = len;
 	e->hash = h;
@@ -349,7 +438,7 @@ bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip, siz
 		e->name = xdup(e->actor != NULL ? e->actor : e->ip != NULL ? e->ip : "");
 	}
 	if (e->name == NULL || (actor != NULL && e->actor == NULL) ||
-	    (ip != NULL && e->ip == NULL)) {
+	    (ip != NULL && e->ip == NULL) || id_take(a, e) != BK_OK) {
 		free(e->actor);
 		free(e->ip);
 		free(e->name);
@@ -366,7 +455,7 @@ bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip, siz
 	}
 	a->nent++;
 	lru_push(a, e);
-	bk_distinct_add(a->entities_seen, h);
+	bk_distinct_add(a->entities_seen, bk__hash64(key, len));
 	return e;
 }
 
@@ -376,6 +465,7 @@ bk__acc_bucket(bk_access *a, struct bk__entity *e, int64_t idx)
 {
 	size_t i = e->nb;
 	struct bk__bucket *b;
+	bk_distinct *d = NULL;
 
 	if (e->nb > 0 && e->b[e->nb - 1].idx == idx)
 		return &e->b[e->nb - 1];
@@ -393,23 +483,95 @@ bk__acc_bucket(bk_access *a, struct bk__entity *e, int64_t idx)
 		e->b = nb;
 		e->bcap = cap;
 	}
+	/* STATE mode writes every bucket's counter, empty or not: it has one from the start. */
+	if (a->mode == BK_ACCESS_STATE && (d = bk__acc_spare_get(a)) == NULL)
+		return NULL;
 	memmove(&e->b[i + 1], &e->b[i], (e->nb - i) * sizeof *e->b);
 	b = &e->b[i];
-	memset(b, 0, sizeof *b);
+	/* Field by field: the evidence samples need no clearing, and they are most of it. */
 	b->idx = idx;
+	b->events = b->rows = b->bytes = 0;
 	b->first = INT64_MAX;
 	b->last = INT64_MIN;
+	b->d = d;
+	b->nfew = 0;
+	b->flags = 0;
+	b->seq = NULL;
+	b->nseq = b->seqcap = 0;
+	b->seq_full = false;
 	b->coll = UINT32_MAX;
-	seq_get(a, b);
-	if ((b->d = bk__acc_spare_get(a)) == NULL) {
-		free(b->seq);
-		memmove(&e->b[i], &e->b[i + 1], (e->nb - i) * sizeof *e->b);
-		return NULL;
-	}
+	b->coll_ts = 0;
+	b->nsmp = 0;
 	e->nb++;
 	bk__acc_pend_set(a, e, true);
 	return b;
 }
+
+/* ---- a bucket's distinct records ---------------------------------------- */
+
+int
+bk__acc_bucket_add(bk_access *a, struct bk__bucket *b, uint64_t h)
+{
+	/* FEW hashes are exact, as the counter would be: only when state.exact allows as many. */
+	if (b->d == NULL && a->mode != BK_ACCESS_STATE && a->exact >= BK__ACC_FEW) {
+		uint64_t x = h != 0 ? h : 1;	/* as the counter's set stores it */
+
+		for (unsigned i = 0; i < b->nfew; i++)
+			if (b->few[i] == x)
+				return BK_OK;
+		if (b->nfew < BK__ACC_FEW) {
+			b->few[b->nfew++] = x;
+			return BK_OK;
+		}
+	}
+	if (bk__acc_bucket_d(a, b) == NULL)
+		return BK_NOMEM;
+	return bk_distinct_add(b->d, h);
+}
+
+bk_distinct *
+bk__acc_bucket_d(bk_access *a, struct bk__bucket *b)
+{
+	bk_distinct *d;
+
+	if (b->d != NULL)
+		return b->d;
+	if ((d = bk__acc_spare_get(a)) == NULL)
+		return NULL;
+	for (unsigned i = 0; i < b->nfew; i++)
+		if (bk_distinct_add(d, b->few[i]) != BK_OK) {
+			bk_distinct_free(d);
+			return NULL;
+		}
+	b->nfew = 0;
+	return b->d = d;
+}
+
+uint64_t
+bk__acc_bucket_count(const struct bk__bucket *b)
+{
+	return b->d != NULL ? bk_distinct_count(b->d) : b->nfew;
+}
+
+bool
+bk__acc_bucket_exact(const struct bk__bucket *b)
+{
+	return b->d == NULL || bk_distinct_is_exact(b->d);
+}
+
+int
+bk__acc_bucket_merge(bk_distinct *into, const struct bk__bucket *b)
+{
+	int rc = BK_OK;
+
+	if (b->d != NULL)
+		return bk_distinct_merge(into, b->d);
+	for (unsigned i = 0; i < b->nfew && rc == BK_OK; i++)
+		rc = bk_distinct_add(into, b->few[i]);
+	return rc;
+}
+
+/* ---- evidence ----------------------------------------------------------- */
 
 /* Whether sample X comes before Y: time, then file name, then line. */
 static bool
@@ -453,12 +615,14 @@ bk__acc_sample_add(const bk_access *a, struct bk__sample *smp, size_t *n, size_t
 }
 
 int
-bk__acc_seq_add(struct bk__bucket *b, uint64_t id, int64_t ts, uint32_t coll)
+bk__acc_seq_add(bk_access *a, struct bk__bucket *b, uint64_t id, int64_t ts, uint32_t coll)
 {
 	if (b->nseq >= BK__ACC_SEQ_MAX) {
 		b->seq_full = true;
 		return BK_OK;
 	}
+	if (b->seq == NULL)
+		seq_get(a, b);
 	if (bk__grow(&b->seq, &b->seqcap, b->nseq, sizeof *b->seq) != BK_OK)
 		return BK_NOMEM;
 	b->seq[b->nseq++] = (struct bk__seqid){ id, ts, coll };

@@ -193,6 +193,7 @@ bk_access_new(const bk_detectconf *conf, enum bk_access_mode mode, bk_baseline *
 		goto fail;
 	a->swept = INT64_MIN;
 	a->last_file = a->last_coll = UINT32_MAX;
+	a->lru_first = a->lru_last = UINT32_MAX;
 	return a;
 fail:
 	bk_access_free(a);
@@ -208,6 +209,9 @@ bk_access_free(bk_access *a)
 		if (a->slots[i].e != NULL)
 			bk__acc_entity_free(a, a->slots[i].e);
 	free(a->slots);
+	free(a->byid);
+	free(a->lru);
+	free(a->freeids);
 	for (size_t i = 0; i < a->ninc; i++) {
 		struct bk__incident *in = a->inc[i];
 
@@ -721,14 +725,14 @@ eval_window(bk_access *a, struct bk__entity *e, bk_distinct *tmp)
 	/* The buckets' counts added up bound the union: merge only when it could alert. */
 	distinct = 0;
 	for (size_t i = 0; i < n; i++) {
-		distinct += bk_distinct_count(e->b[i].d);
-		exact = exact && bk_distinct_is_exact(e->b[i].d);
+		distinct += bk__acc_bucket_count(&e->b[i]);
+		exact = exact && bk__acc_bucket_exact(&e->b[i]);
 	}
 	if (n > 1 && a->bulk_threshold > 0 &&
 	    (distinct >= (uint64_t)a->bulk_threshold || !exact)) {
 		bk_distinct_clear(tmp);
 		for (size_t i = 0; i < n; i++)
-			if ((rc = bk_distinct_merge(tmp, e->b[i].d)) != BK_OK)
+			if ((rc = bk__acc_bucket_merge(tmp, &e->b[i])) != BK_OK)
 				return rc;
 		distinct = bk_distinct_count(tmp);
 	}
@@ -870,7 +874,7 @@ drop_bucket(bk_access *a, struct bk__entity *e)
 		if (e->hour_d == NULL)
 			e->hour_d = bk_distinct_new(a->exact, a->precision);
 		if (e->hour_d != NULL)
-			bk_distinct_merge(e->hour_d, b->d);
+			bk__acc_bucket_merge(e->hour_d, b);
 	}
 	if (a->mode == BK_ACCESS_LEARN) {
 		int64_t day = floor_div(start, MS_DAY);
@@ -879,7 +883,7 @@ drop_bucket(bk_access *a, struct bk__entity *e)
 			return BK_NOMEM;
 		if ((rc = learn_flush(a, e, floor_div(b->idx, BK__ACC_K), day)) != BK_OK)
 			return rc;
-		bk_distinct_merge(e->lacc, b->d);
+		bk__acc_bucket_merge(e->lacc, b);
 		e->lev += b->events;
 		e->lrows += b->rows;
 		e->lbytes += b->bytes;
@@ -1103,6 +1107,7 @@ bk_access_add(bk_access *a, const bk_event *ev)
 	    !(ip->len == 1 && ip->ptr[0] == '-');
 	struct bk__entity *e;
 	struct bk__bucket *b;
+	struct bk__acc_key key;
 	char coll[256];
 	const char *file;
 	size_t clen;
@@ -1130,20 +1135,20 @@ bk_access_add(bk_access *a, const bk_event *ev)
 	if (failed(ev) || !(span_is(act, "read") || span_is(act, "export") ||
 	    (act->ptr == NULL && ev->nids > 0)))
 		return sweep(a);
-	e = bk__acc_entity(a, use_actor ? actor->ptr : NULL, actor->len, use_ip ? ip->ptr : NULL,
+	/* The entity's slot is fetched while the event's names are worked out. */
+	bk__acc_key(a, &key, use_actor ? actor->ptr : NULL, actor->len, use_ip ? ip->ptr : NULL,
 	    ip->len);
-	if (e == NULL)
-		return BK_NOMEM;
-	e->events++;
 	clen = collection(ev, coll, sizeof coll);
 	coll[clen] = '\0';
 	if (clen > 0) {
 		/* Most events name the collection and file the one before named. */
-		if (a->last_coll != UINT32_MAX && strcmp(a->colls.s[a->last_coll], coll) == 0)
-			ci = a->last_coll;
-		else if ((ci = a->last_coll = bk__acc_intern(&a->colls, coll, clen)) == UINT32_MAX)
-			return BK_NOMEM;
-		chash = bk__hash64(coll, clen) * UINT64_C(0x100000001b3);
+		if (a->last_coll == UINT32_MAX || strcmp(a->colls.s[a->last_coll], coll) != 0) {
+			if ((a->last_coll = bk__acc_intern(&a->colls, coll, clen)) == UINT32_MAX)
+				return BK_NOMEM;
+			a->last_chash = bk__hash64(coll, clen) * UINT64_C(0x100000001b3);
+		}
+		ci = a->last_coll;
+		chash = a->last_chash;
 	}
 	file = ev->file != NULL ? ev->file : "-";
 	if (a->last_file != UINT32_MAX && strcmp(a->files.s[a->last_file], file) == 0)
@@ -1151,6 +1156,9 @@ bk_access_add(bk_access *a, const bk_event *ev)
 	else if ((fi = a->last_file = bk__acc_intern(&a->files, file, strlen(file))) == UINT32_MAX)
 		return BK_NOMEM;
 	sens = clen > 0 && sensitive(a, ev, coll, clen);
+	if ((e = bk__acc_entity_at(a, &key)) == NULL)
+		return BK_NOMEM;
+	e->events++;
 	if (sens && a->mode == BK_ACCESS_LEARN &&
 	    (rc = bk_baseline_seen_add(a->base, e->name, "object", coll, clen)) != BK_OK)
 		return rc;
@@ -1205,11 +1213,11 @@ bk_access_add(bk_access *a, const bk_event *ev)
 		/* The collection's name, not its index, so that two runs hash alike. */
 		uint64_t h = chash ^ bk__hash64(id->ptr, id->len), v;
 
-		if ((rc = bk_distinct_add(b->d, h)) != BK_OK)
+		if ((rc = bk__acc_bucket_add(a, b, h)) != BK_OK)
 			return rc;
 		if (off && (rc = bk_distinct_add(e->off, h)) != BK_OK)
 			return rc;
-		if (numeric_id(id->ptr, id->len, &v) && (rc = bk__acc_seq_add(b, v, ts, ci)) != BK_OK)
+		if (numeric_id(id->ptr, id->len, &v) && (rc = bk__acc_seq_add(a, b, v, ts, ci)) != BK_OK)
 			return rc;
 	}
 	return sweep(a);
@@ -1224,8 +1232,8 @@ bk_access_finish(bk_access *a)
 		return BK_OK;
 	a->finished = true;
 	/* Least recent first, as eviction would have taken them. */
-	while (a->lru_tail != NULL) {
-		struct bk__entity *e = a->lru_tail;
+	while (bk__acc_lru_last(a) != NULL) {
+		struct bk__entity *e = bk__acc_lru_last(a);
 
 		bk__acc_remove(a, e);
 		if (rc == BK_OK)
