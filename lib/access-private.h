@@ -94,16 +94,30 @@ struct bk__hour {
  * links), so that finding an entity and its current bucket costs as few
  * cache lines as it can; the key is allocated with the entity.
  */
-#define BK__ACC_KEY_IN 40		/* key bytes held inside the entity */
+#define BK__ACC_KEY_IN 32		/* key bytes held inside the entity */
 
+/*
+ * What every event touches comes first and fits two cache lines (entities
+ * are allocated on a line's boundary): the key, the buckets, the count and
+ * the pending list; the key is inside for the usual short one.
+ */
 struct bk__entity {
 	char *key;			/* actor 0x1f ip: in KIN, or just past the struct */
-	size_t klen;
+	uint32_t klen;			/* at most 1001 (names are cut at 500) */
+	uint32_t id;			/* its place in the recency list (bk_access.lru) */
 	uint64_t hash;
 	char kin[BK__ACC_KEY_IN];
+	/*
+	 * The buckets, oldest first: NB of them from B, in an array of BCAP from
+	 * BBASE. The oldest is dropped by moving B up, not the rest down.
+	 */
 	struct bk__bucket *b;
+	struct bk__bucket *bbase;
 	size_t nb, bcap;
-	uint32_t id;			/* its place in the recency list (bk_access.lru) */
+	uint64_t events;		/* counted, for the summary */
+	struct bk__entity *pend_prev, *pend_next;	/* the pending list */
+	bool pending;
+	/* the rest */
 	char *actor, *ip;		/* NULL when not part of the entity */
 	char *name;			/* for baselines and reasons: actor, ip or actor@ip */
 	/* off-hours reads, over the whole run */
@@ -115,7 +129,6 @@ struct bk__entity {
 	uint32_t off_coll;		/* collection of the earliest off-hours read with ids */
 	int64_t off_coll_ts;
 	/* activity for the summary */
-	uint64_t events;
 	struct bk__hour *hours;
 	size_t nh, hcap;
 	bk_distinct *hour_d;
@@ -126,9 +139,6 @@ struct bk__entity {
 	int64_t lday;
 	uint32_t lhours;		/* bit per hour of LDAY with events */
 	struct bk__incident *inc[BK__DET_N];	/* this entity's incidents, once found */
-	/* the pending list (recency is above) */
-	struct bk__entity *pend_prev, *pend_next;
-	bool pending;
 };
 
 /* A busy entity's activity, kept for the summary. */
@@ -286,6 +296,7 @@ bk_distinct *bk__acc_spare_get(bk_access *a);
 void bk__acc_seq_put(bk_access *a, struct bk__bucket *b);
 void bk__acc_entity_free(bk_access *a, struct bk__entity *e);
 void bk__acc_remove(bk_access *a, struct bk__entity *e);	/* out of the table and lists */
+void bk__acc_pop_first(bk_access *a, struct bk__entity *e);	/* drops the oldest bucket */
 struct bk__entity *bk__acc_lru_last(const bk_access *a);	/* the least recent, or NULL */
 /* access.c: evaluates what E holds (the eviction of E calls it) */
 int bk__acc_finalize(bk_access *a, struct bk__entity *e);

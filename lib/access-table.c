@@ -187,9 +187,10 @@ void
 bk__acc_idle(bk_access *a, struct bk__entity *e)
 {
 	bk__acc_pend_set(a, e, false);
+	e->b = e->bbase;
 	if (e->bcap > BUCKETS_KEPT) {
-		free(e->b);
-		e->b = NULL;
+		free(e->bbase);
+		e->b = e->bbase = NULL;
 		e->bcap = 0;
 	}
 }
@@ -273,7 +274,7 @@ bk__acc_entity_free(bk_access *a, struct bk__entity *e)
 		bk__acc_spare_put(a, e->b[i].d);
 		free(e->b[i].seq);
 	}
-	free(e->b);
+	free(e->bbase);
 	bk_distinct_free(e->off);
 	bk_distinct_free(e->hour_d);
 	bk_distinct_free(e->lacc);
@@ -391,6 +392,7 @@ bk__acc_entity_at(bk_access *a, const struct bk__acc_key *k)
 	size_t len = k->len, alen = k->alen, ilen = k->ilen;
 	uint64_t h = k->h;
 	struct bk__entity *e;
+	size_t size;
 
 	if (a->nslots > 0 && (e = a->slots[ent_slot(a, key, len, h)].e) != NULL) {
 		if (a->lru_first != e->id) {
@@ -423,11 +425,12 @@ bk__acc_entity_at(bk_access *a, const struct bk__acc_key *k)
 		free(old);
 	}
 	/* A short key shares the entity's first cache line; a long one follows the struct. */
-	if ((e = calloc(1, sizeof *e + (len < BK__ACC_KEY_IN ? 0 : len + 1))) == NULL)
+	size = sizeof *e + (len < BK__ACC_KEY_IN ? 0 : len + 1);
+	if ((e = calloc(1, size)) == NULL)
 		return NULL;
 	e->key = len < BK__ACC_KEY_IN ? e->kin : (char *)(e + 1);
 	memcpy(e->key, key, len);
-	e->klen = len;
+	e->klen = (uint32_t)len;
 	e->hash = h;
 	e->actor = actor != NULL ? bk__dup_bytes(actor, alen) : NULL;
 	e->ip = ip != NULL ? bk__dup_bytes(ip, ilen) : NULL;
@@ -473,14 +476,19 @@ bk__acc_bucket(bk_access *a, struct bk__entity *e, int64_t idx)
 		i--;
 	if (i > 0 && e->b[i - 1].idx == idx)
 		return &e->b[i - 1];
+	if (e->b != e->bbase && (size_t)(e->b - e->bbase) + e->nb == e->bcap) {
+		/* No room past the newest: the buckets back to the start of the array. */
+		memmove(e->bbase, e->b, e->nb * sizeof *e->b);
+		e->b = e->bbase;
+	}
 	if (e->nb == e->bcap) {
 		/* Room at once for a window's buckets and the tolerance's; doubling past that. */
 		size_t cap = e->bcap < BUCKETS_KEPT ? BUCKETS_KEPT : e->bcap * 2;
-		struct bk__bucket *nb = realloc(e->b, cap * sizeof *nb);
+		struct bk__bucket *nb = realloc(e->bbase, cap * sizeof *nb);
 
 		if (nb == NULL)
 			return NULL;
-		e->b = nb;
+		e->b = e->bbase = nb;
 		e->bcap = cap;
 	}
 	/* STATE mode writes every bucket's counter, empty or not: it has one from the start. */
@@ -572,6 +580,17 @@ bk__acc_bucket_merge(bk_distinct *into, const struct bk__bucket *b)
 }
 
 /* ---- evidence ----------------------------------------------------------- */
+
+void
+bk__acc_pop_first(bk_access *a, struct bk__entity *e)
+{
+	bk__acc_spare_put(a, e->b[0].d);
+	bk__acc_seq_put(a, &e->b[0]);
+	e->b++;
+	e->nb--;
+	if (e->nb == 0)
+		bk__acc_idle(a, e);
+}
 
 /* Whether sample X comes before Y: time, then file name, then line. */
 static bool

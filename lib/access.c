@@ -889,12 +889,7 @@ drop_bucket(bk_access *a, struct bk__entity *e)
 		e->lbytes += b->bytes;
 		e->lhours |= 1u << (int)((start - day * MS_DAY) / MS_HOUR);
 	}
-	bk__acc_spare_put(a, b->d);
-	bk__acc_seq_put(a, b);
-	memmove(&e->b[0], &e->b[1], (e->nb - 1) * sizeof *e->b);
-	e->nb--;
-	if (e->nb == 0)
-		bk__acc_idle(a, e);
+	bk__acc_pop_first(a, e);
 	return rc;
 }
 
@@ -1255,11 +1250,6 @@ bk_access_finish(bk_access *a)
 int
 bk__acc_drop_first(bk_access *a, struct bk__entity *e)
 {
-	bk__acc_spare_put(a, e->b[0].d);
-	bk__acc_seq_put(a, &e->b[0]);
-	memmove(&e->b[0], &e->b[1], (e->nb - 1) * sizeof *e->b);
-	e->nb--;
-	if (e->nb == 0)
-		bk__acc_idle(a, e);
+	bk__acc_pop_first(a, e);
 	return BK_OK;
 }
