@@ -65,6 +65,7 @@ struct bk__seqid {
  * bk__acc_bucket_* functions count, merge and read them.
  */
 #define BK__ACC_FEW 4
+#define BK__ACC_SEQ_IN 2	/* numeric ids a bucket holds before it needs an array */
 
 struct bk__bucket {
 	int64_t idx;			/* start / width */
@@ -74,8 +75,10 @@ struct bk__bucket {
 	uint64_t few[BK__ACC_FEW];
 	unsigned nfew;
 	unsigned flags;			/* 1 << detector: windows over it alerted */
-	struct bk__seqid *seq;		/* NULL until a numeric id comes */
-	size_t nseq, seqcap;
+	size_t nseq;			/* numeric ids kept: SEQ_IN, then SEQ (bk__acc_seq_at) */
+	struct bk__seqid seq_in[BK__ACC_SEQ_IN];
+	struct bk__seqid *seq;		/* the ones past SEQ_IN; NULL until needed */
+	size_t seqcap;			/* of SEQ */
 	bool seq_full;
 	uint32_t coll;			/* the collection of the earliest event with ids; UINT32_MAX none */
 	int64_t coll_ts;
@@ -270,6 +273,13 @@ struct bk__bucket *bk__acc_bucket(bk_access *a, struct bk__entity *e, int64_t id
 void bk__acc_sample_add(const bk_access *a, struct bk__sample *smp, size_t *n, size_t max,
     const struct bk__sample *s);
 int bk__acc_seq_add(bk_access *a, struct bk__bucket *b, uint64_t id, int64_t ts, uint32_t coll);
+
+/* Numeric id I (below b->nseq) of bucket B. */
+static inline const struct bk__seqid *
+bk__acc_seq_at(const struct bk__bucket *b, size_t i)
+{
+	return i < BK__ACC_SEQ_IN ? &b->seq_in[i] : &b->seq[i - BK__ACC_SEQ_IN];
+}
 void bk__acc_off_coll(const bk_access *a, struct bk__entity *e, uint32_t coll, int64_t ts);
 void bk__acc_coll_offer(const bk_access *a, struct bk__bucket *b, uint32_t coll, int64_t ts);
 int bk__acc_hit(bk_access *a, struct bk__entity *e, enum bk__acc_det det, int64_t ts,

@@ -155,10 +155,10 @@ write_bucket(bk_access *a, const struct bk__entity *e, const struct bk__bucket *
 		return BK_NOMEM;
 	}
 	for (size_t i = 0; i < b->nseq; i++) {
-		size_t c = name_index(colls, &nc, a->colls.s[b->seq[i].coll]);
+		const struct bk__seqid *x = bk__acc_seq_at(b, i);
+		size_t c = name_index(colls, &nc, a->colls.s[x->coll]);
 
-		sb_printf(&seq, "%s%zu:%" PRIu64 ":%" PRId64, i > 0 ? "," : "", c, b->seq[i].id,
-		    b->seq[i].ts);
+		sb_printf(&seq, "%s%zu:%" PRIu64 ":%" PRId64, i > 0 ? "," : "", c, x->id, x->ts);
 	}
 	for (size_t i = 0; i < nc; i++) {
 		if (i > 0)

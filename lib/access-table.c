@@ -229,6 +229,7 @@ bk__acc_spare_put(bk_access *a, bk_distinct *d)
 void
 bk__acc_seq_put(bk_access *a, struct bk__bucket *b)
 {
+	b->nseq = 0;
 	if (b->seq == NULL)
 		return;
 	if (a->nspare_seq == a->spare_seqalloc && a->nspare_seq < spare_max(a)) {
@@ -640,11 +641,16 @@ bk__acc_seq_add(bk_access *a, struct bk__bucket *b, uint64_t id, int64_t ts, uin
 		b->seq_full = true;
 		return BK_OK;
 	}
+	if (b->nseq < BK__ACC_SEQ_IN) {
+		b->seq_in[b->nseq++] = (struct bk__seqid){ id, ts, coll };
+		return BK_OK;
+	}
 	if (b->seq == NULL)
 		seq_get(a, b);
-	if (bk__grow(&b->seq, &b->seqcap, b->nseq, sizeof *b->seq) != BK_OK)
+	if (bk__grow(&b->seq, &b->seqcap, b->nseq - BK__ACC_SEQ_IN, sizeof *b->seq) != BK_OK)
 		return BK_NOMEM;
-	b->seq[b->nseq++] = (struct bk__seqid){ id, ts, coll };
+	b->seq[b->nseq - BK__ACC_SEQ_IN] = (struct bk__seqid){ id, ts, coll };
+	b->nseq++;
 	return BK_OK;
 }
 

@@ -671,7 +671,7 @@ longest_run(bk_access *a, const struct bk__entity *e, size_t n, uint64_t max_gap
 		/* One id: a run of one, no sorting. */
 		for (size_t i = 0; i < n; i++)
 			if (e->b[i].nseq == 1) {
-				const struct bk__seqid *x = &e->b[i].seq[0];
+				const struct bk__seqid *x = bk__acc_seq_at(&e->b[i], 0);
 
 				*best = (struct run){ 1, x->id, x->id, x->ts, x->ts, x->coll };
 			}
@@ -683,7 +683,8 @@ longest_run(bk_access *a, const struct bk__entity *e, size_t n, uint64_t max_gap
 	for (size_t i = 0; i < n; i++) {
 		if (e->b[i].nseq == 0)
 			continue;
-		memcpy(all + k, e->b[i].seq, e->b[i].nseq * sizeof *all);
+		for (size_t j = 0; j < e->b[i].nseq; j++)
+			all[k + j] = *bk__acc_seq_at(&e->b[i], j);
 		k += e->b[i].nseq;
 	}
 	qsort(all, total, sizeof *all, cmp_seq);
