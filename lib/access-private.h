@@ -105,7 +105,7 @@ struct bk__hour {
  * the pending list; the key is inside for the usual short one.
  */
 struct bk__entity {
-	char *key;			/* actor 0x1f ip: in KIN, or just past the struct */
+	char *key;			/* actor 0x1f ip: in KIN, or allocated apart when longer */
 	uint32_t klen;			/* at most 1001 (names are cut at 500) */
 	uint32_t id;			/* its place in the recency list (bk_access.lru) */
 	uint64_t hash;
@@ -142,6 +142,22 @@ struct bk__entity {
 	int64_t lday;
 	uint32_t lhours;		/* bit per hour of LDAY with events */
 	struct bk__incident *inc[BK__DET_N];	/* this entity's incidents, once found */
+};
+
+/*
+ * Blocks of one size for the state every event touches (entities, bucket
+ * arrays), carved from 2 MiB chunks the kernel is asked to back with huge
+ * pages: tens of thousands of entities touched at random otherwise cost a
+ * TLB miss on top of each cache miss. Freed blocks are reused, never given
+ * back before the run ends, so the pool is as large as the most that was
+ * held at once: bounded by state.max_entities like everything else.
+ */
+struct bk__pool {
+	size_t size;			/* of a block, a multiple of 16 */
+	void *free;			/* freed blocks, linked through their first bytes */
+	char *next, *end;		/* what the newest chunk has left */
+	void **chunks;
+	size_t nchunks, chunkcap;
 };
 
 /* A busy entity's activity, kept for the summary. */
@@ -203,6 +219,7 @@ struct bk_access {
 	unsigned precision;
 	bk_valueset *sensitive;		/* from --sensitive-from and bk_access_sensitive_add */
 	const bk_detectconf *conf;
+	struct bk__pool ent_pool, bucket_pool;	/* entities; arrays of BUCKETS_KEPT buckets */
 	/* entities: open addressing, each slot's hash beside its entity */
 	struct bk__slot {
 		uint64_t hash;
@@ -299,6 +316,7 @@ uint64_t bk__acc_bucket_count(const struct bk__bucket *b);
 bool bk__acc_bucket_exact(const struct bk__bucket *b);
 int bk__acc_bucket_merge(bk_distinct *into, const struct bk__bucket *b);
 void bk__acc_tab_free(struct bk__strtab *t);
+void bk__acc_pools_free(bk_access *a);
 void bk__acc_pend_set(bk_access *a, struct bk__entity *e, bool on);
 void bk__acc_idle(bk_access *a, struct bk__entity *e);
 void bk__acc_spare_put(bk_access *a, bk_distinct *d);

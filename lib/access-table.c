@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "access-private.h"
 #include "hash-private.h"
@@ -20,6 +21,63 @@ static char *
 xdup(const char *s)
 {
 	return s != NULL ? bk__dup_bytes(s, strlen(s)) : NULL;
+}
+
+/* ---- pools -------------------------------------------------------------- */
+
+#define POOL_CHUNK ((size_t)2 << 20)
+
+static void *
+pool_get(struct bk__pool *p, size_t size)
+{
+	void *b;
+
+	if (p->free != NULL) {
+		b = p->free;
+		memcpy(&p->free, b, sizeof p->free);
+		return b;
+	}
+	if (p->size == 0)
+		p->size = (size + 15) / 16 * 16;
+	if ((size_t)(p->end - p->next) < p->size) {
+		char *c;
+
+		if (bk__grow(&p->chunks, &p->chunkcap, p->nchunks, sizeof *p->chunks) != BK_OK ||
+		    (c = aligned_alloc(POOL_CHUNK, POOL_CHUNK)) == NULL)
+			return NULL;
+#ifdef MADV_HUGEPAGE
+		(void)madvise(c, POOL_CHUNK, MADV_HUGEPAGE);	/* a hint; fine if refused */
+#endif
+		p->chunks[p->nchunks++] = c;
+		p->next = c;
+		p->end = c + POOL_CHUNK;
+	}
+	b = p->next;
+	p->next += p->size;
+	return b;
+}
+
+static void
+pool_put(struct bk__pool *p, void *b)
+{
+	memcpy(b, &p->free, sizeof p->free);
+	p->free = b;
+}
+
+static void
+pool_free(struct bk__pool *p)
+{
+	for (size_t i = 0; i < p->nchunks; i++)
+		free(p->chunks[i]);
+	free(p->chunks);
+	memset(p, 0, sizeof *p);
+}
+
+void
+bk__acc_pools_free(bk_access *a)
+{
+	pool_free(&a->ent_pool);
+	pool_free(&a->bucket_pool);
 }
 
 /* ---- names -------------------------------------------------------------- */
@@ -189,7 +247,7 @@ bk__acc_idle(bk_access *a, struct bk__entity *e)
 	bk__acc_pend_set(a, e, false);
 	e->b = e->bbase;
 	if (e->bcap > BUCKETS_KEPT) {
-		free(e->bbase);
+		free(e->bbase);		/* only the pool's arrays are BUCKETS_KEPT long */
 		e->b = e->bbase = NULL;
 		e->bcap = 0;
 	}
@@ -275,7 +333,10 @@ bk__acc_entity_free(bk_access *a, struct bk__entity *e)
 		bk__acc_spare_put(a, e->b[i].d);
 		free(e->b[i].seq);
 	}
-	free(e->bbase);
+	if (e->bcap == BUCKETS_KEPT)
+		pool_put(&a->bucket_pool, e->bbase);
+	else
+		free(e->bbase);
 	bk_distinct_free(e->off);
 	bk_distinct_free(e->hour_d);
 	bk_distinct_free(e->lacc);
@@ -283,7 +344,9 @@ bk__acc_entity_free(bk_access *a, struct bk__entity *e)
 	free(e->actor);
 	free(e->ip);
 	free(e->name);
-	free(e);
+	if (e->key != e->kin)
+		free(e->key);
+	pool_put(&a->ent_pool, e);
 }
 
 /* The slot of the entity with KEY, or of the empty slot where it would go. */
@@ -393,7 +456,6 @@ bk__acc_entity_at(bk_access *a, const struct bk__acc_key *k)
 	size_t len = k->len, alen = k->alen, ilen = k->ilen;
 	uint64_t h = k->h;
 	struct bk__entity *e;
-	size_t size;
 
 	if (a->nslots > 0 && (e = a->slots[ent_slot(a, key, len, h)].e) != NULL) {
 		if (a->lru_first != e->id) {
@@ -425,11 +487,15 @@ bk__acc_entity_at(bk_access *a, const struct bk__acc_key *k)
 				a->slots[ent_slot(a, old[i].e->key, old[i].e->klen, old[i].hash)] = old[i];
 		free(old);
 	}
-	/* A short key shares the entity's first cache line; a long one follows the struct. */
-	size = sizeof *e + (len < BK__ACC_KEY_IN ? 0 : len + 1);
-	if ((e = calloc(1, size)) == NULL)
+	/* On a cache line's boundary; a short key in its first line, a long one apart. */
+	if ((e = pool_get(&a->ent_pool, (sizeof *e + 63) / 64 * 64)) == NULL)
 		return NULL;
-	e->key = len < BK__ACC_KEY_IN ? e->kin : (char *)(e + 1);
+	memset(e, 0, sizeof *e);
+	e->key = len < BK__ACC_KEY_IN ? e->kin : malloc(len + 1);
+	if (e->key == NULL) {
+		pool_put(&a->ent_pool, e);
+		return NULL;
+	}
 	memcpy(e->key, key, len);
 	e->klen = (uint32_t)len;
 	e->hash = h;
@@ -446,7 +512,9 @@ bk__acc_entity_at(bk_access *a, const struct bk__acc_key *k)
 		free(e->actor);
 		free(e->ip);
 		free(e->name);
-		free(e);
+		if (e->key != e->kin)
+			free(e->key);
+		pool_put(&a->ent_pool, e);
 		return NULL;
 	}
 	e->lday = INT64_MIN;
@@ -483,14 +551,25 @@ bk__acc_bucket(bk_access *a, struct bk__entity *e, int64_t idx)
 		e->b = e->bbase;
 	}
 	if (e->nb == e->bcap) {
-		/* Room at once for a window's buckets and the tolerance's; doubling past that. */
-		size_t cap = e->bcap < BUCKETS_KEPT ? BUCKETS_KEPT : e->bcap * 2;
-		struct bk__bucket *nb = realloc(e->bbase, cap * sizeof *nb);
+		/*
+		 * Room at once for a window's buckets and the tolerance's, from
+		 * the pool; doubling past that, from malloc.
+		 */
+		struct bk__bucket *nb;
 
-		if (nb == NULL)
+		if (e->bcap == 0) {
+			if ((nb = pool_get(&a->bucket_pool, BUCKETS_KEPT * sizeof *nb)) == NULL)
+				return NULL;
+		} else if (e->bcap == BUCKETS_KEPT) {
+			if ((nb = malloc(2 * BUCKETS_KEPT * sizeof *nb)) == NULL)
+				return NULL;
+			memcpy(nb, e->bbase, e->nb * sizeof *nb);
+			pool_put(&a->bucket_pool, e->bbase);
+		} else if ((nb = realloc(e->bbase, 2 * e->bcap * sizeof *nb)) == NULL) {
 			return NULL;
+		}
 		e->b = e->bbase = nb;
-		e->bcap = cap;
+		e->bcap = e->bcap == 0 ? BUCKETS_KEPT : 2 * e->bcap;
 	}
 	/* STATE mode writes every bucket's counter, empty or not: it has one from the start. */
 	if (a->mode == BK_ACCESS_STATE && (d = bk__acc_spare_get(a)) == NULL)

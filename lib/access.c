@@ -208,6 +208,7 @@ bk_access_free(bk_access *a)
 	for (size_t i = 0; i < a->nslots; i++)
 		if (a->slots[i].e != NULL)
 			bk__acc_entity_free(a, a->slots[i].e);
+	bk__acc_pools_free(a);
 	free(a->slots);
 	free(a->byid);
 	free(a->lru);
