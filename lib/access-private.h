@@ -58,19 +58,32 @@ struct bk__seqid {
 	uint32_t coll;
 };
 
+/*
+ * Most buckets hold an event or two: their distinct (collection, id)
+ * hashes stay in FEW, and a bk_distinct is taken only for a fifth (always
+ * in STATE mode, whose records carry the counter). Either way, the
+ * bk__acc_bucket_* functions count, merge and read them.
+ */
+#define BK__ACC_FEW 4
+#define BK__ACC_SEQ_IN 2	/* numeric ids a bucket holds before it needs an array */
+
 struct bk__bucket {
 	int64_t idx;			/* start / width */
-	bk_distinct *d;
-	struct bk__seqid *seq;
-	size_t nseq, seqcap;
-	bool seq_full;
 	uint64_t events, rows, bytes;
 	int64_t first, last;
+	bk_distinct *d;			/* NULL while the hashes fit in FEW */
+	uint64_t few[BK__ACC_FEW];
+	unsigned nfew;
+	unsigned flags;			/* 1 << detector: windows over it alerted */
+	size_t nseq;			/* numeric ids kept: SEQ_IN, then SEQ (bk__acc_seq_at) */
+	struct bk__seqid seq_in[BK__ACC_SEQ_IN];
+	struct bk__seqid *seq;		/* the ones past SEQ_IN; NULL until needed */
+	size_t seqcap;			/* of SEQ */
+	bool seq_full;
 	uint32_t coll;			/* the collection of the earliest event with ids; UINT32_MAX none */
 	int64_t coll_ts;
-	struct bk__sample smp[BK__ACC_SAMPLES];
 	size_t nsmp;
-	unsigned flags;			/* 1 << detector: windows over it alerted */
+	struct bk__sample smp[BK__ACC_SAMPLES];
 };
 
 struct bk__hour {
@@ -79,14 +92,37 @@ struct bk__hour {
 	uint64_t rows, bytes;
 };
 
+/*
+ * What every event touches comes first (the key, the buckets, the recency
+ * links), so that finding an entity and its current bucket costs as few
+ * cache lines as it can; the key is allocated with the entity.
+ */
+#define BK__ACC_KEY_IN 32		/* key bytes held inside the entity */
+
+/*
+ * What every event touches comes first and fits two cache lines (entities
+ * are allocated on a line's boundary): the key, the buckets, the count and
+ * the pending list; the key is inside for the usual short one.
+ */
 struct bk__entity {
-	char *key;			/* actor 0x1f ip */
-	size_t klen;
+	char *key;			/* actor 0x1f ip: in KIN, or allocated apart when longer */
+	uint32_t klen;			/* at most 1001 (names are cut at 500) */
+	uint32_t id;			/* its place in the recency list (bk_access.lru) */
 	uint64_t hash;
+	char kin[BK__ACC_KEY_IN];
+	/*
+	 * The buckets, oldest first: NB of them from B, in an array of BCAP from
+	 * BBASE. The oldest is dropped by moving B up, not the rest down.
+	 */
+	struct bk__bucket *b;
+	struct bk__bucket *bbase;
+	size_t nb, bcap;
+	uint64_t events;		/* counted, for the summary */
+	struct bk__entity *pend_prev, *pend_next;	/* the pending list */
+	bool pending;
+	/* the rest */
 	char *actor, *ip;		/* NULL when not part of the entity */
 	char *name;			/* for baselines and reasons: actor, ip or actor@ip */
-	struct bk__bucket *b;
-	size_t nb, bcap;
 	/* off-hours reads, over the whole run */
 	bk_distinct *off;
 	uint64_t off_events;
@@ -96,7 +132,6 @@ struct bk__entity {
 	uint32_t off_coll;		/* collection of the earliest off-hours read with ids */
 	int64_t off_coll_ts;
 	/* activity for the summary */
-	uint64_t events;
 	struct bk__hour *hours;
 	size_t nh, hcap;
 	bk_distinct *hour_d;
@@ -107,10 +142,22 @@ struct bk__entity {
 	int64_t lday;
 	uint32_t lhours;		/* bit per hour of LDAY with events */
 	struct bk__incident *inc[BK__DET_N];	/* this entity's incidents, once found */
-	/* lists */
-	struct bk__entity *lru_prev, *lru_next;
-	struct bk__entity *pend_prev, *pend_next;
-	bool pending;
+};
+
+/*
+ * Blocks of one size for the state every event touches (entities, bucket
+ * arrays), carved from 2 MiB chunks the kernel is asked to back with huge
+ * pages: tens of thousands of entities touched at random otherwise cost a
+ * TLB miss on top of each cache miss. Freed blocks are reused, never given
+ * back before the run ends, so the pool is as large as the most that was
+ * held at once: bounded by state.max_entities like everything else.
+ */
+struct bk__pool {
+	size_t size;			/* of a block, a multiple of 16 */
+	void *free;			/* freed blocks, linked through their first bytes */
+	char *next, *end;		/* what the newest chunk has left */
+	void **chunks;
+	size_t nchunks, chunkcap;
 };
 
 /* A busy entity's activity, kept for the summary. */
@@ -172,11 +219,25 @@ struct bk_access {
 	unsigned precision;
 	bk_valueset *sensitive;		/* from --sensitive-from and bk_access_sensitive_add */
 	const bk_detectconf *conf;
-	/* entities */
-	struct bk__entity **slots;
-	uint64_t *shash;		/* each slot's entity's hash */
+	struct bk__pool ent_pool, bucket_pool;	/* entities; arrays of BUCKETS_KEPT buckets */
+	/* entities: open addressing, each slot's hash beside its entity */
+	struct bk__slot {
+		uint64_t hash;
+		struct bk__entity *e;
+	} *slots;
 	size_t nslots, nent;
-	struct bk__entity *lru_head, *lru_tail;	/* head: most recent */
+	/*
+	 * Recency, for eviction: a list through a side array indexed by entity
+	 * id rather than through the entities, so that moving one to the head
+	 * touches a few bytes that stay in cache, not two other entities.
+	 */
+	struct bk__entity **byid;
+	struct bk__lru {
+		uint32_t prev, next;
+	} *lru;
+	uint32_t *freeids;		/* ids of removed entities, for new ones */
+	size_t nids, idcap, nfree, freecap;
+	uint32_t lru_first, lru_last;	/* most and least recent; UINT32_MAX: none */
 	struct bk__entity *pend_head, *pend_tail;	/* by first bucket, roughly */
 	bool activity;			/* keep hourly activity for the summary */
 	bk_distinct *entities_seen;
@@ -188,14 +249,16 @@ struct bk_access {
 	struct bk__incident **inc;
 	size_t ninc, inccap;
 	const bk_alert **alerts;
-	/* names */
+	/* names, and the ones the last event used (logs repeat them) */
 	struct bk__strtab files, colls;
+	uint32_t last_file, last_coll;
+	uint64_t last_chash;		/* the hash distinct ids of LAST_COLL start from */
 	/* spare buckets' counters, reused */
 	bk_distinct **spare;
 	size_t nspare, sparecap;
 	struct bk__seqid **spare_seq;	/* dropped buckets' id arrays, with their capacities */
 	size_t *spare_seqcap;
-	size_t nspare_seq;
+	size_t nspare_seq, spare_seqalloc;
 	struct bk__seqid *scratch;	/* a window's ids, sorted for runs */
 	size_t scratchcap;
 	/* top entities for the summary */
@@ -213,10 +276,27 @@ extern const char *const bk__acc_full_kinds[BK__ACC_NFULLKINDS];
 uint32_t bk__acc_intern(struct bk__strtab *t, const char *s, size_t len);
 struct bk__entity *bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip,
     size_t ilen);
+/* access-table.c: an entity's key and hash, made (and its slot fetched) ahead of the lookup */
+struct bk__acc_key {
+	char s[1024];
+	size_t len, alen, ilen;
+	uint64_t h;
+	const char *actor, *ip;
+};
+void bk__acc_key(const bk_access *a, struct bk__acc_key *k, const char *actor, size_t alen,
+    const char *ip, size_t ilen);
+struct bk__entity *bk__acc_entity_at(bk_access *a, const struct bk__acc_key *k);
 struct bk__bucket *bk__acc_bucket(bk_access *a, struct bk__entity *e, int64_t idx);
 void bk__acc_sample_add(const bk_access *a, struct bk__sample *smp, size_t *n, size_t max,
     const struct bk__sample *s);
-int bk__acc_seq_add(struct bk__bucket *b, uint64_t id, int64_t ts, uint32_t coll);
+int bk__acc_seq_add(bk_access *a, struct bk__bucket *b, uint64_t id, int64_t ts, uint32_t coll);
+
+/* Numeric id I (below b->nseq) of bucket B. */
+static inline const struct bk__seqid *
+bk__acc_seq_at(const struct bk__bucket *b, size_t i)
+{
+	return i < BK__ACC_SEQ_IN ? &b->seq_in[i] : &b->seq[i - BK__ACC_SEQ_IN];
+}
 void bk__acc_off_coll(const bk_access *a, struct bk__entity *e, uint32_t coll, int64_t ts);
 void bk__acc_coll_offer(const bk_access *a, struct bk__bucket *b, uint32_t coll, int64_t ts);
 int bk__acc_hit(bk_access *a, struct bk__entity *e, enum bk__acc_det det, int64_t ts,
@@ -227,7 +307,16 @@ bk_distinct *bk__acc_off_sketch(const bk_access *a);
 int bk__acc_det_parse(const char *name);
 
 /* access-table.c */
+/* Counts hash H among B's distinct records. BK_OK or BK_NOMEM. */
+int bk__acc_bucket_add(bk_access *a, struct bk__bucket *b, uint64_t h);
+/* B's counter, made from its few hashes when it had none; NULL on OOM. */
+bk_distinct *bk__acc_bucket_d(bk_access *a, struct bk__bucket *b);
+/* What B counted: how many, whether exactly, and into another counter. */
+uint64_t bk__acc_bucket_count(const struct bk__bucket *b);
+bool bk__acc_bucket_exact(const struct bk__bucket *b);
+int bk__acc_bucket_merge(bk_distinct *into, const struct bk__bucket *b);
 void bk__acc_tab_free(struct bk__strtab *t);
+void bk__acc_pools_free(bk_access *a);
 void bk__acc_pend_set(bk_access *a, struct bk__entity *e, bool on);
 void bk__acc_idle(bk_access *a, struct bk__entity *e);
 void bk__acc_spare_put(bk_access *a, bk_distinct *d);
@@ -235,6 +324,8 @@ bk_distinct *bk__acc_spare_get(bk_access *a);
 void bk__acc_seq_put(bk_access *a, struct bk__bucket *b);
 void bk__acc_entity_free(bk_access *a, struct bk__entity *e);
 void bk__acc_remove(bk_access *a, struct bk__entity *e);	/* out of the table and lists */
+void bk__acc_pop_first(bk_access *a, struct bk__entity *e);	/* drops the oldest bucket */
+struct bk__entity *bk__acc_lru_last(const bk_access *a);	/* the least recent, or NULL */
 /* access.c: evaluates what E holds (the eviction of E calls it) */
 int bk__acc_finalize(bk_access *a, struct bk__entity *e);
 

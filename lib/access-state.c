@@ -155,10 +155,10 @@ write_bucket(bk_access *a, const struct bk__entity *e, const struct bk__bucket *
 		return BK_NOMEM;
 	}
 	for (size_t i = 0; i < b->nseq; i++) {
-		size_t c = name_index(colls, &nc, a->colls.s[b->seq[i].coll]);
+		const struct bk__seqid *x = bk__acc_seq_at(b, i);
+		size_t c = name_index(colls, &nc, a->colls.s[x->coll]);
 
-		sb_printf(&seq, "%s%zu:%" PRIu64 ":%" PRId64, i > 0 ? "," : "", c, b->seq[i].id,
-		    b->seq[i].ts);
+		sb_printf(&seq, "%s%zu:%" PRIu64 ":%" PRId64, i > 0 ? "," : "", c, x->id, x->ts);
 	}
 	for (size_t i = 0; i < nc; i++) {
 		if (i > 0)
@@ -381,6 +381,8 @@ merge_bucket(bk_access *a, struct bk__entity *e, const bk_record *rec)
 		return bad(a, "made with another window");
 	if ((b = bk__acc_bucket(a, e, idx)) == NULL)
 		return BK_NOMEM;
+	if (bk__acc_bucket_d(a, b) == NULL)
+		return BK_NOMEM;
 	if ((rc = bk_distinct_decode(b->d, d, dlen)) != BK_OK)
 		return rc == BK_ERROR ? bad(a, "bad distinct") : rc;
 	b->events += (uint64_t)events;
@@ -415,7 +417,7 @@ merge_bucket(bk_access *a, struct bk__entity *e, const bk_record *rec)
 			    (name = part(colls, clen, (size_t)c, &nlen)) == NULL)
 				return bad(a, "bad seq");
 			if ((ci = bk__acc_intern(&a->colls, name, nlen)) == UINT32_MAX ||
-			    bk__acc_seq_add(b, (uint64_t)id, ts, ci) != BK_OK)
+			    bk__acc_seq_add(a, b, (uint64_t)id, ts, ci) != BK_OK)
 				return BK_NOMEM;
 			p = q != NULL ? q + 1 : end;
 		}

@@ -192,6 +192,8 @@ bk_access_new(const bk_detectconf *conf, enum bk_access_mode mode, bk_baseline *
 	    a->hours_text == NULL)
 		goto fail;
 	a->swept = INT64_MIN;
+	a->last_file = a->last_coll = UINT32_MAX;
+	a->lru_first = a->lru_last = UINT32_MAX;
 	return a;
 fail:
 	bk_access_free(a);
@@ -204,10 +206,13 @@ bk_access_free(bk_access *a)
 	if (a == NULL)
 		return;
 	for (size_t i = 0; i < a->nslots; i++)
-		if (a->slots[i] != NULL)
-			bk__acc_entity_free(a, a->slots[i]);
+		if (a->slots[i].e != NULL)
+			bk__acc_entity_free(a, a->slots[i].e);
+	bk__acc_pools_free(a);
 	free(a->slots);
-	free(a->shash);
+	free(a->byid);
+	free(a->lru);
+	free(a->freeids);
 	for (size_t i = 0; i < a->ninc; i++) {
 		struct bk__incident *in = a->inc[i];
 
@@ -667,7 +672,7 @@ longest_run(bk_access *a, const struct bk__entity *e, size_t n, uint64_t max_gap
 		/* One id: a run of one, no sorting. */
 		for (size_t i = 0; i < n; i++)
 			if (e->b[i].nseq == 1) {
-				const struct bk__seqid *x = &e->b[i].seq[0];
+				const struct bk__seqid *x = bk__acc_seq_at(&e->b[i], 0);
 
 				*best = (struct run){ 1, x->id, x->id, x->ts, x->ts, x->coll };
 			}
@@ -679,7 +684,8 @@ longest_run(bk_access *a, const struct bk__entity *e, size_t n, uint64_t max_gap
 	for (size_t i = 0; i < n; i++) {
 		if (e->b[i].nseq == 0)
 			continue;
-		memcpy(all + k, e->b[i].seq, e->b[i].nseq * sizeof *all);
+		for (size_t j = 0; j < e->b[i].nseq; j++)
+			all[k + j] = *bk__acc_seq_at(&e->b[i], j);
 		k += e->b[i].nseq;
 	}
 	qsort(all, total, sizeof *all, cmp_seq);
@@ -721,14 +727,14 @@ eval_window(bk_access *a, struct bk__entity *e, bk_distinct *tmp)
 	/* The buckets' counts added up bound the union: merge only when it could alert. */
 	distinct = 0;
 	for (size_t i = 0; i < n; i++) {
-		distinct += bk_distinct_count(e->b[i].d);
-		exact = exact && bk_distinct_is_exact(e->b[i].d);
+		distinct += bk__acc_bucket_count(&e->b[i]);
+		exact = exact && bk__acc_bucket_exact(&e->b[i]);
 	}
 	if (n > 1 && a->bulk_threshold > 0 &&
 	    (distinct >= (uint64_t)a->bulk_threshold || !exact)) {
 		bk_distinct_clear(tmp);
 		for (size_t i = 0; i < n; i++)
-			if ((rc = bk_distinct_merge(tmp, e->b[i].d)) != BK_OK)
+			if ((rc = bk__acc_bucket_merge(tmp, &e->b[i])) != BK_OK)
 				return rc;
 		distinct = bk_distinct_count(tmp);
 	}
@@ -870,7 +876,7 @@ drop_bucket(bk_access *a, struct bk__entity *e)
 		if (e->hour_d == NULL)
 			e->hour_d = bk_distinct_new(a->exact, a->precision);
 		if (e->hour_d != NULL)
-			bk_distinct_merge(e->hour_d, b->d);
+			bk__acc_bucket_merge(e->hour_d, b);
 	}
 	if (a->mode == BK_ACCESS_LEARN) {
 		int64_t day = floor_div(start, MS_DAY);
@@ -879,18 +885,13 @@ drop_bucket(bk_access *a, struct bk__entity *e)
 			return BK_NOMEM;
 		if ((rc = learn_flush(a, e, floor_div(b->idx, BK__ACC_K), day)) != BK_OK)
 			return rc;
-		bk_distinct_merge(e->lacc, b->d);
+		bk__acc_bucket_merge(e->lacc, b);
 		e->lev += b->events;
 		e->lrows += b->rows;
 		e->lbytes += b->bytes;
 		e->lhours |= 1u << (int)((start - day * MS_DAY) / MS_HOUR);
 	}
-	bk__acc_spare_put(a, b->d);
-	bk__acc_seq_put(a, b);
-	memmove(&e->b[0], &e->b[1], (e->nb - 1) * sizeof *e->b);
-	e->nb--;
-	if (e->nb == 0)
-		bk__acc_idle(a, e);
+	bk__acc_pop_first(a, e);
 	return rc;
 }
 
@@ -1103,9 +1104,12 @@ bk_access_add(bk_access *a, const bk_event *ev)
 	    !(ip->len == 1 && ip->ptr[0] == '-');
 	struct bk__entity *e;
 	struct bk__bucket *b;
+	struct bk__acc_key key;
 	char coll[256];
+	const char *file;
 	size_t clen;
 	uint32_t ci = UINT32_MAX, fi;
+	uint64_t chash = bk__hash64("", 0) * UINT64_C(0x100000001b3);
 	bool sens, off;
 	unsigned kind;
 	int64_t ts = ev->ts;
@@ -1128,19 +1132,30 @@ bk_access_add(bk_access *a, const bk_event *ev)
 	if (failed(ev) || !(span_is(act, "read") || span_is(act, "export") ||
 	    (act->ptr == NULL && ev->nids > 0)))
 		return sweep(a);
-	e = bk__acc_entity(a, use_actor ? actor->ptr : NULL, actor->len, use_ip ? ip->ptr : NULL,
+	/* The entity's slot is fetched while the event's names are worked out. */
+	bk__acc_key(a, &key, use_actor ? actor->ptr : NULL, actor->len, use_ip ? ip->ptr : NULL,
 	    ip->len);
-	if (e == NULL)
-		return BK_NOMEM;
-	e->events++;
 	clen = collection(ev, coll, sizeof coll);
-	if (clen > 0 && (ci = bk__acc_intern(&a->colls, coll, clen)) == UINT32_MAX)
-		return BK_NOMEM;
 	coll[clen] = '\0';
-	if ((fi = bk__acc_intern(&a->files, ev->file != NULL ? ev->file : "-",
-	    ev->file != NULL ? strlen(ev->file) : 1)) == UINT32_MAX)
+	if (clen > 0) {
+		/* Most events name the collection and file the one before named. */
+		if (a->last_coll == UINT32_MAX || strcmp(a->colls.s[a->last_coll], coll) != 0) {
+			if ((a->last_coll = bk__acc_intern(&a->colls, coll, clen)) == UINT32_MAX)
+				return BK_NOMEM;
+			a->last_chash = bk__hash64(coll, clen) * UINT64_C(0x100000001b3);
+		}
+		ci = a->last_coll;
+		chash = a->last_chash;
+	}
+	file = ev->file != NULL ? ev->file : "-";
+	if (a->last_file != UINT32_MAX && strcmp(a->files.s[a->last_file], file) == 0)
+		fi = a->last_file;
+	else if ((fi = a->last_file = bk__acc_intern(&a->files, file, strlen(file))) == UINT32_MAX)
 		return BK_NOMEM;
 	sens = clen > 0 && sensitive(a, ev, coll, clen);
+	if ((e = bk__acc_entity_at(a, &key)) == NULL)
+		return BK_NOMEM;
+	e->events++;
 	if (sens && a->mode == BK_ACCESS_LEARN &&
 	    (rc = bk_baseline_seen_add(a->base, e->name, "object", coll, clen)) != BK_OK)
 		return rc;
@@ -1193,14 +1208,13 @@ bk_access_add(bk_access *a, const bk_event *ev)
 	for (size_t i = 0; i < ev->nids; i++) {
 		const bk_span *id = &ev->ids[i];
 		/* The collection's name, not its index, so that two runs hash alike. */
-		uint64_t h = bk__hash64(coll, clen) * UINT64_C(0x100000001b3) ^
-		    bk__hash64(id->ptr, id->len), v;
+		uint64_t h = chash ^ bk__hash64(id->ptr, id->len), v;
 
-		if ((rc = bk_distinct_add(b->d, h)) != BK_OK)
+		if ((rc = bk__acc_bucket_add(a, b, h)) != BK_OK)
 			return rc;
 		if (off && (rc = bk_distinct_add(e->off, h)) != BK_OK)
 			return rc;
-		if (numeric_id(id->ptr, id->len, &v) && (rc = bk__acc_seq_add(b, v, ts, ci)) != BK_OK)
+		if (numeric_id(id->ptr, id->len, &v) && (rc = bk__acc_seq_add(a, b, v, ts, ci)) != BK_OK)
 			return rc;
 	}
 	return sweep(a);
@@ -1215,8 +1229,8 @@ bk_access_finish(bk_access *a)
 		return BK_OK;
 	a->finished = true;
 	/* Least recent first, as eviction would have taken them. */
-	while (a->lru_tail != NULL) {
-		struct bk__entity *e = a->lru_tail;
+	while (bk__acc_lru_last(a) != NULL) {
+		struct bk__entity *e = bk__acc_lru_last(a);
 
 		bk__acc_remove(a, e);
 		if (rc == BK_OK)
@@ -1238,11 +1252,6 @@ bk_access_finish(bk_access *a)
 int
 bk__acc_drop_first(bk_access *a, struct bk__entity *e)
 {
-	bk__acc_spare_put(a, e->b[0].d);
-	bk__acc_seq_put(a, &e->b[0]);
-	memmove(&e->b[0], &e->b[1], (e->nb - 1) * sizeof *e->b);
-	e->nb--;
-	if (e->nb == 0)
-		bk__acc_idle(a, e);
+	bk__acc_pop_first(a, e);
 	return BK_OK;
 }

@@ -38,6 +38,7 @@
 #include "pipeline.h"
 #include "report.h"
 #include "event.h"
+#include "event-json.h"
 #include "export.h"
 #include "inventory.h"
 #include "exfil.h"

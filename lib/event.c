@@ -1,6 +1,6 @@
 /*
- * event.c - events in and out: the `event` record (DESIGN.md, Records), its
- * TSV and text forms for people and awk, and reading records back.
+ * event.c - events out: the `event` record (DESIGN.md, Records) and its
+ * TSV and text forms for people and awk; event-json.c reads records back.
  *
  * Every tool that prints events (bk-parse, and bk-access or bk-exfil when
  * asked to show what they read) prints them with these functions, so the
@@ -543,107 +543,4 @@ bk_event_text(const bk_event *ev, char *buf, size_t size)
 	else
 		text_line(&o, ev, flen, filelen, true);
 	return o.len;
-}
-
-/* ---- reading back ------------------------------------------------------- */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's method). */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static int
-digits(const char *s, int n)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
-/* "2015-05-08T01:15:02.123Z" (the writer's form) to milliseconds; BK_EVENT_NONE otherwise. */
-static int64_t
-parse_rfc3339(const char *s, size_t n)
-{
-	int y, mo, d, h, mi, se, ms = 0;
-
-	if (n < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
-		return BK_EVENT_NONE;
-	y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2);
-	h = digits(s + 11, 2), mi = digits(s + 14, 2), se = digits(s + 17, 2);
-	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
-	    mi > 59 || se < 0 || se > 60)
-		return BK_EVENT_NONE;
-	if (n == 24 && s[19] == '.' && s[23] == 'Z')
-		ms = digits(s + 20, 3);
-	else if (!(n == 20 && s[19] == 'Z'))
-		return BK_EVENT_NONE;
-	if (ms < 0)
-		return BK_EVENT_NONE;
-	return ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 24 + h) * 60 + mi) * 60000 +
-	       (int64_t)se * 1000 + ms;
-}
-
-int
-bk_event_from_record(const bk_record *rec, bk_event *ev, bk_span *ids, size_t ids_cap,
-    size_t *ids_dropped)
-{
-	json_t *o = bk__record_json(rec), *v;
-	size_t n;
-	const char *s;
-	int64_t i;
-
-	bk_event_clear(ev);
-	if (ids_dropped != NULL)
-		*ids_dropped = 0;
-	if (strcmp(bk_record_type(rec), "event") != 0)
-		return BK_ERROR;
-	if ((s = bk_record_strn(rec, "ts", &n)) != NULL)
-		ev->ts = parse_rfc3339(s, n);
-	ev->format = bk_record_str(rec, "format");
-	ev->file = bk_record_str(rec, "file");
-	if (bk_record_int(rec, "line", &i) == BK_OK && i > 0)
-		ev->line = (uint64_t)i;
-	for (int k = 0; k < BK_EV_NSTR; k++)
-		if ((s = bk_record_strn(rec, str_key[k], &n)) != NULL)
-			ev->str[k] = (bk_span){ s, n };
-	if (bk_record_int(rec, "rows", &i) == BK_OK)
-		ev->rows = i;
-	if (bk_record_int(rec, "bytes_in", &i) == BK_OK)
-		ev->bytes_in = i;
-	if (bk_record_int(rec, "bytes_out", &i) == BK_OK)
-		ev->bytes_out = i;
-	if (bk_record_int(rec, "status", &i) == BK_OK)
-		ev->status = i;
-	if ((v = json_object_get(o, "where")) != NULL && json_is_boolean(v))
-		ev->where = json_is_true(v);
-	if ((v = json_object_get(o, "ids")) != NULL && json_is_array(v)) {
-		size_t k;
-		json_t *id;
-
-		json_array_foreach(v, k, id) {
-			if (!json_is_string(id))
-				continue;
-			if (ev->nids < ids_cap)
-				ids[ev->nids++] = (bk_span){ json_string_value(id), json_string_length(id) };
-			else if (ids_dropped != NULL)
-				(*ids_dropped)++;
-		}
-		ev->ids = ids;
-	}
-	if ((s = bk_record_strn(rec, "raw", &n)) != NULL)
-		ev->raw = (bk_span){ s, n };
-	return BK_OK;
 }

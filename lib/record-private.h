@@ -170,4 +170,18 @@ void bk__writer_json(bk_writer *w, const char *key, json_t *v);
 int bk__reader_parse(
     bk_reader *rd, const char *line, size_t len, uint64_t lineno, const bk_record **rec);
 
+/*
+ * The next line bk_reader_next would parse, unparsed: BK_OK with *DATA and
+ * *LEN (valid until the next call on RD) and bk_reader_lineno() its line,
+ * after skipping blank lines and the byte-order mark; otherwise what
+ * bk_reader_next returns for the end, a failed input, a line too long or
+ * OOM. Drops the record read before. For decoders that read some lines
+ * without building a record (event-json.c) and hand the rest to
+ * bk__reader_parse.
+ */
+int bk__reader_line(bk_reader *rd, const char **data, size_t *len);
+
+/* A buffer of RD's that such a decoder may fill; RD frees it. */
+struct bk__strbuf *bk__reader_scratch(bk_reader *rd);
+
 #endif /* BK_RECORD_PRIVATE_H */

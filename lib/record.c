@@ -772,6 +772,7 @@ struct bk_reader {
 	struct bk_record rec; /* rec.json is ours, or NULL */
 	uint64_t lineno;
 	bool done; /* the input ended or failed: BK_EOF from now on */
+	struct bk__strbuf scratch; /* for decoders of the line read (bk__reader_scratch) */
 	char error[256];
 };
 
@@ -806,6 +807,7 @@ bk_reader_free(bk_reader *rd)
 		return;
 	drop_record(rd);
 	bk_lines_free(rd->lines);
+	bk__strbuf_free(&rd->scratch);
 	free(rd);
 }
 
@@ -887,13 +889,12 @@ blank(const char *s, size_t len)
 }
 
 int
-bk_reader_next(bk_reader *rd, const bk_record **rec)
+bk__reader_line(bk_reader *rd, const char **data, size_t *len)
 {
 	struct bk_line line;
 	int rc;
 
 	drop_record(rd);
-	*rec = NULL;
 	while (!rd->done) {
 		rc = bk_lines_next(rd->lines, &line);
 		if (rc == BK_EOF) {
@@ -924,9 +925,31 @@ bk_reader_next(bk_reader *rd, const bk_record **rec)
 		}
 		if (blank(line.data, line.len))
 			continue;
-		return bk__reader_parse(rd, line.data, line.len, line.lineno, rec);
+		rd->lineno = line.lineno;
+		*data = line.data;
+		*len = line.len;
+		return BK_OK;
 	}
 	return BK_EOF;
+}
+
+int
+bk_reader_next(bk_reader *rd, const bk_record **rec)
+{
+	const char *line;
+	size_t len;
+	int rc;
+
+	*rec = NULL;
+	if ((rc = bk__reader_line(rd, &line, &len)) != BK_OK)
+		return rc;
+	return bk__reader_parse(rd, line, len, rd->lineno, rec);
+}
+
+struct bk__strbuf *
+bk__reader_scratch(bk_reader *rd)
+{
+	return &rd->scratch;
 }
 
 uint64_t

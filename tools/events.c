@@ -29,7 +29,8 @@ tool_read_records(const struct tool_source *s, bk_input *in, bk_reader *rd)
 	int rc;
 
 	bk_reader_reset(rd, in);
-	while ((rc = bk_reader_next(rd, &rec)) != BK_EOF) {
+	/* Event lines are decoded straight into EV; the other records come as records. */
+	while ((rc = bk_reader_next_event(rd, &rec, &ev, s->ids, s->idcap, NULL)) != BK_EOF) {
 		if (rc == BK_NOMEM) {
 			tool_error(s->path, 0, "out of memory");
 			tool_exit(TOOL_TROUBLE);
@@ -38,13 +39,9 @@ tool_read_records(const struct tool_source *s, bk_input *in, bk_reader *rd)
 			tool_reader_error(s->path, rd);
 			continue;
 		}
-		if (strcmp(bk_record_type(rec), "event") != 0) {
+		if (rec != NULL) {
 			if (s->on_record != NULL)
 				s->on_record(s->ctx, rec, bk_reader_lineno(rd));
-			continue;
-		}
-		if (bk_event_from_record(rec, &ev, s->ids, s->idcap, NULL) != BK_OK) {
-			tool_error(s->path, bk_reader_lineno(rd), "not a valid event record");
 			continue;
 		}
 		if (ev.file == NULL)

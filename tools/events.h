@@ -26,9 +26,10 @@ struct tool_source {
 void tool_reader_error(const char *path, const bk_reader *rd);
 
 /*
- * Reads the records of IN with RD: events to S->on_event (bad lines and
- * records that are not valid events reported as PATH:LINE: ...), the rest
- * to S->on_record. Stops the tool when memory runs out.
+ * Reads the records of IN with RD: events to S->on_event, decoded without
+ * a JSON tree where they can be (bk_reader_next_event), bad lines reported
+ * as PATH:LINE: ..., the rest to S->on_record. Stops the tool when memory
+ * runs out.
  */
 void tool_read_records(const struct tool_source *s, bk_input *in, bk_reader *rd);
 

@@ -115,8 +115,9 @@ r_json=$(ratio "$t_awkj" "$t_json")
 echo "ratio bk-access / mawk, raw log: $r_raw (target >= 3.0)"
 echo "ratio bk-access / mawk, NDJSON:  $r_json (target >= 3.0)"
 echo "alerts: $alerts from bk-access; $pairs address-hours at 200+ from mawk"
-echo "peak RSS bk-access: $rss KiB raw, $rssj KiB NDJSON, entity limit $LIMIT" \
-    "($ENTITIES entities in the data; target < 1048576 KiB)"
+echo "peak RSS bk-access: $rss KiB raw, $rssj KiB NDJSON (target < 1048576 KiB)"
+echo "state limit: state.max_entities = $LIMIT (--max-entities; $ENTITIES entities in the data)," \
+    "each distinct count exact to state.exact, then a HyperLogLog"
 
 missed=0
 [ "$(calc "$r_raw >= 3.0")" = 1 ] || { echo "MISSED: raw log vs mawk"; missed=1; }
