@@ -117,7 +117,8 @@ read_records(struct run *r, bk_reader *rd, bk_input *in)
 	int rc;
 
 	bk_reader_reset(rd, in);
-	while ((rc = bk_reader_next(rd, &rec)) != BK_EOF) {
+	/* Event lines are decoded straight into EV (event-json.h); the rest come as records. */
+	while ((rc = bk_reader_next_event(rd, &rec, &ev, ids, 1, NULL)) != BK_EOF) {
 		const char *type;
 
 		if (rc == BK_NOMEM) {
@@ -135,16 +136,14 @@ read_records(struct run *r, bk_reader *rd, bk_input *in)
 			tool_error(r->path, bk_reader_lineno(rd), "%s", m);
 			continue;
 		}
-		type = bk_record_type(rec);
-		if (strcmp(type, "event") == 0) {
-			if (bk_event_from_record(rec, &ev, ids, 1, NULL) != BK_OK) {
-				tool_error(r->path, bk_reader_lineno(rd), "not a valid event record");
-				continue;
-			}
+		if (rec == NULL) {
 			if (ev.file == NULL)
 				ev.file = r->path;
 			on_event(r, &ev);
-		} else if (strcmp(type, "state") == 0) {
+			continue;
+		}
+		type = bk_record_type(rec);
+		if (strcmp(type, "state") == 0) {
 			rc = bk_exfil_state_merge(r->x, rec);
 			if (rc == BK_NOMEM) {
 				tool_error(r->path, bk_reader_lineno(rd), "out of memory");
