@@ -270,27 +270,6 @@ plain_run(const char *p, const char *end)
 	return p;
 }
 
-static int
-hex4(const char *p)
-{
-	int v = 0;
-
-	for (int i = 0; i < 4; i++) {
-		char c = p[i];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v |= c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			v |= c - 'A' + 10;
-		else
-			return -1;
-	}
-	return v;
-}
-
 /* Code point CP (not a surrogate) as UTF-8 at O; returns the end. */
 static char *
 put_utf8(char *o, unsigned cp)
@@ -358,13 +337,13 @@ unescape(const char *p, const char *end, char *o, char **oend)
 		if (p[1] == 'u') {
 			int cp, lo;
 
-			if (end - p < 6 || (cp = hex4(p + 2)) < 0)
+			if (end - p < 6 || (cp = bk__hex4(p + 2)) < 0)
 				return NULL;
 			p += 6;
 			if (cp >= 0xDC00 && cp <= 0xDFFF)
 				return NULL;
 			if (cp >= 0xD800 && cp <= 0xDBFF) {
-				if (end - p < 6 || p[0] != '\\' || p[1] != 'u' || (lo = hex4(p + 2)) < 0 ||
+				if (end - p < 6 || p[0] != '\\' || p[1] != 'u' || (lo = bk__hex4(p + 2)) < 0 ||
 				    lo < 0xDC00 || lo > 0xDFFF)
 					return NULL;
 				p += 6;

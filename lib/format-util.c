@@ -392,27 +392,6 @@ jw_space(struct jwalk *w)
 		w->s++;
 }
 
-static int
-hex4(const char *s)
-{
-	int v = 0;
-
-	for (int i = 0; i < 4; i++) {
-		char c = s[i];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v |= c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			v |= c - 'A' + 10;
-		else
-			return -1;
-	}
-	return v;
-}
-
 static size_t
 put_utf8(char *o, uint32_t cp)
 {
@@ -477,12 +456,12 @@ jw_string(struct jwalk *w, bk_span *out)
 		case 'r': o[k++] = '\r'; break;
 		case 't': o[k++] = '\t'; break;
 		case 'u':
-			if (p - q < 5 || (h = hex4(q + 1)) < 0)
+			if (p - q < 5 || (h = bk__hex4(q + 1)) < 0)
 				return BK_ERROR;
 			q += 4;
 			cp = (uint32_t)h;
 			if (cp >= 0xd800 && cp <= 0xdbff && p - q >= 7 && q[1] == '\\' &&
-			    q[2] == 'u' && (h = hex4(q + 3)) >= 0xdc00 && h <= 0xdfff) {
+			    q[2] == 'u' && (h = bk__hex4(q + 3)) >= 0xdc00 && h <= 0xdfff) {
 				cp = 0x10000 + ((cp - 0xd800) << 10) + ((uint32_t)h - 0xdc00);
 				q += 6;
 			} else if (cp >= 0xd800 && cp <= 0xdfff) {
