@@ -29,18 +29,6 @@ bk_alert_clear(bk_alert *a)
 	};
 }
 
-/* A figure: an integer when it is one (counts stay "3012", not "3012.0"). */
-static void
-put_number(bk_writer *w, const char *key, double v)
-{
-	if (isnan(v))
-		return;
-	if (v == floor(v) && fabs(v) < 9e15)
-		bk_writer_int(w, key, (int64_t)v);
-	else
-		bk_writer_double(w, key, v);
-}
-
 static void
 put_cstr(bk_writer *w, const char *key, const char *s)
 {
@@ -56,7 +44,7 @@ bk_alert_begin(bk_writer *w, const bk_alert *a, bool show_values)
 	bk_writer_begin(w, "alert");
 	put_cstr(w, "detector", a->detector);
 	bk_writer_cstr(w, "severity", bk_severity_name(a->severity));
-	put_number(w, "score", a->score);
+	bk_writer_figure(w, "score", a->score);
 	put_cstr(w, "actor", a->actor);
 	put_cstr(w, "ip", a->ip);
 	put_cstr(w, "dst", a->dst);
@@ -64,14 +52,14 @@ bk_alert_begin(bk_writer *w, const bk_alert *a, bool show_values)
 	bk_writer_time(w, "first", a->first);
 	bk_writer_time(w, "last", a->last);
 	put_cstr(w, "metric", a->metric);
-	put_number(w, "value", a->value);
-	put_number(w, "threshold", a->threshold);
+	bk_writer_figure(w, "value", a->value);
+	bk_writer_figure(w, "threshold", a->threshold);
 	if (baseline) {
 		bk_writer_object_begin(w, "baseline");
-		put_number(w, "own_median", a->own_median);
-		put_number(w, "own_mad", a->own_mad);
-		put_number(w, "peer_median", a->peer_median);
-		put_number(w, "peer_mad", a->peer_mad);
+		bk_writer_figure(w, "own_median", a->own_median);
+		bk_writer_figure(w, "own_mad", a->own_mad);
+		bk_writer_figure(w, "peer_median", a->peer_median);
+		bk_writer_figure(w, "peer_mad", a->peer_mad);
 		bk_writer_object_end(w);
 	}
 	put_cstr(w, "window", a->window);

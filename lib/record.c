@@ -644,6 +644,17 @@ bk_writer_double(bk_writer *w, const char *key, double v)
 }
 
 void
+bk_writer_figure(bk_writer *w, const char *key, double v)
+{
+	if (isnan(v))
+		return;
+	if (v == floor(v) && fabs(v) < 9e15)
+		bk_writer_int(w, key, (int64_t)v);
+	else
+		bk_writer_double(w, key, v);
+}
+
+void
 bk_writer_bool(bk_writer *w, const char *key, bool v)
 {
 	field(w, key);

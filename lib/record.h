@@ -49,6 +49,12 @@ void bk_writer_int(bk_writer *w, const char *key, int64_t v);
 void bk_writer_uint(bk_writer *w, const char *key, uint64_t v);
 /* The shortest of 15 to 17 digits that reads back exactly, "1.0" for 1; non-finite: null. */
 void bk_writer_double(bk_writer *w, const char *key, double v);
+/*
+ * A figure: an integer when it is one, so counts stay "3012", not "3012.0"
+ * (below 9e15, where doubles still hold every integer); a fraction as
+ * bk_writer_double. NaN, which stands for "not known", writes nothing.
+ */
+void bk_writer_figure(bk_writer *w, const char *key, double v);
 void bk_writer_bool(bk_writer *w, const char *key, bool v);
 void bk_writer_null(bk_writer *w, const char *key);
 /*

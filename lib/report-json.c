@@ -10,7 +10,6 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,17 +24,6 @@ put_str(bk_writer *w, const char *key, const char *s)
 {
 	if (s != NULL)
 		bk_writer_cstr(w, key, s);
-}
-
-static void
-put_num(bk_writer *w, const char *key, double v)
-{
-	if (isnan(v))
-		return;
-	if (v == floor(v) && fabs(v) < 9e15)
-		bk_writer_int(w, key, (int64_t)v);
-	else
-		bk_writer_double(w, key, v);
 }
 
 static void
@@ -99,7 +87,7 @@ bk_report_json(const bk_report *r, FILE *out)
 		bk_writer_object_begin(w, NULL);
 		bk_writer_uint(w, "rank", in->rank);
 		bk_writer_cstr(w, "severity", bk_severity_name(in->severity));
-		put_num(w, "score", in->score);
+		bk_writer_figure(w, "score", in->score);
 		put_str(w, "actor", in->actor);
 		put_str(w, "ip", in->ip);
 		put_str(w, "dst", in->dst);
@@ -126,10 +114,10 @@ bk_report_json(const bk_report *r, FILE *out)
 			bk_writer_time(w, "first", a->first);
 			bk_writer_time(w, "last", a->last);
 			put_str(w, "metric", a->metric);
-			put_num(w, "value", a->value);
-			put_num(w, "threshold", a->threshold);
-			put_num(w, "own_median", a->own_median);
-			put_num(w, "peer_median", a->peer_median);
+			bk_writer_figure(w, "value", a->value);
+			bk_writer_figure(w, "threshold", a->threshold);
+			bk_writer_figure(w, "own_median", a->own_median);
+			bk_writer_figure(w, "peer_median", a->peer_median);
 			put_str(w, "reason", a->reason);
 			bk_writer_object_end(w);
 		}

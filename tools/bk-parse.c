@@ -803,16 +803,9 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			tool_help(usage_text);
-		case 'j': {
-			char *end;
-
-			r.jobs = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || r.jobs < 1 ||
-			    r.jobs > BK_PIPELINE_MAX_JOBS)
-				tool_usage_error("--jobs: a number from 1 to %d, not '%s'",
-				    BK_PIPELINE_MAX_JOBS, optarg);
+		case 'j':
+			r.jobs = tool_jobs_arg(optarg, BK_PIPELINE_MAX_JOBS);
 			break;
-		}
 		case 'r':
 			bk_fileset_set_recursive(set, true);
 			break;

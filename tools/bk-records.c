@@ -548,14 +548,9 @@ main(int argc, char **argv)
 			tool_version(NULL);
 		case 'h':
 			tool_help(usage_text);
-		case 'j': {
-			char *end;
-
-			jobs = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || jobs < 1 || jobs > 256)
-				tool_usage_error("bad number of jobs '%s'", optarg);
+		case 'j':
+			jobs = tool_jobs_arg(optarg, 256);
 			break;
-		}
 		case 'r':
 			bk_fileset_set_recursive(fs, true);
 			break;

@@ -1196,14 +1196,9 @@ main(int argc, char **argv)
 			tool_version(NULL);
 		case 'h':
 			tool_help(usage_text);
-		case 'j': {
-			char *end;
-
-			jobs = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || jobs < 1 || jobs > 256)
-				tool_usage_error("bad job count '%s' (1 to 256)", optarg);
+		case 'j':
+			jobs = tool_jobs_arg(optarg, 256);
 			break;
-		}
 		case 'l':
 			o.list_only = true;
 			break;

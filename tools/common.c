@@ -204,6 +204,17 @@ tool_year_arg(const char *arg)
 	return (int)y;
 }
 
+long
+tool_jobs_arg(const char *arg, long max)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+
+	if (end == arg || *end != '\0' || n < 1 || n > max)
+		tool_usage_error("--jobs: a number from 1 to %ld, not '%s'", max, arg);
+	return n;
+}
+
 void
 tool_rules_error(void *ctx, const char *path, unsigned long line, const char *message)
 {

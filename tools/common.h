@@ -59,6 +59,9 @@ void tool_fileset_error(void *ctx, const char *path, const char *message);
 /* --year's argument: a year from 1970 to 9999, or a usage error. */
 int tool_year_arg(const char *arg);
 
+/* --jobs' argument: a number of threads from 1 to MAX, or a usage error. */
+long tool_jobs_arg(const char *arg, long max);
+
 /* Prints "bk-NAME (breachkit) VERSION" and EXTRA lines (may be NULL) to stdout, exits 0. */
 noreturn void tool_version(const char *extra);
 

@@ -159,6 +159,21 @@ test_writer_type_only(void **state)
 	expect_record(s, "{\"type\":\"summary\"}\n");
 }
 
+/* Figures: integers as integers, fractions as doubles, NaN (not known) left out. */
+static void
+test_writer_figure(void **state)
+{
+	struct sink *s = *state;
+
+	bk_writer_begin(s->w, "t");
+	bk_writer_figure(s->w, "n", 3012.0);
+	bk_writer_figure(s->w, "neg", -14.0);
+	bk_writer_figure(s->w, "f", 0.93);
+	bk_writer_figure(s->w, "unknown", NAN);
+	bk_writer_figure(s->w, "big", 1e16);
+	expect_record(s, "{\"type\":\"t\",\"n\":3012,\"neg\":-14,\"f\":0.93,\"big\":1e+16}\n");
+}
+
 /* Integers past INT64_MAX are written exactly; jansson (our reader) refuses them, as documented. */
 static void
 test_writer_uint_max(void **state)
@@ -1242,6 +1257,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    SINK_TEST(test_writer_kinds),
 	    SINK_TEST(test_writer_type_only),
+	    SINK_TEST(test_writer_figure),
 	    SINK_TEST(test_writer_uint_max),
 	    SINK_TEST(test_writer_nesting),
 	    SINK_TEST(test_writer_deep),

@@ -8,3 +8,4 @@ bk-parse --nginx-conf nginx-conf/nginx.conf --log-format nosuch x.log || echo "s
 bk-parse --nginx-conf /nonexistent/nginx.conf --log-format main x.log || echo "status $?"
 bk-parse --log-format '%h %Q' -f apache x.log || echo "status $?"
 bk-parse --format yaml x.log || echo "status $?"
+bk-parse -j 65 x.log || echo "status $?"
