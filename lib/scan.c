@@ -26,6 +26,10 @@
 #include "scan-private.h"
 #include "util-private.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* How far around a trigger a match may start or end (bytes of folded text). */
 #define DIGIT_MARGIN 64
 #define LITERAL_MARGIN 256
@@ -52,6 +56,7 @@ struct spanset {
 	unsigned seps;		/* BK__SEP_* */
 	bool built;		/* for the current line: sets are built when first used */
 	unsigned min_digits;	/* the smallest trigger of the rules using it */
+	unsigned built_min;	/* the current line's spans have at least this many digits */
 	struct span *spans;
 	size_t nspans, spancap;
 };
@@ -72,40 +77,32 @@ struct hit {
 };
 
 /*
- * The context index: every distinct context word of 3 bytes or more of the
- * rules in use, found in a line by one pass of a rolling hash over its
- * lowercased 3-byte windows (a 64 Ki-bit filter, then a bucket of words).
- * Context questions ("is a word of this rule within reach of that value?")
- * then scan the line's few occurrences instead of searching the text again
- * for every word of every rule around every candidate.
+ * The context index: where the context words of the rules in use occur in
+ * the current line, found once per line and asked by every rule. Each
+ * distinct word of three bytes or more (ASCII-lowercased) is given an
+ * anchor: the two overlapping pairs of adjacent bytes in it least likely in
+ * logs (see commonness). One pass over the line reads the pair at every
+ * even offset, two bytes in one load, and tests it in a bitmap of every
+ * anchor pair in every mix of letter case; one of a word's two pairs is at
+ * an even offset wherever the word is. Only at a set bit (rare, by the
+ * choice of anchors) are the words it stands for compared. That is a few
+ * instructions per two bytes with no branch taken on most lines, and the
+ * answer is exact: context questions ("is a word of this rule within reach
+ * of that value?") then scan the line's few occurrences. Shorter words are
+ * searched directly.
  */
-#define GRAM_BITS 16
-#define BUCKET_BITS 12
+#define PAIR_BITS 12
 
 struct ctx_word {
 	const char *lower;	/* points into the rule; ASCII-lowercased */
 	size_t len;
-	uint32_t hash;		/* of the first three bytes */
-	int32_t next;		/* in its bucket, or -1 */
 	uint32_t *rules;	/* the rules (indexes) that use it */
 	size_t nrules, rulecap;
 };
 
-/*
- * The pair filter: before any context question is asked about a line, one
- * pass sets a bit for every pair of adjacent bytes in it (ASCII letters
- * lowercased). A context word can be in the line only if all its pairs are,
- * so a rule none of whose words can be there is skipped outright; in a log
- * of ASCII this answers nearly every question for kanji words and most for
- * English ones, for about a load and a store per byte.
- */
-#define PAIR_BITS 12
-#define WORD_PAIRS 8
-
-struct word_pairs {
-	uint16_t pair[WORD_PAIRS];	/* spread over the word; all must be in the line */
-	unsigned n;			/* 0: too short to filter, always possible */
-	bool high;			/* the word has a byte >= 0x80 */
+struct anchor {
+	uint32_t word;
+	uint32_t at;		/* the pair is the word's bytes [AT, AT + 1] */
 };
 
 struct occurrence {
@@ -132,19 +129,14 @@ struct bk_scanner {
 	enum bk_confidence min;
 	struct group *groups;	/* the current line's digit groups */
 	size_t ngroups, groupcap;
+	struct span *runs;	/* the current line's runs under every separator */
+	size_t nruns, runcap;
+	uint64_t before[4];	/* the bytes just before a group of the current line */
+	unsigned firsts;	/* bit D: a group of the current line starts with digit D */
+	unsigned longest;	/* the most digits a run of the current line has; 0: no digits */
 	size_t *margin;		/* [rule]: how far a match may reach past its trigger */
-	uint8_t (*first)[32];	/* [rule]: first bytes (lowercased) of its context words */
-	size_t *ctx_maxlen;	/* [rule]: its longest context word */
-	struct word_pairs **wpairs;	/* [rule][context word] */
-	uint8_t pairs[1u << PAIR_BITS];	/* == stamp: the pair is in the current line */
-	uint64_t *key_rules;	/* [pair]: rules (bit i % 64) a word of which has it as rarest pair */
-	uint64_t line_rules;	/* the current line's: rules whose words may all be there */
-	uint64_t short_rules;	/* rules with a word too short to have a pair */
-	uint8_t stamp;
-	bool paired;
 	bool no_context;	/* bk__scanner_no_context: no word is looked for */
 	uint16_t pair_first[256], pair_second[256];
-	signed char *maybe;	/* [rule]: a context word may be in the line; -1 not known */
 	const bk_rule **rules;	/* the rules that can reach min, in set order */
 	size_t nrules;
 	bool *needs_ctx;	/* [rule]: reaches min only with context */
@@ -153,6 +145,7 @@ struct bk_scanner {
 	struct spanset sets[MAX_SPANSETS];	/* one per separator set in use */
 	size_t nsets;
 	size_t *rule_set;	/* [rule]: its spanset, for digits triggers */
+	uint64_t (*after)[4];	/* [rule]: its trigger's AFTER bytes as bits, to test with before */
 
 	struct bk__matcher matcher;
 	pcre2_match_data *md;
@@ -166,14 +159,15 @@ struct bk_scanner {
 	struct ctx_word *words;	/* the context index */
 	size_t nwords;
 	uint32_t **rule_words;	/* [rule][context word]: index in words, or UINT32_MAX (short) */
-	uint8_t gram[(1 << GRAM_BITS) / 8];
-	int32_t bucket[1 << BUCKET_BITS];
+	uint8_t pair_map[65536 / 8];	/* bit set: two bytes as read by load16 are an anchor */
+	uint32_t *anchor_from;	/* [hash]: its anchors are anchors[from[h], from[h + 1]) */
+	struct anchor *anchors;
 	int high;		/* the current line has bytes >= 0x80: -1 not known yet */
 	struct occurrence *occ;	/* the current line's, once indexed */
 	size_t nocc, occcap;
 	bool indexed;
 	bool *present;		/* [rule]: a context word of it is somewhere in the line */
-	bool *has_short;	/* [rule]: it has context words too short to index */
+	bool *has_short;	/* [rule]: it has context words too short to anchor, searched directly */
 
 	struct column *cols;	/* set by bk_scanner_set_header */
 	const char *line;	/* the current line as given (cells are counted in it) */
@@ -265,13 +259,7 @@ contains_ci(const char *h, size_t n, const char *word, size_t len)
 	return false;
 }
 
-/* ---- the pair filter --------------------------------------------------- */
-
-static inline bool
-cw_fits(const struct bk__context_word *cw, size_t n)
-{
-	return cw->len <= n;
-}
+/* ---- the context index ------------------------------------------------ */
 
 static inline unsigned char
 fold_byte(unsigned char c)
@@ -279,7 +267,10 @@ fold_byte(unsigned char c)
 	return (unsigned char)(c | ((unsigned)(c - 'A') < 26u) << 5);
 }
 
-/* The two halves of a pair's hash, by table: a letter pair never collides with another. */
+/*
+ * The two halves of a pair's hash, by table: ASCII letters fold to lower
+ * case, and no two pairs of ASCII bytes share a hash.
+ */
 static void
 pair_tables(bk_scanner *sc)
 {
@@ -289,10 +280,48 @@ pair_tables(bk_scanner *sc)
 	}
 }
 
+static inline unsigned
+pair_hash(const bk_scanner *sc, unsigned char a, unsigned char b)
+{
+	return sc->pair_first[a] | sc->pair_second[b];
+}
+
 /*
- * How common byte C is in log text, roughly: letters by their frequency in
- * English, the punctuation of URLs and timestamps very common, bytes of
- * other scripts rare in the ASCII logs where speed matters most.
+ * What logs are made of, for choosing anchors: a word's anchor should be a
+ * pair that log lines seldom hold, and which pairs those are is learnt from
+ * this text (user agents, request lines, proxy, database and system log
+ * phrases) when a scanner is made. It needs no more than to be typical.
+ */
+static const char log_text[] =
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0.6099.109 Safari/537.36 Edg/120.0.2210.91\n"
+    "Mozilla/5.0 (X11; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/115.0\n"
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
+    "like Gecko) Version/17.1 Mobile/15E148 Safari/604.1\n"
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) curl/7.88.1 Wget/1.21.3 "
+    "python-requests/2.31.0 Go-http-client/1.1 Googlebot/2.1 bingbot/2.0\n"
+    "\"GET /index.html HTTP/1.1\" 200 \"POST /api/v1/login HTTP/2.0\" 302 \"HEAD /static/"
+    "js/app.min.js?v=3\" 304 \"PUT /images/logo.png\" /favicon.ico /wp-admin/admin-ajax.php "
+    "/search?q=query&page=2&sort=desc /assets/css/style.css /robots.txt /health /metrics "
+    "https://www.example.com/products/item?id=1234 text/html application/json image/jpeg\n"
+    "TCP_MISS/200 TCP_HIT/200 TCP_TUNNEL/200 CONNECT DIRECT/ HIER_NONE/- ORIGINAL_DST\n"
+    "LOG:  statement: SELECT name, created_at FROM orders WHERE id = $1 ORDER BY time LIMIT 10\n"
+    "LOG:  duration: 0.512 ms  connection authorized: user=app database=production "
+    "application_name=psql\n"
+    "Query\tINSERT INTO sessions (token, expires) VALUES ('x', NOW()) Connect\tapp@localhost "
+    "on shop using TCP/IP Quit Init DB\n"
+    "sshd[1234]: Accepted publickey for root from port 52314 ssh2: RSA SHA256 "
+    "systemd[1]: Started Session of User. kernel: audit: type=1400 CRON[999]: (root) CMD "
+    "smbd_audit: open ok r share|path|file.xlsx\n"
+    "{\"timestamp\":\"2015-05-08T10:11:12.345+09:00\",\"level\":\"info\",\"message\":\"request "
+    "completed\",\"method\":\"GET\",\"status\":200,\"bytes\":5120,\"duration_ms\":12,"
+    "\"user_agent\":\"Mozilla\",\"referer\":\"-\",\"trace_id\":\"4bf92f3577b34da6\"}\n";
+
+/*
+ * How common byte C is in log text when the pairs of log_text do not tell:
+ * letters by their frequency in English, the punctuation of URLs and
+ * timestamps very common; of UTF-8, lead bytes (the same few for all of
+ * kana and most kanji) more than the bytes that follow them.
  */
 static unsigned
 commonness(unsigned char c)
@@ -300,8 +329,10 @@ commonness(unsigned char c)
 	static const char order[] = "etaoinsrhldcumfpgwybvkxjqz";
 	const char *at;
 
+	if (c >= 0xc0)
+		return 8;
 	if (c >= 0x80)
-		return 1;
+		return 2;
 	if (c == ' ' || c == '/' || c == '.' || c == '-' || c == ':' || bk__is_digit((char)c))
 		return 40;
 	if (c >= 'a' && c <= 'z' && (at = strchr(order, c)) != NULL)
@@ -309,108 +340,53 @@ commonness(unsigned char c)
 	return 6;	/* = _ and other punctuation */
 }
 
-/* The pairs of context word CW worth checking: spread evenly when there are many. */
-static void
-word_pairs_of(const bk_scanner *sc, const struct bk__context_word *cw, struct word_pairs *wp)
-{
-	size_t npairs = cw->len - 1;
-
-	wp->n = 0;
-	wp->high = false;
-	for (size_t k = 0; k < cw->len; k++)
-		wp->high = wp->high || (unsigned char)cw->lower[k] >= 0x80;
-	if (cw->len < 2)
-		return;
-	for (size_t k = 0; k < WORD_PAIRS && k < npairs; k++) {
-		size_t at = npairs <= WORD_PAIRS ? k : k * (npairs - 1) / (WORD_PAIRS - 1);
-
-		wp->pair[wp->n++] = (uint16_t)(sc->pair_first[(unsigned char)cw->lower[at]] |
-		    sc->pair_second[(unsigned char)cw->lower[at + 1]]);
-	}
-	/* The rarest pair first: most words are ruled out by it alone. */
-	unsigned best = 0, score = UINT_MAX;
-
-	for (unsigned k = 0; k < wp->n; k++) {
-		size_t at = npairs <= WORD_PAIRS ? k : k * (npairs - 1) / (WORD_PAIRS - 1);
-		unsigned sc2 = commonness((unsigned char)cw->lower[at]) +
-		    commonness((unsigned char)cw->lower[at + 1]);
-
-		if (sc2 < score)
-			score = sc2, best = k;
-	}
-	uint16_t t = wp->pair[0];
-	wp->pair[0] = wp->pair[best];
-	wp->pair[best] = t;
-}
-
-static void
-pair_line(bk_scanner *sc, const char *t, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)t;
-
-	/* A new stamp per line instead of clearing; the table is cleared when it wraps. */
-	if (++sc->stamp == 0) {
-		memset(sc->pairs, 0, sizeof sc->pairs);
-		sc->stamp = 1;
-	}
-	if (n >= 2) {
-		unsigned high = p[0];
-		uint64_t rules = 0;
-
-		for (size_t i = 1; i < n; i++) {
-			unsigned h = sc->pair_first[p[i - 1]] | sc->pair_second[p[i]];
-
-			sc->pairs[h] = sc->stamp;
-			rules |= sc->key_rules[h];
-			high |= p[i];
-		}
-		sc->line_rules = rules | sc->short_rules;
-		if (sc->high < 0)
-			sc->high = (high & 0x80) != 0;
-	}
-	if (n < 2)
-		sc->line_rules = sc->short_rules;
-	sc->paired = true;
-	memset(sc->maybe, -1, sc->nrules);
-}
-
-/* Whether a context word of rule I may be in the line: false is certain. */
-static bool
-maybe_context(bk_scanner *sc, size_t i, const char *t, size_t n)
-{
-	const bk_rule *r = sc->rules[i];
-
-	if (sc->no_context)
-		return false;
-
-	if (!sc->paired)
-		pair_line(sc, t, n);
-	if (sc->maybe[i] >= 0)
-		return sc->maybe[i];
-	sc->maybe[i] = 0;
-	if (!(sc->line_rules >> (i & 63) & 1))
-		return false;	/* not even the rarest pair of one of its words is there */
-	for (size_t w = 0; w < r->ncontext; w++) {
-		const struct word_pairs *wp = &sc->wpairs[i][w];
-		unsigned k = 0;
-
-		if (wp->high && sc->high == 0)
-			continue;
-
-		while (k < wp->n && sc->pairs[wp->pair[k]] == sc->stamp)
-			k++;
-		if (k == wp->n && cw_fits(&r->context[w], n))
-			return (sc->maybe[i] = 1);
-	}
-	return false;
-}
-
-/* ---- the context index ------------------------------------------------- */
-
+/*
+ * The offset in word W of its best anchor: the two overlapping pairs of
+ * bytes that occur least in log_text together (COUNT, by pair hash), the
+ * rarer bytes when that ties. W is at least three bytes long.
+ */
 static uint32_t
-gram_hash(uint32_t three)
+rarest_pair(const bk_scanner *sc, const uint16_t *count, const struct ctx_word *w)
 {
-	return (three * 2654435761u) >> (32 - GRAM_BITS);
+	const unsigned char *s = (const unsigned char *)w->lower;
+	unsigned long best = ULONG_MAX;
+	uint32_t at = 0;
+
+	for (size_t k = 0; k + 2 < w->len; k++) {
+		unsigned long c = ((unsigned long)count[pair_hash(sc, s[k], s[k + 1])] +
+		    count[pair_hash(sc, s[k + 1], s[k + 2])]) * 1000 +
+		    commonness(s[k]) + commonness(s[k + 1]) + commonness(s[k + 2]);
+
+		if (c < best)
+			best = c, at = (uint32_t)k;
+	}
+	return at;
+}
+
+/* Two bytes as one number, the same on any machine for the same bytes. */
+static inline unsigned
+load16(const unsigned char *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+/* Sets the bits of pair A, B in every mix of ASCII letter case. */
+static void
+map_pair(bk_scanner *sc, unsigned char a, unsigned char b)
+{
+	unsigned char as[2] = { a, bk__is_alpha((char)a) ? (unsigned char)(a & ~0x20u) : a };
+	unsigned char bs[2] = { b, bk__is_alpha((char)b) ? (unsigned char)(b & ~0x20u) : b };
+
+	for (int x = 0; x < 2; x++)
+		for (int y = 0; y < 2; y++) {
+			unsigned char two[2] = { as[x], bs[y] };
+			unsigned v = load16(two);
+
+			sc->pair_map[v >> 3] |= (uint8_t)(1u << (v & 7));
+		}
 }
 
 /* Adds the context words of rule I to the index; RW receives each word's index. */
@@ -426,7 +402,7 @@ index_words(bk_scanner *sc, size_t i, uint32_t *rw)
 		rw[w] = UINT32_MAX;
 		if (cw->len < 3) {
 			sc->has_short[i] = true;
-			continue;	/* searched directly: too short to index */
+			continue;	/* no two pairs to anchor it: searched directly */
 		}
 		for (k = 0; k < sc->nwords; k++)
 			if (sc->words[k].len == cw->len && memcmp(sc->words[k].lower, cw->lower, cw->len) == 0)
@@ -436,14 +412,7 @@ index_words(bk_scanner *sc, size_t i, uint32_t *rw)
 
 			if (bk__grow(&sc->words, &cap, sc->nwords, sizeof *sc->words) != BK_OK)
 				return false;
-			uint32_t three = (uint32_t)(unsigned char)cw->lower[0] << 16 |
-			    (uint32_t)(unsigned char)cw->lower[1] << 8 | (unsigned char)cw->lower[2];
-			uint32_t h = gram_hash(three);
-			uint32_t b = h >> (GRAM_BITS - BUCKET_BITS);
-
-			sc->words[k] = (struct ctx_word){ cw->lower, cw->len, h, sc->bucket[b], NULL, 0, 0 };
-			sc->bucket[b] = (int32_t)k;
-			sc->gram[h >> 3] |= (uint8_t)(1u << (h & 7));
+			sc->words[k] = (struct ctx_word){ cw->lower, cw->len, NULL, 0, 0 };
 			sc->nwords++;
 		}
 		rw[w] = (uint32_t)k;
@@ -457,16 +426,95 @@ index_words(bk_scanner *sc, size_t i, uint32_t *rw)
 	return true;
 }
 
-/* Finds every indexed word in T, once per line. */
+/*
+ * Builds the anchor table once every rule's words are in: the words' two
+ * anchor pairs grouped by a 12-bit hash (letters folded) for the
+ * comparison at a hit, and the bitmap for the line pass.
+ */
+static bool
+build_anchors(bk_scanner *sc)
+{
+	size_t nh = (size_t)1 << PAIR_BITS;
+
+	sc->anchor_from = calloc(nh + 1, sizeof *sc->anchor_from);
+	sc->anchors = calloc(2 * sc->nwords + 1, sizeof *sc->anchors);
+	uint16_t *count = calloc(nh, sizeof *count);
+	if (sc->anchor_from == NULL || sc->anchors == NULL || count == NULL) {
+		free(count);
+		return false;
+	}
+	for (size_t k = 0; k + 2 < sizeof log_text; k++) {
+		unsigned h = pair_hash(sc, (unsigned char)log_text[k], (unsigned char)log_text[k + 1]);
+
+		count[h] += count[h] < UINT16_MAX;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t k = 0; k < sc->nwords; k++) {
+			const unsigned char *w = (const unsigned char *)sc->words[k].lower;
+			uint32_t at = rarest_pair(sc, count, &sc->words[k]);
+
+			for (uint32_t d = 0; d < 2; d++) {
+				unsigned h = pair_hash(sc, w[at + d], w[at + d + 1]);
+
+				if (pass == 0) {
+					sc->anchor_from[h + 1]++;
+					map_pair(sc, w[at + d], w[at + d + 1]);
+				} else {
+					sc->anchors[sc->anchor_from[h]++] = (struct anchor){ (uint32_t)k, at + d };
+				}
+			}
+		}
+		if (pass == 0) {
+			for (size_t h = 0; h < nh; h++)
+				sc->anchor_from[h + 1] += sc->anchor_from[h];
+		}
+	}
+	free(count);
+	/* The second pass advanced each from[h] to the start of h + 1: shifted back. */
+	memmove(sc->anchor_from + 1, sc->anchor_from, nh * sizeof *sc->anchor_from);
+	sc->anchor_from[0] = 0;
+	return true;
+}
+
+/* The words anchored at the pair T[I], T[I + 1]: compared, and noted where they are. */
+static bool
+verify_anchor(bk_scanner *sc, const char *t, size_t n, size_t i)
+{
+	unsigned h = pair_hash(sc, (unsigned char)t[i], (unsigned char)t[i + 1]);
+
+	for (uint32_t a = sc->anchor_from[h]; a < sc->anchor_from[h + 1]; a++) {
+		const struct ctx_word *cw = &sc->words[sc->anchors[a].word];
+		size_t at = sc->anchors[a].at, j;
+
+		if (i < at || i - at + cw->len > n)
+			continue;
+		size_t pos = i - at;
+		for (j = 0; j < cw->len; j++)
+			if (fold_byte((unsigned char)t[pos + j]) != (unsigned char)cw->lower[j])
+				break;
+		if (j < cw->len)
+			continue;
+		if (bk__grow(&sc->occ, &sc->occcap, sc->nocc, sizeof *sc->occ) != BK_OK)
+			return false;
+		sc->occ[sc->nocc++] = (struct occurrence){ sc->anchors[a].word, (uint32_t)pos };
+		for (size_t k = 0; k < cw->nrules; k++)
+			sc->present[cw->rules[k]] = true;
+	}
+	return true;
+}
+
+/* Finds every context word in T, once per line. */
 static bool
 index_line(bk_scanner *sc, const char *t, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)t;
-	uint32_t three = 0;
+	const uint8_t *map = sc->pair_map;
 
 	sc->indexed = true;
 	sc->nocc = 0;
 	memset(sc->present, 0, sc->nrules * sizeof *sc->present);
+	if (sc->no_context)
+		return true;
 	for (size_t r = 0; r < sc->nrules; r++) {
 		if (!sc->has_short[r])
 			continue;
@@ -478,35 +526,22 @@ index_line(bk_scanner *sc, const char *t, size_t n)
 	}
 	if (sc->nwords == 0 || n < 3)
 		return true;
-	three = (uint32_t)(unsigned char)bk__lower((char)p[0]) << 8 | (unsigned char)bk__lower((char)p[1]);
-	for (size_t i = 2; i < n; i++) {
-		three = (three << 8 | (unsigned char)bk__lower((char)p[i])) & 0xffffff;
-		uint32_t h = gram_hash(three);
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		unsigned v = load16(p + i);
 
-		if (!(sc->gram[h >> 3] & (1u << (h & 7))))
-			continue;
-		size_t at = i - 2;
-		for (int32_t w = sc->bucket[h >> (GRAM_BITS - BUCKET_BITS)]; w >= 0;
-		    w = sc->words[w].next) {
-			const struct ctx_word *cw = &sc->words[w];
-			size_t j = 3;
-
-			if (cw->hash != h || at + cw->len > n)
-				continue;
-			while (j < cw->len && (unsigned char)bk__lower(t[at + j]) == (unsigned char)cw->lower[j])
-				j++;
-			if (j < cw->len || (unsigned char)bk__lower(t[at]) != (unsigned char)cw->lower[0] ||
-			    (unsigned char)bk__lower(t[at + 1]) != (unsigned char)cw->lower[1] ||
-			    (unsigned char)bk__lower(t[at + 2]) != (unsigned char)cw->lower[2])
-				continue;
-			if (bk__grow(&sc->occ, &sc->occcap, sc->nocc, sizeof *sc->occ) != BK_OK)
-				return false;
-			sc->occ[sc->nocc++] = (struct occurrence){ (uint32_t)w, (uint32_t)at };
-			for (size_t k = 0; k < cw->nrules; k++)
-				sc->present[cw->rules[k]] = true;
-		}
+		if ((map[v >> 3] >> (v & 7) & 1) && !verify_anchor(sc, t, n, i))
+			return false;
 	}
 	return true;
+}
+
+/* Whether a context word of rule I is in the line. */
+static bool
+maybe_context(bk_scanner *sc, size_t i, const char *t, size_t n)
+{
+	if (!sc->indexed && !index_line(sc, t, n))
+		return false;	/* out of memory: as if no context, never a crash */
+	return sc->present[i];
 }
 
 /* Where a context word must lie relative to [FROM, TO). */
@@ -632,22 +667,15 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 	sc->present = calloc(n > 0 ? n : 1, sizeof *sc->present);
 	sc->lits = calloc(n > 0 ? n : 1, sizeof *sc->lits);
 	sc->rule_set = calloc(n > 0 ? n : 1, sizeof *sc->rule_set);
+	sc->after = calloc(n > 0 ? n : 1, sizeof *sc->after);
 	sc->has_short = calloc(n > 0 ? n : 1, sizeof *sc->has_short);
-	memset(sc->bucket, 0xff, sizeof sc->bucket);
 	sc->hdr_ctx = calloc(n > 0 ? n : 1, sizeof *sc->hdr_ctx);
 	sc->margin = calloc(n > 0 ? n : 1, sizeof *sc->margin);
-	sc->first = calloc(n > 0 ? n : 1, sizeof *sc->first);
-	sc->ctx_maxlen = calloc(n > 0 ? n : 1, sizeof *sc->ctx_maxlen);
-	sc->wpairs = calloc(n > 0 ? n : 1, sizeof *sc->wpairs);
-	sc->maybe = calloc(n > 0 ? n : 1, sizeof *sc->maybe);
-	sc->key_rules = calloc(1u << PAIR_BITS, sizeof *sc->key_rules);
 	sc->norm = bk_norm_new();
 	sc->md = pcre2_match_data_create(bk__ruleset_max_captures(rs) + 1, NULL);
 	if (sc->rules == NULL || sc->needs_ctx == NULL || sc->hdr_ctx == NULL ||
 	    sc->rule_words == NULL || sc->present == NULL || sc->has_short == NULL || sc->lits == NULL ||
-	    sc->rule_set == NULL || sc->margin == NULL || sc->first == NULL || sc->ctx_maxlen == NULL ||
-	    sc->wpairs == NULL || sc->maybe == NULL || sc->key_rules == NULL ||
-	    sc->norm == NULL ||
+	    sc->rule_set == NULL || sc->after == NULL || sc->margin == NULL || sc->norm == NULL ||
 	    sc->md == NULL ||
 	    bk__matcher_init(&sc->matcher) != BK_OK)
 		goto fail;
@@ -667,23 +695,6 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 		sc->rules[sc->nrules++] = r;	/* counted now, so a failure frees it */
 		/* The longest match bounds how far from its trigger the pattern is tried. */
 		sc->margin[sc->nrules - 1] = r->reach > 0 && r->reach < DIGIT_MARGIN ? r->reach : DIGIT_MARGIN;
-		sc->wpairs[sc->nrules - 1] = calloc(r->ncontext > 0 ? r->ncontext : 1, sizeof **sc->wpairs);
-		if (sc->wpairs[sc->nrules - 1] == NULL)
-			goto fail;
-		for (size_t w = 0; w < r->ncontext; w++) {
-			unsigned char c = (unsigned char)r->context[w].lower[0];
-
-			struct word_pairs *wp = &sc->wpairs[sc->nrules - 1][w];
-
-			word_pairs_of(sc, &r->context[w], wp);
-			if (wp->n > 0)
-				sc->key_rules[wp->pair[0]] |= UINT64_C(1) << ((sc->nrules - 1) & 63);
-			else
-				sc->short_rules |= UINT64_C(1) << ((sc->nrules - 1) & 63);
-			sc->first[sc->nrules - 1][c >> 3] |= (uint8_t)(1u << (c & 7));
-			if (r->context[w].len > sc->ctx_maxlen[sc->nrules - 1])
-				sc->ctx_maxlen[sc->nrules - 1] = r->context[w].len;
-		}
 		if (sc->rule_words[sc->nrules - 1] == NULL ||
 		    !index_words(sc, sc->nrules - 1, sc->rule_words[sc->nrules - 1]) ||
 		    !split_literals(sc, sc->nrules - 1))
@@ -700,8 +711,13 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 			if (need < sc->sets[k].min_digits)
 				sc->sets[k].min_digits = need;
 			sc->rule_set[sc->nrules - 1] = k;
+			for (unsigned c = 0; c < 256; c++)
+				if (r->trigger.after[c >> 3] >> (c & 7) & 1)
+					sc->after[sc->nrules - 1][c >> 6] |= UINT64_C(1) << (c & 63);
 		}
 	}
+	if (!build_anchors(sc))
+		goto fail;
 	return sc;
 fail:
 	bk_scanner_free(sc);
@@ -728,8 +744,6 @@ bk_scanner_free(bk_scanner *sc)
 	bk_norm_free(sc->norm);
 	for (size_t i = 0; i < sc->nrules; i++) {
 		free(sc->rule_words[i]);
-		if (sc->wpairs != NULL)
-			free(sc->wpairs[i]);
 		if (sc->lits != NULL) {
 			free(sc->lits[i].buf);
 			free(sc->lits[i].alt);
@@ -750,13 +764,12 @@ bk_scanner_free(bk_scanner *sc)
 	for (size_t k = 0; k < sc->nsets; k++)
 		free(sc->sets[k].spans);
 	free(sc->rule_set);
+	free(sc->after);
 	free(sc->groups);
+	free(sc->runs);
 	free(sc->margin);
-	free(sc->first);
-	free(sc->ctx_maxlen);
-	free(sc->wpairs);
-	free(sc->maybe);
-	free(sc->key_rules);
+	free(sc->anchor_from);
+	free(sc->anchors);
 	free(sc->wins);
 	free(sc->hits);
 	free(sc->limited);
@@ -877,71 +890,154 @@ header_context(const bk_scanner *sc, const bk_rule *r, const char *line, size_t 
 /* ---- candidates --------------------------------------------------------- */
 
 /*
+ * The digits among the (at most 64) bytes at P as bits, bit I for P[I]. On
+ * x86-64 sixteen bytes are compared at once (SSE2 is always there); the
+ * byte loop elsewhere gives the same bits.
+ */
+static inline uint64_t
+digit_bits(const unsigned char *p, size_t n)
+{
+	uint64_t m = 0;
+	size_t i = 0;
+
+#if defined(__SSE2__)
+	const __m128i bias = _mm_set1_epi8((char)(0x80 - '0')), top = _mm_set1_epi8(-118);
+
+	/* '0'..'9' moved to -128..-119: one signed comparison tells a digit. */
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_add_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + i)), bias);
+
+		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, top)) << i;
+	}
+#endif
+	for (; i < n; i++)
+		m |= (uint64_t)((unsigned)(p[i] - '0') < 10u) << i;
+	return m;
+}
+
+static inline unsigned
+ctz64(uint64_t m)
+{
+	return (unsigned)__builtin_ctzll(m);
+}
+
+/*
  * Collects the digit groups of T, once per line: every separator set's runs
  * are then made of whole groups, so the bytes are looked at once however
- * many sets the rules use.
+ * many sets the rules use. The line is read 64 bytes at a time as a mask of
+ * its digits, and a group is found by counting bits, not by a test per byte.
+ * Kept on the way, so rules can be passed over without looking at the
+ * groups again: the runs under every separator (a set's run lies within
+ * one of them), the bytes just before groups and the digits they start with.
+ * The counts live in locals: stores through the scanner would make the
+ * compiler reload them after every store of a byte-sized value.
  */
 static bool
 find_groups(bk_scanner *sc, const char *t, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)t;
-	size_t i = 0;
+	struct group *g = sc->groups;
+	struct span *runs = sc->runs;
+	size_t ng = 0, nr = 0;
+	size_t open = SIZE_MAX;	/* the start of a group running into the next block */
+	uint64_t before[4] = { 0, 0, 0, 0 };
+	unsigned firsts = 0;
 
-	sc->ngroups = 0;
-	for (;;) {
-		/* Skip a word at a time while no byte of it is a digit. */
-		for (; i + 8 <= n; i += 8) {
-			uint64_t w, lo, hi;
+	for (size_t base = 0; base <= n; base += 64) {
+		size_t len = n - base < 64 ? n - base : 64;
+		uint64_t m = base < n ? digit_bits(p + base, len) : 0;
 
-			memcpy(&w, p + i, 8);
-			/* Bytes 0x30..0x39: >= 0x30 and < 0x3a, high bit clear. */
-			lo = (w | UINT64_C(0x8080808080808080)) - UINT64_C(0x3030303030303030);
-			hi = (w | UINT64_C(0x8080808080808080)) - UINT64_C(0x3a3a3a3a3a3a3a3a);
-			if ((lo & ~hi & ~w & UINT64_C(0x8080808080808080)) != 0)
-				break;
+		/* 64 bytes end at most 33 groups (and runs): room for them, once per block. */
+		if (ng + 33 >= sc->groupcap || nr + 33 >= sc->runcap) {
+			sc->ngroups = ng;
+			if (bk__grow(&sc->groups, &sc->groupcap, ng + 33, sizeof *sc->groups) ||
+			    bk__grow(&sc->runs, &sc->runcap, nr + 33, sizeof *sc->runs))
+				return false;
+			g = sc->groups;
+			runs = sc->runs;
 		}
-		while (i < n && !bk__is_digit((char)p[i]))
-			i++;
-		if (i >= n)
-			return true;
-		size_t start = i;
+		for (;;) {
+			size_t start, end;
 
-		while (i < n && bk__is_digit((char)p[i]))
-			i++;
-		if (bk__grow(&sc->groups, &sc->groupcap, sc->ngroups, sizeof *sc->groups))
-			return false;
-		if (sc->ngroups > 0 && sc->groups[sc->ngroups - 1].end + 1 == start)
-			sc->groups[sc->ngroups - 1].join = sep_bit(p[start - 1]);
-		sc->groups[sc->ngroups++] = (struct group){ start, i, 0 };
+			if (open != SIZE_MAX && !(m & 1)) {
+				start = open, end = base;	/* the group that ran on ends here */
+				open = SIZE_MAX;
+			} else if (m != 0) {
+				unsigned s = ctz64(m);
+				uint64_t rest = ~(m >> s);
+				unsigned run = rest != 0 ? ctz64(rest) : 64 - s;
+
+				start = open != SIZE_MAX ? open : base + s;
+				open = SIZE_MAX;
+				m = run < 64 ? m & ~((((uint64_t)1 << run) - 1) << s) : 0;
+				if (s + run == 64 && base + 64 < n) {
+					open = start;	/* it may go on in the next block */
+					break;
+				}
+				end = base + s + run;
+			} else {
+				break;
+			}
+			unsigned char b = start > 0 ? p[start - 1] : 0;
+			unsigned join = 0;
+
+			if (ng > 0 && g[ng - 1].end + 1 == start)
+				join = g[ng - 1].join = sep_bit(b);
+			if (start > 0)
+				before[b >> 6] |= UINT64_C(1) << (b & 63);
+			firsts |= 1u << (p[start] - '0');
+			if (join != 0) {
+				runs[nr - 1].end = end;
+				runs[nr - 1].digits += (unsigned)(end - start);
+				runs[nr - 1].ng++;
+			} else {
+				runs[nr++] = (struct span){ start, end, (unsigned)(end - start), ng, 1 };
+			}
+			g[ng++] = (struct group){ start, end, 0 };
+		}
 	}
+	sc->ngroups = ng;
+	sc->nruns = nr;
+	sc->firsts = firsts;
+	sc->longest = 0;
+	for (size_t k = 0; k < nr; k++)
+		sc->longest = runs[k].digits > sc->longest ? runs[k].digits : sc->longest;
+	memcpy(sc->before, before, sizeof before);
+	return true;
 }
 
 /*
  * The runs of S: consecutive groups joined where one separator of S->seps
- * lies between them, kept when they hold at least S->min_digits digits:
+ * lies between them, kept when they hold at least S->built_min digits:
  * the shape the digits triggers promise (rules-private.h).
  */
 static bool
 find_spans(bk_scanner *sc, struct spanset *set)
 {
 	const struct group *g = sc->groups;
-	size_t a = 0;
 
 	set->nspans = 0;
-	while (a < sc->ngroups) {
-		size_t b = a;
-		unsigned digits = (unsigned)(g[a].end - g[a].start);
+	for (size_t k = 0; k < sc->nruns; k++) {
+		const struct span *run = &sc->runs[k];
+		size_t a = run->g0, last = run->g0 + run->ng - 1;
 
-		while (g[b].join & set->seps) {
-			b++;
-			digits += (unsigned)(g[b].end - g[b].start);
+		if (run->digits < set->built_min)
+			continue;	/* no run of fewer separators holds more digits */
+		while (a <= last) {
+			size_t b = a;
+			unsigned digits = (unsigned)(g[a].end - g[a].start);
+
+			while (b < last && (g[b].join & set->seps)) {
+				b++;
+				digits += (unsigned)(g[b].end - g[b].start);
+			}
+			if (digits >= set->built_min) {
+				if (bk__grow(&set->spans, &set->spancap, set->nspans, sizeof *set->spans))
+					return false;
+				set->spans[set->nspans++] = (struct span){ g[a].start, g[b].end, digits, a, b - a + 1 };
+			}
+			a = b + 1;
 		}
-		if (digits >= set->min_digits) {
-			if (bk__grow(&set->spans, &set->spancap, set->nspans, sizeof *set->spans))
-				return false;
-			set->spans[set->nspans++] = (struct span){ g[a].start, g[b].end, digits, a, b - a + 1 };
-		}
-		a = b + 1;
 	}
 	return true;
 }
@@ -962,40 +1058,6 @@ add_window(bk_scanner *sc, size_t a, size_t b)
 }
 
 /*
- * Whether a context word of rule I overlaps [FROM, TO) of T, by trying every
- * place one could start. Around one candidate the range is a few dozen
- * bytes, and this costs less than indexing the whole line would.
- */
-static bool
-context_in(const bk_scanner *sc, size_t i, const char *t, size_t n, size_t from, size_t to)
-{
-	const bk_rule *r = sc->rules[i];
-	const uint8_t *first = sc->first[i];
-	size_t p = from >= sc->ctx_maxlen[i] ? from - sc->ctx_maxlen[i] + 1 : 0;
-
-	if (to > n)
-		to = n;
-	for (; p < to; p++) {
-		unsigned char c = (unsigned char)bk__lower(t[p]);
-
-		if (!(first[c >> 3] & (1u << (c & 7))))
-			continue;
-		for (size_t w = 0; w < r->ncontext; w++) {
-			const struct bk__context_word *cw = &r->context[w];
-			size_t j = 1;
-
-			if ((unsigned char)cw->lower[0] != c || p + cw->len > n || p + cw->len <= from)
-				continue;
-			while (j < cw->len && (unsigned char)bk__lower(t[p + j]) == (unsigned char)cw->lower[j])
-				j++;
-			if (j == cw->len)
-				return true;
-		}
-	}
-	return false;
-}
-
-/*
  * Whether a context word of rule I occurs in T around [A, B), as far out as
  * a context word of a value there may be: the rule's distance in characters
  * beyond the margin the value itself may lie from the trigger.
@@ -1011,9 +1073,7 @@ context_around(bk_scanner *sc, size_t i, const char *t, size_t n, size_t a, size
 		return false;
 	from = back_chars(t, a > margin ? a - margin : 0, r->distance);
 	to = fwd_chars(t, n, b + margin < n ? b + margin : n, r->distance);
-	if (sc->indexed)
-		return find_context(sc, i, t, n, from, to, OVERLAPS) != NULL;
-	return context_in(sc, i, t, n, from, to);
+	return find_context(sc, i, t, n, from, to, OVERLAPS) != NULL;
 }
 
 /*
@@ -1202,7 +1262,20 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 
 		if (check_ctx && !maybe_context(sc, i_rule, t, n))
 			return true;
-		if (!set->built) {
+		/* A run starts a group: no group of the line may start one for this rule. */
+		if (r->trigger.first != 0 && !(r->trigger.first & sc->firsts))
+			return true;
+		if (r->trigger.has_after && !((sc->after[i_rule][0] & sc->before[0]) |
+		    (sc->after[i_rule][1] & sc->before[1]) | (sc->after[i_rule][2] & sc->before[2]) |
+		    (sc->after[i_rule][3] & sc->before[3])))
+			return true;
+		/*
+		 * Spans as short as this rule's are enough; a rule after it
+		 * with a shorter trigger builds them again. Most lines then
+		 * keep only the few long runs, not every group.
+		 */
+		if (!set->built || set->built_min > min) {
+			set->built_min = min > 0 ? min : 1;
 			if (!find_spans(sc, set))
 				return false;
 			set->built = true;
@@ -1435,14 +1508,14 @@ bk_scanner_line(bk_scanner *sc, const char *line, size_t len, bk_finding_fn fn, 
 	for (size_t k = 0; k < sc->nsets; k++)
 		sc->sets[k].built = false;
 	sc->indexed = false;	/* the context index is built when first asked */
-	sc->paired = false;	/* and so are the pairs */
 	sc->high = -1;
 	sc->nhits = 0;
 	for (size_t i = 0; i < sc->nrules; i++) {
 		const bk_rule *r = sc->rules[i];
 
-		if (r->trigger.kind == BK_TRIGGER_DIGITS && sc->ngroups == 0)
-			continue;
+		if (r->trigger.kind == BK_TRIGGER_DIGITS &&
+		    (r->trigger.digits > 0 ? r->trigger.digits : 1) > sc->longest)
+			continue;	/* no run of the line is long enough, whatever its separators */
 		if (!windows_for(sc, i, t, n))
 			return BK_NOMEM;
 		for (size_t w = 0; w < sc->nwins; w++)

@@ -885,9 +885,13 @@ bk_valid_payment_card(const char *s, size_t len)
 	/* Groups of 4 (4-4-4-4-3) or Amex and Diners' 4-6-5 and 4-6-4. */
 	if (!digits(s, len, " -", CARD_SEPS, d, sizeof d, &n) || n < 12)
 		return false;
+	/* Every range is read off the same six-digit prefix (n >= 12). */
+	static const unsigned long scale[7] = { 1000000, 100000, 10000, 1000, 100, 10, 1 };
+	unsigned long prefix = value(d, 6);
+
 	for (size_t i = 0; i < sizeof card_ranges / sizeof card_ranges[0]; i++) {
 		const struct card_range *r = &card_ranges[i];
-		unsigned long v = value(d, r->digits);
+		unsigned long v = prefix / scale[r->digits];
 
 		if (v >= r->lo && v <= r->hi && (r->lengths & LEN(n)) != 0)
 			return !look_alike(d, n - 1) && luhn(d, n);
