@@ -29,9 +29,10 @@ static const char usage_text[] =
     "standard input), plain or compressed, in UTF-8, CP932, Shift_JIS or EUC-JP.\n"
     "\n"
     "  -r, --recursive          read directories, recursively\n"
-    "  -j, --jobs=N             scan N files at a time (default 1); files then\n"
-    "                           appear in the order they finish; a single input\n"
-    "                           is shared out in chunks, output unchanged\n"
+    "  -j, --jobs=N             scan N files at a time; files then appear in the\n"
+    "                           order they finish; a single input is shared out\n"
+    "                           in chunks, output unchanged (default: 1, and for\n"
+    "                           a single input the online CPUs, at most 8)\n"
     "  -l, --files-with-matches print only the names of files with findings\n"
     "      --summary            one summary record per file: counts and distinct\n"
     "                           values per rule\n"
@@ -1181,7 +1182,7 @@ main(int argc, char **argv)
 	size_t nextra = 0;
 	bool list = false, check = false;
 	int progress = -1, c;
-	long jobs = 1;
+	long jobs = 0;	/* not given */
 	bk_fileset *fs = bk_fileset_new();
 	bk_ruleset *rs = bk_ruleset_new();
 
@@ -1328,6 +1329,17 @@ main(int argc, char **argv)
 		bk_fileset_add(fs, argv[i]);
 	bk_fileset_finish(fs);
 	inputs = fs;
+
+	/*
+	 * By default a single input is shared by every online CPU (its output
+	 * is the same whatever the number), but files are scanned one at a
+	 * time, so they come out in the order given.
+	 */
+	if (jobs == 0) {
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+		jobs = bk_fileset_count(fs) != 1 || o.list_only || ncpu < 1 ? 1 : ncpu > 8 ? 8 : ncpu;
+	}
 
 	/* One input and several workers: they share it, chunk by chunk. */
 	uint64_t big_size;

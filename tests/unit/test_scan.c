@@ -2,7 +2,9 @@
  * test_scan.c - unit tests of lib/scan.c and lib/summary.c with small rule
  * sets written inline: triggers (digit runs per separator set and bound,
  * literal alternatives), context before and after within the distance,
- * CSV header context, rules that need context skipping lines without it,
+ * context words at every offset and in any case (the index reads two bytes
+ * at a time), digit groups across 64-byte blocks, CSV header context,
+ * rules that need context skipping lines without it,
  * the same bytes claimed by two rules, offsets of folded text, and the
  * distinct counts of a summary.
  */
@@ -148,6 +150,83 @@ test_context_raises_and_is_required(void **state)
 	bk_ruleset_free(rs);
 }
 
+/*
+ * The context index reads the line two bytes at a time: a word must be
+ * found at every offset, in any mix of ASCII case, at the very start and
+ * the very end of the line, whatever its length (two bytes: searched
+ * directly; three: the shortest with an anchor).
+ */
+static void
+test_context_every_offset(void **state)
+{
+	bk_ruleset *rs = rules(
+	    RULE("t.req", "pattern = (?<![0-9])[0-9]{5}(?![0-9])\nrequire-context = yes\n"
+			  "context = \"card no\" 番号 ab xyz\ndistance = 3"));
+	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
+	static const char *const words[][2] = {
+		{ "card no", "card no" }, { "CaRd No", "card no" }, { "番号", "番号" },
+		{ "AB", "ab" }, { "xYz", "xyz" },
+	};
+	char line[128], want[128];
+
+	(void)state;
+	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+		for (int pad = 0; pad < 9; pad++) {
+			size_t len = strlen(words[w][0]);
+
+			/* Before the value, the word PAD bytes into the line. */
+			snprintf(line, sizeof line, "%.*s%s: 12345", pad, "--------", words[w][0]);
+			snprintf(want, sizeof want, "t.req %zu-%zu 12345 high ctx:%s;", pad + len + 2,
+			    pad + len + 7, words[w][1]);
+			check(sc, line, want);
+			/* After it, the word ending the line. */
+			snprintf(line, sizeof line, "%.*s12345 %s", pad, "--------", words[w][0]);
+			snprintf(want, sizeof want, "t.req %d-%d 12345 high ctx:%s;", pad, pad + 5,
+			    words[w][1]);
+			check(sc, line, want);
+		}
+	}
+	/* Near misses: a word cut short at the end, or a byte changed. */
+	check(sc, "12345 card n", "");
+	check(sc, "12345 xy", "");
+	check(sc, "12345 ard no", "");
+	check(sc, "番 12345", "");
+	bk_scanner_free(sc);
+	bk_ruleset_free(rs);
+}
+
+/*
+ * Digit groups are read 64 bytes at a time: a number on either side of a
+ * block's edge, ending one, or running through one is whole.
+ */
+static void
+test_groups_across_blocks(void **state)
+{
+	bk_ruleset *rs = rules(RULE("t.ten", "pattern = (?<![0-9])[0-9]{10}(?![0-9])\n"
+					     "trigger = digits 10-10"));
+	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
+	char line[200], want[64];
+
+	(void)state;
+	for (int at = 50; at <= 130; at++) {
+		memset(line, 'x', (size_t)at);
+		memcpy(line + at, "1234567890", 10);
+		line[at + 10] = '\0';
+		snprintf(want, sizeof want, "t.ten %d-%d 1234567890 medium;", at, at + 10);
+		check(sc, line, want);	/* the number ends the line */
+		memcpy(line + at + 10, "y7", 3);
+		check(sc, line, want);	/* a group follows */
+		line[at + 9] = '\0';
+		check(sc, line, "");	/* nine digits */
+	}
+	/* 64 digits and more are one group, not a candidate of ten. */
+	memset(line, '1', 130);
+	line[130] = '\0';
+	check(sc, line, "");
+	bk_scanner_free(sc);
+	bk_ruleset_free(rs);
+}
+
 static void
 test_header_context(void **state)
 {
@@ -262,6 +341,8 @@ main(void)
 		cmocka_unit_test(test_trigger_narrowing),
 		cmocka_unit_test(test_literal_alternatives),
 		cmocka_unit_test(test_context_raises_and_is_required),
+		cmocka_unit_test(test_context_every_offset),
+		cmocka_unit_test(test_groups_across_blocks),
 		cmocka_unit_test(test_header_context),
 		cmocka_unit_test(test_same_bytes_two_rules),
 		cmocka_unit_test(test_offsets_of_folded_text),
