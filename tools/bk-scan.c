@@ -711,7 +711,7 @@ static struct {
 	const char *path;
 	const char *sample;	/* the input's first bytes, for the decoder and the header */
 	size_t sample_len;
-	const char *header;	/* a CSV file's first line, or NULL */
+	const char *header;	/* a CSV file's first line, decoded, or NULL */
 	size_t header_len;
 	char delim;
 	struct chunk ring[AHEAD_MAX];
@@ -1028,7 +1028,7 @@ read_chunks(struct run *r, bk_input *in, uint64_t *base)
 static void
 scan_shared(struct run *r, struct run *workers, long jobs, uint64_t size)
 {
-	char *sample = NULL;
+	char *sample = NULL, *header = NULL;
 	const char *peek;
 	size_t plen;
 	uint64_t base = 1;
@@ -1044,13 +1044,25 @@ scan_shared(struct run *r, struct run *workers, long jobs, uint64_t size)
 	big.sample = sample;
 	big.sample_len = plen;
 	big.delim = delimiter_of(r->path);
+	big.header = NULL;
+	big.header_len = 0;
 	if (big.delim != 0) {
-		const char *nl = memchr(sample, '\n', plen);
+		/* The header as the scanner reads it: decoded, as the first line is in one pass. */
+		const char *nl = memchr(sample, '\n', plen), *text;
+		size_t len = nl != NULL ? (size_t)(nl - sample) : plen, tlen;
 
-		big.header = sample;
-		big.header_len = nl != NULL ? (size_t)(nl - sample) : plen;
-		if (big.header_len > 0 && sample[big.header_len - 1] == '\r')
-			big.header_len--;
+		if (len > 0 && sample[len - 1] == '\r')
+			len--;
+		bk_decoder_reset(r->dec, sample, plen);
+		if (bk_decoder_line(r->dec, sample, len, &text, &tlen) != BK_OK ||
+		    (header = malloc(tlen + 1)) == NULL) {
+			free(sample);
+			tool_error(r->path, 0, "out of memory");
+			return;
+		}
+		memcpy(header, text, tlen);
+		big.header = header;
+		big.header_len = tlen;
 	}
 	big.ahead = 2 * (size_t)jobs < AHEAD_MAX ? 2 * (size_t)jobs : AHEAD_MAX;
 	r->file_matched = false;
@@ -1095,6 +1107,7 @@ scan_shared(struct run *r, struct run *workers, long jobs, uint64_t size)
 		tool_error(r->path, 0, "out of memory");
 	file_end(r);
 	free(sample);
+	free(header);
 }
 
 /*

@@ -6,3 +6,7 @@ bk-scan --show-values --format tsv meibo.csv
 # The pension number really is at that offset in the file.
 off=$(bk-scan --format tsv --rules jp.pension_number.bare meibo.csv | awk -F '\t' 'NR == 2 { print $3 }')
 dd if=meibo.csv bs=1 skip="$off" count=10 2>/dev/null; echo
+# Shared out among threads, the header is decoded just the same.
+bk-scan -j 1 --format tsv meibo.csv > one.tsv
+bk-scan -j 2 --format tsv meibo.csv > two.tsv
+cmp one.tsv two.tsv && echo "-j 2: same ($(wc -l < two.tsv) lines)"
