@@ -1495,10 +1495,9 @@ resolve_url(struct dparser *dp, struct linestate *ls)
 		const char *colon = scheme_colon(s, n);
 
 		if (colon != NULL && colon + 2 < end && colon[1] == '/' && colon[2] == '/') {
-			const char *h = colon + 3, *he = h, *at, *port;
+			const char *h = colon + 3, *he = bk__find_byte3(base, h, end, '/', '?', '#'), *at,
+				   *port;
 
-			while (he < end && *he != '/' && *he != '?' && *he != '#')
-				he++;
 			at = memrchr(h, '@', (size_t)(he - h));
 			if (at != NULL)
 				h = at + 1;
@@ -1881,8 +1880,13 @@ data_init(bk_parser *p, char **err)
 		return BK_NOMEM;
 	dp->df = df;
 	bk_event_clear(&dp->blank);
+	/* The spec is checked even when its ids are not wanted: a bad one is still an error. */
 	if ((dp->ux = bk_urlids_new(p->opts.ids, err)) == NULL)
 		return *err != NULL ? BK_ERROR : BK_NOMEM;
+	if (p->opts.no_ids) {
+		bk_urlids_free(dp->ux);
+		dp->ux = NULL;	/* resolve_url looks for none */
+	}
 	if (!df->is_layout) {
 		uint32_t most = 1;
 
