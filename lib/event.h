@@ -122,6 +122,7 @@ typedef struct bk_parse_opts {
 	int year;		/* year for times without one; 0: the current year */
 	bool keep_raw;		/* fill ev->raw */
 	const char *ids;	/* URL record-id extractors (sql.h bk_urlids_new); NULL: defaults */
+	bool no_ids;		/* the caller reads no ids: a parser may leave ev->ids empty */
 } bk_parse_opts;
 
 typedef struct bk_parser bk_parser;

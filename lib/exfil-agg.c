@@ -3,7 +3,7 @@
  *
  * Events go into four tables: sources, destinations, source -> destination
  * pairs and source -> registered-domain DNS entries, each an array of
- * structs found through an open-addressing index of 32-bit slots. Nothing is
+ * structs found through an open-addressing index (struct table). Nothing is
  * allocated per event once an entity exists: counters are added, the
  * source's hourly bucket is bumped (the latest one in the common case of
  * input in time order), and a beacon sample (time, bytes each way) is
@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "exfil-private.h"
 #include "hash-private.h"
@@ -306,29 +307,71 @@ bk__arena_str(struct bk__arena *a, const char *s, size_t len)
 }
 
 /*
- * The slot for hash H in T: one holding an index EQ accepts, or an empty
- * one (0) where it would go. Slots hold index + 1.
+ * Asks for huge pages under the LEN bytes at P, where the kernel gives
+ * them on request (transparent huge pages in "madvise" mode). The pair
+ * index and the pairs are hundreds of megabytes read at random, once per
+ * event: with 4 KiB pages nearly every event misses the TLB as well as
+ * the cache. Only the whole 2 MiB pages inside are asked for; a refusal
+ * changes nothing.
  */
-static uint32_t *
+static void
+want_huge(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), e = ((uintptr_t)p + len) & ~(huge - 1);
+
+	if (e > a)
+		(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+/* A slot's value: entry index + 1 (I1), with hash H's low half. */
+static inline uint64_t
+slot_make(uint32_t i1, uint64_t h)
+{
+	return (uint64_t)(uint32_t)h << 32 | i1;
+}
+
+/* The entry index + 1 a slot holds (0: empty). */
+static inline uint32_t
+slot_index(uint64_t v)
+{
+	return (uint32_t)v;
+}
+
+/*
+ * The slot for hash H in T: one holding an index EQ accepts, or an empty
+ * one (0) where it would go. Only entries whose kept hash is H's are
+ * looked at.
+ */
+static uint64_t *
 slot_of(struct table *t, uint64_t h, bool (*eq)(const bk_exfil *, uint32_t, const void *),
     const bk_exfil *x, const void *key)
 {
 	size_t mask = t->cap - 1, i = (size_t)h & mask;
+	uint32_t tag = (uint32_t)h;
 
 	for (;;) {
-		uint32_t v = t->slots[i];
+		uint64_t v = t->slots[i];
 
-		if (v == 0 || eq(x, v - 1, key))
+		if (v == 0 || ((uint32_t)(v >> 32) == tag && eq(x, slot_index(v) - 1, key)))
 			return &t->slots[i];
 		i = (i + 1) & mask;
 	}
 }
 
-/* Makes room for one more entry; HASH_OF gives the hash of entry I. */
+/*
+ * Makes room for one more entry. The slots move by the hash they keep
+ * (its low half, which is all a table of up to 2^32 slots uses).
+ */
 static int
-table_reserve(struct table *t, uint64_t (*hash_of)(const bk_exfil *, uint32_t), const bk_exfil *x)
+table_reserve(struct table *t)
 {
-	uint32_t *old = t->slots;
+	uint64_t *old = t->slots;
 	size_t oldcap = t->cap;
 
 	if ((t->n + 1) * 2 <= t->cap)
@@ -339,9 +382,10 @@ table_reserve(struct table *t, uint64_t (*hash_of)(const bk_exfil *, uint32_t), 
 		t->cap = oldcap;
 		return BK_NOMEM;
 	}
+	want_huge(t->slots, t->cap * sizeof *t->slots);
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i] != 0) {
-			size_t mask = t->cap - 1, j = (size_t)hash_of(x, old[i] - 1) & mask;
+			size_t mask = t->cap - 1, j = (size_t)(old[i] >> 32) & mask;
 
 			while (t->slots[j] != 0)
 				j = (j + 1) & mask;
@@ -356,21 +400,12 @@ struct strkey {
 	size_t len;
 };
 
-static uint64_t src_hash(const bk_exfil *x, uint32_t i) { return x->src[i].h; }
-static uint64_t dst_hash(const bk_exfil *x, uint32_t i) { return x->dst[i].h; }
-/* The pair's hash from its two indexes (not kept: the table recomputes it when it grows). */
+/* The pair's hash from its two indexes. */
 static uint64_t
 pair_key_hash(uint32_t src, uint32_t dst)
 {
 	return bk__hash_finish(((uint64_t)src << 32 | dst) * UINT64_C(0x9e3779b97f4a7c15), 8);
 }
-
-static uint64_t
-pair_hash(const bk_exfil *x, uint32_t i)
-{
-	return pair_key_hash(x->pair[i].src, x->pair[i].dst);
-}
-static uint64_t dns_hash(const bk_exfil *x, uint32_t i) { return x->dns[i].h; }
 
 static bool
 src_eq(const bk_exfil *x, uint32_t i, const void *k)
@@ -416,14 +451,14 @@ bk__exfil_source(bk_exfil *x, const char *name, size_t len)
 {
 	struct strkey k = { name, len };
 	uint64_t h = bk__hash64(name, len);
-	uint32_t *slot;
+	uint64_t *slot;
 	struct source *s;
 
-	if (table_reserve(&x->tsrc, src_hash, x) != BK_OK)
+	if (table_reserve(&x->tsrc) != BK_OK)
 		return -1;
 	slot = slot_of(&x->tsrc, h, src_eq, x, &k);
 	if (*slot != 0)
-		return *slot - 1;
+		return slot_index(*slot) - 1;
 	if (bk__grow(&x->src, &x->capsrc, x->nsrc + 1, sizeof *x->src) != BK_OK)
 		return -1;
 	s = &x->src[x->nsrc];
@@ -437,7 +472,7 @@ bk__exfil_source(bk_exfil *x, const char *name, size_t len)
 	s->h = h;
 	s->first = INT64_MAX;
 	s->last = INT64_MIN;
-	*slot = (uint32_t)++x->nsrc;
+	*slot = slot_make((uint32_t)++x->nsrc, h);
 	x->tsrc.n++;
 	return x->nsrc - 1;
 }
@@ -447,14 +482,14 @@ bk__exfil_dest(bk_exfil *x, const char *name, size_t len)
 {
 	struct strkey k = { name, len };
 	uint64_t h = bk__hash64(name, len);
-	uint32_t *slot;
+	uint64_t *slot;
 	struct dest *d;
 
-	if (table_reserve(&x->tdst, dst_hash, x) != BK_OK)
+	if (table_reserve(&x->tdst) != BK_OK)
 		return -1;
 	slot = slot_of(&x->tdst, h, dst_eq, x, &k);
 	if (*slot != 0)
-		return *slot - 1;
+		return slot_index(*slot) - 1;
 	if (bk__grow(&x->dst, &x->capdst, x->ndst + 1, sizeof *x->dst) != BK_OK)
 		return -1;
 	d = &x->dst[x->ndst];
@@ -466,7 +501,7 @@ bk__exfil_dest(bk_exfil *x, const char *name, size_t len)
 	}
 	d->len = len;
 	d->h = h;
-	*slot = (uint32_t)++x->ndst;
+	*slot = slot_make((uint32_t)++x->ndst, h);
 	x->tdst.n++;
 	return x->ndst - 1;
 }
@@ -523,12 +558,12 @@ sweep(bk_exfil *x)
 	x->npair = j;
 	memset(x->tpair.slots, 0, x->tpair.cap * sizeof *x->tpair.slots);
 	for (size_t i = 0; i < x->npair; i++) {
-		size_t mask = x->tpair.cap - 1;
-		size_t k = (size_t)pair_hash(x, (uint32_t)i) & mask;
+		uint64_t h = pair_key_hash(x->pair[i].src, x->pair[i].dst);
+		size_t mask = x->tpair.cap - 1, k = (size_t)h & mask;
 
 		while (x->tpair.slots[k] != 0)
 			k = (k + 1) & mask;
-		x->tpair.slots[k] = (uint32_t)(i + 1);
+		x->tpair.slots[k] = slot_make((uint32_t)(i + 1), h);
 	}
 	x->tpair.n = x->npair;
 	if (freed < (size_t)x->set.max_pairs / 16)
@@ -542,15 +577,15 @@ bk__exfil_pair(bk_exfil *x, uint32_t src, uint32_t dst, bool *created)
 {
 	uint32_t k[2] = { src, dst };
 	uint64_t h = pair_key_hash(src, dst);
-	uint32_t *slot;
+	uint64_t *slot;
 	struct pair *p;
 
 	*created = false;
-	if (table_reserve(&x->tpair, pair_hash, x) != BK_OK)
+	if (table_reserve(&x->tpair) != BK_OK)
 		return -1;
 	slot = slot_of(&x->tpair, h, pair_eq, x, k);
 	if (*slot != 0)
-		return *slot - 1;
+		return slot_index(*slot) - 1;
 	if ((int64_t)x->npair >= x->set.max_pairs) {
 		if (x->sweep_wait > 0) {
 			x->sweep_wait--;
@@ -560,15 +595,18 @@ bk__exfil_pair(bk_exfil *x, uint32_t src, uint32_t dst, bool *created)
 			return -2;
 		slot = slot_of(&x->tpair, h, pair_eq, x, k);
 	}
-	if (bk__grow(&x->pair, &x->cappair, x->npair + 1, sizeof *x->pair) != BK_OK)
-		return -1;
+	if (x->npair == x->cappair) {
+		if (bk__grow(&x->pair, &x->cappair, x->npair + 1, sizeof *x->pair) != BK_OK)
+			return -1;
+		want_huge(x->pair, x->cappair * sizeof *x->pair);
+	}
 	p = &x->pair[x->npair];
 	memset(p, 0, sizeof *p);
 	p->src = src;
 	p->dst = dst;
 	p->first = INT64_MAX;
 	p->last = INT64_MIN;
-	*slot = (uint32_t)++x->npair;
+	*slot = slot_make((uint32_t)++x->npair, h);
 	x->tpair.n++;
 	*created = true;
 	return x->npair - 1;
@@ -579,14 +617,14 @@ bk__exfil_dns(bk_exfil *x, uint32_t src, const char *dom, size_t len)
 {
 	struct dnskey k = { src, { dom, len } };
 	uint64_t h = bk__hash64(dom, len) ^ ((uint64_t)src * UINT64_C(0x9e3779b97f4a7c15));
-	uint32_t *slot;
+	uint64_t *slot;
 	struct dns *d;
 
-	if (table_reserve(&x->tdns, dns_hash, x) != BK_OK)
+	if (table_reserve(&x->tdns) != BK_OK)
 		return -1;
 	slot = slot_of(&x->tdns, h, dns_eq, x, &k);
 	if (*slot != 0)
-		return *slot - 1;
+		return slot_index(*slot) - 1;
 	if (bk__grow(&x->dns, &x->capdns, x->ndns + 1, sizeof *x->dns) != BK_OK)
 		return -1;
 	d = &x->dns[x->ndns];
@@ -601,7 +639,7 @@ bk__exfil_dns(bk_exfil *x, uint32_t src, const char *dom, size_t len)
 	d->h = h;
 	d->first = INT64_MAX;
 	d->last = INT64_MIN;
-	*slot = (uint32_t)++x->ndns;
+	*slot = slot_make((uint32_t)++x->ndns, h);
 	x->tdns.n++;
 	return x->ndns - 1;
 }

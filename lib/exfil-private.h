@@ -53,8 +53,15 @@ void bk__arena_free(struct bk__arena *a);
 const char *bk__arena_str(struct bk__arena *a, const char *s, size_t len);
 
 /* An open-addressing index: slots hold entry index + 1, 0 is empty. */
+/*
+ * An open-addressed index: each slot the entry's index + 1 in its low half
+ * and the low half of the entry's hash in its high half (0: empty). The
+ * hash kept beside the index spares looking at the entries a probe passes
+ * over and rehashing them on growth: with hundreds of thousands of pairs
+ * each of those is a cache miss.
+ */
 struct table {
-	uint32_t *slots;
+	uint64_t *slots;
 	size_t cap, n;
 };
 

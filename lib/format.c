@@ -937,6 +937,12 @@ struct dparser {
 	size_t tclen;
 	int64_t tcms;
 	int tcsec;
+	/*
+	 * The cached text ends in ".ddd" that gave its milliseconds (Squid's
+	 * %ts.%03tu): a text that differs from it in those three digits alone
+	 * is the same second, and every proxy line differs so.
+	 */
+	bool tcfrac;
 	struct bk_tm tctm;	/* for the clock tally */
 	uint64_t exact;		/* lines matched with nothing left over (for detect) */
 	struct bk__strbuf fixed;	/* a line with invalid UTF-8 mended, for the regexes */
@@ -1105,6 +1111,35 @@ parse_duration(const char *s, size_t n, int scale, int64_t *us)
 	return true;
 }
 
+/*
+ * MS milliseconds and US (0 to 999) microseconds at O as "12" or "12.34"
+ * (no trailing zeros), as snprintf's "%lld.%03lld" trimmed would write
+ * them; the length. A proxy logs a duration on every line, where snprintf
+ * cost more than the rest of the field's work.
+ */
+static int
+put_ms(char *o, int64_t ms, int us)
+{
+	char digits[20];
+	int n = 0, len = 0;
+
+	do {
+		digits[n++] = (char)('0' + ms % 10);
+		ms /= 10;
+	} while (ms > 0);
+	while (n > 0)
+		o[len++] = digits[--n];
+	if (us != 0) {
+		o[len++] = '.';
+		o[len++] = (char)('0' + us / 100);
+		o[len++] = (char)('0' + us / 10 % 10);
+		o[len++] = (char)('0' + us % 10);
+		while (o[len - 1] == '0')
+			len--;
+	}
+	return len;
+}
+
 static void
 put_extra(struct dparser *dp, struct linestate *ls, const char *key, bk_span v, bool number)
 {
@@ -1178,6 +1213,16 @@ text_diff(const char *a, const char *b, size_t n)
 	return memcmp(a, b, n) == 0 ? 0 : UINT32_MAX;
 }
 
+/* The number 000 to 999 written at S, or -1. */
+static int
+three_digits(const char *s)
+{
+	unsigned d0 = (unsigned)(unsigned char)s[0] - '0', d1 = (unsigned)(unsigned char)s[1] - '0',
+		 d2 = (unsigned)(unsigned char)s[2] - '0';
+
+	return d0 <= 9 && d1 <= 9 && d2 <= 9 ? (int)(d0 * 100 + d1 * 10 + d2) : -1;
+}
+
 /* The seconds 00 to 59 written at S, or -1. */
 static int
 two_digit_sec(const char *s)
@@ -1204,7 +1249,7 @@ read_time(bk_parser *p, struct dparser *dp, const bk_timefmt *tf, const char *s,
 	struct bk_tm tm;
 
 	if (n <= TCACHE && n == dp->tclen && tf == dp->tcf) {
-		int k = dp->tcsec, sec;
+		int k = dp->tcsec, sec, msec;
 		uint32_t diff = text_diff(s, dp->tctext, n);
 
 		if (diff == 0) {
@@ -1219,6 +1264,15 @@ read_time(bk_parser *p, struct dparser *dp, const bk_timefmt *tf, const char *s,
 			dp->tcms += (int64_t)(sec - dp->tctm.sec) * 1000;
 			dp->tctm.sec = sec;
 			memcpy(dp->tctext + k, s + k, 2);
+			*ms = dp->tcms;
+			bk__clock_note(p->clock, &dp->tctm);
+			return true;
+		}
+		if (dp->tcfrac && (msec = three_digits(s + n - 3)) >= 0 &&
+		    memcmp(s, dp->tctext, n - 3) == 0) {
+			dp->tcms += msec - dp->tctm.msec;
+			dp->tctm.msec = msec;
+			memcpy(dp->tctext + n - 3, s + n - 3, 3);
 			*ms = dp->tcms;
 			bk__clock_note(p->clock, &dp->tctm);
 			return true;
@@ -1243,6 +1297,9 @@ read_time(bk_parser *p, struct dparser *dp, const bk_timefmt *tf, const char *s,
 		dp->tcsec = k >= 0 && (size_t)k + 2 <= n && tm.has_year && !tm.epoch &&
 				    (tm.has_off || p->tz == NULL) && two_digit_sec(s + k) == tm.sec ?
 		    k : -1;
+		/* Milliseconds add to the time as they are (a zone changes on whole seconds). */
+		dp->tcfrac = n >= 5 && s[n - 4] == '.' && three_digits(s + n - 3) == tm.msec &&
+		    tm.has_year && (tm.has_off || p->tz == NULL);
 	}
 	return true;
 }
@@ -1374,7 +1431,9 @@ apply(bk_parser *p, struct dparser *dp, struct linestate *ls, uint8_t target, co
 			return true;
 		ms = us / 1000;
 		us %= 1000;
-		if (us == 0)
+		if (ms >= 0 && us >= 0)
+			len = put_ms(o, ms, (int)us);
+		else if (us == 0)
 			len = snprintf(o, 32, "%lld", (long long)ms);
 		else {
 			len = snprintf(o, 32, "%lld.%03lld", (long long)ms, (long long)us);
@@ -1436,10 +1495,9 @@ resolve_url(struct dparser *dp, struct linestate *ls)
 		const char *colon = scheme_colon(s, n);
 
 		if (colon != NULL && colon + 2 < end && colon[1] == '/' && colon[2] == '/') {
-			const char *h = colon + 3, *he = h, *at, *port;
+			const char *h = colon + 3, *he = bk__find_byte3(base, h, end, '/', '?', '#'), *at,
+				   *port;
 
-			while (he < end && *he != '/' && *he != '?' && *he != '#')
-				he++;
 			at = memrchr(h, '@', (size_t)(he - h));
 			if (at != NULL)
 				h = at + 1;
@@ -1822,8 +1880,13 @@ data_init(bk_parser *p, char **err)
 		return BK_NOMEM;
 	dp->df = df;
 	bk_event_clear(&dp->blank);
+	/* The spec is checked even when its ids are not wanted: a bad one is still an error. */
 	if ((dp->ux = bk_urlids_new(p->opts.ids, err)) == NULL)
 		return *err != NULL ? BK_ERROR : BK_NOMEM;
+	if (p->opts.no_ids) {
+		bk_urlids_free(dp->ux);
+		dp->ux = NULL;	/* resolve_url looks for none */
+	}
 	if (!df->is_layout) {
 		uint32_t most = 1;
 

@@ -16,6 +16,10 @@
 
 #include "lines.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 struct bk_lines {
 	bk_input *in;		/* NULL: only the memory given to bk_lines_reset_mem */
 	bk_input *then;		/* read once the memory is done, or NULL */
@@ -232,4 +236,74 @@ bk_lines_next(bk_lines *lr, struct bk_line *line)
 		}
 		return rc;
 	}
+}
+
+/*
+ * The newlines in the N bytes at S. A block of lines is counted once, in
+ * the main thread, for its line numbers: 64 bytes a step, the compare
+ * results (0 or -1 a byte) summed bytewise for at most 63 steps (252 a
+ * byte) before they could wrap.
+ */
+static uint64_t
+count_newlines(const char *s, size_t n)
+{
+	uint64_t count = 0;
+	size_t i = 0;
+
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+
+	while (n - i >= 64) {
+		__m128i acc = zero;
+		size_t steps = (n - i) / 64;
+
+		if (steps > 63)
+			steps = 63;
+		for (size_t k = 0; k < steps; k++, i += 64) {
+			const __m128i *v = (const __m128i *)(const void *)(s + i);
+
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128(v), nl));
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128(v + 1), nl));
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128(v + 2), nl));
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128(v + 3), nl));
+		}
+		acc = _mm_sad_epu8(acc, zero);
+		count += (uint64_t)_mm_cvtsi128_si32(acc) +
+		    (uint64_t)_mm_cvtsi128_si32(_mm_srli_si128(acc, 8));
+	}
+#endif
+	for (; i < n; i++)
+		count += s[i] == '\n';
+	return count;
+}
+
+int
+bk_lines_next_block(bk_lines *lr, struct bk_line *line, size_t most)
+{
+	/* Not inside a line being assembled or split, and the chunk has bytes left. */
+	if (!lr->done && lr->len == 0 && !lr->cont && lr->pos < lr->clen) {
+		const char *start = lr->chunk + lr->pos, *nl;
+		size_t lim = lr->clen - lr->pos;
+
+		/* A line of the maximum length and its newline still fit: max + 1. */
+		if (lim > most)
+			lim = most;
+		if (lim > lr->max)
+			lim = lr->max + 1 > lr->max ? lr->max + 1 : lr->max;
+		if ((nl = memrchr(start, '\n', lim)) != NULL) {
+			size_t n = (size_t)(nl - start) + 1;
+
+			line->data = start;
+			line->len = n;
+			line->lineno = lr->lineno;
+			line->offset = lr->chunk_off + lr->pos;
+			line->flags = BK_LINE_BLOCK;
+			lr->pos += n;
+			lr->lineno += count_newlines(start, n);
+			lr->consumed = lr->chunk_off + lr->pos;
+			lr->consumed_lineno = lr->lineno;
+			return BK_OK;
+		}
+	}
+	return bk_lines_next(lr, line);
 }

@@ -30,6 +30,7 @@ enum {
 	BK_LINE_NOEOL = 1 << 1,	/* the last line of the input, with no newline */
 	BK_LINE_SPLIT = 1 << 2,	/* cut at the maximum length; the rest follows */
 	BK_LINE_CONT = 1 << 3,	/* a later piece of a split line */
+	BK_LINE_BLOCK = 1 << 4,	/* bk_lines_next_block: whole lines, terminators kept */
 };
 
 struct bk_line {
@@ -73,6 +74,20 @@ void bk_lines_reset_mem(bk_lines *lr, const char *data, size_t len, uint64_t off
  * bk_input_error() of the input).
  */
 int bk_lines_next(bk_lines *lr, struct bk_line *line);
+
+/*
+ * bk_lines_next for a caller that hands lines on in bulk (pipeline.c):
+ * when the lines ahead lie whole in the input chunk being read, as many of
+ * them as end within MOST bytes (and within the maximum line length) come
+ * at once, flagged BK_LINE_BLOCK: DATA and LEN cover them with their
+ * terminators, the last one's included; LINENO and OFFSET are the first
+ * one's. bk_lines_reset_mem over the block, with that offset and line
+ * number, reads back exactly the lines bk_lines_next would have returned.
+ * Anything else (a line that straddles chunks, the last one without a
+ * newline, the pieces of an over-long line, a first line longer than MOST)
+ * comes alone, as bk_lines_next returns it. Same return values.
+ */
+int bk_lines_next_block(bk_lines *lr, struct bk_line *line, size_t most);
 
 /*
  * Decoded offset just past the terminator of the last line returned that had

@@ -7,8 +7,15 @@
  * workers take slots in order, and the main thread writes them in order as
  * they finish. A slot keeps its buffers from one chunk to the next, so a
  * long run allocates only while its chunks grow to their working size.
- * Lines are copied by value: their offsets into the slot's buffer are kept
- * while it may still move, and turned into pointers when it is handed out.
+ *
+ * The main thread is the one part that does not scale with the workers, so
+ * it does as little per line as it can: it takes the input in blocks of
+ * whole lines (bk_lines_next_block), each copied with one memcpy, and only
+ * the odd line that needs the reader's care (straddling two input chunks,
+ * cut at the maximum, the last without a newline) alone. The worker that
+ * takes the chunk splits its blocks into lines, numbered and flagged as
+ * the main reader would have done. Segments keep offsets into the slot's
+ * buffer while it may still move.
  */
 #include "config.h"
 
@@ -18,19 +25,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "pipeline.h"
 #include "util-private.h"
+
+/* A block of lines or one line, as bk_lines_next_block gave it, at OFF in the slot's buffer. */
+struct seg {
+	size_t off, len;
+	uint64_t lineno, offset;
+	unsigned flags;
+};
 
 struct slot {
 	char *buf;
 	size_t len, cap;
-	struct bk_line *lines;
-	size_t *offs;		/* each line's offset in BUF while it fills */
-	size_t nlines, linecap, offcap;
+	struct seg *segs;
+	size_t nsegs, segcap;
+	struct bk_line *lines;	/* the segments split, by the worker */
+	size_t nlines, linecap;
 	struct bk_chunk c;
 	FILE *out;		/* the slot's memory stream, kept from chunk to chunk */
 	char *text;		/* its buffer and length, as of the last fflush */
 	size_t textlen;
+	char *obuf;		/* the chunk's byte buffer, kept likewise */
+	size_t ocap;
 	bool done;
 };
 
@@ -61,13 +82,131 @@ struct worker {
  * made anew: its buffer, grown to the size of a chunk's output, is reused,
  * which spares the page faults of a fresh one per chunk.
  */
+static int
+push_line(struct slot *s, const struct bk_line *line)
+{
+	if (bk__grow(&s->lines, &s->linecap, s->nlines, sizeof *s->lines) != BK_OK)
+		return BK_NOMEM;
+	s->lines[s->nlines++] = *line;
+	return BK_OK;
+}
+
+/*
+ * The lines of a block (bk_lines_next_block) at G, as the reader would
+ * have returned them: every one ends in '\n' and fits the maximum, so
+ * each is its bytes up to the newline, less a '\r' before it (CRLF). The
+ * newlines are found 32 bytes a step, the step's mask walked bit by bit: a
+ * log line is a few hundred bytes, where a memchr call per line costs more
+ * than the search. BK_OK or BK_NOMEM.
+ */
+static int
+split_block(struct slot *s, const struct seg *g)
+{
+	const char *b = s->buf + g->off, *start = b, *p = b, *end = b + g->len;
+	uint64_t lineno = g->lineno;
+
+	while (p < end) {
+		uint32_t m = 0;
+		size_t n = 32;
+
+#ifdef __SSE2__
+		if (end - p >= 32) {
+			const __m128i nl = _mm_set1_epi8('\n');
+			const __m128i *v = (const __m128i *)(const void *)p;
+
+			m = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v), nl)) |
+			    (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 1), nl))
+				<< 16;
+			if (m == 0) {
+				p += 32;
+				continue;
+			}
+		} else
+#endif
+		{
+			n = (size_t)(end - p) < 32 ? (size_t)(end - p) : 32;
+			for (size_t k = 0; k < n; k++)
+				m |= (uint32_t)(p[k] == '\n') << k;
+		}
+		for (; m != 0; m &= m - 1) {
+			const char *nl = p + __builtin_ctz(m);
+			size_t len = (size_t)(nl - start);
+			unsigned flags = 0;
+			struct bk_line *l;
+
+			if (len > 0 && start[len - 1] == '\r') {
+				len--;
+				flags = BK_LINE_CRLF;
+			}
+			if (s->nlines == s->linecap &&
+			    bk__grow(&s->lines, &s->linecap, s->nlines, sizeof *s->lines) != BK_OK)
+				return BK_NOMEM;
+			l = &s->lines[s->nlines++];
+			l->data = start;
+			l->len = len;
+			l->lineno = lineno++;
+			l->offset = g->offset + (uint64_t)(start - b);
+			l->flags = flags;
+			start = nl + 1;
+		}
+		p += n;
+	}
+	return BK_OK;
+}
+
+/* The slot's segments into lines, in the worker: BK_OK or BK_NOMEM. */
+static int
+split_lines(struct slot *s)
+{
+	s->nlines = 0;
+	for (size_t i = 0; i < s->nsegs; i++) {
+		const struct seg *g = &s->segs[i];
+
+		if (g->flags & BK_LINE_BLOCK) {
+			if (split_block(s, g) != BK_OK)
+				return BK_NOMEM;
+		} else if (push_line(s, &(struct bk_line){ s->buf + g->off, g->len, g->lineno,
+				   g->offset, g->flags }) != BK_OK) {
+			return BK_NOMEM;
+		}
+	}
+	return BK_OK;
+}
+
+char *
+bk_chunk_room(struct bk_chunk *c, size_t n)
+{
+	if (c->bufcap - c->buflen < n) {
+		size_t cap = c->bufcap != 0 ? c->bufcap : 65536;
+		char *b;
+
+		while (cap - c->buflen < n) {
+			if (cap > SIZE_MAX / 2)
+				return NULL;
+			cap *= 2;
+		}
+		if ((b = realloc(c->buf, cap)) == NULL)
+			return NULL;
+		c->buf = b;
+		c->bufcap = cap;
+	}
+	return c->buf + c->buflen;
+}
+
 static void
 run_chunk(struct pipeline *pl, void *state, struct slot *s)
 {
-	s->c.lines = s->lines;
-	s->c.nlines = s->nlines;
 	memset(s->c.stats, 0, sizeof s->c.stats);
 	s->c.data = NULL;
+	s->c.buf = s->obuf;
+	s->c.bufcap = s->ocap;
+	s->c.buflen = 0;
+	if (split_lines(s) != BK_OK) {
+		s->c.status = BK_NOMEM;
+		return;
+	}
+	s->c.lines = s->lines;
+	s->c.nlines = s->nlines;
 	if (s->out == NULL && (s->out = open_memstream(&s->text, &s->textlen)) == NULL) {
 		s->c.status = BK_NOMEM;
 		return;
@@ -82,6 +221,8 @@ run_chunk(struct pipeline *pl, void *state, struct slot *s)
 	if (fflush(s->out) != 0 && s->c.status == 0)
 		s->c.status = BK_NOMEM;
 	s->c.out = NULL;
+	s->obuf = s->c.buf;
+	s->ocap = s->c.bufcap;
 }
 
 static void *
@@ -119,8 +260,13 @@ write_next(struct pipeline *pl)
 	while (!s->done)
 		pthread_cond_wait(&pl->cond, &pl->lock);
 	pthread_mutex_unlock(&pl->lock);
-	s->c.text = s->text != NULL ? s->text : "";
-	s->c.len = s->textlen;
+	if (s->c.buflen > 0) {
+		s->c.text = s->c.buf;
+		s->c.len = s->c.buflen;
+	} else {
+		s->c.text = s->text != NULL ? s->text : "";
+		s->c.len = s->textlen;
+	}
 	stop = pl->write(pl->ctx, &s->c);
 	if (stop == 0 && s->c.status != 0)
 		stop = 1;
@@ -138,8 +284,6 @@ write_next(struct pipeline *pl)
 static int
 hand_out(struct pipeline *pl, struct slot *s)
 {
-	for (size_t i = 0; i < s->nlines; i++)
-		s->lines[i].data = s->buf + s->offs[i];
 	if (pl->alone != NULL) {
 		run_chunk(pl, pl->alone, s);
 		pl->handed++;
@@ -157,20 +301,12 @@ hand_out(struct pipeline *pl, struct slot *s)
 	return 0;
 }
 
-/* Copies LINE into slot S. BK_OK or BK_NOMEM. */
+/* Copies a block or a line (LINE) into slot S. BK_OK or BK_NOMEM. */
 static int
-add_line(struct slot *s, const struct bk_line *line)
+add_seg(struct slot *s, const struct bk_line *line)
 {
-	if (bk__grow(&s->lines, &s->linecap, s->nlines, sizeof *s->lines) != BK_OK)
+	if (bk__grow(&s->segs, &s->segcap, s->nsegs, sizeof *s->segs) != BK_OK)
 		return BK_NOMEM;
-	if (s->offcap < s->linecap) {
-		size_t *o = realloc(s->offs, s->linecap * sizeof *o);
-
-		if (o == NULL)
-			return BK_NOMEM;
-		s->offs = o;
-		s->offcap = s->linecap;
-	}
 	if (s->cap - s->len < line->len) {
 		size_t cap = s->cap != 0 ? s->cap : 4096;
 		char *b;
@@ -187,8 +323,8 @@ add_line(struct slot *s, const struct bk_line *line)
 	}
 	if (line->len > 0)
 		memcpy(s->buf + s->len, line->data, line->len);
-	s->lines[s->nlines] = *line;
-	s->offs[s->nlines++] = s->len;
+	s->segs[s->nsegs++] = (struct seg){ s->len, line->len, line->lineno, line->offset,
+		line->flags };
 	s->len += line->len;
 	return BK_OK;
 }
@@ -230,8 +366,10 @@ bk_pipeline_run(bk_lines *lr, size_t jobs, void *const *workers, bk_pipeline_wor
 	if (started == 0)
 		pl->alone = workers[0];	/* slower, but the same output */
 	s = &pl->ring[0];
-	while ((rc = bk_lines_next(lr, &line)) == BK_OK) {
-		if (add_line(s, &line) != BK_OK) {
+	if (chunk_bytes < 1)
+		chunk_bytes = 1;
+	while ((rc = bk_lines_next_block(lr, &line, chunk_bytes - s->len)) == BK_OK) {
+		if (add_seg(s, &line) != BK_OK) {
 			rc = BK_NOMEM;
 			break;
 		}
@@ -240,9 +378,9 @@ bk_pipeline_run(bk_lines *lr, size_t jobs, void *const *workers, bk_pipeline_wor
 		if ((stop = hand_out(pl, s)) != 0)
 			break;
 		s = &pl->ring[pl->handed % pl->ahead];
-		s->len = s->nlines = 0;
+		s->len = s->nsegs = 0;
 	}
-	if (stop == 0 && s->nlines > 0)
+	if (stop == 0 && s->nsegs > 0)
 		stop = hand_out(pl, s);
 	pthread_mutex_lock(&pl->lock);
 	pl->last = true;
@@ -272,7 +410,8 @@ bk_pipeline_run(bk_lines *lr, size_t jobs, void *const *workers, bk_pipeline_wor
 		free(pl->ring[i].text);
 		free(pl->ring[i].buf);
 		free(pl->ring[i].lines);
-		free(pl->ring[i].offs);
+		free(pl->ring[i].segs);
+		free(pl->ring[i].obuf);
 	}
 	pthread_mutex_destroy(&pl->lock);
 	pthread_cond_destroy(&pl->cond);

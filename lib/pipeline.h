@@ -9,10 +9,10 @@
  * with a bk_lines reader (so numbering, CRLF, NUL bytes and the pieces of
  * over-long lines are the reader's, unchanged), copies them into chunks of
  * about CHUNK_BYTES, and hands each chunk to the next free worker. A worker
- * writes its output into the chunk's memory stream; the main thread passes
- * finished chunks to the writer strictly in input order. At most two chunks
- * per worker are in flight, so memory is bounded by the chunk size and the
- * longest line, whatever the input's size.
+ * writes its output into the chunk's memory stream or its byte buffer; the
+ * main thread passes finished chunks to the writer strictly in input order.
+ * At most two chunks per worker are in flight, so memory is bounded by the
+ * chunk size and the longest line, whatever the input's size.
  */
 #ifndef BK_PIPELINE_H
 #define BK_PIPELINE_H
@@ -37,7 +37,14 @@ struct bk_chunk {
 	const struct bk_line *lines;	/* copies, valid until the writer returns */
 	size_t nlines;
 	FILE *out;			/* worker: where its output goes (a memory stream) */
-	const char *text;		/* writer: what the worker wrote to OUT */
+	/*
+	 * Worker: or output put straight into this buffer (bk_chunk_room),
+	 * which spares stdio's copying for output already formatted in
+	 * bulk. A chunk's output goes to OUT or here, not both.
+	 */
+	char *buf;
+	size_t buflen, bufcap;
+	const char *text;		/* writer: what the worker wrote to OUT or BUF */
 	size_t len;
 	int status;			/* writer: what the worker returned */
 	uint64_t stats[BK_PIPELINE_NSTATS];	/* the worker's counters, zeroed for it */
@@ -50,6 +57,13 @@ struct bk_chunk {
  * chunks before it are written, and this one).
  */
 typedef int (*bk_pipeline_work_fn)(void *worker, struct bk_chunk *c);
+
+/*
+ * Room for N more bytes at C->buf + C->buflen, the buffer grown as needed
+ * (it is kept from chunk to chunk); the worker writes there and adds what
+ * it wrote to C->buflen. NULL when memory ran out.
+ */
+char *bk_chunk_room(struct bk_chunk *c, size_t n);
 
 /*
  * Called in the main thread for each chunk, in input order; nonzero stops

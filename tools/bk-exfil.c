@@ -230,7 +230,8 @@ main(int argc, char **argv)
 	const char *allows[16];
 	size_t ndirs = 1, nconfigs = 0, nsets = 0, nallows = 0, nkeys;
 	bool learn = false, emit_state = false, summary = false, list_settings = false;
-	bk_parse_opts popts = { 0 };
+	/* The detectors read no record ids: the parser need not look for them. */
+	bk_parse_opts popts = { .no_ids = true };
 	bk_detectconf *dc;
 	bk_allow *allow = NULL;
 	bk_baseline *base = NULL;

@@ -101,6 +101,7 @@ struct run {
 	struct run *workers;
 	FILE *mem;		/* a worker's chunk output; NULL: standard output */
 	struct bk_chunk *chunk;	/* the chunk a worker is on */
+	bool chunk_oom;		/* its output did not fit in memory */
 	/*
 	 * TSV and text lines are formatted straight into STAGE and leave it a
 	 * STAGE_SIZE at a time: a worker's to its chunk's stream, not one
@@ -117,14 +118,35 @@ struct run {
 
 /* ---- output ------------------------------------------------------------- */
 
-/* LEN bytes to where the run writes: standard output, or a worker's chunk. */
+/* Whether the run is a worker's whose TSV or text goes straight into its chunk's buffer. */
+static bool
+to_chunk(const struct run *r)
+{
+	return r->mem != NULL && r->out != TOOL_FORMAT_JSON;
+}
+
+/*
+ * LEN bytes to where the run writes: standard output, or a worker's chunk
+ * - its byte buffer, except for JSON, which the record writer puts in the
+ * chunk's stream (a chunk's output is one or the other).
+ */
 static void
 out_direct(struct run *r, const void *data, size_t len)
 {
-	if (r->mem != NULL)
+	if (to_chunk(r)) {
+		char *room = bk_chunk_room(r->chunk, len);
+
+		if (room == NULL) {
+			r->chunk_oom = true;	/* the chunk fails: said by the writer */
+			return;
+		}
+		memcpy(room, data, len);
+		r->chunk->buflen += len;
+	} else if (r->mem != NULL) {
 		fwrite(data, 1, len, r->mem);
-	else
+	} else {
 		tool_out(data, len);
+	}
 }
 
 /* The staged lines out. */
@@ -136,10 +158,14 @@ stage_flush(struct run *r)
 	r->stagelen = 0;
 }
 
-/* TSV and text output, through the stage. */
+/* TSV and text output, through the stage (a worker's: into its chunk). */
 static void
 out(struct run *r, const void *data, size_t len)
 {
+	if (to_chunk(r)) {
+		out_direct(r, data, len);
+		return;
+	}
 	if (len > STAGE_SIZE - r->stagelen) {
 		stage_flush(r);
 		if (len > STAGE_SIZE) {
@@ -157,6 +183,25 @@ put_line(struct run *r, size_t (*fmt)(const bk_event *, char *, size_t), const b
 {
 	size_t n;
 
+	if (to_chunk(r) && !r->popts.keep_raw) {
+		/* Straight into the chunk's buffer: formatted in place, never copied. */
+		struct bk_chunk *c = r->chunk;
+
+		if (c->bufcap - c->buflen < 4096 && bk_chunk_room(c, 4096) == NULL) {
+			r->chunk_oom = true;
+			return;
+		}
+		n = fmt(ev, c->buf + c->buflen, c->bufcap - c->buflen);
+		if (n > c->bufcap - c->buflen) {
+			if (bk_chunk_room(c, n) == NULL) {
+				r->chunk_oom = true;
+				return;
+			}
+			fmt(ev, c->buf + c->buflen, n);
+		}
+		c->buflen += n;
+		return;
+	}
 	if (!r->popts.keep_raw) {
 		/* Straight into the stage, when the line fits. */
 		n = fmt(ev, r->stage + r->stagelen, STAGE_SIZE - r->stagelen);
@@ -439,6 +484,7 @@ work_chunk(void *state, struct bk_chunk *c)
 
 	w->mem = c->out;
 	w->chunk = c;
+	w->chunk_oom = false;
 	if (w->out == TOOL_FORMAT_JSON && (w->w = bk_writer_new(c->out)) == NULL)
 		return BK_NOMEM;
 	for (size_t i = 0; i < c->nlines; i++)
@@ -450,7 +496,7 @@ work_chunk(void *state, struct bk_chunk *c)
 	c->stats[ST_UNPARSED] = t.unparsed;
 	c->stats[ST_FIRST_UNPARSED] = t.first_unparsed;
 	c->stats[ST_EVENTS] = w->events - events;
-	return 0;
+	return w->chunk_oom ? BK_NOMEM : 0;
 }
 
 static int

@@ -551,6 +551,95 @@ test_time_cache(void **state)
 }
 
 /*
+ * Squid's %ts.%03tu differs on every line in its milliseconds: those are
+ * taken from the cached second, which must give what a parser that
+ * remembers nothing gives, for fractions of other widths and bad digits
+ * too. Durations are written as numbers of milliseconds, fraction trimmed.
+ */
+static void
+test_fraction_cache(void **state)
+{
+	static const char *const ts[] = { "1795309200.123", "1795309200.124", "1795309200.999",
+		"1795309201.000", "1795309200.12x", "1795309200.5", "1795309200.1234",
+		"179530920.123", "1795309201.007", "1795309201.090", "1795309201.900", NULL };
+	static const char *const dur[] = { "0", "5", "245", "60012", "1000", NULL };
+	static const char *const rt[] = { "0.001", "1.250", "12", "0.0005", "3.1", "0.000",
+		"10.010", "99999999.999", NULL };
+	const char *lines[16];
+	char buf[16][200];
+	const char *rtfmt;
+	char *err = NULL, *a, *b;
+	size_t n;
+
+	(void)state;
+	for (n = 0; ts[n] != NULL; n++) {
+		snprintf(buf[n], sizeof buf[n], "%s %6s 192.168.10.21 TCP_MISS/200 5120 GET "
+		    "http://files.example.net/a - HIER_DIRECT/203.0.113.80 text/html", ts[n],
+		    dur[n % 5]);
+		lines[n] = buf[n];
+	}
+	lines[n] = NULL;
+	a = parse_lines("squid", NULL, lines, false);
+	b = parse_lines("squid", NULL, lines, true);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(a, "\"ts\":\"2026-11-22T01:00:00.123Z\""));
+	assert_non_null(strstr(a, "\"ts\":\"2026-11-22T01:00:00.999Z\""));
+	assert_non_null(strstr(a, "\"ts\":\"2026-11-22T01:00:01.000Z\""));
+	assert_non_null(strstr(a, "\"ts\":\"2026-11-22T01:00:00.500Z\""));
+	assert_non_null(strstr(a, "\"ts\":\"2026-11-22T01:00:00.123Z\",\"format\":\"squid\","
+				  "\"file\":\"t\",\"line\":7,"));
+	assert_non_null(strstr(a, "\"ts\":\"2026-11-22T01:00:01.090Z\""));
+	assert_non_null(strstr(a, "\"ts\":\"2026-11-22T01:00:01.900Z\""));
+	assert_non_null(strstr(a, "\"duration_ms\":60012,"));
+	assert_non_null(strstr(a, "\"duration_ms\":0,"));
+	assert_null(strstr(a, "\"ts\":\"2026-11-22T01:00:00.120Z\""));	/* .12x does not read */
+	free(a);
+	free(b);
+
+	rtfmt = bk_formats_define(fs, "nginx", NULL, "$request_time $status", &err);
+	assert_non_null(rtfmt);
+	for (n = 0; rt[n] != NULL; n++) {
+		snprintf(buf[n], sizeof buf[n], "%s 200", rt[n]);
+		lines[n] = buf[n];
+	}
+	lines[n] = NULL;
+	a = parse_lines(rtfmt, NULL, lines, false);
+	assert_non_null(strstr(a, "\"duration_ms\":1}"));
+	assert_non_null(strstr(a, "\"duration_ms\":1250}"));
+	assert_non_null(strstr(a, "\"duration_ms\":12000}"));
+	assert_non_null(strstr(a, "\"duration_ms\":0.5}"));
+	assert_non_null(strstr(a, "\"duration_ms\":3100}"));
+	assert_non_null(strstr(a, "\"duration_ms\":0}"));
+	assert_non_null(strstr(a, "\"duration_ms\":10010}"));
+	assert_non_null(strstr(a, "\"duration_ms\":99999999999}"));
+	free(a);
+}
+
+/*
+ * no_ids: the same events without their ids; a bad --ids spec is still an
+ * error.
+ */
+static void
+test_no_ids(void **state)
+{
+	static const char *const lines[] = { "10.0.0.1 - - [22/Nov/2026:10:00:00 +0900] "
+		"\"GET /api/persons/1234 HTTP/1.1\" 200 1 \"-\" \"x\"", NULL };
+	bk_parse_opts none = { .no_ids = true }, bad = { .no_ids = true, .ids = "nonsense" };
+	char *a, *b, *err = NULL;
+
+	(void)state;
+	a = parse_lines("nginx", NULL, lines, true);
+	b = parse_lines("nginx", &none, lines, true);
+	assert_non_null(strstr(a, ",\"ids\":[\"1234\"],"));
+	assert_null(strstr(b, "\"ids\""));
+	assert_null(bk_parser_new(fs, "nginx", &bad, &err));
+	assert_non_null(err);
+	free(err);
+	free(a);
+	free(b);
+}
+
+/*
  * bk_event_tsv and bk_event_text at every buffer size: the length needed
  * whatever the size, nothing written past it, and the whole line, the same
  * bytes as the unchecked writer's, once it fits. Values of every length up to 40 with a control byte
@@ -733,6 +822,8 @@ main(void)
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_clock),
 		cmocka_unit_test(test_time_cache),
+		cmocka_unit_test(test_fraction_cache),
+		cmocka_unit_test(test_no_ids),
 		cmocka_unit_test(test_writer_sizes),
 		cmocka_unit_test(test_url_id_lengths),
 	};

@@ -323,6 +323,104 @@ test_truncated_gzip_delivers_lines(void **state)
 	free(p);
 }
 
+/*
+ * render() through bk_lines_next_block: each block read back with a reader
+ * over its memory, from its offset and line number, as pipeline.c's
+ * workers take it. Also checks that blocks hold whole lines only.
+ */
+static char *
+render_blocks(const char *path, size_t max, size_t most, uint64_t *blocks)
+{
+	bk_input *in = bk_input_new();
+	bk_lines *lr = bk_lines_new(max), *back = bk_lines_new(0);
+	struct tu_buf out = { 0 };
+	struct bk_line line;
+
+	assert_int_equal(bk_input_open(in, path), BK_OK);
+	bk_lines_reset(lr, in, 0);
+	*blocks = 0;
+	while (bk_lines_next_block(lr, &line, most) == BK_OK) {
+		if (!(line.flags & BK_LINE_BLOCK)) {
+			/* One line alone: rendered as it came (its flags are its own). */
+			char head[96];
+
+			snprintf(head, sizeof head, "%llu@%llu%s%s%s%s:",
+			    (unsigned long long)line.lineno, (unsigned long long)line.offset,
+			    line.flags & BK_LINE_CRLF ? "[crlf]" : "",
+			    line.flags & BK_LINE_NOEOL ? "[noeol]" : "",
+			    line.flags & BK_LINE_SPLIT ? "[split]" : "",
+			    line.flags & BK_LINE_CONT ? "[cont]" : "");
+			tu_buf_add(&out, head, strlen(head));
+			for (size_t i = 0; i < line.len; i++)
+				tu_buf_add(&out, line.data[i] == '\0' ? "\\0" : &line.data[i],
+				    line.data[i] == '\0' ? 2 : 1);
+			tu_buf_add(&out, "\n", 1);
+			continue;
+		}
+		(*blocks)++;
+		assert_true(line.len > 0 && line.len <= most);
+		assert_int_equal(line.data[line.len - 1], '\n');
+		assert_int_equal(bk_lines_offset(lr), line.offset + line.len);
+		bk_lines_reset_mem(back, line.data, line.len, line.offset, line.lineno, NULL);
+		assert_int_equal(render_lines(back, &out, NULL), BK_EOF);
+	}
+	if (out.data == NULL)
+		tu_buf_add(&out, "", 0);
+	bk_lines_free(back);
+	bk_lines_free(lr);
+	bk_input_free(in);
+	return out.data;
+}
+
+/*
+ * Blocks give the lines, numbers, offsets and flags that bk_lines_next
+ * gives: CRLF, NUL bytes, invalid UTF-8, empty lines, lines past the
+ * maximum, lines across the input's 256 KiB chunks, no last newline.
+ */
+static void
+test_blocks_read_as_lines(void **state)
+{
+	static const size_t maxes[] = { 0, 300 };
+	static const size_t mosts[] = { 1, 7, 100, 4096, (size_t)1 << 20 };
+	struct tu_buf text = { 0 };
+	char letters[1001], *path;
+
+	(void)state;
+	for (size_t i = 0; i < 1000; i++)
+		letters[i] = (char)('a' + i % 26);
+	letters[1000] = '\0';
+	for (int i = 0; text.len < (600u << 10); i++) {
+		char line[1200];
+		int n = snprintf(line, sizeof line, "%d %.*s", i, (i * 131) % 1000, letters);
+
+		tu_buf_add(&text, line, (size_t)n);
+		if (i % 11 == 0)
+			tu_buf_add(&text, "\0\xff\xfe", 3);
+		tu_buf_add(&text, i % 5 == 0 ? "\r\n" : i % 7 == 0 ? "\n\n" : "\n",
+		    i % 5 == 0 || i % 7 == 0 ? 2 : 1);
+	}
+	tu_buf_add(&text, "last, no newline\r", 18);
+	path = tu_write(tu_dir, "blocks.txt", text.data, text.len);
+	for (size_t m = 0; m < sizeof maxes / sizeof *maxes; m++) {
+		int rc;
+		char *want = render(text.data, text.len, maxes[m], &rc);
+
+		assert_int_equal(rc, BK_EOF);
+		for (size_t k = 0; k < sizeof mosts / sizeof *mosts; k++) {
+			uint64_t blocks;
+			char *got = render_blocks(path, maxes[m], mosts[k], &blocks);
+
+			assert_string_equal(got, want);
+			if (mosts[k] >= 100)
+				assert_true(blocks > 0);
+			free(got);
+		}
+		free(want);
+	}
+	free(path);
+	free(text.data);
+}
+
 int
 main(void)
 {
@@ -338,6 +436,7 @@ main(void)
 		cmocka_unit_test(test_offset_and_resume),
 		cmocka_unit_test(test_memory_chunks_read_as_whole),
 		cmocka_unit_test(test_truncated_gzip_delivers_lines),
+		cmocka_unit_test(test_blocks_read_as_lines),
 	};
 	return cmocka_run_group_tests(tests, tu_setup_dir, tu_teardown_dir);
 }

@@ -3,7 +3,9 @@
  * workers and any chunk size the output is what one pass writes, line
  * numbers, flags and the pieces of over-long lines included; a writer or a
  * worker that stops the run stops it after the chunks before; an input
- * that fails has every line before the fault processed, then BK_ERROR.
+ * that fails has every line before the fault processed, then BK_ERROR;
+ * output put in the chunks' buffers comes out as output put in their
+ * streams.
  */
 #include "testutil.h"
 
@@ -212,6 +214,81 @@ test_input_fault(void **state)
 	free(p);
 }
 
+/* The worker of work() writing into the chunk's buffer instead of its stream. */
+static int
+work_buf(void *state, struct bk_chunk *c)
+{
+	struct worker *w = state;
+
+	w->chunks++;
+	c->stats[0] = c->nlines;
+	for (size_t i = 0; i < c->nlines; i++) {
+		const struct bk_line *l = &c->lines[i];
+		char head[64];
+		int n = snprintf(head, sizeof head, "%llu %zu %u [", (unsigned long long)l->lineno,
+		    l->len, l->flags);
+		char *room = bk_chunk_room(c, (size_t)n + l->len + 2);
+
+		assert_non_null(room);
+		memcpy(room, head, (size_t)n);
+		memcpy(room + n, l->data, l->len);
+		memcpy(room + n + l->len, "]\n", 2);
+		c->buflen += (size_t)n + l->len + 2;
+	}
+	c->data = strdup("mine");
+	return 0;
+}
+
+/*
+ * A file larger than the input's chunks, so lines straddle them, read with
+ * the workers writing into their chunks' buffers: the same as one pass.
+ */
+static void
+test_file_into_buffers(void **state)
+{
+	static const size_t chunks[] = { 1, 1000, 1 << 16 };
+	struct tu_buf text = { 0 };
+	char *want, *path;
+
+	(void)state;
+	for (int i = 0; text.len < (700u << 10); i++) {
+		char line[600];
+		int n = snprintf(line, sizeof line, "%d:%.*s", i, (i * 53) % 500,
+		    "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz"
+		    "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz"
+		    "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz"
+		    "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz"
+		    "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz"
+		    "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz"
+		    "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz");
+
+		tu_buf_add(&text, line, (size_t)n);
+		tu_buf_add(&text, i % 3 == 0 ? "\r\n" : "\n", i % 3 == 0 ? 2 : 1);
+	}
+	tu_buf_add(&text, "end", 3);
+	want = reference(text.data, text.len, 400);
+	path = tu_write(tu_dir, "big.txt", text.data, text.len);
+	for (size_t c = 0; c < sizeof chunks / sizeof *chunks; c++) {
+		bk_input *in = bk_input_new();
+		bk_lines *lr = bk_lines_new(400);
+		struct sink s = { 0 };
+		struct worker w[2] = { 0 };
+		void *states[2] = { &w[0], &w[1] };
+
+		assert_int_equal(bk_input_open(in, path), BK_OK);
+		bk_lines_reset(lr, in, 1);
+		assert_int_equal(bk_pipeline_run(lr, 2, states, work_buf, write_chunk, &s, chunks[c]),
+		    BK_OK);
+		assert_string_equal(s.b.data, want);
+		free(s.b.data);
+		bk_lines_free(lr);
+		bk_input_free(in);
+	}
+	free(path);
+	free(want);
+	free(text.data);
+}
+
 int
 main(void)
 {
@@ -219,6 +296,7 @@ main(void)
 		cmocka_unit_test(test_same_as_one_pass),
 		cmocka_unit_test(test_stops),
 		cmocka_unit_test(test_input_fault),
+		cmocka_unit_test(test_file_into_buffers),
 	};
 
 	return cmocka_run_group_tests(tests, tu_setup_dir, tu_teardown_dir);
