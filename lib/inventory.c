@@ -14,10 +14,15 @@
  * Work on a row has two halves: scanning it (pure: a scanner, the line, the
  * header) gives its findings (rule, column) and the hashes of its
  * identifiers; counting them touches the tables and the distinct counters,
- * in row order. With a worker thread (bk_inventory_set_threads) the caller's
- * thread reads rows and counts while the worker scans them, a batch of rows
- * at a time, two batches in turn; without one, each row is scanned and
- * counted at once. Nothing is allocated per row once the buffers have grown.
+ * in row order. With a worker thread (bk_inventory_set_threads) rows go in
+ * batches, and the batches, not the stages, are split between the threads:
+ * reading and counting a row costs a fraction of scanning it, so a worker
+ * that only scanned would be the bottleneck while the caller's thread
+ * waited. A full batch goes to the worker when it has none waiting, else
+ * the caller's thread scans it itself; batches are counted in the order
+ * they were filled whoever scanned them (a kind's first appearance decides
+ * where it is listed). Without a worker, each row is scanned and counted at
+ * once. Nothing is allocated per row once the buffers have grown.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -113,7 +118,7 @@ struct batch {
 	size_t nh, hcap;
 	struct radd *adds;
 	size_t na, acap;
-	bool done;
+	bool done;		/* scanned: set under the mutex when the worker did it */
 };
 
 /* What scans rows: the caller's, and the worker's when there is one. */
@@ -134,6 +139,12 @@ struct rscan {
 /* Rows per batch, and bytes: a worker gets rows in batches this big. */
 #define BATCH_ROWS 512
 #define BATCH_BYTES ((size_t)4 << 20)
+/*
+ * Batches in the ring: one being filled, one the worker scans, one waiting
+ * for it, and the caller's own, which may be scanned before the worker's
+ * earlier ones are and wait to be counted after them.
+ */
+#define NBATCH 6
 
 struct bk_inventory {
 	const bk_ruleset *rs;
@@ -174,10 +185,10 @@ struct bk_inventory {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct rscan theirs;
-	struct batch b[2];
-	unsigned cur;		/* the batch being filled */
+	struct batch b[NBATCH];	/* a ring: scanned batches are counted from HEAD on */
+	unsigned head;		/* the oldest batch not counted yet */
+	unsigned pending;	/* batches handed on (to either thread), not counted yet */
 	struct batch *todo;	/* handed to the worker, not taken yet */
-	struct batch *flying;	/* handed over, not applied yet */
 	bool quit;
 
 	bk_distinct *all;
@@ -327,8 +338,8 @@ bk_inventory_free(bk_inventory *inv)
 	}
 	rscan_fini(&inv->mine);
 	batch_fini(&inv->one);
-	batch_fini(&inv->b[0]);
-	batch_fini(&inv->b[1]);
+	for (size_t i = 0; i < NBATCH; i++)
+		batch_fini(&inv->b[i]);
 	free(inv->tabs);
 	free(inv->idmap);
 	free(inv->rules);
@@ -763,48 +774,68 @@ worker(void *arg)
 	return NULL;
 }
 
-/* Waits for the batch the worker has and counts its rows; the first error. */
+/*
+ * Counts the rows of the batches at the head of the ring that are scanned,
+ * in order; with WAIT, waits for the oldest first (to free its place). The
+ * first error.
+ */
 static int
-land(bk_inventory *inv)
+land(bk_inventory *inv, bool wait)
 {
-	struct batch *b = inv->flying;
 	int rc = BK_OK;
 
-	if (b == NULL)
-		return BK_OK;
-	pthread_mutex_lock(&inv->mu);
-	while (!b->done)
-		pthread_cond_wait(&inv->cv, &inv->mu);
-	pthread_mutex_unlock(&inv->mu);
-	for (size_t i = 0; i < b->n; i++) {
-		int r = apply(inv, b->in[i].tab, &b->out[i], b);
+	while (inv->pending > 0) {
+		struct batch *b = &inv->b[inv->head];
 
-		if (rc == BK_OK)
-			rc = r;
+		pthread_mutex_lock(&inv->mu);
+		while (wait && !b->done)
+			pthread_cond_wait(&inv->cv, &inv->mu);
+		bool done = b->done;
+		pthread_mutex_unlock(&inv->mu);
+		if (!done)
+			break;
+		for (size_t i = 0; i < b->n; i++) {
+			int r = apply(inv, b->in[i].tab, &b->out[i], b);
+
+			if (rc == BK_OK)
+				rc = r;
+		}
+		b->n = b->blen = b->slen = 0;
+		inv->head = (inv->head + 1) % NBATCH;
+		inv->pending--;
+		wait = false;
 	}
-	b->n = b->blen = b->slen = 0;
-	inv->flying = NULL;
 	return rc;
 }
 
-/* Hands the batch being filled to the worker (after the one it has is counted). */
+/*
+ * Hands on the batch being filled: to the worker when it has none waiting,
+ * else scanned here and now. Then counts what is ready, waiting when the
+ * ring is full.
+ */
 static int
 launch(bk_inventory *inv)
 {
-	struct batch *b = &inv->b[inv->cur];
-	int rc;
+	struct batch *b = &inv->b[(inv->head + inv->pending) % NBATCH];
+	bool give;
 
 	if (b->n == 0)
 		return BK_OK;
-	rc = land(inv);
 	pthread_mutex_lock(&inv->mu);
 	b->done = false;
-	inv->todo = b;
-	pthread_cond_broadcast(&inv->cv);
+	give = inv->todo == NULL;
+	if (give) {
+		inv->todo = b;
+		pthread_cond_broadcast(&inv->cv);
+	}
 	pthread_mutex_unlock(&inv->mu);
-	inv->flying = b;
-	inv->cur ^= 1;
-	return rc;
+	if (!give) {
+		scan_batch(&inv->mine, b);
+		b->done = true;	/* only this thread knows of it */
+	}
+	inv->pending++;
+	inv->sent_ver = 0;	/* the next batch carries its header again */
+	return land(inv, inv->pending == NBATCH);
 }
 
 /* Every row given so far counted. */
@@ -813,9 +844,15 @@ flush(bk_inventory *inv)
 {
 	if (!inv->threaded)
 		return BK_OK;
-	int rc = launch(inv), r2 = land(inv);
+	int rc = launch(inv);
 
-	return rc != BK_OK ? rc : r2;
+	while (inv->pending > 0) {
+		int r = land(inv, true);
+
+		if (rc == BK_OK)
+			rc = r;
+	}
+	return rc;
 }
 
 int
@@ -857,7 +894,8 @@ bk_inventory_end(bk_inventory *inv)
 static int
 queue(bk_inventory *inv, size_t tab, size_t ncols)
 {
-	struct batch *b = &inv->b[inv->cur];
+	struct batch *b = &inv->b[(inv->head + inv->pending) % NBATCH];
+	/* Either thread may scan the batch: its first row carries the header. */
 	bool newhdr = inv->sent_ver != inv->hdr_ver;
 	size_t need = inv->llen + (newhdr ? inv->hlen : 0);
 	int rc = BK_OK;
