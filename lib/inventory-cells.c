@@ -64,6 +64,8 @@ struct crule {
 	size_t index;		/* in the ruleset */
 	bool needs_ctx;		/* reports only with context */
 	bool raises;		/* context only raises its confidence */
+	unsigned min, most, seps;	/* DIGITS: the trigger's bounds, defaults filled in */
+	uint32_t litbit;	/* LITERAL: its bit in bk__cells.litbit */
 	char *litbuf;		/* LITERAL: the alternatives, NUL-separated */
 	const char **alt;
 	size_t *alen;
@@ -86,6 +88,14 @@ struct cword {
  * bytes and the more confident wins.
  */
 enum { WORD_FINDS = 1, WORD_RAISES = 2 };
+
+/*
+ * bk__cells.start[B]: the WORD_* of the one-byte words B is, and
+ * START_LONGER when a longer word starts with B (either case of a letter).
+ * bk__cells.pair[B0 B1], lowercased: the WORD_* of the two-byte words they
+ * are, and PAIR_LONGER when a word of three bytes or more starts with them.
+ */
+enum { START_LONGER = 4, PAIR_LONGER = 4 };
 
 /*
  * A scanner and its key: per rule, KEY_RUN (it is one of the scanner's
@@ -144,9 +154,13 @@ struct bk__cells {
 	size_t nwords;
 	uint8_t gram[(1u << GRAM_BITS) / 8];
 	int32_t bucket[1u << BUCKET_BITS];
-	uint8_t two[2][(1u << 16) / 8];	/* two-byte words, exactly: [WORD_* - 1] */
-	uint8_t one[256];		/* one-byte words: WORD_* */
+	uint8_t *pair;			/* [1 << 16]: see START_LONGER */
+	uint8_t start[256];
 	unsigned char low[256];
+	uint32_t litbit[256];		/* bits of the literal rules with an alternative starting so */
+	size_t nlit;
+	bool digit_words;		/* some word starts with an ASCII digit */
+	uint32_t digit_lits;		/* litbit of the ASCII digits */
 
 	bk_norm *norm;
 	struct pooled pool[MAX_SCANNERS];
@@ -197,6 +211,16 @@ gram_hash(uint32_t three)
 	return (three * 2654435761u) >> (32 - GRAM_BITS);
 }
 
+/* Marks byte C as starting a word with FLAGS, in both cases when it is a letter. */
+static void
+mark_start(bk__cells *cs, unsigned char c, uint8_t flags)
+{
+	cs->start[c] |= flags;
+	cs->digit_words = cs->digit_words || (c >= '0' && c <= '9');
+	if (c >= 'a' && c <= 'z')
+		cs->start[c - 'a' + 'A'] |= flags;
+}
+
 static bool
 add_word(bk__cells *cs, const struct bk__context_word *cw, size_t *cap, uint8_t cls)
 {
@@ -205,15 +229,16 @@ add_word(bk__cells *cs, const struct bk__context_word *cw, size_t *cap, uint8_t 
 	if (memchr(cw->lower, '\t', cw->len) != NULL)
 		cs->usable = false;
 	if (cw->len == 1) {
-		cs->one[w[0]] |= cls;
+		mark_start(cs, w[0], cls);
 		return true;
 	}
+	mark_start(cs, w[0], START_LONGER);
+	unsigned k = (unsigned)w[0] << 8 | w[1];
 	if (cw->len == 2) {
-		unsigned k = (unsigned)w[0] << 8 | w[1];
-
-		cs->two[cls - 1][k >> 3] |= (uint8_t)(1u << (k & 7));
+		cs->pair[k] |= cls;
 		return true;
 	}
+	cs->pair[k] |= PAIR_LONGER;
 	if (bk__grow(&cs->words, cap, cs->nwords, sizeof *cs->words) != BK_OK)
 		return false;
 	uint32_t h = gram_hash((uint32_t)w[0] << 16 | (uint32_t)w[1] << 8 | w[2]);
@@ -235,6 +260,8 @@ split_literals(bk__cells *cs, struct crule *c)
 		n += t->literal[k] == '|';
 	if (memchr(t->literal, '\t', t->len) != NULL)
 		cs->usable = false;
+	/* Past 32 literal rules, bits are shared: a cell is then looked at for more of them. */
+	c->litbit = UINT32_C(1) << (cs->nlit++ % 32);
 	c->litbuf = bk__dup_bytes(t->literal, t->len);
 	c->alt = calloc(n, sizeof *c->alt);
 	c->alen = calloc(n, sizeof *c->alen);
@@ -246,6 +273,9 @@ split_literals(bk__cells *cs, struct crule *c)
 		if (*p != '\0') {
 			c->alt[c->nalt] = p;
 			c->alen[c->nalt++] = strlen(p);
+			cs->litbit[(unsigned char)*p] |= c->litbit;
+			if (*p >= '0' && *p <= '9')
+				cs->digit_lits |= c->litbit;
 		}
 		if (bar == NULL)
 			break;
@@ -274,8 +304,9 @@ bk__cells_new(const bk_ruleset *rs, enum bk_confidence min)
 	cs->use = calloc(n + 1, sizeof *cs->use);
 	cs->norm = bk_norm_new();
 	cs->memo = calloc((size_t)1 << MEMO_BITS, sizeof *cs->memo);
+	cs->pair = calloc((size_t)1 << 16, 1);
 	if (cs->rules == NULL || cs->key == NULL || cs->row_ctx == NULL || cs->provider == NULL ||
-	    cs->use == NULL || cs->norm == NULL || cs->memo == NULL)
+	    cs->use == NULL || cs->norm == NULL || cs->memo == NULL || cs->pair == NULL)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		const bk_rule *r = bk_ruleset_rule(rs, i);
@@ -304,6 +335,10 @@ bk__cells_new(const bk_ruleset *rs, enum bk_confidence min)
 				goto fail;
 		if (r->trigger.kind == BK_TRIGGER_LITERAL && !split_literals(cs, c))
 			goto fail;
+		c->min = r->trigger.digits > 0 ? r->trigger.digits : 1;
+		c->most = r->trigger.max_digits > 0 ? r->trigger.max_digits :
+		    r->trigger.whole ? BK__DIGITS_MAX : UINT_MAX;
+		c->seps = r->trigger.seps != 0 ? r->trigger.seps : BK__SEP_ALL;
 		if (r->trigger.kind == BK_TRIGGER_DIGITS && r->trigger.has_after &&
 		    (r->trigger.after['\t' >> 3] >> ('\t' & 7) & 1))
 			cs->usable = false;
@@ -338,6 +373,7 @@ bk__cells_free(bk__cells *cs)
 	free(cs->cellhit);
 	free(cs->cellfill);
 	free(cs->memo);
+	free(cs->pair);
 	free(cs->rules);
 	free(cs->words);
 	free(cs->key);
@@ -511,57 +547,6 @@ nomem:
 
 /* ---- rows --------------------------------------------------------------- */
 
-/* Bytes of a UTF-8 character by its first byte (1 for a stray continuation byte). */
-static const unsigned char utf8_len[16] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4 };
-
-/*
- * The WORD_* of the context words in T (folded), ASCII letters compared
- * lowercased; WORD_FINDS alone once one of those is seen. Words start at the
- * start of a character, so only those are tried: a third of the places in
- * Japanese text.
- */
-static unsigned
-has_context(const bk__cells *cs, const char *t, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)t;
-	unsigned found = 0;
-
-	for (size_t i = 0; i < n; i += utf8_len[p[i] >> 4]) {
-		unsigned c0 = cs->low[p[i]];
-
-		found |= cs->one[c0];
-		if (i + 1 >= n)
-			break;
-		unsigned two = c0 << 8 | cs->low[p[i + 1]];
-		if (cs->two[0][two >> 3] >> (two & 7) & 1)
-			return WORD_FINDS;
-		found |= (cs->two[1][two >> 3] >> (two & 7) & 1) ? WORD_RAISES : 0;
-		if (found & WORD_FINDS)
-			return WORD_FINDS;
-		if (i + 2 >= n)
-			continue;
-		uint32_t h = gram_hash((uint32_t)two << 8 | cs->low[p[i + 2]]);
-		if (!(cs->gram[h >> 3] >> (h & 7) & 1))
-			continue;
-		for (int32_t w = cs->bucket[h >> (GRAM_BITS - BUCKET_BITS)]; w >= 0;
-		    w = cs->words[w].next) {
-			const struct cword *cw = &cs->words[w];
-			size_t j = 0;
-
-			if (cw->hash != h || i + cw->len > n)
-				continue;
-			while (j < cw->len && cs->low[p[i + j]] == (unsigned char)cw->lower[j])
-				j++;
-			if (j < cw->len)
-				continue;
-			if (cw->cls == WORD_FINDS)
-				return WORD_FINDS;
-			found |= cw->cls;
-		}
-	}
-	return found;
-}
-
 /* A digit group of a cell: a maximal run of ASCII digits. */
 struct dgroup {
 	unsigned len;
@@ -577,7 +562,7 @@ struct digits {
 	size_t ngroups;		/* MAX_GROUPS + 1: too many to list */
 	struct dgroup g[MAX_GROUPS];
 	bool high;		/* a byte >= 0x80 */
-	uint64_t seen[4];	/* bit B: byte B is in the cell */
+	uint32_t lits;		/* litbit of the bytes: which literal rules' alternatives may start here */
 };
 
 /* The BK__SEP_* bit of C, as the scanner joins digit groups. */
@@ -588,26 +573,87 @@ sep_bit(unsigned char c)
 	    c == ' ' ? BK__SEP_SPACE : c == '(' || c == ')' ? BK__SEP_PAREN : 0;
 }
 
-static void
-look(const char *t, size_t n, struct digits *d)
+/*
+ * The WORD_* of the context words starting at T[I] (T folded, N bytes),
+ * ASCII letters compared lowercased, where cs->start said one may.
+ */
+static unsigned
+words_at(const bk__cells *cs, const unsigned char *p, size_t i, size_t n)
+{
+	unsigned found = cs->start[p[i]] & (WORD_FINDS | WORD_RAISES);
+
+	if (!(cs->start[p[i]] & START_LONGER) || i + 1 >= n)
+		return found;
+	unsigned two = (unsigned)cs->low[p[i]] << 8 | cs->low[p[i + 1]];
+	found |= cs->pair[two] & (WORD_FINDS | WORD_RAISES);
+	if (!(cs->pair[two] & PAIR_LONGER) || i + 2 >= n || (found & WORD_FINDS))
+		return found;
+	uint32_t h = gram_hash((uint32_t)two << 8 | cs->low[p[i + 2]]);
+	if (!(cs->gram[h >> 3] >> (h & 7) & 1))
+		return found;
+	for (int32_t w = cs->bucket[h >> (GRAM_BITS - BUCKET_BITS)]; w >= 0; w = cs->words[w].next) {
+		const struct cword *cw = &cs->words[w];
+		size_t j = 0;
+
+		if (cw->hash != h || i + cw->len > n)
+			continue;
+		while (j < cw->len && cs->low[p[i + j]] == (unsigned char)cw->lower[j])
+			j++;
+		if (j == cw->len)
+			found |= cw->cls;
+	}
+	return found;
+}
+
+/*
+ * One pass over the folded cell T (N bytes): its digit groups and the
+ * literal rules that may fire into *D, and the WORD_* of the context words
+ * in it (WORD_FINDS alone as soon as one is seen: the row is read whole and
+ * the rest does not matter). A word is looked for at every byte that may
+ * start one, not only at character starts: in invalid UTF-8 a word may
+ * follow a lead byte whose character never came, and the scanner would
+ * find it there.
+ */
+static unsigned
+look(const bk__cells *cs, const char *t, size_t n, struct digits *d)
 {
 	const unsigned char *p = (const unsigned char *)t;
 	size_t end = 0;		/* where the last group ended */
+	unsigned found = 0, high = 0;
+	uint32_t lits = 0;
 
 	d->count = 0;
 	d->ngroups = 0;
-	memset(d->seen, 0, sizeof d->seen);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = p[i];
 
-		d->seen[c >> 6] |= UINT64_C(1) << (c & 63);
+		lits |= cs->litbit[c];
+		high |= c;
+		if (cs->start[c] != 0) {
+			/* Most starts of a longer word are lead bytes of kanji: the pair decides. */
+			found |= cs->start[c] & (WORD_FINDS | WORD_RAISES);
+			if ((cs->start[c] & START_LONGER) && i + 1 < n &&
+			    cs->pair[(unsigned)cs->low[c] << 8 | cs->low[p[i + 1]]] != 0)
+				found |= words_at(cs, p, i, n);
+			if (found & WORD_FINDS)
+				return WORD_FINDS;
+		}
 		if ((unsigned)(c - '0') >= 10u)
 			continue;
 		size_t start = i;
 
-		while (i + 1 < n && (unsigned)(p[i + 1] - '0') < 10u)
-			i++;
-		d->seen['0' >> 6] |= UINT64_C(0x3ff) << ('0' & 63);	/* conservative: any digit */
+		if (!cs->digit_words) {
+			while (i + 1 < n && (unsigned)(p[i + 1] - '0') < 10u)
+				i++;
+		} else {
+			/* Rare: a word that starts with a digit (a user's rules may have one). */
+			while (i + 1 < n && (unsigned)(p[i + 1] - '0') < 10u) {
+				i++;
+				if (cs->start[p[i]] != 0 && ((found |= words_at(cs, p, i, n)) & WORD_FINDS))
+					return WORD_FINDS;
+			}
+		}
+		lits |= cs->digit_lits;
 		d->count += (unsigned)(i + 1 - start);
 		if (d->ngroups < MAX_GROUPS) {
 			struct dgroup *g = &d->g[d->ngroups];
@@ -621,7 +667,9 @@ look(const char *t, size_t n, struct digits *d)
 			d->ngroups++;
 		end = i + 1;
 	}
-	d->high = (d->seen[2] | d->seen[3]) != 0;
+	d->high = (high & 0x80) != 0;
+	d->lits = lits;
+	return found;
 }
 
 /* LIT in H[0, N). */
@@ -650,9 +698,7 @@ may_fire(const struct crule *c, const char *t, size_t n, const struct digits *d)
 
 	switch (tr->kind) {
 	case BK_TRIGGER_DIGITS: {
-		unsigned min = tr->digits > 0 ? tr->digits : 1;
-		unsigned most = tr->max_digits > 0 ? tr->max_digits : tr->whole ? BK__DIGITS_MAX : UINT_MAX;
-		unsigned seps = tr->seps != 0 ? tr->seps : BK__SEP_ALL;
+		unsigned min = c->min, most = c->most, seps = c->seps;
 
 		if (d->count < min)
 			return false;
@@ -685,16 +731,12 @@ may_fire(const struct crule *c, const char *t, size_t n, const struct digits *d)
 		return false;
 	}
 	case BK_TRIGGER_LITERAL:
-		for (size_t k = 0; k < c->nalt; k++) {
-			const unsigned char *a = (const unsigned char *)c->alt[k];
-			size_t j = 0;
-
-			/* Every byte of it must be somewhere in the cell before it is looked for. */
-			while (j < c->alen[k] && (d->seen[a[j] >> 6] >> (a[j] & 63) & 1))
-				j++;
-			if (j == c->alen[k] && has_literal(t, n, c->alt[k], c->alen[k]))
+		/* No byte of the cell starts one of its alternatives: nothing to look for. */
+		if (!(d->lits & c->litbit))
+			return false;
+		for (size_t k = 0; k < c->nalt; k++)
+			if (has_literal(t, n, c->alt[k], c->alen[k]))
 				return true;
-		}
 		return false;
 	case BK_TRIGGER_NONASCII:
 		return d->high;
@@ -841,10 +883,10 @@ drop_fills(bk__cells *cs, size_t ncols)
  * BK_OK, BK_NOMEM, or BK_ERROR when no scanner is left for it.
  */
 static int
-plan_cell(bk__cells *cs, size_t c, const char *t, size_t n, unsigned *flags)
+plan_cell(bk__cells *cs, size_t c, const char *t, size_t n, const struct digits *d,
+    unsigned *flags)
 {
 	struct ccol *col = &cs->cols[c];
-	struct digits d;
 	bool fire = false, raises = false;
 	unsigned nfire = 0;
 	int rc = BK_ERROR;
@@ -852,12 +894,11 @@ plan_cell(bk__cells *cs, size_t c, const char *t, size_t n, unsigned *flags)
 	cs->cellsc[c] = NULL;
 	if (n == 0 || col->nelig == 0)
 		return BK_OK;
-	look(t, n, &d);
 	memset(cs->key, 0, cs->nrules);
 	for (size_t k = 0; k < col->nelig; k++) {
 		size_t i = col->elig[k];
 
-		if (!may_fire(&cs->rules[i], t, n, &d))
+		if (!may_fire(&cs->rules[i], t, n, d))
 			continue;
 		fire = true;
 		nfire++;
@@ -911,7 +952,8 @@ bk__cells_row(bk__cells *cs, const char *line, size_t len, const size_t *off,
 			rc = BK_NOMEM;
 			goto whole;
 		}
-		unsigned words = has_context(cs, t, n);
+		struct digits d;
+		unsigned words = look(cs, t, n, &d);
 		if (words & WORD_FINDS) {
 			if (cs->cellfill[c] != NULL) {
 				cs->cellfill[c]->nf = MEMO_CONTEXT;
@@ -922,7 +964,7 @@ bk__cells_row(bk__cells *cs, const char *line, size_t len, const size_t *off,
 		}
 		if (words & WORD_RAISES)
 			flags |= CELL_RAISES;
-		if ((rc = plan_cell(cs, c, t, n, &flags)) != BK_OK) {
+		if ((rc = plan_cell(cs, c, t, n, &d, &flags)) != BK_OK) {
 			if (rc == BK_ERROR)
 				rc = BK_OK;
 			goto whole;
