@@ -58,6 +58,16 @@ enum {
 #define GRAM_BITS 16
 #define BUCKET_BITS 12
 
+/*
+ * The plan memo: per column, the scanner a cell needs by its shape (see
+ * shape_key), direct-mapped. A column's values mostly share a few shapes
+ * (a pension number is always four digits, a dash and six), so the rules
+ * that may fire are worked out once per shape, not per cell.
+ */
+#define PLAN_BITS 8
+#define PLAN_GROUPS 4		/* cells of more digit groups are planned each time */
+#define PLAN_LITS 8		/* and so are those of columns with more literal rules */
+
 /* A rule the scanner runs (one that can reach the minimum), as the cells see it. */
 struct crule {
 	const bk_rule *r;
@@ -131,12 +141,24 @@ struct memo {
 	char data[MEMO_DATA];
 };
 
+struct plan {
+	uint64_t k0, k1;	/* the shape; k1 0: empty */
+	bk_scanner *sc;		/* NULL: no rule may fire */
+	unsigned flags;		/* CELL_TIES where it applies */
+};
+
 struct ccol {
 	const char *name;	/* in thdr */
 	size_t len;
 	unsigned char *ctx;	/* [rule]: its name gives the rule context */
 	uint32_t *elig;		/* the rules that can report in the column */
 	size_t nelig;
+	/* What a cell's shape is made of in this column (see shape_key). */
+	struct plan *plans;	/* [1 << PLAN_BITS]; NULL: cells are planned one by one */
+	uint8_t fclass[10];	/* a group's first digit, as the column's digit rules tell them apart */
+	uint8_t bclass[257];	/* the byte before a group (256: none), likewise */
+	uint32_t lit[PLAN_LITS];	/* the column's literal rules */
+	size_t nlit;
 	unsigned char *lkey;	/* the key of the column's last scanner */
 	bk_scanner *lsc;
 	bool memo;		/* its values repeat enough to be remembered */
@@ -367,6 +389,7 @@ bk__cells_free(bk__cells *cs)
 		free(cs->cols[c].ctx);
 		free(cs->cols[c].elig);
 		free(cs->cols[c].lkey);
+		free(cs->cols[c].plans);
 	}
 	free(cs->cols);
 	free(cs->cellsc);
@@ -425,7 +448,77 @@ column_init(bk__cells *cs, struct ccol *col)
 	col->nelig = 0;
 	col->memo = true;
 	col->looks = col->hits = 0;
+	col->nlit = 0;
+	free(col->plans);
+	col->plans = NULL;
 	return col->ctx == NULL || col->elig == NULL || col->lkey == NULL ? BK_NOMEM : BK_OK;
+}
+
+/*
+ * Numbers the distinct values of SIG[0, N) in order of first appearance
+ * into CLS; false when there are more than 255.
+ */
+static bool
+classes(const uint64_t *sig, size_t n, uint8_t *cls)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+
+		while (j < i && sig[j] != sig[i])
+			j++;
+		if (j < i) {
+			cls[i] = cls[j];
+			continue;
+		}
+		unsigned next = 0;
+		for (size_t k = 0; k < i; k++)
+			next = cls[k] + 1u > next ? cls[k] + 1u : next;
+		if (next > 255)
+			return false;
+		cls[i] = (uint8_t)next;
+	}
+	return true;
+}
+
+/*
+ * Readies the plan memo of COL: which first digits and bytes before a
+ * group its digit rules treat alike. A digit rule looks at a group's first
+ * digit only through its FIRST set and at the byte before only through its
+ * AFTER set, so two digits (bytes) in the same sets of every such rule are
+ * one class and the shape need not tell them apart. Columns whose rules do
+ * not fit the key are left without a memo.
+ */
+static int
+plan_init(bk__cells *cs, struct ccol *col)
+{
+	uint64_t fsig[10] = { 0 }, bsig[257] = { 0 };
+	size_t ndig = 0;
+
+	for (size_t k = 0; k < col->nelig; k++) {
+		const struct crule *cr = &cs->rules[col->elig[k]];
+		const struct bk__trigger *tr = &cr->r->trigger;
+
+		if (tr->kind == BK_TRIGGER_LITERAL) {
+			if (col->nlit == PLAN_LITS)
+				return BK_OK;
+			col->lit[col->nlit++] = col->elig[k];
+		}
+		if (tr->kind != BK_TRIGGER_DIGITS)
+			continue;
+		if (ndig == 64)
+			return BK_OK;
+		for (unsigned d = 0; d < 10; d++)
+			if (tr->first != 0 && (tr->first >> d & 1))
+				fsig[d] |= UINT64_C(1) << ndig;
+		for (unsigned b = 0; b < 256; b++)
+			if (tr->has_after && (tr->after[b >> 3] >> (b & 7) & 1))
+				bsig[b] |= UINT64_C(1) << ndig;
+		ndig++;
+	}
+	if (!classes(fsig, 10, col->fclass) || !classes(bsig, 257, col->bclass))
+		return BK_OK;
+	col->plans = calloc((size_t)1 << PLAN_BITS, sizeof *col->plans);
+	return col->plans == NULL ? BK_NOMEM : BK_OK;
 }
 
 int
@@ -491,6 +584,8 @@ bk__cells_table(bk__cells *cs, const char *hdr, size_t len)
 			if (may)
 				col->elig[col->nelig++] = (uint32_t)i;
 		}
+		if (plan_init(cs, col) != BK_OK)
+			return BK_NOMEM;
 	}
 	cs->ok = true;
 	return BK_OK;
@@ -878,6 +973,45 @@ drop_fills(bk__cells *cs, size_t ncols)
 }
 
 /*
+ * The shape of the folded cell T (N bytes, looked at into D) in column COL,
+ * into *K0 and *K1: all that decides which of the column's rules may fire
+ * on it. Per digit group its length, the class of its first digit and of
+ * the byte before it, and its join to the next; whether it has a byte of
+ * another script; which of the literal rules' alternatives it holds. False
+ * when the cell does not fit (too many groups, a group too long).
+ */
+static bool
+shape_key(const bk__cells *cs, const struct ccol *col, const char *t, size_t n,
+    const struct digits *d, uint64_t *k0, uint64_t *k1)
+{
+	uint64_t key[2] = { 0, 0 };
+	unsigned lits = 0;
+
+	if (d->ngroups > PLAN_GROUPS)
+		return false;
+	for (size_t k = 0; k < d->ngroups; k++) {
+		const struct dgroup *g = &d->g[k];
+
+		if (g->len > 63)
+			return false;
+		/* 6 bits of length, 4 of first digit (10 classes at most), 8 of byte before, 5 of join */
+		key[k / 2] |= ((uint64_t)g->len | (uint64_t)col->fclass[g->first - '0'] << 6 |
+		    (uint64_t)col->bclass[g->has_before ? g->before : 256] << 10 |
+		    (uint64_t)g->join << 18) << (23 * (k % 2));
+	}
+	for (size_t k = 0; k < col->nlit; k++) {
+		const struct crule *cr = &cs->rules[col->lit[k]];
+
+		if ((d->lits & cr->litbit) && may_fire(cr, t, n, d))
+			lits |= 1u << k;
+	}
+	/* Two groups take 46 bits of a word; then the literals, the script, the group count. */
+	*k0 = key[0] | (uint64_t)lits << 46 | (uint64_t)d->high << 54 | (uint64_t)d->ngroups << 55;
+	*k1 = key[1] | UINT64_C(1) << 63;	/* never 0: 0 marks an empty slot */
+	return true;
+}
+
+/*
  * The scanner cell C (folded: T, N bytes) needs, into cs->cellsc[c] (NULL:
  * no rule can fire on it), and CELL_TIES into *FLAGS where it applies.
  * BK_OK, BK_NOMEM, or BK_ERROR when no scanner is left for it.
@@ -891,9 +1025,22 @@ plan_cell(bk__cells *cs, size_t c, const char *t, size_t n, const struct digits 
 	unsigned nfire = 0;
 	int rc = BK_ERROR;
 
+	struct plan *pl = NULL;
+	uint64_t k0, k1;
+
 	cs->cellsc[c] = NULL;
 	if (n == 0 || col->nelig == 0)
 		return BK_OK;
+	if (col->plans != NULL && shape_key(cs, col, t, n, d, &k0, &k1)) {
+		uint64_t h = (k0 ^ k1 * UINT64_C(0x9e3779b97f4a7c15)) * UINT64_C(0xff51afd7ed558ccd);
+
+		pl = &col->plans[h >> (64 - PLAN_BITS)];
+		if (pl->k0 == k0 && pl->k1 == k1) {
+			cs->cellsc[c] = pl->sc;
+			*flags |= pl->flags;
+			return BK_OK;
+		}
+	}
 	memset(cs->key, 0, cs->nrules);
 	for (size_t k = 0; k < col->nelig; k++) {
 		size_t i = col->elig[k];
@@ -906,16 +1053,21 @@ plan_cell(bk__cells *cs, size_t c, const char *t, size_t n, const struct digits 
 		cs->key[i] = KEY_RUN | (col->ctx[i] ? KEY_COL : 0) |
 		    (cs->row_ctx[i] && cs->rules[i].r->trigger.kind == BK_TRIGGER_CONTEXT ? KEY_ROW : 0);
 	}
-	if (!fire)
+	if (!fire) {
+		if (pl != NULL)
+			*pl = (struct plan){ k0, k1, NULL, 0 };
 		return BK_OK;
-	if (nfire > 1 && raises)
-		*flags |= CELL_TIES;
+	}
+	unsigned ties = nfire > 1 && raises ? CELL_TIES : 0;
+	*flags |= ties;
 	if (col->lsc == NULL || memcmp(col->lkey, cs->key, cs->nrules) != 0) {
 		if ((col->lsc = scanner_for(cs, col, &rc)) == NULL)
 			return rc == BK_OK ? BK_ERROR : rc;
 		memcpy(col->lkey, cs->key, cs->nrules);
 	}
 	cs->cellsc[c] = col->lsc;
+	if (pl != NULL)
+		*pl = (struct plan){ k0, k1, col->lsc, ties };
 	return BK_OK;
 }
 
