@@ -57,6 +57,7 @@ enum {
 
 #define GRAM_BITS 16
 #define BUCKET_BITS 12
+#define LIT_BITS 12
 
 /*
  * The plan memo: per column, the scanner a cell needs by its shape (see
@@ -75,7 +76,7 @@ struct crule {
 	bool needs_ctx;		/* reports only with context */
 	bool raises;		/* context only raises its confidence */
 	unsigned min, most, seps;	/* DIGITS: the trigger's bounds, defaults filled in */
-	uint32_t litbit;	/* LITERAL: its bit in bk__cells.litbit */
+	uint32_t litbit;	/* LITERAL: its bit in bk__cells.lit1 and lit2 */
 	char *litbuf;		/* LITERAL: the alternatives, NUL-separated */
 	const char **alt;
 	size_t *alen;
@@ -179,10 +180,18 @@ struct bk__cells {
 	uint8_t *pair;			/* [1 << 16]: see START_LONGER */
 	uint8_t start[256];
 	unsigned char low[256];
-	uint32_t litbit[256];		/* bits of the literal rules with an alternative starting so */
+	/*
+	 * Literal alternatives by how they start: LITKIND[B] says whether
+	 * one is the byte B (LIT1[B]: their rules' bits) or starts with it
+	 * (LIT2[lit_hash(B, next)]: by their first two bytes, so a kanji
+	 * alternative is not looked for after every kanji of its block).
+	 */
+	uint8_t litkind[256];
+	uint32_t lit1[256];
+	uint32_t lit2[1u << LIT_BITS];
 	size_t nlit;
 	bool digit_words;		/* some word starts with an ASCII digit */
-	uint32_t digit_lits;		/* litbit of the ASCII digits */
+	uint32_t digit_lits;		/* litbits of the alternatives starting with an ASCII digit */
 
 	bk_norm *norm;
 	struct pooled pool[MAX_SCANNERS];
@@ -272,6 +281,13 @@ add_word(bk__cells *cs, const struct bk__context_word *cw, size_t *cap, uint8_t 
 	return true;
 }
 
+/* A literal's first two bytes, as LIT2 is indexed. */
+static inline unsigned
+lit_hash(unsigned char b0, unsigned char b1)
+{
+	return (((unsigned)b0 << 8 | b1) * 40503u & 0xffffu) >> (16 - LIT_BITS);
+}
+
 static bool
 split_literals(bk__cells *cs, struct crule *c)
 {
@@ -295,7 +311,15 @@ split_literals(bk__cells *cs, struct crule *c)
 		if (*p != '\0') {
 			c->alt[c->nalt] = p;
 			c->alen[c->nalt++] = strlen(p);
-			cs->litbit[(unsigned char)*p] |= c->litbit;
+			unsigned char b0 = (unsigned char)p[0];
+
+			if (p[1] == '\0') {
+				cs->litkind[b0] |= 1;
+				cs->lit1[b0] |= c->litbit;
+			} else {
+				cs->litkind[b0] |= 2;
+				cs->lit2[lit_hash(b0, (unsigned char)p[1])] |= c->litbit;
+			}
 			if (*p >= '0' && *p <= '9')
 				cs->digit_lits |= c->litbit;
 		}
@@ -657,7 +681,7 @@ struct digits {
 	size_t ngroups;		/* MAX_GROUPS + 1: too many to list */
 	struct dgroup g[MAX_GROUPS];
 	bool high;		/* a byte >= 0x80 */
-	uint32_t lits;		/* litbit of the bytes: which literal rules' alternatives may start here */
+	uint32_t lits;		/* litbits of the literal rules whose alternatives may be here */
 };
 
 /* The BK__SEP_* bit of C, as the scanner joins digit groups. */
@@ -722,8 +746,13 @@ look(const bk__cells *cs, const char *t, size_t n, struct digits *d)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = p[i];
 
-		lits |= cs->litbit[c];
 		high |= c;
+		if (cs->litkind[c] != 0) {
+			if (cs->litkind[c] & 1)
+				lits |= cs->lit1[c];
+			if ((cs->litkind[c] & 2) && i + 1 < n)
+				lits |= cs->lit2[lit_hash(c, p[i + 1])];
+		}
 		if (cs->start[c] != 0) {
 			/* Most starts of a longer word are lead bytes of kanji: the pair decides. */
 			found |= cs->start[c] & (WORD_FINDS | WORD_RAISES);
