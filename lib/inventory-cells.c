@@ -57,6 +57,17 @@ enum {
 
 #define GRAM_BITS 16
 #define BUCKET_BITS 12
+#define LIT_BITS 12
+
+/*
+ * The plan memo: per column, the scanner a cell needs by its shape (see
+ * shape_key), direct-mapped. A column's values mostly share a few shapes
+ * (a pension number is always four digits, a dash and six), so the rules
+ * that may fire are worked out once per shape, not per cell.
+ */
+#define PLAN_BITS 8
+#define PLAN_GROUPS 4		/* cells of more digit groups are planned each time */
+#define PLAN_LITS 8		/* and so are those of columns with more literal rules */
 
 /* A rule the scanner runs (one that can reach the minimum), as the cells see it. */
 struct crule {
@@ -64,6 +75,8 @@ struct crule {
 	size_t index;		/* in the ruleset */
 	bool needs_ctx;		/* reports only with context */
 	bool raises;		/* context only raises its confidence */
+	unsigned min, most, seps;	/* DIGITS: the trigger's bounds, defaults filled in */
+	uint32_t litbit;	/* LITERAL: its bit in bk__cells.lit1 and lit2 */
 	char *litbuf;		/* LITERAL: the alternatives, NUL-separated */
 	const char **alt;
 	size_t *alen;
@@ -86,6 +99,14 @@ struct cword {
  * bytes and the more confident wins.
  */
 enum { WORD_FINDS = 1, WORD_RAISES = 2 };
+
+/*
+ * bk__cells.start[B]: the WORD_* of the one-byte words B is, and
+ * START_LONGER when a longer word starts with B (either case of a letter).
+ * bk__cells.pair[B0 B1], lowercased: the WORD_* of the two-byte words they
+ * are, and PAIR_LONGER when a word of three bytes or more starts with them.
+ */
+enum { START_LONGER = 4, PAIR_LONGER = 4 };
 
 /*
  * A scanner and its key: per rule, KEY_RUN (it is one of the scanner's
@@ -121,12 +142,24 @@ struct memo {
 	char data[MEMO_DATA];
 };
 
+struct plan {
+	uint64_t k0, k1;	/* the shape; k1 0: empty */
+	bk_scanner *sc;		/* NULL: no rule may fire */
+	unsigned flags;		/* CELL_TIES where it applies */
+};
+
 struct ccol {
 	const char *name;	/* in thdr */
 	size_t len;
 	unsigned char *ctx;	/* [rule]: its name gives the rule context */
 	uint32_t *elig;		/* the rules that can report in the column */
 	size_t nelig;
+	/* What a cell's shape is made of in this column (see shape_key). */
+	struct plan *plans;	/* [1 << PLAN_BITS]; NULL: cells are planned one by one */
+	uint8_t fclass[10];	/* a group's first digit, as the column's digit rules tell them apart */
+	uint8_t bclass[257];	/* the byte before a group (256: none), likewise */
+	uint32_t lit[PLAN_LITS];	/* the column's literal rules */
+	size_t nlit;
 	unsigned char *lkey;	/* the key of the column's last scanner */
 	bk_scanner *lsc;
 	bool memo;		/* its values repeat enough to be remembered */
@@ -144,9 +177,21 @@ struct bk__cells {
 	size_t nwords;
 	uint8_t gram[(1u << GRAM_BITS) / 8];
 	int32_t bucket[1u << BUCKET_BITS];
-	uint8_t two[2][(1u << 16) / 8];	/* two-byte words, exactly: [WORD_* - 1] */
-	uint8_t one[256];		/* one-byte words: WORD_* */
+	uint8_t *pair;			/* [1 << 16]: see START_LONGER */
+	uint8_t start[256];
 	unsigned char low[256];
+	/*
+	 * Literal alternatives by how they start: LITKIND[B] says whether
+	 * one is the byte B (LIT1[B]: their rules' bits) or starts with it
+	 * (LIT2[lit_hash(B, next)]: by their first two bytes, so a kanji
+	 * alternative is not looked for after every kanji of its block).
+	 */
+	uint8_t litkind[256];
+	uint32_t lit1[256];
+	uint32_t lit2[1u << LIT_BITS];
+	size_t nlit;
+	bool digit_words;		/* some word starts with an ASCII digit */
+	uint32_t digit_lits;		/* litbits of the alternatives starting with an ASCII digit */
 
 	bk_norm *norm;
 	struct pooled pool[MAX_SCANNERS];
@@ -197,6 +242,16 @@ gram_hash(uint32_t three)
 	return (three * 2654435761u) >> (32 - GRAM_BITS);
 }
 
+/* Marks byte C as starting a word with FLAGS, in both cases when it is a letter. */
+static void
+mark_start(bk__cells *cs, unsigned char c, uint8_t flags)
+{
+	cs->start[c] |= flags;
+	cs->digit_words = cs->digit_words || (c >= '0' && c <= '9');
+	if (c >= 'a' && c <= 'z')
+		cs->start[c - 'a' + 'A'] |= flags;
+}
+
 static bool
 add_word(bk__cells *cs, const struct bk__context_word *cw, size_t *cap, uint8_t cls)
 {
@@ -205,15 +260,16 @@ add_word(bk__cells *cs, const struct bk__context_word *cw, size_t *cap, uint8_t 
 	if (memchr(cw->lower, '\t', cw->len) != NULL)
 		cs->usable = false;
 	if (cw->len == 1) {
-		cs->one[w[0]] |= cls;
+		mark_start(cs, w[0], cls);
 		return true;
 	}
+	mark_start(cs, w[0], START_LONGER);
+	unsigned k = (unsigned)w[0] << 8 | w[1];
 	if (cw->len == 2) {
-		unsigned k = (unsigned)w[0] << 8 | w[1];
-
-		cs->two[cls - 1][k >> 3] |= (uint8_t)(1u << (k & 7));
+		cs->pair[k] |= cls;
 		return true;
 	}
+	cs->pair[k] |= PAIR_LONGER;
 	if (bk__grow(&cs->words, cap, cs->nwords, sizeof *cs->words) != BK_OK)
 		return false;
 	uint32_t h = gram_hash((uint32_t)w[0] << 16 | (uint32_t)w[1] << 8 | w[2]);
@@ -223,6 +279,13 @@ add_word(bk__cells *cs, const struct bk__context_word *cw, size_t *cap, uint8_t 
 	cs->bucket[b] = (int32_t)cs->nwords++;
 	cs->gram[h >> 3] |= (uint8_t)(1u << (h & 7));
 	return true;
+}
+
+/* A literal's first two bytes, as LIT2 is indexed. */
+static inline unsigned
+lit_hash(unsigned char b0, unsigned char b1)
+{
+	return (((unsigned)b0 << 8 | b1) * 40503u & 0xffffu) >> (16 - LIT_BITS);
 }
 
 static bool
@@ -235,6 +298,8 @@ split_literals(bk__cells *cs, struct crule *c)
 		n += t->literal[k] == '|';
 	if (memchr(t->literal, '\t', t->len) != NULL)
 		cs->usable = false;
+	/* Past 32 literal rules, bits are shared: a cell is then looked at for more of them. */
+	c->litbit = UINT32_C(1) << (cs->nlit++ % 32);
 	c->litbuf = bk__dup_bytes(t->literal, t->len);
 	c->alt = calloc(n, sizeof *c->alt);
 	c->alen = calloc(n, sizeof *c->alen);
@@ -246,6 +311,17 @@ split_literals(bk__cells *cs, struct crule *c)
 		if (*p != '\0') {
 			c->alt[c->nalt] = p;
 			c->alen[c->nalt++] = strlen(p);
+			unsigned char b0 = (unsigned char)p[0];
+
+			if (p[1] == '\0') {
+				cs->litkind[b0] |= 1;
+				cs->lit1[b0] |= c->litbit;
+			} else {
+				cs->litkind[b0] |= 2;
+				cs->lit2[lit_hash(b0, (unsigned char)p[1])] |= c->litbit;
+			}
+			if (*p >= '0' && *p <= '9')
+				cs->digit_lits |= c->litbit;
 		}
 		if (bar == NULL)
 			break;
@@ -274,8 +350,9 @@ bk__cells_new(const bk_ruleset *rs, enum bk_confidence min)
 	cs->use = calloc(n + 1, sizeof *cs->use);
 	cs->norm = bk_norm_new();
 	cs->memo = calloc((size_t)1 << MEMO_BITS, sizeof *cs->memo);
+	cs->pair = calloc((size_t)1 << 16, 1);
 	if (cs->rules == NULL || cs->key == NULL || cs->row_ctx == NULL || cs->provider == NULL ||
-	    cs->use == NULL || cs->norm == NULL || cs->memo == NULL)
+	    cs->use == NULL || cs->norm == NULL || cs->memo == NULL || cs->pair == NULL)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		const bk_rule *r = bk_ruleset_rule(rs, i);
@@ -304,6 +381,10 @@ bk__cells_new(const bk_ruleset *rs, enum bk_confidence min)
 				goto fail;
 		if (r->trigger.kind == BK_TRIGGER_LITERAL && !split_literals(cs, c))
 			goto fail;
+		c->min = r->trigger.digits > 0 ? r->trigger.digits : 1;
+		c->most = r->trigger.max_digits > 0 ? r->trigger.max_digits :
+		    r->trigger.whole ? BK__DIGITS_MAX : UINT_MAX;
+		c->seps = r->trigger.seps != 0 ? r->trigger.seps : BK__SEP_ALL;
 		if (r->trigger.kind == BK_TRIGGER_DIGITS && r->trigger.has_after &&
 		    (r->trigger.after['\t' >> 3] >> ('\t' & 7) & 1))
 			cs->usable = false;
@@ -332,12 +413,14 @@ bk__cells_free(bk__cells *cs)
 		free(cs->cols[c].ctx);
 		free(cs->cols[c].elig);
 		free(cs->cols[c].lkey);
+		free(cs->cols[c].plans);
 	}
 	free(cs->cols);
 	free(cs->cellsc);
 	free(cs->cellhit);
 	free(cs->cellfill);
 	free(cs->memo);
+	free(cs->pair);
 	free(cs->rules);
 	free(cs->words);
 	free(cs->key);
@@ -389,7 +472,77 @@ column_init(bk__cells *cs, struct ccol *col)
 	col->nelig = 0;
 	col->memo = true;
 	col->looks = col->hits = 0;
+	col->nlit = 0;
+	free(col->plans);
+	col->plans = NULL;
 	return col->ctx == NULL || col->elig == NULL || col->lkey == NULL ? BK_NOMEM : BK_OK;
+}
+
+/*
+ * Numbers the distinct values of SIG[0, N) in order of first appearance
+ * into CLS; false when there are more than 255.
+ */
+static bool
+classes(const uint64_t *sig, size_t n, uint8_t *cls)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+
+		while (j < i && sig[j] != sig[i])
+			j++;
+		if (j < i) {
+			cls[i] = cls[j];
+			continue;
+		}
+		unsigned next = 0;
+		for (size_t k = 0; k < i; k++)
+			next = cls[k] + 1u > next ? cls[k] + 1u : next;
+		if (next > 255)
+			return false;
+		cls[i] = (uint8_t)next;
+	}
+	return true;
+}
+
+/*
+ * Readies the plan memo of COL: which first digits and bytes before a
+ * group its digit rules treat alike. A digit rule looks at a group's first
+ * digit only through its FIRST set and at the byte before only through its
+ * AFTER set, so two digits (bytes) in the same sets of every such rule are
+ * one class and the shape need not tell them apart. Columns whose rules do
+ * not fit the key are left without a memo.
+ */
+static int
+plan_init(bk__cells *cs, struct ccol *col)
+{
+	uint64_t fsig[10] = { 0 }, bsig[257] = { 0 };
+	size_t ndig = 0;
+
+	for (size_t k = 0; k < col->nelig; k++) {
+		const struct crule *cr = &cs->rules[col->elig[k]];
+		const struct bk__trigger *tr = &cr->r->trigger;
+
+		if (tr->kind == BK_TRIGGER_LITERAL) {
+			if (col->nlit == PLAN_LITS)
+				return BK_OK;
+			col->lit[col->nlit++] = col->elig[k];
+		}
+		if (tr->kind != BK_TRIGGER_DIGITS)
+			continue;
+		if (ndig == 64)
+			return BK_OK;
+		for (unsigned d = 0; d < 10; d++)
+			if (tr->first != 0 && (tr->first >> d & 1))
+				fsig[d] |= UINT64_C(1) << ndig;
+		for (unsigned b = 0; b < 256; b++)
+			if (tr->has_after && (tr->after[b >> 3] >> (b & 7) & 1))
+				bsig[b] |= UINT64_C(1) << ndig;
+		ndig++;
+	}
+	if (!classes(fsig, 10, col->fclass) || !classes(bsig, 257, col->bclass))
+		return BK_OK;
+	col->plans = calloc((size_t)1 << PLAN_BITS, sizeof *col->plans);
+	return col->plans == NULL ? BK_NOMEM : BK_OK;
 }
 
 int
@@ -455,6 +608,8 @@ bk__cells_table(bk__cells *cs, const char *hdr, size_t len)
 			if (may)
 				col->elig[col->nelig++] = (uint32_t)i;
 		}
+		if (plan_init(cs, col) != BK_OK)
+			return BK_NOMEM;
 	}
 	cs->ok = true;
 	return BK_OK;
@@ -511,57 +666,6 @@ nomem:
 
 /* ---- rows --------------------------------------------------------------- */
 
-/* Bytes of a UTF-8 character by its first byte (1 for a stray continuation byte). */
-static const unsigned char utf8_len[16] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4 };
-
-/*
- * The WORD_* of the context words in T (folded), ASCII letters compared
- * lowercased; WORD_FINDS alone once one of those is seen. Words start at the
- * start of a character, so only those are tried: a third of the places in
- * Japanese text.
- */
-static unsigned
-has_context(const bk__cells *cs, const char *t, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)t;
-	unsigned found = 0;
-
-	for (size_t i = 0; i < n; i += utf8_len[p[i] >> 4]) {
-		unsigned c0 = cs->low[p[i]];
-
-		found |= cs->one[c0];
-		if (i + 1 >= n)
-			break;
-		unsigned two = c0 << 8 | cs->low[p[i + 1]];
-		if (cs->two[0][two >> 3] >> (two & 7) & 1)
-			return WORD_FINDS;
-		found |= (cs->two[1][two >> 3] >> (two & 7) & 1) ? WORD_RAISES : 0;
-		if (found & WORD_FINDS)
-			return WORD_FINDS;
-		if (i + 2 >= n)
-			continue;
-		uint32_t h = gram_hash((uint32_t)two << 8 | cs->low[p[i + 2]]);
-		if (!(cs->gram[h >> 3] >> (h & 7) & 1))
-			continue;
-		for (int32_t w = cs->bucket[h >> (GRAM_BITS - BUCKET_BITS)]; w >= 0;
-		    w = cs->words[w].next) {
-			const struct cword *cw = &cs->words[w];
-			size_t j = 0;
-
-			if (cw->hash != h || i + cw->len > n)
-				continue;
-			while (j < cw->len && cs->low[p[i + j]] == (unsigned char)cw->lower[j])
-				j++;
-			if (j < cw->len)
-				continue;
-			if (cw->cls == WORD_FINDS)
-				return WORD_FINDS;
-			found |= cw->cls;
-		}
-	}
-	return found;
-}
-
 /* A digit group of a cell: a maximal run of ASCII digits. */
 struct dgroup {
 	unsigned len;
@@ -577,7 +681,7 @@ struct digits {
 	size_t ngroups;		/* MAX_GROUPS + 1: too many to list */
 	struct dgroup g[MAX_GROUPS];
 	bool high;		/* a byte >= 0x80 */
-	uint64_t seen[4];	/* bit B: byte B is in the cell */
+	uint32_t lits;		/* litbits of the literal rules whose alternatives may be here */
 };
 
 /* The BK__SEP_* bit of C, as the scanner joins digit groups. */
@@ -588,26 +692,92 @@ sep_bit(unsigned char c)
 	    c == ' ' ? BK__SEP_SPACE : c == '(' || c == ')' ? BK__SEP_PAREN : 0;
 }
 
-static void
-look(const char *t, size_t n, struct digits *d)
+/*
+ * The WORD_* of the context words starting at T[I] (T folded, N bytes),
+ * ASCII letters compared lowercased, where cs->start said one may.
+ */
+static unsigned
+words_at(const bk__cells *cs, const unsigned char *p, size_t i, size_t n)
+{
+	unsigned found = cs->start[p[i]] & (WORD_FINDS | WORD_RAISES);
+
+	if (!(cs->start[p[i]] & START_LONGER) || i + 1 >= n)
+		return found;
+	unsigned two = (unsigned)cs->low[p[i]] << 8 | cs->low[p[i + 1]];
+	found |= cs->pair[two] & (WORD_FINDS | WORD_RAISES);
+	if (!(cs->pair[two] & PAIR_LONGER) || i + 2 >= n || (found & WORD_FINDS))
+		return found;
+	uint32_t h = gram_hash((uint32_t)two << 8 | cs->low[p[i + 2]]);
+	if (!(cs->gram[h >> 3] >> (h & 7) & 1))
+		return found;
+	for (int32_t w = cs->bucket[h >> (GRAM_BITS - BUCKET_BITS)]; w >= 0; w = cs->words[w].next) {
+		const struct cword *cw = &cs->words[w];
+		size_t j = 0;
+
+		if (cw->hash != h || i + cw->len > n)
+			continue;
+		while (j < cw->len && cs->low[p[i + j]] == (unsigned char)cw->lower[j])
+			j++;
+		if (j == cw->len)
+			found |= cw->cls;
+	}
+	return found;
+}
+
+/*
+ * One pass over the folded cell T (N bytes): its digit groups and the
+ * literal rules that may fire into *D, and the WORD_* of the context words
+ * in it (WORD_FINDS alone as soon as one is seen: the row is read whole and
+ * the rest does not matter). A word is looked for at every byte that may
+ * start one, not only at character starts: in invalid UTF-8 a word may
+ * follow a lead byte whose character never came, and the scanner would
+ * find it there.
+ */
+static unsigned
+look(const bk__cells *cs, const char *t, size_t n, struct digits *d)
 {
 	const unsigned char *p = (const unsigned char *)t;
 	size_t end = 0;		/* where the last group ended */
+	unsigned found = 0, high = 0;
+	uint32_t lits = 0;
 
 	d->count = 0;
 	d->ngroups = 0;
-	memset(d->seen, 0, sizeof d->seen);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = p[i];
 
-		d->seen[c >> 6] |= UINT64_C(1) << (c & 63);
+		high |= c;
+		if (cs->litkind[c] != 0) {
+			if (cs->litkind[c] & 1)
+				lits |= cs->lit1[c];
+			if ((cs->litkind[c] & 2) && i + 1 < n)
+				lits |= cs->lit2[lit_hash(c, p[i + 1])];
+		}
+		if (cs->start[c] != 0) {
+			/* Most starts of a longer word are lead bytes of kanji: the pair decides. */
+			found |= cs->start[c] & (WORD_FINDS | WORD_RAISES);
+			if ((cs->start[c] & START_LONGER) && i + 1 < n &&
+			    cs->pair[(unsigned)cs->low[c] << 8 | cs->low[p[i + 1]]] != 0)
+				found |= words_at(cs, p, i, n);
+			if (found & WORD_FINDS)
+				return WORD_FINDS;
+		}
 		if ((unsigned)(c - '0') >= 10u)
 			continue;
 		size_t start = i;
 
-		while (i + 1 < n && (unsigned)(p[i + 1] - '0') < 10u)
-			i++;
-		d->seen['0' >> 6] |= UINT64_C(0x3ff) << ('0' & 63);	/* conservative: any digit */
+		if (!cs->digit_words) {
+			while (i + 1 < n && (unsigned)(p[i + 1] - '0') < 10u)
+				i++;
+		} else {
+			/* Rare: a word that starts with a digit (a user's rules may have one). */
+			while (i + 1 < n && (unsigned)(p[i + 1] - '0') < 10u) {
+				i++;
+				if (cs->start[p[i]] != 0 && ((found |= words_at(cs, p, i, n)) & WORD_FINDS))
+					return WORD_FINDS;
+			}
+		}
+		lits |= cs->digit_lits;
 		d->count += (unsigned)(i + 1 - start);
 		if (d->ngroups < MAX_GROUPS) {
 			struct dgroup *g = &d->g[d->ngroups];
@@ -621,7 +791,9 @@ look(const char *t, size_t n, struct digits *d)
 			d->ngroups++;
 		end = i + 1;
 	}
-	d->high = (d->seen[2] | d->seen[3]) != 0;
+	d->high = (high & 0x80) != 0;
+	d->lits = lits;
+	return found;
 }
 
 /* LIT in H[0, N). */
@@ -650,9 +822,7 @@ may_fire(const struct crule *c, const char *t, size_t n, const struct digits *d)
 
 	switch (tr->kind) {
 	case BK_TRIGGER_DIGITS: {
-		unsigned min = tr->digits > 0 ? tr->digits : 1;
-		unsigned most = tr->max_digits > 0 ? tr->max_digits : tr->whole ? BK__DIGITS_MAX : UINT_MAX;
-		unsigned seps = tr->seps != 0 ? tr->seps : BK__SEP_ALL;
+		unsigned min = c->min, most = c->most, seps = c->seps;
 
 		if (d->count < min)
 			return false;
@@ -685,16 +855,12 @@ may_fire(const struct crule *c, const char *t, size_t n, const struct digits *d)
 		return false;
 	}
 	case BK_TRIGGER_LITERAL:
-		for (size_t k = 0; k < c->nalt; k++) {
-			const unsigned char *a = (const unsigned char *)c->alt[k];
-			size_t j = 0;
-
-			/* Every byte of it must be somewhere in the cell before it is looked for. */
-			while (j < c->alen[k] && (d->seen[a[j] >> 6] >> (a[j] & 63) & 1))
-				j++;
-			if (j == c->alen[k] && has_literal(t, n, c->alt[k], c->alen[k]))
+		/* No byte of the cell starts one of its alternatives: nothing to look for. */
+		if (!(d->lits & c->litbit))
+			return false;
+		for (size_t k = 0; k < c->nalt; k++)
+			if (has_literal(t, n, c->alt[k], c->alen[k]))
 				return true;
-		}
 		return false;
 	case BK_TRIGGER_NONASCII:
 		return d->high;
@@ -836,28 +1002,79 @@ drop_fills(bk__cells *cs, size_t ncols)
 }
 
 /*
+ * The shape of the folded cell T (N bytes, looked at into D) in column COL,
+ * into *K0 and *K1: all that decides which of the column's rules may fire
+ * on it. Per digit group its length, the class of its first digit and of
+ * the byte before it, and its join to the next; whether it has a byte of
+ * another script; which of the literal rules' alternatives it holds. False
+ * when the cell does not fit (too many groups, a group too long).
+ */
+static bool
+shape_key(const bk__cells *cs, const struct ccol *col, const char *t, size_t n,
+    const struct digits *d, uint64_t *k0, uint64_t *k1)
+{
+	uint64_t key[2] = { 0, 0 };
+	unsigned lits = 0;
+
+	if (d->ngroups > PLAN_GROUPS)
+		return false;
+	for (size_t k = 0; k < d->ngroups; k++) {
+		const struct dgroup *g = &d->g[k];
+
+		if (g->len > 63)
+			return false;
+		/* 6 bits of length, 4 of first digit (10 classes at most), 8 of byte before, 5 of join */
+		key[k / 2] |= ((uint64_t)g->len | (uint64_t)col->fclass[g->first - '0'] << 6 |
+		    (uint64_t)col->bclass[g->has_before ? g->before : 256] << 10 |
+		    (uint64_t)g->join << 18) << (23 * (k % 2));
+	}
+	for (size_t k = 0; k < col->nlit; k++) {
+		const struct crule *cr = &cs->rules[col->lit[k]];
+
+		if ((d->lits & cr->litbit) && may_fire(cr, t, n, d))
+			lits |= 1u << k;
+	}
+	/* Two groups take 46 bits of a word; then the literals, the script, the group count. */
+	*k0 = key[0] | (uint64_t)lits << 46 | (uint64_t)d->high << 54 | (uint64_t)d->ngroups << 55;
+	*k1 = key[1] | UINT64_C(1) << 63;	/* never 0: 0 marks an empty slot */
+	return true;
+}
+
+/*
  * The scanner cell C (folded: T, N bytes) needs, into cs->cellsc[c] (NULL:
  * no rule can fire on it), and CELL_TIES into *FLAGS where it applies.
  * BK_OK, BK_NOMEM, or BK_ERROR when no scanner is left for it.
  */
 static int
-plan_cell(bk__cells *cs, size_t c, const char *t, size_t n, unsigned *flags)
+plan_cell(bk__cells *cs, size_t c, const char *t, size_t n, const struct digits *d,
+    unsigned *flags)
 {
 	struct ccol *col = &cs->cols[c];
-	struct digits d;
 	bool fire = false, raises = false;
 	unsigned nfire = 0;
 	int rc = BK_ERROR;
 
+	struct plan *pl = NULL;
+	uint64_t k0, k1;
+
 	cs->cellsc[c] = NULL;
 	if (n == 0 || col->nelig == 0)
 		return BK_OK;
-	look(t, n, &d);
+	if (col->plans != NULL && shape_key(cs, col, t, n, d, &k0, &k1)) {
+		uint64_t h = (k0 ^ k1 * UINT64_C(0x9e3779b97f4a7c15)) * UINT64_C(0xff51afd7ed558ccd);
+
+		pl = &col->plans[h >> (64 - PLAN_BITS)];
+		if (pl->k0 == k0 && pl->k1 == k1) {
+			cs->cellsc[c] = pl->sc;
+			*flags |= pl->flags;
+			return BK_OK;
+		}
+	}
 	memset(cs->key, 0, cs->nrules);
 	for (size_t k = 0; k < col->nelig; k++) {
 		size_t i = col->elig[k];
 
-		if (!may_fire(&cs->rules[i], t, n, &d))
+		if (!may_fire(&cs->rules[i], t, n, d))
 			continue;
 		fire = true;
 		nfire++;
@@ -865,16 +1082,21 @@ plan_cell(bk__cells *cs, size_t c, const char *t, size_t n, unsigned *flags)
 		cs->key[i] = KEY_RUN | (col->ctx[i] ? KEY_COL : 0) |
 		    (cs->row_ctx[i] && cs->rules[i].r->trigger.kind == BK_TRIGGER_CONTEXT ? KEY_ROW : 0);
 	}
-	if (!fire)
+	if (!fire) {
+		if (pl != NULL)
+			*pl = (struct plan){ k0, k1, NULL, 0 };
 		return BK_OK;
-	if (nfire > 1 && raises)
-		*flags |= CELL_TIES;
+	}
+	unsigned ties = nfire > 1 && raises ? CELL_TIES : 0;
+	*flags |= ties;
 	if (col->lsc == NULL || memcmp(col->lkey, cs->key, cs->nrules) != 0) {
 		if ((col->lsc = scanner_for(cs, col, &rc)) == NULL)
 			return rc == BK_OK ? BK_ERROR : rc;
 		memcpy(col->lkey, cs->key, cs->nrules);
 	}
 	cs->cellsc[c] = col->lsc;
+	if (pl != NULL)
+		*pl = (struct plan){ k0, k1, col->lsc, ties };
 	return BK_OK;
 }
 
@@ -911,7 +1133,8 @@ bk__cells_row(bk__cells *cs, const char *line, size_t len, const size_t *off,
 			rc = BK_NOMEM;
 			goto whole;
 		}
-		unsigned words = has_context(cs, t, n);
+		struct digits d;
+		unsigned words = look(cs, t, n, &d);
 		if (words & WORD_FINDS) {
 			if (cs->cellfill[c] != NULL) {
 				cs->cellfill[c]->nf = MEMO_CONTEXT;
@@ -922,7 +1145,7 @@ bk__cells_row(bk__cells *cs, const char *line, size_t len, const size_t *off,
 		}
 		if (words & WORD_RAISES)
 			flags |= CELL_RAISES;
-		if ((rc = plan_cell(cs, c, t, n, &flags)) != BK_OK) {
+		if ((rc = plan_cell(cs, c, t, n, &d, &flags)) != BK_OK) {
 			if (rc == BK_ERROR)
 				rc = BK_OK;
 			goto whole;

@@ -14,10 +14,15 @@
  * Work on a row has two halves: scanning it (pure: a scanner, the line, the
  * header) gives its findings (rule, column) and the hashes of its
  * identifiers; counting them touches the tables and the distinct counters,
- * in row order. With a worker thread (bk_inventory_set_threads) the caller's
- * thread reads rows and counts while the worker scans them, a batch of rows
- * at a time, two batches in turn; without one, each row is scanned and
- * counted at once. Nothing is allocated per row once the buffers have grown.
+ * in row order. With a worker thread (bk_inventory_set_threads) rows go in
+ * batches, and the batches, not the stages, are split between the threads:
+ * reading and counting a row costs a fraction of scanning it, so a worker
+ * that only scanned would be the bottleneck while the caller's thread
+ * waited. A full batch goes to the worker when it has none waiting, else
+ * the caller's thread scans it itself; batches are counted in the order
+ * they were filled whoever scanned them (a kind's first appearance decides
+ * where it is listed). Without a worker, each row is scanned and counted at
+ * once. Nothing is allocated per row once the buffers have grown.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -65,8 +70,10 @@ struct skind {
 struct ident {
 	int tier;
 	const char *kind;
+	uint64_t kfnv;		/* FNV state after the kind and its NUL (see subject_hash) */
 	char val[ID_BYTES];
 	size_t len;
+	uint64_t hash;		/* subject_hash, once computed */
 };
 
 /* A finding a row's scan hands to the counters: its rule and its column. */
@@ -113,7 +120,7 @@ struct batch {
 	size_t nh, hcap;
 	struct radd *adds;
 	size_t na, acap;
-	bool done;
+	bool done;		/* scanned: set under the mutex when the worker did it */
 };
 
 /* What scans rows: the caller's, and the worker's when there is one. */
@@ -125,7 +132,6 @@ struct rscan {
 	struct batch *b;	/* where hits and adds go */
 	const size_t *coff;
 	size_t ncols;
-	size_t last_rule;
 	struct ident ids[MAX_IDS];
 	size_t nids;
 	bool err;
@@ -134,6 +140,12 @@ struct rscan {
 /* Rows per batch, and bytes: a worker gets rows in batches this big. */
 #define BATCH_ROWS 512
 #define BATCH_BYTES ((size_t)4 << 20)
+/*
+ * Batches in the ring: one being filled, one the worker scans, one waiting
+ * for it, and the caller's own, which may be scanned before the worker's
+ * earlier ones are and wait to be counted after them.
+ */
+#define NBATCH 6
 
 struct bk_inventory {
 	const bk_ruleset *rs;
@@ -141,6 +153,12 @@ struct bk_inventory {
 	const bk_rule **rules;
 	int *tier;
 	const char **kind;	/* [rule]: the subject kind of tiers 1-4 */
+	uint64_t *kind_fnv;	/* [rule]: the FNV state after its kind (subject_hash) */
+	uint64_t both_fnv;	/* the same for "name+date_of_birth" */
+	/* The index of a rule by its address, open addressing: findings name rules by address. */
+	const bk_rule **rmap;
+	uint32_t *rmap_index;
+	size_t rmap_mask;
 	const bk_hasher *hasher;
 	size_t exact_max;
 	unsigned precision;
@@ -160,7 +178,8 @@ struct bk_inventory {
 	size_t *cmap;		/* [cell]: its column */
 	const char **cval;
 	size_t *cvlen;
-	size_t scap;
+	size_t scap;		/* of cmap */
+	size_t ocap;		/* of coff, cval and cvlen */
 	char *hdr;
 	size_t hlen, hcap;
 	uint64_t applied;	/* rows counted: a column counts a rule once per row */
@@ -174,10 +193,10 @@ struct bk_inventory {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct rscan theirs;
-	struct batch b[2];
-	unsigned cur;		/* the batch being filled */
+	struct batch b[NBATCH];	/* a ring: scanned batches are counted from HEAD on */
+	unsigned head;		/* the oldest batch not counted yet */
+	unsigned pending;	/* batches handed on (to either thread), not counted yet */
 	struct batch *todo;	/* handed to the worker, not taken yet */
-	struct batch *flying;	/* handed over, not applied yet */
 	bool quit;
 
 	bk_distinct *all;
@@ -223,6 +242,30 @@ classify_rule(const bk_rule *r, int *tier, const char **kind)
 	}
 }
 
+#define BOTH_KIND "name+date_of_birth"
+
+/*
+ * The FNV-1a state after KIND and the NUL that ends it: the first half of
+ * every subject_hash of the kind, worked out once instead of per value.
+ */
+static uint64_t
+kind_fnv(const char *kind)
+{
+	uint64_t h = BK__FNV_BASIS;
+	size_t kl = strlen(kind);
+
+	for (size_t i = 0; i <= kl; i++)
+		h = (h ^ (unsigned char)kind[i]) * BK__FNV_PRIME;
+	return h;
+}
+
+/* Where rule R's address starts looking in the map of rules (MASK + 1 slots). */
+static size_t
+rule_slot(const bk_rule *r, size_t mask)
+{
+	return (size_t)(((uintptr_t)r >> 4) * UINT64_C(0x9e3779b97f4a7c15) >> 32) & mask;
+}
+
 static int
 rscan_init(struct rscan *s, const bk_inventory *inv)
 {
@@ -254,8 +297,14 @@ bk_inventory_new(const bk_ruleset *rs, size_t exact_max, unsigned precision)
 	inv->rules = calloc(inv->nrules + 1, sizeof *inv->rules);
 	inv->tier = calloc(inv->nrules + 1, sizeof *inv->tier);
 	inv->kind = calloc(inv->nrules + 1, sizeof *inv->kind);
+	inv->kind_fnv = calloc(inv->nrules + 1, sizeof *inv->kind_fnv);
+	for (inv->rmap_mask = 15; inv->rmap_mask < 2 * inv->nrules; inv->rmap_mask = 2 * inv->rmap_mask + 1)
+		;
+	inv->rmap = calloc(inv->rmap_mask + 1, sizeof *inv->rmap);
+	inv->rmap_index = calloc(inv->rmap_mask + 1, sizeof *inv->rmap_index);
 	inv->all = bk_distinct_new(exact_max, precision);
 	if (inv->rules == NULL || inv->tier == NULL || inv->kind == NULL || inv->all == NULL ||
+	    inv->kind_fnv == NULL || inv->rmap == NULL || inv->rmap_index == NULL ||
 	    rscan_init(&inv->mine, inv) != BK_OK) {
 		bk_inventory_free(inv);
 		return NULL;
@@ -263,7 +312,14 @@ bk_inventory_new(const bk_ruleset *rs, size_t exact_max, unsigned precision)
 	for (size_t i = 0; i < inv->nrules; i++) {
 		inv->rules[i] = bk_ruleset_rule(rs, i);
 		classify_rule(inv->rules[i], &inv->tier[i], &inv->kind[i]);
+		inv->kind_fnv[i] = kind_fnv(inv->kind[i]);
+		size_t k = rule_slot(inv->rules[i], inv->rmap_mask);
+		while (inv->rmap[k] != NULL)
+			k = (k + 1) & inv->rmap_mask;
+		inv->rmap[k] = inv->rules[i];
+		inv->rmap_index[k] = (uint32_t)i;
 	}
+	inv->both_fnv = kind_fnv(BOTH_KIND);
 	return inv;
 }
 
@@ -327,13 +383,16 @@ bk_inventory_free(bk_inventory *inv)
 	}
 	rscan_fini(&inv->mine);
 	batch_fini(&inv->one);
-	batch_fini(&inv->b[0]);
-	batch_fini(&inv->b[1]);
+	for (size_t i = 0; i < NBATCH; i++)
+		batch_fini(&inv->b[i]);
 	free(inv->tabs);
 	free(inv->idmap);
 	free(inv->rules);
 	free(inv->tier);
 	free(inv->kind);
+	free(inv->kind_fnv);
+	free(inv->rmap);
+	free(inv->rmap_index);
 	free(inv->line);
 	free(inv->coff);
 	free(inv->cmap);
@@ -494,9 +553,14 @@ canon(int tier, const char *v, size_t n, char *out)
 	}
 }
 
-/* The 64-bit hash a distinct counter gets for identifier V of KIND. */
+/*
+ * The 64-bit hash a distinct counter gets for identifier V of KIND, whose
+ * kind_fnv is KFNV: FNV-1a over the kind, a NUL and the value, finished
+ * (the counts of runs with and without threads, and of earlier versions,
+ * depend on these exact values once a counter is a HyperLogLog).
+ */
 static uint64_t
-subject_hash(const bk_inventory *inv, const char *kind, const char *v, size_t n)
+subject_hash(const bk_inventory *inv, const char *kind, uint64_t kfnv, const char *v, size_t n)
 {
 	if (inv->hasher != NULL) {
 		char hex[BK_HASH_HEX + 1];
@@ -507,14 +571,11 @@ subject_hash(const bk_inventory *inv, const char *kind, const char *v, size_t n)
 			h = h << 4 | (uint64_t)(hex[i] <= '9' ? hex[i] - '0' : hex[i] - 'a' + 10);
 		return h;
 	}
-	uint64_t h = BK__FNV_BASIS;
-	size_t kl = strlen(kind);
+	uint64_t h = kfnv;
 
-	for (size_t i = 0; i <= kl; i++)	/* the NUL separates kind and value */
-		h = (h ^ (unsigned char)kind[i]) * BK__FNV_PRIME;
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)v[i]) * BK__FNV_PRIME;
-	return bk__hash_finish(h, kl + 1 + n);
+	return bk__hash_finish(h, strlen(kind) + 1 + n);
 }
 
 static bk_distinct *
@@ -546,15 +607,11 @@ kind_counter(bk_inventory *inv, const char *kind)
 /* ---- scanning a row ----------------------------------------------------- */
 
 static size_t
-rule_index(struct rscan *s, const bk_rule *r)
+rule_index(const bk_inventory *inv, const bk_rule *r)
 {
-	const bk_inventory *inv = s->inv;
-
-	if (s->last_rule < inv->nrules && inv->rules[s->last_rule] == r)
-		return s->last_rule;
-	for (size_t i = 0; i < inv->nrules; i++)
-		if (inv->rules[i] == r)
-			return s->last_rule = i;
+	for (size_t k = rule_slot(r, inv->rmap_mask); inv->rmap[k] != NULL; k = (k + 1) & inv->rmap_mask)
+		if (inv->rmap[k] == r)
+			return inv->rmap_index[k];
 	return SIZE_MAX;
 }
 
@@ -565,7 +622,7 @@ on_finding(void *ctx, const struct bk_finding *f)
 	struct rscan *s = ctx;
 	const bk_inventory *inv = s->inv;
 	struct batch *b = s->b;
-	size_t r = rule_index(s, f->rule);
+	size_t r = rule_index(inv, f->rule);
 
 	if (r == SIZE_MAX)
 		return 0;
@@ -589,6 +646,7 @@ on_finding(void *ctx, const struct bk_finding *f)
 
 		id->tier = inv->tier[r];
 		id->kind = inv->kind[r];
+		id->kfnv = inv->kind_fnv[r];
 		id->len = canon(id->tier, f->value, f->value_len, id->val);
 		if (id->len > 0)
 			s->nids++;
@@ -612,7 +670,7 @@ subjects(struct rscan *s, struct rout *out)
 	const struct ident *best = NULL, *name = NULL, *dob = NULL;
 
 	for (size_t i = 0; i < s->nids; i++) {
-		const struct ident *id = &s->ids[i];
+		struct ident *id = &s->ids[i];
 
 		if (id->tier == TIER_NAME) {
 			if (name == NULL)
@@ -624,7 +682,8 @@ subjects(struct rscan *s, struct rout *out)
 				dob = id;
 			continue;
 		}
-		if (add_id(s->b, id->kind, subject_hash(s->inv, id->kind, id->val, id->len)) != BK_OK)
+		id->hash = subject_hash(s->inv, id->kind, id->kfnv, id->val, id->len);
+		if (add_id(s->b, id->kind, id->hash) != BK_OK)
 			return BK_NOMEM;
 		if (best == NULL || id->tier < best->tier)
 			best = id;
@@ -632,7 +691,8 @@ subjects(struct rscan *s, struct rout *out)
 	struct ident both;
 	if (name != NULL && dob != NULL) {
 		both.tier = TIER_NAME;
-		both.kind = "name+date_of_birth";
+		both.kind = BOTH_KIND;
+		both.kfnv = s->inv->both_fnv;
 		/* "name|date", cut to the buffer as snprintf would. */
 		size_t nl = name->len < 100 ? name->len : 100, dl = dob->len;
 
@@ -642,14 +702,15 @@ subjects(struct rscan *s, struct rout *out)
 			dl = sizeof both.val - 1 - (nl + 1);
 		memcpy(both.val + nl + 1, dob->val, dl);
 		both.len = nl + 1 + dl;
-		if (add_id(s->b, both.kind, subject_hash(s->inv, both.kind, both.val, both.len)) != BK_OK)
+		both.hash = subject_hash(s->inv, both.kind, both.kfnv, both.val, both.len);
+		if (add_id(s->b, both.kind, both.hash) != BK_OK)
 			return BK_NOMEM;
 		if (best == NULL)
 			best = &both;
 	}
 	if (best != NULL) {
 		out->subject = true;
-		out->shash = subject_hash(s->inv, best->kind, best->val, best->len);
+		out->shash = best->hash;
 	}
 	return BK_OK;
 }
@@ -763,48 +824,68 @@ worker(void *arg)
 	return NULL;
 }
 
-/* Waits for the batch the worker has and counts its rows; the first error. */
+/*
+ * Counts the rows of the batches at the head of the ring that are scanned,
+ * in order; with WAIT, waits for the oldest first (to free its place). The
+ * first error.
+ */
 static int
-land(bk_inventory *inv)
+land(bk_inventory *inv, bool wait)
 {
-	struct batch *b = inv->flying;
 	int rc = BK_OK;
 
-	if (b == NULL)
-		return BK_OK;
-	pthread_mutex_lock(&inv->mu);
-	while (!b->done)
-		pthread_cond_wait(&inv->cv, &inv->mu);
-	pthread_mutex_unlock(&inv->mu);
-	for (size_t i = 0; i < b->n; i++) {
-		int r = apply(inv, b->in[i].tab, &b->out[i], b);
+	while (inv->pending > 0) {
+		struct batch *b = &inv->b[inv->head];
 
-		if (rc == BK_OK)
-			rc = r;
+		pthread_mutex_lock(&inv->mu);
+		while (wait && !b->done)
+			pthread_cond_wait(&inv->cv, &inv->mu);
+		bool done = b->done;
+		pthread_mutex_unlock(&inv->mu);
+		if (!done)
+			break;
+		for (size_t i = 0; i < b->n; i++) {
+			int r = apply(inv, b->in[i].tab, &b->out[i], b);
+
+			if (rc == BK_OK)
+				rc = r;
+		}
+		b->n = b->blen = b->slen = 0;
+		inv->head = (inv->head + 1) % NBATCH;
+		inv->pending--;
+		wait = false;
 	}
-	b->n = b->blen = b->slen = 0;
-	inv->flying = NULL;
 	return rc;
 }
 
-/* Hands the batch being filled to the worker (after the one it has is counted). */
+/*
+ * Hands on the batch being filled: to the worker when it has none waiting,
+ * else scanned here and now. Then counts what is ready, waiting when the
+ * ring is full.
+ */
 static int
 launch(bk_inventory *inv)
 {
-	struct batch *b = &inv->b[inv->cur];
-	int rc;
+	struct batch *b = &inv->b[(inv->head + inv->pending) % NBATCH];
+	bool give;
 
 	if (b->n == 0)
 		return BK_OK;
-	rc = land(inv);
 	pthread_mutex_lock(&inv->mu);
 	b->done = false;
-	inv->todo = b;
-	pthread_cond_broadcast(&inv->cv);
+	give = inv->todo == NULL;
+	if (give) {
+		inv->todo = b;
+		pthread_cond_broadcast(&inv->cv);
+	}
 	pthread_mutex_unlock(&inv->mu);
-	inv->flying = b;
-	inv->cur ^= 1;
-	return rc;
+	if (!give) {
+		scan_batch(&inv->mine, b);
+		b->done = true;	/* only this thread knows of it */
+	}
+	inv->pending++;
+	inv->sent_ver = 0;	/* the next batch carries its header again */
+	return land(inv, inv->pending == NBATCH);
 }
 
 /* Every row given so far counted. */
@@ -813,9 +894,15 @@ flush(bk_inventory *inv)
 {
 	if (!inv->threaded)
 		return BK_OK;
-	int rc = launch(inv), r2 = land(inv);
+	int rc = launch(inv);
 
-	return rc != BK_OK ? rc : r2;
+	while (inv->pending > 0) {
+		int r = land(inv, true);
+
+		if (rc == BK_OK)
+			rc = r;
+	}
+	return rc;
 }
 
 int
@@ -857,7 +944,8 @@ bk_inventory_end(bk_inventory *inv)
 static int
 queue(bk_inventory *inv, size_t tab, size_t ncols)
 {
-	struct batch *b = &inv->b[inv->cur];
+	struct batch *b = &inv->b[(inv->head + inv->pending) % NBATCH];
+	/* Either thread may scan the batch: its first row carries the header. */
 	bool newhdr = inv->sent_ver != inv->hdr_ver;
 	size_t need = inv->llen + (newhdr ? inv->hlen : 0);
 	int rc = BK_OK;
@@ -974,15 +1062,25 @@ map_columns(bk_inventory *inv, struct itab *t, const struct bk_export_row *row, 
 	return BK_OK;
 }
 
+/* Each byte as put_clean writes it: tabs, line breaks and quotes become spaces. */
+static const unsigned char clean_byte[256] = {
+#define C4(b) (b), (b) + 1, (b) + 2, (b) + 3
+#define C16(b) C4(b), C4((b) + 4), C4((b) + 8), C4((b) + 12)
+#define C64(b) C16(b), C16((b) + 16), C16((b) + 32), C16((b) + 48)
+	0, 1, 2, 3, 4, 5, 6, 7, 8, ' ', ' ', 11, 12, ' ', 14, 15,
+	C16(16), 32, 33, ' ', 35, C4(36), C4(40), C4(44),
+	C16(48), C64(64), C64(128), C64(192)
+#undef C64
+#undef C16
+#undef C4
+};
+
 /* Appends N bytes of P to the line with tabs, line breaks and quotes as spaces. */
 static void
 put_clean(char *dst, const char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		char ch = p[i];
-
-		dst[i] = ch == '\t' || ch == '\n' || ch == '\r' || ch == '"' ? ' ' : ch;
-	}
+	for (size_t i = 0; i < n; i++)
+		dst[i] = (char)clean_byte[(unsigned char)p[i]];
 }
 
 /* The table's column names as a tab-separated header for the scanners: a new version. */
@@ -1019,19 +1117,23 @@ bk_inventory_row(void *ctx, const struct bk_export_row *row)
 	size_t most = row->ncols + t->ncols + 1;
 	if (bk__grow(&inv->cmap, &inv->scap, most, sizeof *inv->cmap) != BK_OK)
 		return BK_NOMEM;
+	/* The other per-cell arrays follow cmap's capacity, grown only when it is. */
 	size_t cap = inv->scap;
-	size_t *co = realloc(inv->coff, cap * sizeof *co);
-	if (co == NULL)
-		return BK_NOMEM;
-	inv->coff = co;
-	const char **cv = realloc(inv->cval, cap * sizeof *cv);
-	if (cv == NULL)
-		return BK_NOMEM;
-	inv->cval = cv;
-	size_t *cl = realloc(inv->cvlen, cap * sizeof *cl);
-	if (cl == NULL)
-		return BK_NOMEM;
-	inv->cvlen = cl;
+	if (inv->ocap != cap) {
+		size_t *co = realloc(inv->coff, cap * sizeof *co);
+		if (co == NULL)
+			return BK_NOMEM;
+		inv->coff = co;
+		const char **cv = realloc(inv->cval, cap * sizeof *cv);
+		if (cv == NULL)
+			return BK_NOMEM;
+		inv->cval = cv;
+		size_t *cl = realloc(inv->cvlen, cap * sizeof *cl);
+		if (cl == NULL)
+			return BK_NOMEM;
+		inv->cvlen = cl;
+		inv->ocap = cap;
+	}
 	if (map_columns(inv, t, row, &changed) != BK_OK)
 		return BK_NOMEM;
 	size_t ti = (size_t)(t - inv->tabs);
