@@ -18,9 +18,10 @@ cp "$BK_DATA/exports/persons-sjis.csv" src/
 head -c 600 ev/logs.tar.gz > ev/cut.tar.gz
 x=0
 bk-triage -o out --tz Asia/Tokyo ev > /dev/null 2> stderr.txt || x=$?
-cp ev/logs.tar.gz ../ev-up.tgz
-y=0; bk-triage -o out2 --tz Asia/Tokyo ../ev-up.tgz > /dev/null 2>&1 || y=$?
-rm ../ev-up.tgz
+# (from a directory of its own, so '..' is still this test's: runs in parallel share /tmp)
+cp ev/logs.tar.gz ev-up.tgz
+mkdir -p sub
+y=0; (cd sub && bk-triage -o ../out2 --tz Asia/Tokyo ../ev-up.tgz > /dev/null 2>&1) || y=$?
 echo "exit $x"
 echo "-- unpacked"
 (cd out/unpacked && find . -type f | LC_ALL=C sort)
