@@ -757,7 +757,8 @@ keep_finding(void *ctx, const struct bk_finding *f)
 			goto nomem;
 		c->values = v, c->valcap = cap;
 	}
-	memcpy(c->values + c->nvalues, f->value, f->value_len);
+	if (f->value_len > 0)	/* a warning's kept finding has no value (and no buffer yet) */
+		memcpy(c->values + c->nvalues, f->value, f->value_len);
 	c->k[c->nk++] = (struct kept){ f->rule, r->line->lineno - cs->first,
 		r->line->offset + bk_decoder_origin(r->dec, r->line->data, r->line->len, f->start),
 		c->nvalues, f->value_len, f->confidence, f->why, f->context };
