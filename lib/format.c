@@ -953,9 +953,6 @@ struct dparser {
 	uint64_t exact;		/* lines matched with nothing left over (for detect) */
 	struct bk__strbuf fixed;	/* a line with invalid UTF-8 mended, for the regexes */
 	bk_event blank;		/* bk_event_clear's, copied at each line's start */
-	char amethod[16];	/* derive_action's last method (AMLEN bytes; 0: none) */
-	size_t amlen;
-	bk_span aact;		/* and its action, or a NULL span */
 };
 
 /* What one line collected before it becomes an event. */
@@ -1565,25 +1562,13 @@ resolve_url(struct dparser *dp, struct linestate *ls)
 	}
 }
 
-/*
- * The action METHOD maps to (in DF's table), or a NULL span. The last
- * method looked up is kept with its answer: a log's methods are a handful,
- * mostly the same one line after line.
- */
 static void
-derive_action(struct dparser *dp, const struct datafmt *df, bk_event *ev)
+derive_action(const struct datafmt *df, bk_event *ev)
 {
 	bk_span m = ev->str[BK_EV_METHOD];
 
 	if (ev->str[BK_EV_ACTION].ptr != NULL || m.ptr == NULL)
 		return;
-	if (m.len == dp->amlen && m.len <= sizeof dp->amethod && m.len > 0 &&
-	    memcmp(m.ptr, dp->amethod, m.len) == 0) {
-		if (dp->aact.ptr != NULL)
-			ev->str[BK_EV_ACTION] = dp->aact;
-		return;
-	}
-	dp->aact = (bk_span){ NULL, 0 };
 	for (size_t i = 0; i < df->nact; i++) {
 		const struct amap *a = &df->act[i];
 		size_t k = 0;
@@ -1596,14 +1581,10 @@ derive_action(struct dparser *dp, const struct datafmt *df, bk_event *ev)
 		while (k < m.len && bk__lower(a->method[k]) == bk__lower(m.ptr[k]))
 			k++;
 		if (k == m.len) {
-			dp->aact = (bk_span){ a->action, a->alen };
-			ev->str[BK_EV_ACTION] = dp->aact;
-			break;
+			ev->str[BK_EV_ACTION] = (bk_span){ a->action, a->alen };
+			return;
 		}
 	}
-	dp->amlen = m.len <= sizeof dp->amethod ? m.len : 0;
-	if (dp->amlen > 0)
-		memcpy(dp->amethod, m.ptr, m.len);
 }
 
 /* Literals are a few bytes: compared inline. */
@@ -1878,7 +1859,7 @@ line_end(bk_parser *p, struct dparser *dp, struct linestate *ls, const char *s, 
     bk_event_fn fn, void *ctx)
 {
 	resolve_url(dp, ls);
-	derive_action(dp, dp->df, &ls->ev);
+	derive_action(dp->df, &ls->ev);
 	ls->ev.extra = dp->extra;
 	ls->ev.nextra = ls->nextra;
 	if (p->opts.keep_raw)

@@ -615,33 +615,6 @@ test_fraction_cache(void **state)
 	free(a);
 }
 
-/* The method -> action answer kept from line to line gives what a fresh parser gives. */
-static void
-test_action_cache(void **state)
-{
-	static const char *const methods[] = { "GET", "get", "POST", "GET", "PROPFIND", "PROPFIND",
-		"Delete", "DELETE", "GETX", "GE", "GET", NULL };
-	const char *lines[16];
-	char buf[16][160];
-	char *a, *b;
-	size_t n;
-
-	(void)state;
-	for (n = 0; methods[n] != NULL; n++) {
-		snprintf(buf[n], sizeof buf[n], "10.0.0.1 - - [22/Nov/2026:10:00:00 +0900] "
-		    "\"%s /x HTTP/1.1\" 200 1 \"-\" \"x\"", methods[n]);
-		lines[n] = buf[n];
-	}
-	lines[n] = NULL;
-	a = parse_lines("nginx", NULL, lines, false);
-	b = parse_lines("nginx", NULL, lines, true);
-	assert_string_equal(a, b);
-	assert_non_null(strstr(a, "\"line\":1,\"ip\":\"10.0.0.1\",\"action\":\"read\""));
-	assert_non_null(strstr(a, "\"line\":9,\"ip\":\"10.0.0.1\",\"object\""));
-	free(a);
-	free(b);
-}
-
 /*
  * no_ids: the same events without their ids; a bad --ids spec is still an
  * error.
@@ -968,7 +941,6 @@ main(void)
 		cmocka_unit_test(test_time_cache),
 		cmocka_unit_test(test_fraction_cache),
 		cmocka_unit_test(test_no_ids),
-		cmocka_unit_test(test_action_cache),
 		cmocka_unit_test(test_specialised_matchers),
 		cmocka_unit_test(test_writer_sizes),
 		cmocka_unit_test(test_url_id_lengths),
