@@ -571,6 +571,14 @@ sweep(bk_exfil *x)
 	return freed;
 }
 
+/* Starts loading the index slot where pair SRC -> DST is, for bk__exfil_pair soon after. */
+static inline void
+pair_prefetch(const bk_exfil *x, uint32_t src, uint32_t dst)
+{
+	if (x->tpair.cap > 0)
+		__builtin_prefetch(&x->tpair.slots[pair_key_hash(src, dst) & (x->tpair.cap - 1)]);
+}
+
 /* The pair's index; -1 on OOM, -2 when the bound is reached and nothing could be evicted. */
 int64_t
 bk__exfil_pair(bk_exfil *x, uint32_t src, uint32_t dst, bool *created)
@@ -1158,13 +1166,13 @@ int
 bk_exfil_add(bk_exfil *x, const bk_event *ev)
 {
 	bk_span src = ev->str[BK_EV_IP], dst = ev->str[BK_EV_DST], method;
-	int64_t si, di, pi, in = ev->bytes_in, out = ev->bytes_out, dur;
+	int64_t si, di = -1, pi, in = ev->bytes_in, out = ev->bytes_out, dur;
 	struct source *s;
 	struct pair *p;
 	struct hourb *hb;
 	struct extras xe;
 	struct evid e;
-	bool upload;
+	bool upload, dns;
 	uint32_t fi;
 	bool created;
 
@@ -1193,8 +1201,20 @@ bk_exfil_add(bk_exfil *x, const bk_event *ev)
 		in = 0;
 	if (out < 0)
 		out = 0;
-	if ((si = bk__exfil_source(x, src.ptr, src.len)) < 0 ||
-	    (fi = bk__exfil_file(x, ev->file != NULL ? ev->file : "-",
+	if ((si = bk__exfil_source(x, src.ptr, src.len)) < 0)
+		return BK_NOMEM;
+	/*
+	 * The destination (a small table, in cache) at once, and the pair's
+	 * index slot asked for: with hundreds of thousands of pairs it is a
+	 * cache miss, which then overlaps the source's bookkeeping below.
+	 */
+	dns = span_is(ev->str[BK_EV_ACTION], "dns");
+	if (!dns && dst.ptr != NULL && dst.len > 0) {
+		if ((di = bk__exfil_dest(x, dst.ptr, dst.len)) < 0)
+			return BK_NOMEM;
+		pair_prefetch(x, (uint32_t)si, (uint32_t)di);
+	}
+	if ((fi = bk__exfil_file(x, ev->file != NULL ? ev->file : "-",
 	    ev->file != NULL ? strlen(ev->file) : 1)) == UINT32_MAX)
 		return BK_NOMEM;
 	e = bk__evid(ev->ts, fi, ev->line);
@@ -1212,12 +1232,10 @@ bk_exfil_add(bk_exfil *x, const bk_event *ev)
 	hb->in += (uint64_t)in;
 	hb->out += (uint64_t)out;
 
-	if (span_is(ev->str[BK_EV_ACTION], "dns"))
+	if (dns)
 		return add_dns(x, (uint32_t)si, ev, e);
 	if (dst.ptr == NULL || dst.len == 0)
 		return BK_OK;
-	if ((di = bk__exfil_dest(x, dst.ptr, dst.len)) < 0)
-		return BK_NOMEM;
 	s = &x->src[si];
 	pi = bk__exfil_pair(x, (uint32_t)si, (uint32_t)di, &created);
 	if (pi == -1)

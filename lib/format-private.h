@@ -125,6 +125,13 @@ bk__find_byte3(const char *base, const char *p, const char *end, char c, char d,
 	return p;
 }
 
+/*
+ * Tests: true sends every layout through the general matcher, never one
+ * specialised for its fields (format.c), so the two can be compared.
+ * Read when a parser is made.
+ */
+extern bool bk__layout_general_only;
+
 /* The notations a layout can be written in. */
 enum bk__notation {
 	BK__NOTE_NGINX,		/* $remote_addr - $remote_user [$time_local] ... */

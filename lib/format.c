@@ -918,8 +918,14 @@ bk_formats_examples(const bk_formats *fs, const char *name, const char *const **
 
 /* ---- the per-line engine ------------------------------------------------ */
 
+struct linestate;
+
 struct dparser {
 	const struct datafmt *df;
+	/* The layout's matcher: match_layout, or one specialised for its fields. */
+	bool (*match)(bk_parser *p, struct dparser *dp, struct linestate *ls,
+	    const struct bk__layout *lo, const char *base, const char **pp, const char *end,
+	    bool full, size_t ntails);
 	bk_urlids *ux;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
@@ -1598,14 +1604,14 @@ lit_eq(const char *a, const char *b, size_t n)
  * the field is seen to hold no backslash, so it has nothing to unescape:
  * quoted fields are searched for the quote and the backslash at once.
  */
-static inline const char *
+static inline __attribute__((always_inline)) const char *
 field_end(const struct bk__lfield *f, const char *base, const char *p, const char *end,
-    bool *plain)
+    bool *plain, bool scan2, bool counted)
 {
 	const char *q = p;
 	char c0 = f->lit[0];
 
-	*plain = f->scan2;
+	*plain = scan2;
 	for (;;) {
 		if (*plain) {
 			if ((q = bk__find_byte2(base, q, end, c0, '\\')) == end)
@@ -1616,7 +1622,7 @@ field_end(const struct bk__lfield *f, const char *base, const char *p, const cha
 			}
 		} else if ((q = bk__find_byte(base, q, end, c0)) == end)
 			return NULL;
-		if (f->counted && !*plain) {
+		if (counted && !*plain) {
 			size_t bs = 0;
 
 			while (q - bs > p && q[-1 - (ptrdiff_t)bs] == '\\')
@@ -1651,6 +1657,48 @@ is_numeric_target(uint8_t t)
 }
 
 /*
+ * One field of a layout at *SP: found, applied, and *SP moved past its
+ * literal. False when the line does not fit. TARGET, QUOTED, PAD, HASLIT,
+ * SCAN2 and COUNTED are F's own (f->target, ...; HASLIT: f->litlen > 0),
+ * passed apart so that a caller that knows them as constants (the
+ * specialised matchers below) gets this compiled for that field alone,
+ * its tests and apply()'s switch folded away; match_layout passes F's.
+ */
+static inline __attribute__((always_inline)) bool
+field_step(bk_parser *p, struct dparser *dp, struct linestate *ls, const struct bk__lfield *f,
+    const char *base, const char **sp, const char *end, bool full, size_t ntails, uint8_t target,
+    bool quoted, bool pad, bool haslit, bool scan2, bool counted)
+{
+	const char *s = *sp, *q;
+	bool plain = false;
+	bk_span v;
+
+	if (pad)
+		while (s < end && *s == ' ')
+			s++;
+	if (haslit) {
+		if ((q = field_end(f, base, s, end, &plain, scan2, counted)) == NULL)
+			return false;
+	} else if (!full && !quoted && (is_numeric_target(target) || ntails > 0)) {
+		/*
+		 * The last field: a number, or any field of a format that
+		 * knows appended fields, ends at a space; more may follow.
+		 */
+		q = memchr(s, ' ', (size_t)(end - s));
+		if (q == NULL)
+			q = end;
+	} else
+		q = end;
+	v = (bk_span){ s, (size_t)(q - s) };
+	if (quoted && !plain)
+		v = unescape(dp, (enum bk__escape)f->esc, v.ptr, v.len);
+	if (!apply(p, dp, ls, target, f->name, f->scale, f->tf, f->dash, f->prio, v))
+		return false;
+	*sp = q + f->litlen;
+	return true;
+}
+
+/*
  * Matches LO at *PP (END the end of the line) and applies its fields.
  * FULL: the layout must use the whole text; otherwise more may follow its
  * last field (NTAILS: the format knows appended fields). On success *PP is
@@ -1667,35 +1715,124 @@ match_layout(bk_parser *p, struct dparser *dp, struct linestate *ls, const struc
 	s += lo->leadlen;
 	for (size_t i = 0; i < lo->n; i++) {
 		const struct bk__lfield *f = &lo->f[i];
-		const char *q;
-		bool plain = false;
-		bk_span v;
 
-		if (f->pad)
-			while (s < end && *s == ' ')
-				s++;
-		if (f->litlen > 0) {
-			if ((q = field_end(f, base, s, end, &plain)) == NULL)
-				return false;
-		} else if (!full && !f->quoted && (is_numeric_target(f->target) || ntails > 0)) {
-			/*
-			 * The last field: a number, or any field of a format that
-			 * knows appended fields, ends at a space; more may follow.
-			 */
-			q = memchr(s, ' ', (size_t)(end - s));
-			if (q == NULL)
-				q = end;
-		} else
-			q = end;
-		v = (bk_span){ s, (size_t)(q - s) };
-		if (f->quoted && !plain)
-			v = unescape(dp, (enum bk__escape)f->esc, v.ptr, v.len);
-		if (!apply(p, dp, ls, f->target, f->name, f->scale, f->tf, f->dash, f->prio, v))
+		if (!field_step(p, dp, ls, f, base, &s, end, full, ntails, f->target, f->quoted,
+			f->pad, f->litlen > 0, f->scan2, f->counted))
 			return false;
-		s = q + f->litlen;
 	}
 	*pp = s;
 	return true;
+}
+
+/*
+ * ---- specialised matchers ----
+ *
+ * The layouts nearly every log is in - nginx's combined and Squid's native
+ * format - get a matcher each: match_layout's loop written out for their
+ * fields, with each field's kind a constant, so that each field's code is
+ * only what that field needs and the loop's per-field dispatch (a branch
+ * the processor mispredicts field after field) is gone. The code is
+ * field_step's, as match_layout runs it: the output cannot differ. A
+ * layout is given one only when its fields are exactly those listed
+ * (layout_shape), whatever file or directive it came from; any other goes
+ * through match_layout.
+ *
+ * Each list: X(target, quoted, pad, haslit, scan2, counted), in order.
+ */
+#define NGINX_COMBINED(X)                                                                  \
+	X(BK__T_IP, false, false, true, false, false)                                      \
+	X(BK__T_ACTOR, false, false, true, false, false)                                   \
+	X(BK__T_TS, false, false, true, false, false)                                      \
+	X(BK__T_REQUEST, true, false, true, true, false)                                   \
+	X(BK__T_STATUS, false, false, true, false, false)                                  \
+	X(BK__T_BYTES_OUT, false, false, true, false, false)                               \
+	X(BK__T_EXTRA, true, false, true, true, false)                                     \
+	X(BK__T_EXTRA, true, false, true, true, false)
+
+#define SQUID_NATIVE(X)                                                                    \
+	X(BK__T_TS, false, true, true, false, false)                                       \
+	X(BK__T_DURATION, false, true, true, false, false)                                 \
+	X(BK__T_IP, false, false, true, false, false)                                      \
+	X(BK__T_EXTRA, false, false, true, false, false)                                   \
+	X(BK__T_STATUS, false, true, true, false, false)                                   \
+	X(BK__T_BYTES_OUT, false, false, true, false, false)                               \
+	X(BK__T_METHOD, false, false, true, false, false)                                  \
+	X(BK__T_URL, false, false, true, false, false)                                     \
+	X(BK__T_ACTOR, false, false, true, false, false)                                   \
+	X(BK__T_EXTRA, false, false, true, false, false)                                   \
+	X(BK__T_EXTRA, false, false, true, false, false)                                   \
+	X(BK__T_EXTRA, false, false, false, false, false)
+
+struct shape {
+	uint8_t target;
+	bool quoted, pad, haslit, scan2, counted;
+};
+
+#define SHAPE_ROW(t, q, pd, hl, s2, c) { t, q, pd, hl, s2, c },
+static const struct shape nginx_combined[] = { NGINX_COMBINED(SHAPE_ROW) };
+static const struct shape squid_native[] = { SQUID_NATIVE(SHAPE_ROW) };
+#undef SHAPE_ROW
+
+/* Whether LO's fields are those of SH (N of them), kind for kind. */
+static bool
+layout_shape(const struct bk__layout *lo, const struct shape *sh, size_t n)
+{
+	if (lo->n != n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const struct bk__lfield *f = &lo->f[i];
+
+		if (f->target != sh[i].target || f->quoted != sh[i].quoted || f->pad != sh[i].pad ||
+		    (f->litlen > 0) != sh[i].haslit || f->scan2 != sh[i].scan2 ||
+		    f->counted != sh[i].counted)
+			return false;
+	}
+	return true;
+}
+
+/* One field of a written-out list: the I-th, counted by the caller's local I. */
+#define FIELD_STEP(t, q, pd, hl, s2, c)                                                    \
+	if (!field_step(p, dp, ls, &lo->f[i++], base, &s, end, full, ntails, t, q, pd, hl, s2,  \
+		c))                                                                        \
+		return false;
+
+#define SPECIALISED(name, list)                                                            \
+	static bool name(bk_parser *p, struct dparser *dp, struct linestate *ls,           \
+	    const struct bk__layout *lo, const char *base, const char **pp, const char *end,   \
+	    bool full, size_t ntails)                                                      \
+	{                                                                                  \
+		const char *s = *pp;                                                       \
+		size_t i = 0;                                                              \
+                                                                                           \
+		if ((size_t)(end - s) < lo->leadlen || !lit_eq(s, lo->lead, lo->leadlen))  \
+			return false;                                                      \
+		s += lo->leadlen;                                                          \
+		list(FIELD_STEP)                                                           \
+		*pp = s;                                                                   \
+		return true;                                                               \
+	}
+
+SPECIALISED(match_nginx_combined, NGINX_COMBINED)
+SPECIALISED(match_squid_native, SQUID_NATIVE)
+#undef SPECIALISED
+#undef FIELD_STEP
+
+/* The matcher for LO: a specialised one when its fields are one's, else match_layout. */
+typedef bool (*matcher_fn)(bk_parser *, struct dparser *, struct linestate *,
+    const struct bk__layout *, const char *, const char **, const char *, bool, size_t);
+
+bool bk__layout_general_only;
+
+static matcher_fn
+matcher_for(const struct bk__layout *lo)
+{
+	if (bk__layout_general_only)
+		return match_layout;
+	if (layout_shape(lo, nginx_combined, sizeof nginx_combined / sizeof *nginx_combined))
+		return match_nginx_combined;
+	if (layout_shape(lo, squid_native, sizeof squid_native / sizeof *squid_native))
+		return match_squid_native;
+	return match_layout;
 }
 
 static void
@@ -1739,7 +1876,7 @@ parse_layout(bk_parser *p, struct dparser *dp, const char *s, size_t n, uint64_t
 	struct linestate ls;
 
 	line_begin(dp, &ls, p, lineno, s, n);
-	if (!match_layout(p, dp, &ls, &df->layout, s, &pos, end, false, df->ntails))
+	if (!dp->match(p, dp, &ls, &df->layout, s, &pos, end, false, df->ntails))
 		return 1;
 	if (pos == end) {
 		dp->exact++;
@@ -1879,6 +2016,8 @@ data_init(bk_parser *p, char **err)
 	if (dp == NULL)
 		return BK_NOMEM;
 	dp->df = df;
+	if (df->is_layout)
+		dp->match = matcher_for(&df->layout);
 	bk_event_clear(&dp->blank);
 	/* The spec is checked even when its ids are not wanted: a bad one is still an error. */
 	if ((dp->ux = bk_urlids_new(p->opts.ids, err)) == NULL)

@@ -13,7 +13,8 @@
  * terminator. Above all, the lines with their terminators put back ("\r\n"
  * for CRLF, nothing after SPLIT or NOEOL, "\n" otherwise) must be the decoded
  * input exactly, byte for byte and ending the same way; the reference is a
- * second bk_input over the same bytes. The two handles read different
+ * second bk_input over the same bytes. Blocks of lines
+ * (bk_lines_next_block), read back, must be the lines bk_lines_next reads. The two handles read different
  * primers first (primer.h), so the reference is independent of what the
  * reader's handle read before.
  */
@@ -132,10 +133,69 @@ out:
 	bk_input_free(refin);
 }
 
+/*
+ * bk_lines_next_block with at most MOST bytes a block, each block read back
+ * line by line over its memory (as the pipeline's workers do), must give
+ * the lines of bk_lines_next over the same bytes: the same bytes, numbers,
+ * offsets and flags, and the same end.
+ */
+static void
+check_blocks(const uint8_t *data, size_t size, size_t max, size_t most)
+{
+	bk_input *in = bk_input_new(), *refin = bk_input_new();
+	bk_lines *lr = bk_lines_new(max), *ref = bk_lines_new(max), *back = bk_lines_new(0);
+	struct bk_line b, l, want;
+	size_t pieces = 0;
+	int rc, wrc;
+
+	FUZZ_CHECK(in != NULL && refin != NULL && lr != NULL && ref != NULL && back != NULL);
+	fuzz_prime(in, 0);
+	fuzz_prime(refin, 1);
+	if (bk_input_open_fd(in, fuzz_memfd(data, size), "fuzz-blocks") != BK_OK)
+		goto out;
+	FUZZ_CHECK(bk_input_open_fd(refin, fuzz_memfd(data, size), "fuzz-blocks-ref") == BK_OK);
+	bk_lines_reset(lr, in, 1);
+	bk_lines_reset(ref, refin, 1);
+	while ((rc = bk_lines_next_block(lr, &b, most)) == BK_OK) {
+		bool block = (b.flags & BK_LINE_BLOCK) != 0;
+
+		if (block) {
+			FUZZ_CHECK(b.len > 0 && b.len <= most && b.data[b.len - 1] == '\n');
+			bk_lines_reset_mem(back, b.data, b.len, b.offset, b.lineno, NULL);
+		}
+		while (block ? bk_lines_next(back, &l) == BK_OK : (l = b, true)) {
+			FUZZ_CHECK(bk_lines_next(ref, &want) == BK_OK);
+			FUZZ_CHECK(l.len == want.len && memcmp(l.data, want.data, l.len) == 0);
+			FUZZ_CHECK(l.lineno == want.lineno && l.offset == want.offset &&
+			    l.flags == want.flags);
+			if (++pieces > PIECES_MAX)
+				goto out;
+			if (!block)
+				break;
+		}
+		FUZZ_CHECK(bk_lines_offset(lr) == bk_lines_offset(ref));
+		FUZZ_CHECK(bk_lines_next_lineno(lr) == bk_lines_next_lineno(ref));
+		if (bk_lines_offset(lr) > CHECK_MAX)
+			goto out;
+	}
+	wrc = bk_lines_next(ref, &want);
+	FUZZ_CHECK(rc == wrc || rc == BK_NOMEM || wrc == BK_NOMEM);
+out:
+	bk_lines_free(back);
+	bk_lines_free(ref);
+	bk_lines_free(lr);
+	bk_input_free(in);
+	bk_input_free(refin);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	check_lines(data, size, 1 + (size_t)fuzz_pick(data, size, 1, 63));
+	size_t max = 1 + (size_t)fuzz_pick(data, size, 1, 63);
+
+	check_lines(data, size, max);
 	check_lines(data, size, 0);
+	check_blocks(data, size, max, 1 + (size_t)fuzz_pick(data, size, 2, 200));
+	check_blocks(data, size, 0, (size_t)1 << 20);
 	return 0;
 }

@@ -639,6 +639,123 @@ test_no_ids(void **state)
 	free(b);
 }
 
+/* The JSON events of format NAME for the N lines in LINES (LENS bytes each), "-" for a line that does not parse. */
+static char *
+parse_each(const char *name, const char *const *lines, const size_t *lens, size_t n)
+{
+	char *text = NULL, *err = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	bk_writer *w = bk_writer_new(mem);
+	bk_parser *p = bk_parser_new(fs, name, NULL, &err);
+
+	assert_non_null(p);
+	bk_parser_begin(p, "t");
+	for (size_t i = 0; i < n; i++)
+		if (bk_parser_line(p, lines[i], lens[i], i + 1, to_json, w) != BK_OK)
+			fputs("-\n", mem);
+	bk_parser_free(p);
+	bk_writer_free(w);
+	fclose(mem);
+	return text;
+}
+
+/*
+ * nginx's combined and Squid's native layouts have matchers of their own:
+ * they must make of every line what the general one makes of it - escapes,
+ * absent and bad values, truncated lines, NUL bytes, invalid UTF-8, very
+ * long lines, appended fields known and unknown.
+ */
+static void
+test_specialised_matchers(void **state)
+{
+	static const char *const nginx[] = {
+		"203.0.113.7 - alice [22/Nov/2026:10:00:00 +0900] \"GET /api/persons/1234?fields=name HTTP/1.1\" 200 5120 \"https://intra.example.jp/search\" \"Mozilla/5.0\"",
+		"203.0.113.7 - - [22/Nov/2026:10:00:01 +0900] \"GET /search?q=\\x22tanaka\\x22&id=77 HTTP/1.1\" 200 612 \"-\" \"Mo\\x22zilla\" \"10.1.2.3, 10.0.0.1\"",
+		"203.0.113.7 - - [22/Nov/2026:10:00:02 +0900] \"GET /a\\b\\\\ HTTP/1.1\" 304 0 \"-\" \"-\"",
+		"192.0.2.44 - - [22/Nov/2026:10:00:02 +0900] \"\\x16\\x03\\x01\\x02\\x00\" 400 157 \"-\" \"-\"",
+		"192.0.2.44 - - [22/Nov/2026:10:00:03 +0900] \"GET /\" 200 1 \"-\" \"x\" 0.250 0.248 1873",
+		"192.0.2.44 - - [22/Nov/2026:10:00:03 +0900] \"GET / HTTP/1.1\" - 1 \"-\" \"x\"",
+		"192.0.2.44 - - [22/Nov/2026:10:00:03 +0900] \"GET / HTTP/1.1\" 200 - \"-\" \"x\"",
+		"192.0.2.44 - - [22/Nov/2026:10:00:03 +0900] \"GET / HTTP/1.1\" 2x0 1 \"-\" \"x\"",
+		"192.0.2.44 - - [22/Nov/2026:10:00:03 +0900] \"GET / HTT",
+		"192.0.2.44 - - [22/Nov/2026:10:00:03 +0900] \"GET / HTTP/1.1\" 200",
+		"192.0.2.44 - - [22/Nov/2026:10:00:03 +0900] \"GET / HTTP/1.1\" 200 1 \"-\" \"unclosed",
+		"192.0.2.44 - - [99/Xyz/2026:10:00:03 +0900] \"GET / HTTP/1.1\" 200 1 \"-\" \"x\"",
+		"192.0.2.44 - - [22/Nov/2026:10:00:03 +0900] \"GET / HTTP/1.1\" 200 1 \"-\" \"x\" rt=0.1 uct=\"0.0\" uht=\"0.1\" urt=\"0.1\"",
+		"192.0.2.44 - - [22/Nov/2026:10:00:03 +0900] \"GET / HTTP/1.1\" 200 1 \"-\" \"x\" something else",
+		" - - [22/Nov/2026:10:00:03 +0900] \"GET / HTTP/1.1\" 200 1 \"-\" \"x\"",
+		"192.0.2.44 - bob [22/Nov/2026:10:00:03 +0900] \"POST http://other.example/x?id=5 HTTP/1.1\" 201 1 \"\" \"\"\r",
+		"garbage",
+		"",
+	};
+	static const char *const squid[] = {
+		"1795309200.123    245 192.168.10.21 TCP_MISS/200 5120 GET http://files.example.net/shared/report.pdf alice HIER_DIRECT/203.0.113.80 application/pdf",
+		"1795309201.007  60012 192.168.10.21 TCP_TUNNEL/200 18342 CONNECT upload.example.org:443 - HIER_DIRECT/198.51.100.9 -",
+		"1795309202.440     18 192.168.10.22 TCP_MISS/201 512 POST https://upload.example.org/api/files?id=5512 bob HIER_DIRECT/198.51.100.9 application/json 10485760",
+		"1795309202.440 18 192.168.10.22 TCP_MISS/201 512 POST https://u.example.org/ - HIER_DIRECT/198.51.100.9 text/html 10 extra",
+		"1795309202.440     x8 192.168.10.22 TCP_MISS/201 512 POST https://u.example.org/ - HIER_DIRECT/198.51.100.9 text/html",
+		"1795309202.440     18 192.168.10.22 TCP_MISS/201 512 POST nourl - HIER_DIRECT/198.51.100.9 text/html",
+		"1795309202.440     18 192.168.10.22 TCP_MISS/201 512 9 https://u.example.org/ - HIER_DIRECT/198.51.100.9 text/html",
+		"1795309202.440     18 192.168.10.22 TCP_MISS/-",
+		"17953x9202.440     18 192.168.10.22 TCP_MISS/201 512 GET https://u.example.org/ - HIER_DIRECT/198.51.100.9 text/html",
+		"1795309202.440     18 192.168.10.22 TCP_DENIED/403 0 GET http://u.example.org/\\\"q - HIER_NONE/- -",
+	};
+	const char *lines[32];
+	size_t lens[32], n = 0;
+	char nul[200], bad[200], *longline;
+	char *a, *b;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof nginx / sizeof *nginx; i++, n++) {
+		lines[n] = nginx[i];
+		lens[n] = strlen(nginx[i]);
+	}
+	memcpy(nul, nginx[0], strlen(nginx[0]) + 1);
+	nul[strlen(nul) - 4] = '\0';	/* a NUL in the user agent */
+	lines[n] = nul;
+	lens[n++] = strlen(nginx[0]);
+	memcpy(bad, nginx[0], strlen(nginx[0]) + 1);
+	bad[strlen(bad) - 5] = '\xff';	/* invalid UTF-8 there */
+	bad[strlen(bad) - 4] = '\xfe';
+	lines[n] = bad;
+	lens[n++] = strlen(bad);
+	longline = malloc(200000);
+	assert_non_null(longline);
+	n += 0;
+	{
+		int k = snprintf(longline, 200000, "10.0.0.1 - - [22/Nov/2026:10:00:03 +0900] \"GET /");
+
+		memset(longline + k, 'a', 150000);
+		k += 150000;
+		k += snprintf(longline + k, 200000 - (size_t)k, " HTTP/1.1\" 200 1 \"-\" \"x\"");
+		lines[n] = longline;
+		lens[n++] = (size_t)k;
+	}
+	bk__layout_general_only = true;
+	a = parse_each("nginx", lines, lens, n);
+	bk__layout_general_only = false;
+	b = parse_each("nginx", lines, lens, n);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(a, "\"user_agent\":\"Mo\\\"zilla\""));
+	free(a);
+	free(b);
+
+	for (n = 0; n < sizeof squid / sizeof *squid; n++) {
+		lines[n] = squid[n];
+		lens[n] = strlen(squid[n]);
+	}
+	bk__layout_general_only = true;
+	a = parse_each("squid", lines, lens, n);
+	bk__layout_general_only = false;
+	b = parse_each("squid", lines, lens, n);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(a, "\"bytes_in\":10485760"));
+	free(a);
+	free(b);
+	free(longline);
+}
+
 /*
  * bk_event_tsv and bk_event_text at every buffer size: the length needed
  * whatever the size, nothing written past it, and the whole line, the same
@@ -824,6 +941,7 @@ main(void)
 		cmocka_unit_test(test_time_cache),
 		cmocka_unit_test(test_fraction_cache),
 		cmocka_unit_test(test_no_ids),
+		cmocka_unit_test(test_specialised_matchers),
 		cmocka_unit_test(test_writer_sizes),
 		cmocka_unit_test(test_url_id_lengths),
 	};
