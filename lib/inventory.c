@@ -578,6 +578,16 @@ subject_hash(const bk_inventory *inv, const char *kind, uint64_t kfnv, const cha
 	return bk__hash_finish(h, strlen(kind) + 1 + n);
 }
 
+/* The counter of KIND when there is one already (no new one is made). */
+static bk_distinct *
+kind_known(const bk_inventory *inv, const char *kind)
+{
+	for (size_t i = 0; i < inv->nsk; i++)
+		if (inv->skinds[i].seen == kind)
+			return inv->skinds[i].d;
+	return NULL;
+}
+
 static bk_distinct *
 kind_counter(bk_inventory *inv, const char *kind)
 {
@@ -785,6 +795,32 @@ apply(bk_inventory *inv, size_t tab, const struct rout *out, const struct batch 
 	return BK_OK;
 }
 
+/*
+ * Fetches ahead the slots the counting of a row will touch: the distinct
+ * counters are far larger than the caches until they turn into sketches.
+ */
+static void
+prefetch(const bk_inventory *inv, size_t tab, const struct rout *out, const struct batch *b)
+{
+	const bk_distinct *d;
+
+	if (out->rc != BK_OK)
+		return;
+	for (size_t k = 0; k < out->na; k++) {
+		const struct radd *a = &b->adds[out->a0 + k];
+
+		if ((d = kind_known(inv, a->kind)) != NULL)
+			bk_distinct_prefetch(d, a->hash);
+	}
+	if (out->subject) {
+		bk_distinct_prefetch(inv->tabs[tab].subjects, out->shash);
+		bk_distinct_prefetch(inv->all, out->shash);
+	}
+}
+
+/* Rows ahead of the one counted whose counters' slots are fetched. */
+#define PREFETCH_ROWS 4
+
 /* ---- the worker --------------------------------------------------------- */
 
 static void
@@ -845,6 +881,8 @@ land(bk_inventory *inv, bool wait)
 		if (!done)
 			break;
 		for (size_t i = 0; i < b->n; i++) {
+			if (i + PREFETCH_ROWS < b->n)
+				prefetch(inv, b->in[i + PREFETCH_ROWS].tab, &b->out[i + PREFETCH_ROWS], b);
 			int r = apply(inv, b->in[i].tab, &b->out[i], b);
 
 			if (rc == BK_OK)
@@ -1075,11 +1113,40 @@ static const unsigned char clean_byte[256] = {
 #undef C4
 };
 
-/* Appends N bytes of P to the line with tabs, line breaks and quotes as spaces. */
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* Nonzero when a byte of W is B (the classic test for a zero byte, on W ^ B...B). */
+static inline uint64_t
+has_byte(uint64_t w, unsigned char b)
+{
+	uint64_t x = w ^ (ONES * b);
+
+	return (x - ONES) & ~x & HIGHS;
+}
+
+/*
+ * Appends N bytes of P to the line with tabs, line breaks and quotes as
+ * spaces. Cells seldom hold any: eight bytes are tested at once and copied
+ * as they are when none is there.
+ */
 static void
 put_clean(char *dst, const char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		if ((has_byte(w, '\t') | has_byte(w, '\n') | has_byte(w, '\r') | has_byte(w, '"')) == 0) {
+			memcpy(dst + i, &w, 8);
+			continue;
+		}
+		for (size_t k = i; k < i + 8; k++)
+			dst[k] = (char)clean_byte[(unsigned char)p[k]];
+	}
+	for (; i < n; i++)
 		dst[i] = (char)clean_byte[(unsigned char)p[i]];
 }
 
