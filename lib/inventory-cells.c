@@ -191,6 +191,7 @@ struct bk__cells {
 	uint32_t lit2[1u << LIT_BITS];
 	size_t nlit;
 	bool digit_words;		/* some word starts with an ASCII digit */
+	uint8_t byte_cls[256];		/* nonzero: a digit, or a literal or word may start with it */
 	uint32_t digit_lits;		/* litbits of the alternatives starting with an ASCII digit */
 
 	bk_norm *norm;
@@ -389,6 +390,8 @@ bk__cells_new(const bk_ruleset *rs, enum bk_confidence min)
 		    (r->trigger.after['\t' >> 3] >> ('\t' & 7) & 1))
 			cs->usable = false;
 	}
+	for (unsigned b = 0; b < 256; b++)
+		cs->byte_cls[b] = (uint8_t)(cs->litkind[b] | cs->start[b] | (b >= '0' && b <= '9'));
 	return cs;
 fail:
 	bk__cells_free(cs);
@@ -747,6 +750,9 @@ look(const bk__cells *cs, const char *t, size_t n, struct digits *d)
 		unsigned char c = p[i];
 
 		high |= c;
+		/* Most bytes (continuation bytes, most letters) matter to nothing here. */
+		if (cs->byte_cls[c] == 0)
+			continue;
 		if (cs->litkind[c] != 0) {
 			if (cs->litkind[c] & 1)
 				lits |= cs->lit1[c];

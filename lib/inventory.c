@@ -134,6 +134,7 @@ struct rscan {
 	size_t ncols;
 	struct ident ids[MAX_IDS];
 	size_t nids;
+	bool named;		/* a name is among the ids */
 	bool err;
 };
 
@@ -530,6 +531,21 @@ canon_date(const char *v, size_t n, char *out)
 	return put_date(out, num[2], num[0], num[1]);
 }
 
+/*
+ * Whether bk_canonical keeps a byte of V's first N bytes as canon cuts them
+ * (not all are separators): 1, else 0.
+ */
+static size_t
+keeps_a_byte(const char *v, size_t n)
+{
+	if (n > ID_BYTES * 4)
+		n = ID_BYTES * 4;
+	for (size_t i = 0; i < n; i++)
+		if (strchr(" -./()", v[i]) == NULL || v[i] == '\0')
+			return 1;
+	return 0;
+}
+
 static size_t
 canon(int tier, const char *v, size_t n, char *out)
 {
@@ -657,9 +673,20 @@ on_finding(void *ctx, const struct bk_finding *f)
 		id->tier = inv->tier[r];
 		id->kind = inv->kind[r];
 		id->kfnv = inv->kind_fnv[r];
-		id->len = canon(id->tier, f->value, f->value_len, id->val);
-		if (id->len > 0)
+		/*
+		 * Only a row's first name counts (subjects), but every one takes
+		 * a place among the MAX_IDS: a later one is only checked to be
+		 * non-empty once canonical (a byte bk_canonical keeps), not
+		 * canonicalised.
+		 */
+		if (id->tier == TIER_NAME && s->named)
+			id->len = keeps_a_byte(f->value, f->value_len);
+		else
+			id->len = canon(id->tier, f->value, f->value_len, id->val);
+		if (id->len > 0) {
+			s->named = s->named || id->tier == TIER_NAME;
 			s->nids++;
+		}
 	}
 	return 0;
 }
@@ -749,6 +776,7 @@ scan_row(struct rscan *s, const char *line, size_t len, const size_t *coff, cons
 	s->coff = coff;
 	s->ncols = ncols;
 	s->nids = 0;
+	s->named = false;
 	s->err = false;
 	bool whole;
 	rc = bk__cells_row(s->cells, line, len, coff, clen, ncols, on_finding, s, &whole);
