@@ -18,11 +18,12 @@
  * batches, and the batches, not the stages, are split between the threads:
  * reading and counting a row costs a fraction of scanning it, so a worker
  * that only scanned would be the bottleneck while the caller's thread
- * waited. A full batch goes to the worker when it has none waiting, else
- * the caller's thread scans it itself; batches are counted in the order
- * they were filled whoever scanned them (a kind's first appearance decides
- * where it is listed). Without a worker, each row is scanned and counted at
- * once. Nothing is allocated per row once the buffers have grown.
+ * waited. A full batch goes to the worker when fewer than two wait for
+ * it, else the caller's thread scans it itself; batches are counted in the
+ * order they were filled whoever scanned them (a kind's first appearance
+ * decides where it is listed). Without a worker, each row is scanned and
+ * counted at once. Nothing is allocated per row once the buffers have
+ * grown.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -144,9 +145,17 @@ struct rscan {
 /*
  * Batches in the ring: one being filled, one the worker scans, one waiting
  * for it, and the caller's own, which may be scanned before the worker's
- * earlier ones are and wait to be counted after them.
+ * earlier ones are and wait to be counted after them. On a loaded machine
+ * the worker may sit unscheduled for a while: the caller goes on scanning
+ * until the ring is full (16 batches are about 2 MB).
  */
-#define NBATCH 6
+#define NBATCH 16
+/*
+ * Batches that may wait for the worker. With one, the worker idles from
+ * the moment it finishes until the caller, busy scanning a batch of its
+ * own, fills the next; with two, one is still waiting then.
+ */
+#define TODO_MAX 2
 
 struct bk_inventory {
 	const bk_ruleset *rs;
@@ -197,7 +206,8 @@ struct bk_inventory {
 	struct batch b[NBATCH];	/* a ring: scanned batches are counted from HEAD on */
 	unsigned head;		/* the oldest batch not counted yet */
 	unsigned pending;	/* batches handed on (to either thread), not counted yet */
-	struct batch *todo;	/* handed to the worker, not taken yet */
+	struct batch *todo[TODO_MAX];	/* handed to the worker, not taken yet, oldest first */
+	unsigned ntodo;
 	bool quit;
 
 	bk_distinct *all;
@@ -872,12 +882,12 @@ worker(void *arg)
 
 	pthread_mutex_lock(&inv->mu);
 	for (;;) {
-		while (!inv->quit && inv->todo == NULL)
+		while (!inv->quit && inv->ntodo == 0)
 			pthread_cond_wait(&inv->cv, &inv->mu);
-		if (inv->todo == NULL)
+		if (inv->ntodo == 0)
 			break;
-		struct batch *b = inv->todo;
-		inv->todo = NULL;
+		struct batch *b = inv->todo[0];
+		memmove(inv->todo, inv->todo + 1, --inv->ntodo * sizeof *inv->todo);
 		pthread_mutex_unlock(&inv->mu);
 		scan_batch(&inv->theirs, b);
 		pthread_mutex_lock(&inv->mu);
@@ -925,9 +935,9 @@ land(bk_inventory *inv, bool wait)
 }
 
 /*
- * Hands on the batch being filled: to the worker when it has none waiting,
- * else scanned here and now. Then counts what is ready, waiting when the
- * ring is full.
+ * Hands on the batch being filled: to the worker when fewer than TODO_MAX
+ * wait for it, else scanned here and now. Then counts what is ready,
+ * waiting when the ring is full.
  */
 static int
 launch(bk_inventory *inv)
@@ -939,9 +949,9 @@ launch(bk_inventory *inv)
 		return BK_OK;
 	pthread_mutex_lock(&inv->mu);
 	b->done = false;
-	give = inv->todo == NULL;
+	give = inv->ntodo < TODO_MAX;
 	if (give) {
-		inv->todo = b;
+		inv->todo[inv->ntodo++] = b;
 		pthread_cond_broadcast(&inv->cv);
 	}
 	pthread_mutex_unlock(&inv->mu);
