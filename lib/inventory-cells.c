@@ -36,7 +36,7 @@
 /*
  * The cell memo: a cell's findings by its column and bytes, so a value seen
  * before (a date of birth, a prefecture, a common name) costs a hash and a
- * comparison. Direct-mapped, MEMO_BITS slots; cells of up to MEMO_CELL bytes
+ * comparison. Two-way, MEMO_BITS slots; cells of up to MEMO_CELL bytes
  * with up to MEMO_FINDINGS findings whose values fit beside them. A column
  * whose values hardly repeat (ids, e-mail addresses) stops using it after
  * MEMO_TRIAL lookups with fewer than one hit in MEMO_MIN_RATIO. The trial
@@ -918,20 +918,39 @@ memo_find(bk__cells *cs, struct ccol *col, size_t c, const char *p, size_t n,
 	if (!col->memo || n > MEMO_CELL)
 		return;
 	uint64_t h = cell_hash(p, n, c);
-	struct memo *m = &cs->memo[h & (((size_t)1 << MEMO_BITS) - 1)];
+	/* Two ways: a date of birth and an address that hash alike both stay. */
+	struct memo *set = &cs->memo[h & (((size_t)1 << MEMO_BITS) - 2)], *m = NULL;
 
 	col->looks++;
-	if (m->epoch == cs->epoch && m->hash == h && m->col == c && m->len == n &&
-	    memcmp(m->data, p, n) == 0) {
-		col->hits++;
-		m->stamp = cs->rowno;
-		*hit = m;
-		return;
+	for (int w = 0; w < 2; w++) {
+		m = &set[w];
+		if (m->epoch == cs->epoch && m->hash == h && m->col == c && m->len == n &&
+		    memcmp(m->data, p, n) == 0) {
+			col->hits++;
+			m->stamp = cs->rowno;
+			*hit = m;
+			return;
+		}
 	}
 	if (col->looks >= MEMO_TRIAL && col->hits * MEMO_MIN_RATIO < col->looks)
 		col->memo = false;	/* too few repeat: remembering costs more than it saves */
-	if (m->stamp == cs->rowno)
-		return;	/* another cell of this row found or took it */
+	/*
+	 * The way to take: never one this row found or took; else one of
+	 * another table or left unfilled, else the one used longest ago.
+	 */
+	m = NULL;
+	for (int w = 0; w < 2; w++) {
+		struct memo *x = &set[w];
+
+		if (x->stamp == cs->rowno)
+			continue;
+		if (m == NULL || (x->epoch != cs->epoch && m->epoch == cs->epoch) ||
+		    ((x->epoch == cs->epoch) == (m->epoch == cs->epoch) &&
+		    cs->rowno - x->stamp > cs->rowno - m->stamp))
+			m = x;
+	}
+	if (m == NULL)
+		return;
 	m->epoch = 0;	/* taken: not valid until filled */
 	m->hash = h;
 	m->col = (uint32_t)c;
