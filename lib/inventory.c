@@ -147,7 +147,8 @@ struct rscan {
  * for it, and the caller's own, which may be scanned before the worker's
  * earlier ones are and wait to be counted after them. On a loaded machine
  * the worker may sit unscheduled for a while: the caller goes on scanning
- * until the ring is full (16 batches are about 2 MB).
+ * until the ring is full (16 batches are about 2 MB for rows of a couple
+ * of hundred bytes; a batch holds at most BATCH_BYTES of rows).
  */
 #define NBATCH 16
 /*
