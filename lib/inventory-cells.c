@@ -79,6 +79,7 @@ enum {
 #define PLAN_BITS 8
 #define PLAN_GROUPS 4		/* cells of more digit groups are planned each time */
 #define PLAN_LITS 8		/* and so are those of columns with more literal rules */
+#define PLAN_AFTER 64		/* cells planned one by one before a column gets its memo */
 
 /* A rule the scanner runs (one that can reach the minimum), as the cells see it. */
 struct crule {
@@ -174,6 +175,7 @@ struct ccol {
 	size_t nelig;
 	/* What a cell's shape is made of in this column (see shape_key). */
 	struct plan *plans;	/* [1 << PLAN_BITS]; NULL: cells are planned one by one */
+	unsigned planned;	/* cells planned, up to PLAN_AFTER */
 	uint8_t fclass[10];	/* a group's first digit, as the column's digit rules tell them apart */
 	uint8_t bclass[257];	/* the byte before a group (256: none), likewise */
 	uint32_t lit[PLAN_LITS];	/* the column's literal rules */
@@ -496,6 +498,7 @@ column_init(bk__cells *cs, struct ccol *col)
 	col->memo = true;
 	col->looks = col->hits = 0;
 	col->nlit = 0;
+	col->planned = 0;
 	free(col->plans);
 	col->plans = NULL;
 	return col->ctx == NULL || col->elig == NULL || col->lkey == NULL ? BK_NOMEM : BK_OK;
@@ -503,26 +506,27 @@ column_init(bk__cells *cs, struct ccol *col)
 
 /*
  * Numbers the distinct values of SIG[0, N) in order of first appearance
- * into CLS; false when there are more than 255.
+ * into CLS; false when there are more than 256. There are seldom more than
+ * a few, so each value is looked for among those seen: this runs again at
+ * every switch of table, which a dump may do at every row.
  */
 static bool
 classes(const uint64_t *sig, size_t n, uint8_t *cls)
 {
+	uint64_t seen[256];
+	size_t nseen = 0;
+
 	for (size_t i = 0; i < n; i++) {
 		size_t j = 0;
 
-		while (j < i && sig[j] != sig[i])
+		while (j < nseen && seen[j] != sig[i])
 			j++;
-		if (j < i) {
-			cls[i] = cls[j];
-			continue;
+		if (j == nseen) {
+			if (nseen == 256)
+				return false;
+			seen[nseen++] = sig[i];
 		}
-		unsigned next = 0;
-		for (size_t k = 0; k < i; k++)
-			next = cls[k] + 1u > next ? cls[k] + 1u : next;
-		if (next > 255)
-			return false;
-		cls[i] = (uint8_t)next;
+		cls[i] = (uint8_t)j;
 	}
 	return true;
 }
@@ -554,11 +558,11 @@ plan_init(bk__cells *cs, struct ccol *col)
 			continue;
 		if (ndig == 64)
 			return BK_OK;
-		for (unsigned d = 0; d < 10; d++)
-			if (tr->first != 0 && (tr->first >> d & 1))
+		for (unsigned d = 0; tr->first != 0 && d < 10; d++)
+			if (tr->first >> d & 1)
 				fsig[d] |= UINT64_C(1) << ndig;
-		for (unsigned b = 0; b < 256; b++)
-			if (tr->has_after && (tr->after[b >> 3] >> (b & 7) & 1))
+		for (unsigned b = 0; tr->has_after && b < 256; b++)
+			if (tr->after[b >> 3] >> (b & 7) & 1)
 				bsig[b] |= UINT64_C(1) << ndig;
 		ndig++;
 	}
@@ -631,8 +635,6 @@ bk__cells_table(bk__cells *cs, const char *hdr, size_t len)
 			if (may)
 				col->elig[col->nelig++] = (uint32_t)i;
 		}
-		if (plan_init(cs, col) != BK_OK)
-			return BK_NOMEM;
 	}
 	cs->ok = true;
 	return BK_OK;
@@ -1105,6 +1107,14 @@ plan_cell(bk__cells *cs, size_t c, const char *t, size_t n, const struct digits 
 	cs->cellsc[c] = NULL;
 	if (n == 0 || col->nelig == 0)
 		return BK_OK;
+	/*
+	 * The plan memo is readied only for a column that has planned a few
+	 * cells since its table came: a dump whose tables take turns row by
+	 * row would otherwise ready it at every row and never use it.
+	 */
+	if (col->planned < PLAN_AFTER && ++col->planned == PLAN_AFTER &&
+	    plan_init(cs, col) != BK_OK)
+		return BK_NOMEM;
 	if (col->plans != NULL && shape_key(cs, col, t, n, d, &k0, &k1)) {
 		uint64_t h = (k0 ^ k1 * UINT64_C(0x9e3779b97f4a7c15)) * UINT64_C(0xff51afd7ed558ccd);
 
