@@ -1599,6 +1599,16 @@ valid_utf8(const char *p, size_t n)
 			i++;
 			continue;
 		}
+		/*
+		 * Kana and kanji: a lead byte that allows any continuation
+		 * (not E0, overlong below U+0800, nor ED, the surrogates) and
+		 * two continuation bytes. The rest goes the careful way.
+		 */
+		if (i + 3 <= n && s[i] >= 0xe1 && s[i] <= 0xef && s[i] != 0xed &&
+		    ((s[i + 1] & 0xc0) | (s[i + 2] & 0xc0) << 8) == (0x80 | 0x80 << 8)) {
+			i += 3;
+			continue;
+		}
 		size_t k = bk__utf8_char(s + i, n - i);
 
 		if (k == 0)

@@ -2,18 +2,25 @@
  * inventory-cells.c - a row of an export read cell by cell, with the same
  * findings as the whole row; see inventory-private.h for why that holds.
  *
- * Four parts. The context words of the rules, looked for in each cell (a
- * three-byte hash at each character start over its folded, lowercased
- * text): a word that decides whether a rule reports at all sends the row
- * back whole; one that only raises a confidence does so only when two
- * rules may claim the same bytes of a cell. Per table, for each column the
- * rules that can report in it. Per cell, a look at its bytes (digit groups
- * and how they are joined, literals, bytes of other scripts) that proves
- * which of those rules can fire, and a scanner over just those, whose
- * header gives each the context the whole row's header would; scanners are
- * kept by what they hold and shared by cells, columns and tables. And a
+ * Four parts. The context words of the rules, looked for in each cell (at
+ * every byte that may start one: a byte table, then a table of the first
+ * two bytes, then a three-byte hash, over its folded, lowercased text): a
+ * word that decides whether a rule reports at all sends the row back whole;
+ * one that only raises a confidence does so only when two rules may claim
+ * the same bytes of a cell. Per table, for each column the rules that can
+ * report in it. Per cell, one pass over its bytes (the context words, digit
+ * groups and how they are joined, the first two bytes of literals, bytes of
+ * other scripts) that proves which of those rules can fire, and a scanner
+ * over just those, whose header gives each the context the whole row's
+ * header would; scanners are kept by what they hold and shared by cells,
+ * columns and tables, and which one a cell needs is remembered per column
+ * by the cell's shape (a pension number column has one or two). And a
  * memo of cells already read, by column and bytes. Nothing is allocated per
  * row once the scanners are made.
+ *
+ * On the bench's export of persons (callgrind), about half of a row's
+ * instructions are the scanner's own work on the cells some rule may fire
+ * on, and a fifth are spent here.
  */
 #include "config.h"
 
@@ -36,17 +43,21 @@
 /*
  * The cell memo: a cell's findings by its column and bytes, so a value seen
  * before (a date of birth, a prefecture, a common name) costs a hash and a
- * comparison. Direct-mapped, MEMO_BITS slots; cells of up to MEMO_CELL bytes
+ * comparison. Two-way, MEMO_BITS slots; cells of up to MEMO_CELL bytes
  * with up to MEMO_FINDINGS findings whose values fit beside them. A column
  * whose values hardly repeat (ids, e-mail addresses) stops using it after
- * MEMO_TRIAL lookups with fewer than one hit in MEMO_MIN_RATIO.
+ * MEMO_TRIAL lookups with fewer than one hit in MEMO_MIN_RATIO. The trial
+ * is long because a column of some ten thousand values (dates of birth,
+ * street addresses) repeats only once it has been seen through: after 4,096
+ * rows such a column had a few percent of hits and was dropped, after
+ * 65,536 it has two thirds and more for good, each one a scan saved.
  */
 #define MEMO_BITS 16
 #define MEMO_CELL 64
 #define MEMO_DATA 128
 #define MEMO_FINDINGS 4
-#define MEMO_TRIAL 4096
-#define MEMO_MIN_RATIO 8
+#define MEMO_TRIAL 65536
+#define MEMO_MIN_RATIO 16
 #define MEMO_CONTEXT 0xff	/* nf of a cell holding a context word that finds */
 
 /* What a cell tells about its row beyond its findings. */
@@ -68,6 +79,7 @@ enum {
 #define PLAN_BITS 8
 #define PLAN_GROUPS 4		/* cells of more digit groups are planned each time */
 #define PLAN_LITS 8		/* and so are those of columns with more literal rules */
+#define PLAN_AFTER 64		/* cells planned one by one before a column gets its memo */
 
 /* A rule the scanner runs (one that can reach the minimum), as the cells see it. */
 struct crule {
@@ -138,9 +150,16 @@ struct memo {
 	uint8_t nf;		/* findings, or MEMO_CONTEXT */
 	uint8_t used;		/* bytes of data in use */
 	uint8_t flags;		/* CELL_* */
-	struct memo_finding f[MEMO_FINDINGS];
+	/*
+	 * The cell's bytes right after the key, so telling a hit from a miss
+	 * reads one cache line for cells of up to 40 bytes; the findings,
+	 * read only on a hit, after them. 256 bytes in all, aligned to them.
+	 */
 	char data[MEMO_DATA];
+	struct memo_finding f[MEMO_FINDINGS];
+	char pad[256 - 24 - MEMO_DATA - MEMO_FINDINGS * sizeof(struct memo_finding)];
 };
+_Static_assert(sizeof(struct memo) == 256, "a memo slot is 256 bytes");
 
 struct plan {
 	uint64_t k0, k1;	/* the shape; k1 0: empty */
@@ -156,6 +175,7 @@ struct ccol {
 	size_t nelig;
 	/* What a cell's shape is made of in this column (see shape_key). */
 	struct plan *plans;	/* [1 << PLAN_BITS]; NULL: cells are planned one by one */
+	unsigned planned;	/* cells planned, up to PLAN_AFTER */
 	uint8_t fclass[10];	/* a group's first digit, as the column's digit rules tell them apart */
 	uint8_t bclass[257];	/* the byte before a group (256: none), likewise */
 	uint32_t lit[PLAN_LITS];	/* the column's literal rules */
@@ -191,6 +211,7 @@ struct bk__cells {
 	uint32_t lit2[1u << LIT_BITS];
 	size_t nlit;
 	bool digit_words;		/* some word starts with an ASCII digit */
+	uint8_t byte_cls[256];		/* nonzero: a digit, or a literal or word may start with it */
 	uint32_t digit_lits;		/* litbits of the alternatives starting with an ASCII digit */
 
 	bk_norm *norm;
@@ -349,7 +370,9 @@ bk__cells_new(const bk_ruleset *rs, enum bk_confidence min)
 	cs->provider = calloc(n + 1, sizeof *cs->provider);
 	cs->use = calloc(n + 1, sizeof *cs->use);
 	cs->norm = bk_norm_new();
-	cs->memo = calloc((size_t)1 << MEMO_BITS, sizeof *cs->memo);
+	cs->memo = aligned_alloc(256, ((size_t)1 << MEMO_BITS) * sizeof *cs->memo);
+	if (cs->memo != NULL)
+		memset(cs->memo, 0, ((size_t)1 << MEMO_BITS) * sizeof *cs->memo);
 	cs->pair = calloc((size_t)1 << 16, 1);
 	if (cs->rules == NULL || cs->key == NULL || cs->row_ctx == NULL || cs->provider == NULL ||
 	    cs->use == NULL || cs->norm == NULL || cs->memo == NULL || cs->pair == NULL)
@@ -389,6 +412,8 @@ bk__cells_new(const bk_ruleset *rs, enum bk_confidence min)
 		    (r->trigger.after['\t' >> 3] >> ('\t' & 7) & 1))
 			cs->usable = false;
 	}
+	for (unsigned b = 0; b < 256; b++)
+		cs->byte_cls[b] = (uint8_t)(cs->litkind[b] | cs->start[b] | (b >= '0' && b <= '9'));
 	return cs;
 fail:
 	bk__cells_free(cs);
@@ -473,6 +498,7 @@ column_init(bk__cells *cs, struct ccol *col)
 	col->memo = true;
 	col->looks = col->hits = 0;
 	col->nlit = 0;
+	col->planned = 0;
 	free(col->plans);
 	col->plans = NULL;
 	return col->ctx == NULL || col->elig == NULL || col->lkey == NULL ? BK_NOMEM : BK_OK;
@@ -480,26 +506,27 @@ column_init(bk__cells *cs, struct ccol *col)
 
 /*
  * Numbers the distinct values of SIG[0, N) in order of first appearance
- * into CLS; false when there are more than 255.
+ * into CLS; false when there are more than 256. There are seldom more than
+ * a few, so each value is looked for among those seen: this runs again at
+ * every switch of table, which a dump may do at every row.
  */
 static bool
 classes(const uint64_t *sig, size_t n, uint8_t *cls)
 {
+	uint64_t seen[256];
+	size_t nseen = 0;
+
 	for (size_t i = 0; i < n; i++) {
 		size_t j = 0;
 
-		while (j < i && sig[j] != sig[i])
+		while (j < nseen && seen[j] != sig[i])
 			j++;
-		if (j < i) {
-			cls[i] = cls[j];
-			continue;
+		if (j == nseen) {
+			if (nseen == 256)
+				return false;
+			seen[nseen++] = sig[i];
 		}
-		unsigned next = 0;
-		for (size_t k = 0; k < i; k++)
-			next = cls[k] + 1u > next ? cls[k] + 1u : next;
-		if (next > 255)
-			return false;
-		cls[i] = (uint8_t)next;
+		cls[i] = (uint8_t)j;
 	}
 	return true;
 }
@@ -531,11 +558,11 @@ plan_init(bk__cells *cs, struct ccol *col)
 			continue;
 		if (ndig == 64)
 			return BK_OK;
-		for (unsigned d = 0; d < 10; d++)
-			if (tr->first != 0 && (tr->first >> d & 1))
+		for (unsigned d = 0; tr->first != 0 && d < 10; d++)
+			if (tr->first >> d & 1)
 				fsig[d] |= UINT64_C(1) << ndig;
-		for (unsigned b = 0; b < 256; b++)
-			if (tr->has_after && (tr->after[b >> 3] >> (b & 7) & 1))
+		for (unsigned b = 0; tr->has_after && b < 256; b++)
+			if (tr->after[b >> 3] >> (b & 7) & 1)
 				bsig[b] |= UINT64_C(1) << ndig;
 		ndig++;
 	}
@@ -608,8 +635,6 @@ bk__cells_table(bk__cells *cs, const char *hdr, size_t len)
 			if (may)
 				col->elig[col->nelig++] = (uint32_t)i;
 		}
-		if (plan_init(cs, col) != BK_OK)
-			return BK_NOMEM;
 	}
 	cs->ok = true;
 	return BK_OK;
@@ -747,6 +772,9 @@ look(const bk__cells *cs, const char *t, size_t n, struct digits *d)
 		unsigned char c = p[i];
 
 		high |= c;
+		/* Most bytes (continuation bytes, most letters) matter to nothing here. */
+		if (cs->byte_cls[c] == 0)
+			continue;
 		if (cs->litkind[c] != 0) {
 			if (cs->litkind[c] & 1)
 				lits |= cs->lit1[c];
@@ -908,20 +936,39 @@ memo_find(bk__cells *cs, struct ccol *col, size_t c, const char *p, size_t n,
 	if (!col->memo || n > MEMO_CELL)
 		return;
 	uint64_t h = cell_hash(p, n, c);
-	struct memo *m = &cs->memo[h & (((size_t)1 << MEMO_BITS) - 1)];
+	/* Two ways: a date of birth and an address that hash alike both stay. */
+	struct memo *set = &cs->memo[h & (((size_t)1 << MEMO_BITS) - 2)], *m = NULL;
 
 	col->looks++;
-	if (m->epoch == cs->epoch && m->hash == h && m->col == c && m->len == n &&
-	    memcmp(m->data, p, n) == 0) {
-		col->hits++;
-		m->stamp = cs->rowno;
-		*hit = m;
-		return;
+	for (int w = 0; w < 2; w++) {
+		m = &set[w];
+		if (m->epoch == cs->epoch && m->hash == h && m->col == c && m->len == n &&
+		    memcmp(m->data, p, n) == 0) {
+			col->hits++;
+			m->stamp = cs->rowno;
+			*hit = m;
+			return;
+		}
 	}
 	if (col->looks >= MEMO_TRIAL && col->hits * MEMO_MIN_RATIO < col->looks)
 		col->memo = false;	/* too few repeat: remembering costs more than it saves */
-	if (m->stamp == cs->rowno)
-		return;	/* another cell of this row found or took it */
+	/*
+	 * The way to take: never one this row found or took; else one of
+	 * another table or left unfilled, else the one used longest ago.
+	 */
+	m = NULL;
+	for (int w = 0; w < 2; w++) {
+		struct memo *x = &set[w];
+
+		if (x->stamp == cs->rowno)
+			continue;
+		if (m == NULL || (x->epoch != cs->epoch && m->epoch == cs->epoch) ||
+		    ((x->epoch == cs->epoch) == (m->epoch == cs->epoch) &&
+		    cs->rowno - x->stamp > cs->rowno - m->stamp))
+			m = x;
+	}
+	if (m == NULL)
+		return;
 	m->epoch = 0;	/* taken: not valid until filled */
 	m->hash = h;
 	m->col = (uint32_t)c;
@@ -1060,6 +1107,14 @@ plan_cell(bk__cells *cs, size_t c, const char *t, size_t n, const struct digits 
 	cs->cellsc[c] = NULL;
 	if (n == 0 || col->nelig == 0)
 		return BK_OK;
+	/*
+	 * The plan memo is readied only for a column that has planned a few
+	 * cells since its table came: a dump whose tables take turns row by
+	 * row would otherwise ready it at every row and never use it.
+	 */
+	if (col->planned < PLAN_AFTER && ++col->planned == PLAN_AFTER &&
+	    plan_init(cs, col) != BK_OK)
+		return BK_NOMEM;
 	if (col->plans != NULL && shape_key(cs, col, t, n, d, &k0, &k1)) {
 		uint64_t h = (k0 ^ k1 * UINT64_C(0x9e3779b97f4a7c15)) * UINT64_C(0xff51afd7ed558ccd);
 

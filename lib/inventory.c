@@ -18,11 +18,12 @@
  * batches, and the batches, not the stages, are split between the threads:
  * reading and counting a row costs a fraction of scanning it, so a worker
  * that only scanned would be the bottleneck while the caller's thread
- * waited. A full batch goes to the worker when it has none waiting, else
- * the caller's thread scans it itself; batches are counted in the order
- * they were filled whoever scanned them (a kind's first appearance decides
- * where it is listed). Without a worker, each row is scanned and counted at
- * once. Nothing is allocated per row once the buffers have grown.
+ * waited. A full batch goes to the worker when fewer than two wait for
+ * it, else the caller's thread scans it itself; batches are counted in the
+ * order they were filled whoever scanned them (a kind's first appearance
+ * decides where it is listed). Without a worker, each row is scanned and
+ * counted at once. Nothing is allocated per row once the buffers have
+ * grown.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -134,6 +135,7 @@ struct rscan {
 	size_t ncols;
 	struct ident ids[MAX_IDS];
 	size_t nids;
+	bool named;		/* a name is among the ids */
 	bool err;
 };
 
@@ -143,9 +145,18 @@ struct rscan {
 /*
  * Batches in the ring: one being filled, one the worker scans, one waiting
  * for it, and the caller's own, which may be scanned before the worker's
- * earlier ones are and wait to be counted after them.
+ * earlier ones are and wait to be counted after them. On a loaded machine
+ * the worker may sit unscheduled for a while: the caller goes on scanning
+ * until the ring is full (16 batches are about 2 MB for rows of a couple
+ * of hundred bytes; a batch holds at most BATCH_BYTES of rows).
  */
-#define NBATCH 6
+#define NBATCH 16
+/*
+ * Batches that may wait for the worker. With one, the worker idles from
+ * the moment it finishes until the caller, busy scanning a batch of its
+ * own, fills the next; with two, one is still waiting then.
+ */
+#define TODO_MAX 2
 
 struct bk_inventory {
 	const bk_ruleset *rs;
@@ -196,7 +207,8 @@ struct bk_inventory {
 	struct batch b[NBATCH];	/* a ring: scanned batches are counted from HEAD on */
 	unsigned head;		/* the oldest batch not counted yet */
 	unsigned pending;	/* batches handed on (to either thread), not counted yet */
-	struct batch *todo;	/* handed to the worker, not taken yet */
+	struct batch *todo[TODO_MAX];	/* handed to the worker, not taken yet, oldest first */
+	unsigned ntodo;
 	bool quit;
 
 	bk_distinct *all;
@@ -530,6 +542,21 @@ canon_date(const char *v, size_t n, char *out)
 	return put_date(out, num[2], num[0], num[1]);
 }
 
+/*
+ * Whether bk_canonical keeps a byte of V's first N bytes as canon cuts them
+ * (not all are separators): 1, else 0.
+ */
+static size_t
+keeps_a_byte(const char *v, size_t n)
+{
+	if (n > ID_BYTES * 4)
+		n = ID_BYTES * 4;
+	for (size_t i = 0; i < n; i++)
+		if (strchr(" -./()", v[i]) == NULL || v[i] == '\0')
+			return 1;
+	return 0;
+}
+
 static size_t
 canon(int tier, const char *v, size_t n, char *out)
 {
@@ -576,6 +603,16 @@ subject_hash(const bk_inventory *inv, const char *kind, uint64_t kfnv, const cha
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)v[i]) * BK__FNV_PRIME;
 	return bk__hash_finish(h, strlen(kind) + 1 + n);
+}
+
+/* The counter of KIND when there is one already (no new one is made). */
+static bk_distinct *
+kind_known(const bk_inventory *inv, const char *kind)
+{
+	for (size_t i = 0; i < inv->nsk; i++)
+		if (inv->skinds[i].seen == kind)
+			return inv->skinds[i].d;
+	return NULL;
 }
 
 static bk_distinct *
@@ -647,9 +684,20 @@ on_finding(void *ctx, const struct bk_finding *f)
 		id->tier = inv->tier[r];
 		id->kind = inv->kind[r];
 		id->kfnv = inv->kind_fnv[r];
-		id->len = canon(id->tier, f->value, f->value_len, id->val);
-		if (id->len > 0)
+		/*
+		 * Only a row's first name counts (subjects), but every one takes
+		 * a place among the MAX_IDS: a later one is only checked to be
+		 * non-empty once canonical (a byte bk_canonical keeps), not
+		 * canonicalised.
+		 */
+		if (id->tier == TIER_NAME && s->named)
+			id->len = keeps_a_byte(f->value, f->value_len);
+		else
+			id->len = canon(id->tier, f->value, f->value_len, id->val);
+		if (id->len > 0) {
+			s->named = s->named || id->tier == TIER_NAME;
 			s->nids++;
+		}
 	}
 	return 0;
 }
@@ -739,6 +787,7 @@ scan_row(struct rscan *s, const char *line, size_t len, const size_t *coff, cons
 	s->coff = coff;
 	s->ncols = ncols;
 	s->nids = 0;
+	s->named = false;
 	s->err = false;
 	bool whole;
 	rc = bk__cells_row(s->cells, line, len, coff, clen, ncols, on_finding, s, &whole);
@@ -785,6 +834,32 @@ apply(bk_inventory *inv, size_t tab, const struct rout *out, const struct batch 
 	return BK_OK;
 }
 
+/*
+ * Fetches ahead the slots the counting of a row will touch: the distinct
+ * counters are far larger than the caches until they turn into sketches.
+ */
+static void
+prefetch(const bk_inventory *inv, size_t tab, const struct rout *out, const struct batch *b)
+{
+	const bk_distinct *d;
+
+	if (out->rc != BK_OK)
+		return;
+	for (size_t k = 0; k < out->na; k++) {
+		const struct radd *a = &b->adds[out->a0 + k];
+
+		if ((d = kind_known(inv, a->kind)) != NULL)
+			bk_distinct_prefetch(d, a->hash);
+	}
+	if (out->subject) {
+		bk_distinct_prefetch(inv->tabs[tab].subjects, out->shash);
+		bk_distinct_prefetch(inv->all, out->shash);
+	}
+}
+
+/* Rows ahead of the one counted whose counters' slots are fetched. */
+#define PREFETCH_ROWS 4
+
 /* ---- the worker --------------------------------------------------------- */
 
 static void
@@ -808,12 +883,12 @@ worker(void *arg)
 
 	pthread_mutex_lock(&inv->mu);
 	for (;;) {
-		while (!inv->quit && inv->todo == NULL)
+		while (!inv->quit && inv->ntodo == 0)
 			pthread_cond_wait(&inv->cv, &inv->mu);
-		if (inv->todo == NULL)
+		if (inv->ntodo == 0)
 			break;
-		struct batch *b = inv->todo;
-		inv->todo = NULL;
+		struct batch *b = inv->todo[0];
+		memmove(inv->todo, inv->todo + 1, --inv->ntodo * sizeof *inv->todo);
 		pthread_mutex_unlock(&inv->mu);
 		scan_batch(&inv->theirs, b);
 		pthread_mutex_lock(&inv->mu);
@@ -845,6 +920,8 @@ land(bk_inventory *inv, bool wait)
 		if (!done)
 			break;
 		for (size_t i = 0; i < b->n; i++) {
+			if (i + PREFETCH_ROWS < b->n)
+				prefetch(inv, b->in[i + PREFETCH_ROWS].tab, &b->out[i + PREFETCH_ROWS], b);
 			int r = apply(inv, b->in[i].tab, &b->out[i], b);
 
 			if (rc == BK_OK)
@@ -859,9 +936,9 @@ land(bk_inventory *inv, bool wait)
 }
 
 /*
- * Hands on the batch being filled: to the worker when it has none waiting,
- * else scanned here and now. Then counts what is ready, waiting when the
- * ring is full.
+ * Hands on the batch being filled: to the worker when fewer than TODO_MAX
+ * wait for it, else scanned here and now. Then counts what is ready,
+ * waiting when the ring is full.
  */
 static int
 launch(bk_inventory *inv)
@@ -873,9 +950,9 @@ launch(bk_inventory *inv)
 		return BK_OK;
 	pthread_mutex_lock(&inv->mu);
 	b->done = false;
-	give = inv->todo == NULL;
+	give = inv->ntodo < TODO_MAX;
 	if (give) {
-		inv->todo = b;
+		inv->todo[inv->ntodo++] = b;
 		pthread_cond_broadcast(&inv->cv);
 	}
 	pthread_mutex_unlock(&inv->mu);
@@ -1075,11 +1152,32 @@ static const unsigned char clean_byte[256] = {
 #undef C4
 };
 
-/* Appends N bytes of P to the line with tabs, line breaks and quotes as spaces. */
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/*
+ * Appends N bytes of P to the line with tabs, line breaks and quotes as
+ * spaces. Cells seldom hold any, and all four are below '#': eight bytes
+ * with none below it (the classic test for a byte less than N, exact for
+ * N <= 128) are copied as they are.
+ */
 static void
 put_clean(char *dst, const char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		if (((w - ONES * '#') & ~w & HIGHS) == 0) {
+			memcpy(dst + i, &w, 8);
+			continue;
+		}
+		for (size_t k = i; k < i + 8; k++)
+			dst[k] = (char)clean_byte[(unsigned char)p[k]];
+	}
+	for (; i < n; i++)
 		dst[i] = (char)clean_byte[(unsigned char)p[i]];
 }
 

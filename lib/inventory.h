@@ -93,8 +93,9 @@ void bk_inventory_set_hasher(bk_inventory *inv, const bk_hasher *h);
 
 /*
  * Scans rows on N - 1 more threads (at most one more for now; N < 2: none,
- * the default) while the caller's thread reads the next ones and counts.
- * Set before the first row. The counts are then complete only after
+ * the default) as well as on the caller's, which also reads the rows and
+ * counts them (a batch of rows at a time, see inventory.c; the figures are
+ * the same as without threads). Set before the first row. The counts are then complete only after
  * bk_inventory_end or bk_inventory_table. BK_OK, BK_NOMEM, or BK_ERROR when
  * no thread could be started (rows are then scanned on the caller's).
  */

@@ -239,6 +239,15 @@ bk_distinct_add(bk_distinct *d, uint64_t hash)
 	return BK_OK;
 }
 
+void
+bk_distinct_prefetch(const bk_distinct *d, uint64_t hash)
+{
+	if (d->reg != NULL)
+		__builtin_prefetch(&d->reg[hash >> (64 - d->hll_p)], 1);
+	else if (d->nslots > 0)
+		__builtin_prefetch(&d->slots[(size_t)(hash == 0 ? 1 : hash) & (d->nslots - 1)], 1);
+}
+
 uint64_t
 bk_distinct_count(const bk_distinct *d)
 {

@@ -56,6 +56,14 @@ void bk_distinct_clear(bk_distinct *d);
 /* Counts HASH. BK_OK or BK_NOMEM (the counter then still holds what it had). */
 int bk_distinct_add(bk_distinct *d, uint64_t hash);
 
+/*
+ * Asks the processor to fetch where bk_distinct_add(D, HASH) will look,
+ * without waiting for it: an exact set of a million hashes is tens of
+ * megabytes and every add misses the cache, so a caller that knows its next
+ * hashes a little ahead issues this for them first. Changes nothing.
+ */
+void bk_distinct_prefetch(const bk_distinct *d, uint64_t hash);
+
 /* The number of distinct hashes added: exact, or the estimate. */
 uint64_t bk_distinct_count(const bk_distinct *d);
 

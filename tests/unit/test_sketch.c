@@ -2,7 +2,8 @@
  * test_sketch.c - unit tests of lib/sketch.c: exact counts up to the bound,
  * the HyperLogLog's estimate within three standard errors beyond it, merges
  * that give what one counter over all the values gives, folding between
- * precisions, and the text form of state records, malformed ones included.
+ * precisions, the text form of state records, malformed ones included, and
+ * prefetching that changes nothing.
  */
 #include "testutil.h"
 
@@ -208,6 +209,32 @@ test_encode_decode(void **state)
 	bk_distinct_free(back);
 }
 
+/*
+ * Prefetching changes nothing: on a new counter (no slots yet), an exact
+ * one, a sketch, and for the hash 0 (stored as 1), the counts are those of
+ * a counter that was never asked to.
+ */
+static void
+test_prefetch(void **state)
+{
+	bk_distinct *a = bk_distinct_new(100, 10), *b = bk_distinct_new(100, 10);
+
+	(void)state;
+	for (uint64_t i = 0; i < 500; i++) {
+		uint64_t h = i == 7 ? 0 : mix(i % 300);
+
+		bk_distinct_prefetch(a, h);
+		bk_distinct_prefetch(a, mix(i + 1));
+		assert_int_equal(bk_distinct_add(a, h), BK_OK);
+		assert_int_equal(bk_distinct_add(b, h), BK_OK);
+		assert_int_equal(bk_distinct_count(a), bk_distinct_count(b));
+		assert_true(bk_distinct_is_exact(a) == bk_distinct_is_exact(b));
+	}
+	assert_false(bk_distinct_is_exact(a));
+	bk_distinct_free(a);
+	bk_distinct_free(b);
+}
+
 int
 main(void)
 {
@@ -218,6 +245,7 @@ main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_encode_decode),
+		cmocka_unit_test(test_prefetch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
