@@ -60,38 +60,6 @@ bk__find_byte(const char *base, const char *p, const char *end, char c)
 	return p;
 }
 
-/* The first C or D in [P, END), or END: bk__find_byte for two bytes at once. */
-static inline const char *
-bk__find_byte2(const char *base, const char *p, const char *end, char c, char d)
-{
-#ifdef __SSE2__
-	const __m128i nc = _mm_set1_epi8(c), nd = _mm_set1_epi8(d);
-
-	while (end - p >= 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-		int m = _mm_movemask_epi8(
-		    _mm_or_si128(_mm_cmpeq_epi8(x, nc), _mm_cmpeq_epi8(x, nd)));
-
-		if (m != 0)
-			return p + __builtin_ctz((unsigned)m);
-		p += 16;
-	}
-	if (p < end && end - base >= 16) {
-		const char *b = end - 16;
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)b);
-		unsigned m = (unsigned)_mm_movemask_epi8(
-		    _mm_or_si128(_mm_cmpeq_epi8(x, nc), _mm_cmpeq_epi8(x, nd))) >> (p - b);
-
-		return m != 0 ? p + __builtin_ctz(m) : end;
-	}
-#else
-	(void)base;
-#endif
-	while (p < end && *p != c && *p != d)
-		p++;
-	return p;
-}
-
 /* The first C, D or E in [P, END), or END: bk__find_byte for three bytes at once. */
 static inline const char *
 bk__find_byte3(const char *base, const char *p, const char *end, char c, char d, char e)
@@ -123,6 +91,13 @@ bk__find_byte3(const char *base, const char *p, const char *end, char c, char d,
 	while (p < end && *p != c && *p != d && *p != e)
 		p++;
 	return p;
+}
+
+/* The first C or D in [P, END), or END: bk__find_byte for two bytes at once. */
+static inline const char *
+bk__find_byte2(const char *base, const char *p, const char *end, char c, char d)
+{
+	return bk__find_byte3(base, p, end, c, d, d);
 }
 
 /*

@@ -346,7 +346,7 @@ commonness(unsigned char c)
  * rarer bytes when that ties. W is at least three bytes long.
  */
 static uint32_t
-rarest_pair(const bk_scanner *sc, const uint16_t *count, const struct ctx_word *w)
+anchor_at(const bk_scanner *sc, const uint16_t *count, const struct ctx_word *w)
 {
 	const unsigned char *s = (const unsigned char *)w->lower;
 	unsigned long best = ULONG_MAX;
@@ -451,7 +451,7 @@ build_anchors(bk_scanner *sc)
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t k = 0; k < sc->nwords; k++) {
 			const unsigned char *w = (const unsigned char *)sc->words[k].lower;
-			uint32_t at = rarest_pair(sc, count, &sc->words[k]);
+			uint32_t at = anchor_at(sc, count, &sc->words[k]);
 
 			for (uint32_t d = 0; d < 2; d++) {
 				unsigned h = pair_hash(sc, w[at + d], w[at + d + 1]);
@@ -537,7 +537,7 @@ index_line(bk_scanner *sc, const char *t, size_t n)
 
 /* Whether a context word of rule I is in the line. */
 static bool
-maybe_context(bk_scanner *sc, size_t i, const char *t, size_t n)
+line_has_context(bk_scanner *sc, size_t i, const char *t, size_t n)
 {
 	if (!sc->indexed && !index_line(sc, t, n))
 		return false;	/* out of memory: as if no context, never a crash */
@@ -1228,7 +1228,7 @@ whole_line(bk_scanner *sc, size_t i, const char *t, size_t n, bool check_ctx)
 	if (check_ctx && find_context(sc, i, t, n, 0, n, OVERLAPS) == NULL)
 		return true;
 	/* Only a header can give context here: only its columns are worth trying. */
-	if (sc->needs_ctx[i] && sc->hdr_ctx[i] && !maybe_context(sc, i, t, n))
+	if (sc->needs_ctx[i] && sc->hdr_ctx[i] && !line_has_context(sc, i, t, n))
 		return header_windows(sc, i, n);
 	return add_window(sc, 0, n);
 }
@@ -1245,22 +1245,14 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 	sc->nwins = 0;
 	/* Digits and literals ask once they have a candidate: most lines have none. */
 	if (check_ctx && r->trigger.kind != BK_TRIGGER_DIGITS && r->trigger.kind != BK_TRIGGER_LITERAL &&
-	    !maybe_context(sc, i_rule, t, n))
-		return true;	/* no context word can be in the line */
-	if (check_ctx && (r->trigger.kind == BK_TRIGGER_ALWAYS || r->trigger.kind == BK_TRIGGER_NONASCII)) {
-		if (sc->no_context)
-			return true;
-		if (!sc->indexed && !index_line(sc, t, n))
-			return false;
-		if (!sc->present[i_rule])
-			return true;	/* no context word anywhere in the line */
-	}
+	    !line_has_context(sc, i_rule, t, n))
+		return true;	/* no context word is in the line */
 	switch (r->trigger.kind) {
 	case BK_TRIGGER_DIGITS: {
 		struct spanset *set = &sc->sets[sc->rule_set[i_rule]];
 		unsigned min = r->trigger.digits, max = r->trigger.max_digits;
 
-		if (check_ctx && !maybe_context(sc, i_rule, t, n))
+		if (check_ctx && !line_has_context(sc, i_rule, t, n))
 			return true;
 		/* A run starts a group: no group of the line may start one for this rule. */
 		if (r->trigger.first != 0 && !(r->trigger.first & sc->firsts))
@@ -1341,7 +1333,7 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 				size_t at = (size_t)(p - t);
 
 				p += len;
-				if (check_ctx && (!maybe_context(sc, i_rule, t, n) ||
+				if (check_ctx && (!line_has_context(sc, i_rule, t, n) ||
 				    !context_around(sc, i_rule, t, n, at, at + len, margin)))
 					continue;
 				if (!add_window(sc, at > margin ? at - margin : 0,
@@ -1354,7 +1346,7 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 			sort_windows(sc);
 		return true;
 	case BK_TRIGGER_CONTEXT:
-		if (!sc->hdr_ctx[i_rule] && !maybe_context(sc, i_rule, t, n))
+		if (!sc->hdr_ctx[i_rule] && !line_has_context(sc, i_rule, t, n))
 			return true;
 		if (sc->hdr_ctx[i_rule] || find_context(sc, i_rule, t, n, 0, n, OVERLAPS) != NULL)
 			return add_window(sc, 0, n);

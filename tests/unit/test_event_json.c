@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "event-json-private.h"
+#include "../fuzz/event-eq.h"
 
 #define IDCAP 3
 
@@ -38,39 +39,6 @@ teardown(void **state)
 	bk_reader_free(rd);
 	bk__strbuf_free(&scratch);
 	return 0;
-}
-
-static bool
-span_eq(const bk_span *a, const bk_span *b)
-{
-	if ((a->ptr == NULL) != (b->ptr == NULL))
-		return false;
-	return a->ptr == NULL || (a->len == b->len && memcmp(a->ptr, b->len ? b->ptr : "", a->len) == 0);
-}
-
-static bool
-cstr_eq(const char *a, const char *b)
-{
-	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
-/* Whether A and B are the same event, field by field. */
-static bool
-event_eq(const bk_event *a, const bk_event *b)
-{
-	if (!cstr_eq(a->format, b->format) || !cstr_eq(a->file, b->file) || a->line != b->line ||
-	    a->ts != b->ts || a->status != b->status || a->rows != b->rows ||
-	    a->bytes_in != b->bytes_in || a->bytes_out != b->bytes_out || a->where != b->where ||
-	    (a->ids == NULL) != (b->ids == NULL) || a->nids != b->nids ||
-	    a->nextra != b->nextra || !span_eq(&a->raw, &b->raw))
-		return false;
-	for (int i = 0; i < BK_EV_NSTR; i++)
-		if (!span_eq(&a->str[i], &b->str[i]))
-			return false;
-	for (size_t i = 0; i < a->nids; i++)
-		if (!span_eq(&a->ids[i], &b->ids[i]))
-			return false;
-	return true;
 }
 
 /*
