@@ -47,6 +47,8 @@ struct bk_parser {
 	 * a pointer because the code that reads times holds the parser const.
 	 */
 	bk_clock *clock, clock_store;
+	/* The years of the input's yearless times (opts.year), the same way. */
+	bk_years *years, years_store;
 };
 
 /*

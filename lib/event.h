@@ -24,6 +24,7 @@
 
 #include "base.h"
 #include "record.h"
+#include "timefmt.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -119,7 +120,7 @@ typedef struct bk_parse_opts {
 	const char *pg_prefix;	/* PostgreSQL log_line_prefix, e.g. "%m [%p] " */
 	const char *map;	/* json/csv field map, "user=username,ts=@timestamp" */
 	const char *tz;		/* zone for times without one (IANA name); UTC if NULL */
-	int year;		/* year for times without one; 0: the current year */
+	int year;		/* year the input's times without one start in (bk_years); 0: the current year */
 	bool keep_raw;		/* fill ev->raw */
 	const char *ids;	/* URL record-id extractors (sql.h bk_urlids_new); NULL: defaults */
 	bool no_ids;		/* the caller reads no ids: a parser may leave ev->ids empty */
@@ -234,6 +235,15 @@ void bk_clock_add(bk_clock *a, const bk_clock *b);
  * do. False when no time was zoned.
  */
 bool bk_clock_offset(const bk_clock *c, int *off);
+
+/*
+ * How P reads the years of the current input's times written without one
+ * (opts.year; bk_years in timefmt.h), which bk_parser_begin starts again.
+ * The caller may read it, or overwrite it to read a part of an input from
+ * a guess (bk_years_guess) or to go on from where another parser stopped
+ * (bk-parse -j). Lives as long as P.
+ */
+bk_years *bk_parser_years(bk_parser *p);
 
 /* Emits the entry still held back, if any; call at the end of each input. */
 int bk_parser_finish(bk_parser *p, bk_event_fn fn, void *ctx);

@@ -238,7 +238,7 @@ bk__time(const bk_parser *p, const bk_timefmt *f, const char *s, size_t len, int
 	used = bk_timefmt_parse(f, s, len, &tm);
 	if (used == 0)
 		return 0;
-	*ms = bk_tm_to_ms(&tm, p->tz, p->opts.year);
+	*ms = bk_years_to_ms(p->years, &tm, p->tz);
 	bk__clock_note(p->clock, &tm);
 	return used;
 }

@@ -1259,7 +1259,16 @@ read_time(bk_parser *p, struct dparser *dp, const bk_timefmt *tf, const char *s,
 		uint32_t diff = text_diff(s, dp->tctext, n);
 
 		if (diff == 0) {
-			*ms = dp->tcms;
+			/*
+			 * A time without a year in --year's input goes through
+			 * its years again: the same time twice has the same
+			 * year, but not after the parser moved to another part
+			 * of an input (bk-parse -j).
+			 */
+			*ms = dp->tctm.has_year || p->opts.year == 0 ? dp->tcms :
+			    bk_years_to_ms(p->years, &dp->tctm, p->tz);
+			if (*ms == INT64_MIN)
+				return false;
 			bk__clock_note(p->clock, &dp->tctm);
 			return true;
 		}
@@ -1287,7 +1296,7 @@ read_time(bk_parser *p, struct dparser *dp, const bk_timefmt *tf, const char *s,
 	memset(&tm, 0, sizeof tm);
 	if (bk_timefmt_parse(tf, s, n, &tm) != n)
 		return false;
-	*ms = bk_tm_to_ms(&tm, p->tz, p->opts.year);
+	*ms = bk_years_to_ms(p->years, &tm, p->tz);
 	if (*ms == INT64_MIN)
 		return false;
 	bk__clock_note(p->clock, &tm);
@@ -2086,6 +2095,7 @@ bk_parser_new(const bk_formats *fs, const char *name, const bk_parse_opts *o, ch
 	p->fs = fs;
 	p->file = "-";
 	p->clock = &p->clock_store;
+	p->years = &p->years_store;
 	if (o != NULL) {
 		p->opts = *o;
 		p->opts.pg_prefix = NULL;
@@ -2104,6 +2114,7 @@ bk_parser_new(const bk_formats *fs, const char *name, const bk_parse_opts *o, ch
 			return NULL;
 		}
 	}
+	bk_years_start(p->years, p->opts.year);
 	p->impl = (void *)(uintptr_t)df;	/* data_init replaces it with its state */
 	if (ops->init != NULL && ops->init(p, err) != BK_OK) {
 		bk_parser_free(p);
@@ -2139,8 +2150,15 @@ bk_parser_begin(bk_parser *p, const char *file)
 {
 	p->file = file;
 	memset(p->clock, 0, sizeof *p->clock);
+	bk_years_start(p->years, p->opts.year);
 	if (p->ops->begin != NULL)
 		p->ops->begin(p);
+}
+
+bk_years *
+bk_parser_years(bk_parser *p)
+{
+	return p->years;
 }
 
 void

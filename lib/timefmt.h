@@ -64,6 +64,67 @@ size_t bk_timefmt_parse(const bk_timefmt *f, const char *s, size_t len, struct b
 int64_t bk_tm_to_ms(const struct bk_tm *t, const bk_tz *tz, int year);
 
 /*
+ * The years of an input's times written without one, when the caller knows
+ * the year the input starts in (--year): a log that runs from December into
+ * January must date its January lines in the next year, not eleven months
+ * before the December ones. The first yearless time is in FIRST; a time
+ * more than BK_YEARS_SLACK earlier than the latest one so far starts the
+ * next year; a time within the slack before the latest one, or after it,
+ * stays in its year (lines a little out of order), and one that is within
+ * the slack before the latest one when read in the year before is from the
+ * year before (a late line of 31 December after midnight), which starts
+ * nothing. Dates no year has (31 April) change nothing; 29 February counts
+ * as the day it falls on, and reads only in a leap year.
+ *
+ * Part of an input can be read from a guess of the year it starts in
+ * (bk_years_guess: bk-parse -j shares an input's lines out in chunks, and a
+ * chunk cannot know the years of those before it), and then joined to what
+ * came before it (bk_years_join), which says whether the guess held.
+ *
+ * The members are private: a plain struct so that it can be copied from
+ * one reader to another.
+ */
+#define BK_YEARS_SLACK (INT64_C(7) * 86400000)	/* milliseconds */
+
+typedef struct bk_years {
+	int first;		/* the year the input starts in; 0: each from the clock */
+	int year;		/* the year of LATEST */
+	int64_t latest;		/* the latest time so far, as ms of wall time; INT64_MIN: none */
+	/* Reading from a guess: */
+	bool guessed;
+	bool settled;		/* a new year started: what follows owes nothing to the guess */
+	int base;		/* the year guessed */
+	int64_t from;		/* the latest time the guess took to come before; INT64_MIN: none */
+	int64_t own;		/* the part's latest time before it settled, INT64_MIN: none */
+	int64_t above, upto;	/* the years read hold for a latest time before in (above, upto] */
+} bk_years;
+
+/* Starts an input whose first yearless time is in FIRST (0: every one from the clock). */
+void bk_years_start(bk_years *ys, int first);
+
+/*
+ * Starts reading a part of the input YS was started for (bk_years_start
+ * with its FIRST), guessing that the yearless times before the part ended
+ * in YEAR (0: FIRST) at about the part's first one.
+ */
+void bk_years_guess(bk_years *ys, int year);
+
+/*
+ * bk_tm_to_ms for T, which is the next time of the input: the year from YS
+ * when T has none (advancing YS), T's own otherwise. YS is read only when
+ * T lacks a year and YS's FIRST is not 0; INT64_MIN as bk_tm_to_ms.
+ */
+int64_t bk_years_to_ms(bk_years *ys, const struct bk_tm *t, const bk_tz *tz);
+
+/*
+ * Joins PART (read from bk_years_guess) to YS, which read every time
+ * before it: true when the guess held, so PART's times have the years they
+ * would have had read after YS's, and YS then stands after PART's too;
+ * false, YS untouched, when they must be read again after YS's.
+ */
+bool bk_years_join(bk_years *ys, const bk_years *part);
+
+/*
  * The zone NAME: an IANA name from the system zoneinfo ("Asia/Tokyo"),
  * "UTC", or a fixed offset ("+09:00"). NULL with *ERR set when unknown.
  */
