@@ -66,11 +66,32 @@ bk_years_start(bk_years *ys, int first)
 }
 
 void
-bk_years_guess(bk_years *ys, int year)
+bk_years_guess(bk_years *ys, const bk_years *before)
 {
+	int year = before != NULL ? before->year : ys->first;
+	int64_t latest = before != NULL ? before->latest : INT64_MIN;
+
 	bk_years_start(ys, ys->first);
 	ys->guessed = true;
-	ys->base = ys->year = year != 0 ? year : ys->first;
+	/* Until the part's first yearless time, what came before (FROM tells them apart). */
+	ys->year = latest != INT64_MIN ? year : ys->first;
+	ys->latest = latest;
+}
+
+/*
+ * Which year T is in after the times up to LATEST (in YEAR): -1 the year
+ * before, 0 YEAR, 1 the next. *PREV and *W get T's wall time read in the
+ * year before and in YEAR.
+ */
+static int
+pick(const struct bk_tm *t, int year, int64_t latest, int64_t *prev, int64_t *w)
+{
+	/* A year's wall times lie between the year before's and the next's: no overflow. */
+	*prev = wall(t, year - 1);
+	*w = wall(t, year);
+	if (*prev >= latest - BK_YEARS_SLACK && year > 1)
+		return -1;	/* just behind the latest when read in the year before */
+	return *w >= latest - BK_YEARS_SLACK ? 0 : 1;
 }
 
 int64_t
@@ -84,28 +105,38 @@ bk_years_to_ms(bk_years *ys, const struct bk_tm *t, const bk_tz *tz)
 		return bk_tm_to_ms(t, tz, ys->first);
 	if (ys->year < 1 || ys->year > YEAR_MAX || !day_exists(t))
 		return INT64_MIN;
-	y = ys->year;
-	w = wall(t, y);
-	if (ys->latest == INT64_MIN) {
-		/* The input's first yearless time, or the part's: read in the year given. */
-		ys->latest = w;
-		if (ys->guessed)
-			ys->from = w;
+	if (ys->guessed ? ys->from == INT64_MIN : ys->latest == INT64_MIN) {
+		/*
+		 * The input's first yearless time is in FIRST. A part's first
+		 * is where the guess takes it to be after the times before,
+		 * and the part is read as if the time before were this one.
+		 */
+		y = ys->first;
+		if (ys->guessed && ys->latest != INT64_MIN) {
+			y = ys->year + pick(t, ys->year, ys->latest, &prev, &w);
+			if (y < 1 || y > YEAR_MAX)
+				return INT64_MIN;
+		}
+		ys->year = ys->base = y;
+		ys->latest = wall(t, y);
+		if (ys->guessed) {
+			ys->from = ys->latest;
+			ys->head = *t;
+		}
 	}
+	y = ys->year;
 	track = ys->guessed && !ys->settled;
-	/* A year's wall times lie between the year before's and the next's: no overflow. */
-	prev = wall(t, y - 1);
-	if (prev >= ys->latest - BK_YEARS_SLACK && y > 1) {
-		/* Just behind the latest when read in the year before: from before New Year. */
+	switch (pick(t, y, ys->latest, &prev, &w)) {
+	case -1:
+		/* From before New Year: the latest stays. */
 		if (track && prev + BK_YEARS_SLACK < ys->upto)
 			ys->upto = prev + BK_YEARS_SLACK;
 		return bk_tm_to_ms(t, tz, y - 1);
-	}
-	/* Not that, whatever came before, unless the part's own times decided it. */
-	if (track && !(prev + BK_YEARS_SLACK < ys->own) && prev + BK_YEARS_SLACK > ys->above)
-		ys->above = prev + BK_YEARS_SLACK;
-	if (w >= ys->latest - BK_YEARS_SLACK) {
+	case 0:
+		/* Not from the year before, whatever came before, unless the part's own times said so. */
 		if (track) {
+			if (!(prev + BK_YEARS_SLACK < ys->own) && prev + BK_YEARS_SLACK > ys->above)
+				ys->above = prev + BK_YEARS_SLACK;
 			if (w + BK_YEARS_SLACK < ys->upto)
 				ys->upto = w + BK_YEARS_SLACK;
 			if (w > ys->own)
@@ -114,21 +145,22 @@ bk_years_to_ms(bk_years *ys, const struct bk_tm *t, const bk_tz *tz)
 		if (w > ys->latest)
 			ys->latest = w;
 		return bk_tm_to_ms(t, tz, y);
+	default:
+		/* Gone back past the slack: the next year, and the part's own from here on. */
+		if (track && !(w + BK_YEARS_SLACK < ys->own) && w + BK_YEARS_SLACK > ys->above)
+			ys->above = w + BK_YEARS_SLACK;
+		ys->year = y + 1;
+		ys->latest = wall(t, y + 1);
+		ys->settled = ys->guessed;
+		return bk_tm_to_ms(t, tz, y + 1);
 	}
-	/* Gone back past the slack: the next year. */
-	if (track && !(w + BK_YEARS_SLACK < ys->own) && w + BK_YEARS_SLACK > ys->above)
-		ys->above = w + BK_YEARS_SLACK;
-	ys->year = y + 1;
-	ys->latest = wall(t, y + 1);
-	ys->settled = ys->guessed;
-	return bk_tm_to_ms(t, tz, y + 1);
 }
 
 bool
 bk_years_join(bk_years *ys, const bk_years *part)
 {
 	int year = ys->year;
-	int64_t c = ys->latest;
+	int64_t c = ys->latest, prev, w;
 
 	if (ys->first == 0 || !part->guessed || part->from == INT64_MIN)
 		return true;	/* no yearless time in the part, or none read by the rule */
@@ -136,6 +168,14 @@ bk_years_join(bk_years *ys, const bk_years *part)
 		/* The part holds the input's first one: its year is FIRST, the guess its own time. */
 		year = ys->first;
 		c = part->from;
+	} else if (year + 1 == part->base && pick(&part->head, year, c, &prev, &w) == 1) {
+		/*
+		 * The part's first time starts the next year after the times
+		 * before, as the guess took it to: from there on, the part's.
+		 */
+		ys->year = part->year;
+		ys->latest = part->latest;
+		return true;
 	}
 	if (year != part->base || c <= part->above || c > part->upto)
 		return false;

@@ -76,10 +76,10 @@ int64_t bk_tm_to_ms(const struct bk_tm *t, const bk_tz *tz, int year);
  * nothing. Dates no year has (31 April) change nothing; 29 February counts
  * as the day it falls on, and reads only in a leap year.
  *
- * Part of an input can be read from a guess of the year it starts in
+ * Part of an input can be read on a guess of what came before it
  * (bk_years_guess: bk-parse -j shares an input's lines out in chunks, and a
- * chunk cannot know the years of those before it), and then joined to what
- * came before it (bk_years_join), which says whether the guess held.
+ * chunk cannot know the years of those still being parsed), and then
+ * joined to it (bk_years_join), which says whether the guess held.
  *
  * The members are private: a plain struct so that it can be copied from
  * one reader to another.
@@ -93,8 +93,9 @@ typedef struct bk_years {
 	/* Reading from a guess: */
 	bool guessed;
 	bool settled;		/* a new year started: what follows owes nothing to the guess */
-	int base;		/* the year guessed */
-	int64_t from;		/* the latest time the guess took to come before; INT64_MIN: none */
+	struct bk_tm head;	/* the part's first yearless time */
+	int base;		/* the year it was read in */
+	int64_t from;		/* it, taken to be the latest before it; INT64_MIN: none yet */
 	int64_t own;		/* the part's latest time before it settled, INT64_MIN: none */
 	int64_t above, upto;	/* the years read hold for a latest time before in (above, upto] */
 } bk_years;
@@ -104,10 +105,14 @@ void bk_years_start(bk_years *ys, int first);
 
 /*
  * Starts reading a part of the input YS was started for (bk_years_start
- * with its FIRST), guessing that the yearless times before the part ended
- * in YEAR (0: FIRST) at about the part's first one.
+ * with its FIRST), not from its beginning, on a guess: that the yearless
+ * times before the part ended about as those BEFORE read did (a state of
+ * the same input at some earlier point, as recent as the caller has; NULL
+ * or one that read none: the part holds the input's first). The guess
+ * picks the year of the part's first yearless time; bk_years_join tells
+ * whether it held.
  */
-void bk_years_guess(bk_years *ys, int year);
+void bk_years_guess(bk_years *ys, const bk_years *before);
 
 /*
  * bk_tm_to_ms for T, which is the next time of the input: the year from YS

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -76,6 +77,15 @@ static const char usage_text[] =
 #define JOBS_DEFAULT_MAX 8
 #define CHUNK_BYTES ((size_t)1 << 20)
 
+/*
+ * -j: the years of the yearless times up to the last chunk written, which
+ * a worker's chunk takes for those before it.
+ */
+struct hint {
+	pthread_mutex_t lock;
+	bk_years years;
+};
+
 struct run {
 	const bk_formats *fs;
 	bk_parse_opts popts;
@@ -102,6 +112,7 @@ struct run {
 	FILE *mem;		/* a worker's chunk output; NULL: standard output */
 	struct bk_chunk *chunk;	/* the chunk a worker is on */
 	bool chunk_oom;		/* its output did not fit in memory */
+	struct hint *hint;	/* the years of the last chunk written, for a worker's guess */
 	/*
 	 * TSV and text lines are formatted straight into STAGE and leave it a
 	 * STAGE_SIZE at a time: a worker's to its chunk's stream, not one
@@ -337,24 +348,35 @@ warn_long(const char *path, uint64_t lineno)
 }
 
 /*
- * A line past the maximum: said at once, or by a worker noted in its chunk
- * (data: the count, then the line numbers), for the writer to say in order.
+ * What a worker leaves with its chunk for the writer (bk_chunk.data): how
+ * it read the chunk's years, from a guess, which the writer checks against
+ * the chunks before; what the chunk's times said and spanned; the lines
+ * past the maximum, for the writer to say in order.
  */
+struct note {
+	bk_years years;
+	bk_clock clock;
+	int64_t first, last;	/* BK_EVENT_NONE: no time */
+	uint64_t nlong;
+	uint64_t longs[];
+};
+
+/* A line past the maximum: said at once, or by a worker noted in its chunk. */
 static void
 long_line(struct run *r, uint64_t lineno)
 {
 	struct bk_chunk *c = r->chunk;
-	uint64_t *v;
+	struct note *n = c != NULL ? c->data : NULL;
 
-	if (c == NULL) {
+	if (n == NULL) {
 		warn_long(r->path, lineno);
 		return;
 	}
-	v = realloc(c->data, (c->stats[4] + 1) * sizeof *v);
-	if (v == NULL)
+	n = realloc(n, sizeof *n + (n->nlong + 1) * sizeof n->longs[0]);
+	if (n == NULL)
 		return;	/* the warning is lost, not the line: it is counted unparsed */
-	v[c->stats[4]++] = lineno;
-	c->data = v;
+	n->longs[n->nlong++] = lineno;
+	c->data = n;
 }
 
 static void
@@ -462,17 +484,41 @@ detect(struct run *r, const struct sample *s)
 /*
  * With -j, the lines of a format whose lines parse alone are shared out
  * (pipeline.h): each worker parses its chunks with its own parser into the
- * chunk's output, with its tally in the chunk's counters, and the main
- * thread writes the chunks in input order, so the output is the same as
- * one pass.
+ * chunk's output, with its tally in the chunk's counters and note, and the
+ * main thread writes the chunks in input order, so the output is the same
+ * as one pass.
+ *
+ * Times without a year are the exception: with --year, theirs depends on
+ * every yearless time before (a New Year in the log starts the next), and
+ * a worker does not know those of the chunks still being parsed. It reads
+ * its chunk on a guess, that the times before it ended as those of the
+ * last chunk written did (struct hint), which is right unless nearly a
+ * year went by in the chunks between (a few MiB of log: only a log that
+ * small writes that little in a year); the writer, which knows the years
+ * before the chunk, checks it (bk_years_join) and when it was wrong parses
+ * the chunk again itself, in the right years. A worker's own years are not
+ * passed on: one read on a wrong guess would mislead the next.
  */
-enum { ST_LINES, ST_UNPARSED, ST_FIRST_UNPARSED, ST_EVENTS, ST_LONG };
+enum { ST_LINES, ST_UNPARSED, ST_FIRST_UNPARSED, ST_EVENTS };
 
 struct shared {
 	struct run *r;
 	bk_input *in;
 	struct tally *t;
+	const char *format;
+	bk_years years;		/* read up to the chunk to be written */
+	struct hint hint;
+	bk_parser *redo;	/* the writer's, for chunks read again; NULL until one is */
 };
+
+/* The years the chunks written so far end in, for the workers. */
+static void
+hint_put(struct hint *h, const bk_years *ys)
+{
+	pthread_mutex_lock(&h->lock);
+	h->years = *ys;
+	pthread_mutex_unlock(&h->lock);
+}
 
 static int
 work_chunk(void *state, struct bk_chunk *c)
@@ -481,10 +527,23 @@ work_chunk(void *state, struct bk_chunk *c)
 	struct tally t = { 0 };
 	bk_parser *p = w->parsers[0].p;
 	uint64_t events = w->events;
+	struct note *n;
+	bk_years before;
 
+	if ((n = malloc(sizeof *n)) == NULL)
+		return BK_NOMEM;
+	n->nlong = 0;
+	c->data = n;
 	w->mem = c->out;
 	w->chunk = c;
 	w->chunk_oom = false;
+	w->first = w->last = BK_EVENT_NONE;
+	/* Each chunk's clock and years its own, for the writer to add up in order. */
+	bk_parser_begin(p, w->path);
+	pthread_mutex_lock(&w->hint->lock);
+	before = w->hint->years;
+	pthread_mutex_unlock(&w->hint->lock);
+	bk_years_guess(bk_parser_years(p), &before);
 	if (w->out == TOOL_FORMAT_JSON && (w->w = bk_writer_new(c->out)) == NULL)
 		return BK_NOMEM;
 	for (size_t i = 0; i < c->nlines; i++)
@@ -496,7 +555,38 @@ work_chunk(void *state, struct bk_chunk *c)
 	c->stats[ST_UNPARSED] = t.unparsed;
 	c->stats[ST_FIRST_UNPARSED] = t.first_unparsed;
 	c->stats[ST_EVENTS] = w->events - events;
+	n = c->data;	/* long_line may have moved it */
+	n->years = *bk_parser_years(p);
+	bk_parser_clock(p, &n->clock);
+	n->first = w->first;
+	n->last = w->last;
 	return w->chunk_oom ? BK_NOMEM : 0;
+}
+
+/*
+ * Parses chunk C again in the writer, after the years before it: its
+ * output, counts and warnings as one pass would have made them there.
+ */
+static int
+redo_chunk(struct shared *sh, struct bk_chunk *c)
+{
+	struct run *r = sh->r;
+	char *err = NULL;
+	bk_clock clock;
+
+	if (sh->redo == NULL && (sh->redo = bk_parser_new(r->fs, sh->format, &r->popts, &err)) == NULL) {
+		tool_error(r->path, 0, "%s", err != NULL ? err : "out of memory");
+		free(err);
+		return 1;
+	}
+	bk_parser_begin(sh->redo, r->path);
+	*bk_parser_years(sh->redo) = sh->years;
+	for (size_t i = 0; i < c->nlines; i++)
+		one_line(r, sh->redo, sh->format, &c->lines[i], sh->t);
+	sh->years = *bk_parser_years(sh->redo);
+	bk_parser_clock(sh->redo, &clock);
+	bk_clock_add(&sh->t->clock, &clock);
+	return 0;
 }
 
 static int
@@ -504,15 +594,22 @@ write_chunk(void *ctx, struct bk_chunk *c)
 {
 	struct shared *sh = ctx;
 	struct run *r = sh->r;
-	const uint64_t *longs = c->data;
+	struct note *n = c->data;
+	int rc = 0;
 
-	for (uint64_t i = 0; i < c->stats[ST_LONG]; i++)
-		warn_long(r->path, longs[i]);
-	free(c->data);
-	if (c->status != 0) {
+	if (c->status != 0 || n == NULL) {
+		for (uint64_t i = 0; n != NULL && i < n->nlong; i++)
+			warn_long(r->path, n->longs[i]);
+		free(n);
 		tool_error(r->path, 0, "out of memory");
 		return 1;
 	}
+	if (!bk_years_join(&sh->years, &n->years)) {
+		rc = redo_chunk(sh, c);
+		goto out;
+	}
+	for (uint64_t i = 0; i < n->nlong; i++)
+		warn_long(r->path, n->longs[i]);
 	if (r->out == TOOL_FORMAT_JSON) {
 		if (c->len > 0 && fwrite(c->text, 1, c->len, stdout) != c->len)
 			tool_write_failed(errno);
@@ -524,18 +621,33 @@ write_chunk(void *ctx, struct bk_chunk *c)
 	sh->t->lines += c->stats[ST_LINES];
 	sh->t->unparsed += c->stats[ST_UNPARSED];
 	r->events += c->stats[ST_EVENTS];
+	bk_clock_add(&sh->t->clock, &n->clock);
+	if (n->first != BK_EVENT_NONE && (r->first == BK_EVENT_NONE || n->first < r->first))
+		r->first = n->first;
+	if (n->last != BK_EVENT_NONE && (r->last == BK_EVENT_NONE || n->last > r->last))
+		r->last = n->last;
+out:
+	free(n);
+	hint_put(&sh->hint, &sh->years);
 	tool_progress(r->path, r->done + bk_input_raw_offset(sh->in), r->total);
-	return 0;
+	return rc;
 }
 
-/* Parses the rest of IN (read by LR) with the run's workers; the status of the reading. */
+/*
+ * Parses the rest of IN (read by LR) with the run's workers, the years of
+ * its yearless times going on from P's; the status of the reading.
+ */
 static int
-parse_shared(struct run *r, const char *format, bk_lines *lr, bk_input *in, struct tally *t)
+parse_shared(struct run *r, const char *format, bk_parser *p, bk_lines *lr, bk_input *in,
+    struct tally *t)
 {
 	void *states[BK_PIPELINE_MAX_JOBS];
-	struct shared sh = { r, in, t };
+	struct shared sh = { .r = r, .in = in, .t = t, .format = format };
 	int rc;
 
+	/* What the lines before (the format's sample) read, for the first chunks. */
+	sh.years = sh.hint.years = *bk_parser_years(p);
+	pthread_mutex_init(&sh.hint.lock, NULL);
 	for (long i = 0; i < r->jobs; i++) {
 		struct run *w = &r->workers[i];
 
@@ -545,24 +657,14 @@ parse_shared(struct run *r, const char *format, bk_lines *lr, bk_input *in, stru
 			bk_parser_free(w->parsers[0].p);
 			w->nparsers = 0;
 		}
-		bk_parser_begin(parser_for(w, format), r->path);
-		w->first = w->last = BK_EVENT_NONE;
+		parser_for(w, format);
+		w->hint = &sh.hint;
 		states[i] = w;
 	}
 	rc = bk_pipeline_run(lr, (size_t)r->jobs, states, work_chunk, write_chunk, &sh,
 	    CHUNK_BYTES);
-	/* The workers are done: their times and clocks are the input's. */
-	for (long i = 0; i < r->jobs; i++) {
-		struct run *w = &r->workers[i];
-		bk_clock c;
-
-		if (w->first != BK_EVENT_NONE && (r->first == BK_EVENT_NONE || w->first < r->first))
-			r->first = w->first;
-		if (w->last != BK_EVENT_NONE && (r->last == BK_EVENT_NONE || w->last > r->last))
-			r->last = w->last;
-		bk_parser_clock(w->parsers[0].p, &c);
-		bk_clock_add(&t->clock, &c);
-	}
+	bk_parser_free(sh.redo);
+	pthread_mutex_destroy(&sh.hint.lock);
 	/* Stopped (1): what stopped it was said. */
 	return rc == BK_OK || rc == 1 ? BK_EOF : rc;
 }
@@ -660,7 +762,7 @@ parse_input(struct run *r, bk_input *in, bk_lines *lr, struct sample *s)
 		bk_parser_begin(p, r->path);
 	}
 	if (r->jobs > 1 && bk_parser_independent(p)) {
-		rc = parse_shared(r, format, lr, in, &t);
+		rc = parse_shared(r, format, p, lr, in, &t);
 		goto done;
 	}
 	while ((rc = bk_lines_next(lr, &line)) == BK_OK) {

@@ -4,7 +4,8 @@
  * text, dates that do not exist, the year guessed for syslog, and zones:
  * Europe/Berlin, America/New_York, Australia/Sydney and Asia/Tokyo across
  * their transitions (expected instants from `TZ=... date -d` and zdump),
- * fixed offsets, POSIX footer rules, and damaged TZif files.
+ * fixed offsets, POSIX footer rules, and damaged TZif files; and the years
+ * of yearless times read from --year across New Year, whole and in parts.
  */
 #include "testutil.h"
 
@@ -841,6 +842,230 @@ test_sec_at(void **state)
 	}
 }
 
+/* ---- the years of yearless times (timefmt-years.c) ----------------------- */
+
+/*
+ * Reads the syslog times TEXTS in turn through YS, writing each as RFC
+ * 3339 (or "-" for none) on a line of OUT.
+ */
+static void
+years_read(bk_years *ys, const char *const *texts, size_t n, char *out, size_t size)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		struct bk_tm t;
+		char ts[32] = "-";
+		int64_t ms;
+
+		assert_int_not_equal(parse("syslog", texts[i], &t), 0);
+		ms = bk_years_to_ms(ys, &t, NULL);
+		if (ms != INT64_MIN)
+			ts[bk_time_rfc3339(ts, ms)] = '\0';
+		len += (size_t)snprintf(out + len, size - len, "%s\n", ts);
+		assert_true(len < size);
+	}
+}
+
+/* TEXTS read from the start of an input whose first yearless time is in FIRST. */
+static void
+years_expect(int first, const char *const *texts, size_t n, const char *want)
+{
+	bk_years ys;
+	char got[2048];
+
+	bk_years_start(&ys, first);
+	years_read(&ys, texts, n, got, sizeof got);
+	assert_string_equal(got, want);
+}
+
+#define N(a) (sizeof (a) / sizeof (a)[0])
+
+static void
+test_years_new_year(void **state)
+{
+	/* Two New Years, and 29 February in the leap year after the second. */
+	static const char *const two[] = {
+		"Nov 30 08:00:00", "Dec 31 23:59:58", "Jan  1 00:00:03", "Jun 15 12:00:00",
+		"Dec 31 23:00:00", "Jan  2 00:00:00", "Feb 29 10:00:00", "Mar  1 10:00:00",
+	};
+	/* Out of order within a minute around midnight: the year advances once. */
+	static const char *const midnight[] = {
+		"Dec 31 23:59:50", "Jan  1 00:00:01", "Dec 31 23:59:59", "Jan  1 00:00:00",
+		"Dec 31 23:59:58", "Jan  1 00:00:30", "Jan  1 00:01:00", "Jan  1 00:00:59",
+	};
+	/* A log that starts in January is in the year given, not the next. */
+	static const char *const january[] = {
+		"Jan  3 10:00:00", "Jan  3 09:59:00", "Dec 31 23:59:59", "Jan  5 00:00:00",
+	};
+
+	(void)state;
+	years_expect(2014, two, N(two),
+	    "2014-11-30T08:00:00.000Z\n2014-12-31T23:59:58.000Z\n2015-01-01T00:00:03.000Z\n"
+	    "2015-06-15T12:00:00.000Z\n2015-12-31T23:00:00.000Z\n2016-01-02T00:00:00.000Z\n"
+	    "2016-02-29T10:00:00.000Z\n2016-03-01T10:00:00.000Z\n");
+	years_expect(2015, midnight, N(midnight),
+	    "2015-12-31T23:59:50.000Z\n2016-01-01T00:00:01.000Z\n2015-12-31T23:59:59.000Z\n"
+	    "2016-01-01T00:00:00.000Z\n2015-12-31T23:59:58.000Z\n2016-01-01T00:00:30.000Z\n"
+	    "2016-01-01T00:01:00.000Z\n2016-01-01T00:00:59.000Z\n");
+	/* The late December line there is the year before's, the one given notwithstanding. */
+	years_expect(2016, january, N(january),
+	    "2016-01-03T10:00:00.000Z\n2016-01-03T09:59:00.000Z\n2015-12-31T23:59:59.000Z\n"
+	    "2016-01-05T00:00:00.000Z\n");
+}
+
+static void
+test_years_slack(void **state)
+{
+	/* Back by less than the slack stays; back by more starts the next year. */
+	static const char *const back[] = {
+		"Jun 20 10:00:00", "Jun 13 10:00:01", "Jun 21 10:00:00", "Jun 14 09:59:59",
+		"Jun 15 10:00:00",
+	};
+	/* Days no year has change nothing; 29 February counts, but reads only in a leap year. */
+	static const char *const bad[] = {
+		"Dec 20 10:00:00", "Apr 31 10:00:00", "Feb 30 10:00:00", "Dec 21 10:00:00",
+		"Feb 29 10:00:00", "Mar  1 10:00:00",
+	};
+	struct bk_tm t;
+	bk_years ys;
+	int64_t saved = bk__timefmt_now;
+
+	(void)state;
+	years_expect(2015, back, N(back),
+	    "2015-06-20T10:00:00.000Z\n2015-06-13T10:00:01.000Z\n2015-06-21T10:00:00.000Z\n"
+	    "2016-06-14T09:59:59.000Z\n2016-06-15T10:00:00.000Z\n");
+	years_expect(2014, bad, N(bad),
+	    "2014-12-20T10:00:00.000Z\n-\n-\n2014-12-21T10:00:00.000Z\n-\n2015-03-01T10:00:00.000Z\n");
+	years_expect(2015, bad, N(bad),
+	    "2015-12-20T10:00:00.000Z\n-\n-\n2015-12-21T10:00:00.000Z\n2016-02-29T10:00:00.000Z\n"
+	    "2016-03-01T10:00:00.000Z\n");
+
+	/* A time with its own year keeps it and moves nothing. */
+	bk_years_start(&ys, 2015);
+	assert_int_equal(parse("iso8601", "2030-01-01T00:00:00Z", &t), 20);
+	assert_int_equal(bk_years_to_ms(&ys, &t, NULL), INT64_C(1893456000000));
+	assert_int_equal(ys.latest, INT64_MIN);
+	/* No first year: each from the clock, as bk_tm_to_ms with 0. */
+	bk__timefmt_now = INT64_C(1795348800000);	/* 2026-11-22T12:00:00Z */
+	bk_years_start(&ys, 0);
+	assert_int_equal(parse("syslog", "Dec 24 10:00:00", &t), 15);
+	assert_int_equal(bk_years_to_ms(&ys, &t, NULL), INT64_C(1766570400000));
+	assert_int_equal(parse("syslog", "Jan  1 00:00:00", &t), 15);
+	assert_int_equal(bk_years_to_ms(&ys, &t, NULL), INT64_C(1767225600000));
+	bk__timefmt_now = saved;
+	/* Years no wall time is read in, rather than a wrong one. */
+	assert_int_equal(parse("syslog", "Jan  1 00:00:00", &t), 15);
+	bk_years_start(&ys, -5);
+	assert_int_equal(bk_years_to_ms(&ys, &t, NULL), INT64_MIN);
+	bk_years_start(&ys, 1000000);
+	assert_int_equal(bk_years_to_ms(&ys, &t, NULL), INT64_MIN);
+}
+
+/*
+ * A log of New Years, lines out of order, gaps, bad and leap days, cut
+ * into parts at every place and read on every guess a caller could make
+ * (none, the exact state before, any earlier one): a part whose join
+ * holds has the times of one pass, and one whose join fails, read again
+ * after the join's state, too.
+ */
+static void
+test_years_parts(void **state)
+{
+	static const char *const log[] = {
+		"Dec 30 10:00:00", "Dec 31 23:59:58", "Jan  1 00:00:02", "Dec 31 23:59:59",
+		"Jan  1 00:00:03", "Jan  1 00:00:01", "Mar  3 08:00:00", "Apr 31 08:00:00",
+		"Feb 28 08:00:00", "Aug  8 08:00:00", "Aug  2 08:00:00", "Dec 31 23:00:00",
+		"Feb 29 01:00:00", "Jan  2 01:00:00", "Jan  1 23:00:00", "Dec 27 10:00:00",
+		"Jan  9 10:00:00", "Jan  3 10:00:00",
+	};
+	enum { L = N(log) };
+	char one[L][32], want[2048], got[2048];
+	bk_years states[L + 1], ys, rd, actual;
+	size_t accepted = 0, rejected = 0;
+
+	(void)state;
+	/* One pass: each line's time, and the state before each line. */
+	bk_years_start(&ys, 2015);
+	for (size_t i = 0; i < L; i++) {
+		states[i] = ys;
+		years_read(&ys, log + i, 1, one[i], sizeof one[i]);
+	}
+	states[L] = ys;
+	for (size_t cut = 1; cut < L; cut++)
+		for (size_t end = cut + 1; end <= L; end++)
+			for (size_t g = 0; g <= cut + 1; g++) {
+				/* Lines CUT to END on a guess from the state before line G (CUT + 1: none). */
+				rd = states[0];
+				bk_years_guess(&rd, g <= cut ? &states[g] : NULL);
+				years_read(&rd, log + cut, end - cut, got, sizeof got);
+				actual = states[cut];
+				if (bk_years_join(&actual, &rd)) {
+					accepted++;
+				} else {
+					/*
+					 * The exact state before is a guess that holds,
+					 * unless the part starts with a late line of the
+					 * year before (lines 3 and 15).
+					 */
+					assert_true(g != cut || cut == 3 || cut == 15);
+					rejected++;
+					assert_memory_equal(&actual, &states[cut], sizeof actual);
+					rd = actual;
+					years_read(&rd, log + cut, end - cut, got, sizeof got);
+					actual = rd;
+				}
+				want[0] = '\0';
+				for (size_t i = cut; i < end; i++)
+					strcat(want, one[i]);
+				assert_string_equal(got, want);
+				assert_int_equal(actual.year, states[end].year);
+				assert_int_equal(actual.latest, states[end].latest);
+			}
+	/* A stale guess or none holds where the years did not move since. */
+	assert_true(accepted > rejected);
+	assert_true(rejected > 0);
+}
+
+static void
+test_years_join(void **state)
+{
+	static const char *const dec[] = { "Dec 20 10:00:00", "Dec 31 23:00:00" };
+	static const char *const jan[] = { "Jan  1 00:10:00", "Jan  2 00:00:00" };
+	bk_years ys, part, none;
+	char out[256];
+
+	(void)state;
+	bk_years_start(&ys, 2015);
+	years_read(&ys, dec, 2, out, sizeof out);
+	/* January after a December the guess knew: the next year, and the join holds. */
+	part = ys;
+	bk_years_guess(&part, &ys);
+	years_read(&part, jan, 2, out, sizeof out);
+	assert_string_equal(out, "2016-01-01T00:10:00.000Z\n2016-01-02T00:00:00.000Z\n");
+	none = ys;
+	assert_true(bk_years_join(&ys, &part));
+	assert_int_equal(ys.year, 2016);
+	/* Guessed knowing nothing: read in 2015, which the December before refutes. */
+	part = none;
+	bk_years_guess(&part, NULL);
+	years_read(&part, jan, 2, out, sizeof out);
+	assert_string_equal(out, "2015-01-01T00:10:00.000Z\n2015-01-02T00:00:00.000Z\n");
+	ys = none;
+	assert_false(bk_years_join(&ys, &part));
+	assert_memory_equal(&ys, &none, sizeof ys);
+	/* ... but holds for the input's first part: January is then the year given. */
+	bk_years_start(&ys, 2015);
+	assert_true(bk_years_join(&ys, &part));
+	assert_int_equal(ys.year, 2015);
+	/* A part with no yearless time joins as nothing. */
+	bk_years_guess(&part, NULL);
+	ys = none;
+	assert_true(bk_years_join(&ys, &part));
+	assert_memory_equal(&ys, &none, sizeof ys);
+}
+
 int
 main(void)
 {
@@ -865,6 +1090,10 @@ main(void)
 		cmocka_unit_test(test_tz_damaged),
 		cmocka_unit_test(test_tzdir),
 		cmocka_unit_test(test_sec_at),
+		cmocka_unit_test(test_years_new_year),
+		cmocka_unit_test(test_years_slack),
+		cmocka_unit_test(test_years_parts),
+		cmocka_unit_test(test_years_join),
 	};
 
 	return cmocka_run_group_tests(tests, tu_setup_dir, tu_teardown_dir);
