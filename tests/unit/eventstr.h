@@ -22,9 +22,11 @@ tu_parser(const struct bk__parser_ops *ops, const bk_parse_opts *o)
 	assert_non_null(p);
 	p->ops = ops;
 	p->file = "t";
-	p->clock = &p->clock_store;	/* as bk_parser_new sets it */
+	p->clock = &p->clock_store;	/* as bk_parser_new sets them */
+	p->years = &p->years_store;
 	if (o != NULL)
 		p->opts = *o;
+	bk_years_start(p->years, p->opts.year);
 	if (o != NULL && o->tz != NULL)
 		assert_non_null(p->tz = bk_tz_open(o->tz, &err));
 	if (ops->init(p, &err) != BK_OK) {
