@@ -120,7 +120,7 @@ typedef struct bk_parse_opts {
 	const char *pg_prefix;	/* PostgreSQL log_line_prefix, e.g. "%m [%p] " */
 	const char *map;	/* json/csv field map, "user=username,ts=@timestamp" */
 	const char *tz;		/* zone for times without one (IANA name); UTC if NULL */
-	int year;		/* year the input's times without one start in (bk_years); 0: the current year */
+	int year;		/* year of an input's first time without one (bk_years); 0: this year */
 	bool keep_raw;		/* fill ev->raw */
 	const char *ids;	/* URL record-id extractors (sql.h bk_urlids_new); NULL: defaults */
 	bool no_ids;		/* the caller reads no ids: a parser may leave ev->ids empty */

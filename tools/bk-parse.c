@@ -576,7 +576,8 @@ redo_chunk(struct shared *sh, struct bk_chunk *c)
 	char *err = NULL;
 	bk_clock clock;
 
-	if (sh->redo == NULL && (sh->redo = bk_parser_new(r->fs, sh->format, &r->popts, &err)) == NULL) {
+	if (sh->redo == NULL &&
+	    (sh->redo = bk_parser_new(r->fs, sh->format, &r->popts, &err)) == NULL) {
 		tool_error(r->path, 0, "%s", err != NULL ? err : "out of memory");
 		free(err);
 		return 1;
