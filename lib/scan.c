@@ -4,11 +4,14 @@
  * The work per line is shaped by what logs look like: nearly every line is
  * ASCII, full of short digit groups (times, addresses, status codes, sizes)
  * and almost never personal. So a line is first folded (free for ASCII),
- * then walked once for digit runs long enough for some rule; only rules
- * whose trigger fired are run, and only in windows around what fired
- * (merged when they overlap), never over the whole line. Everything a line
- * needs is kept on the scanner and reused, so scanning allocates nothing
- * once warmed up.
+ * then read as bit masks of its digits, 64 bytes at a time; the context
+ * words in it are found in one pass (the context index). From these the
+ * line is planned: which rules can fire at all (a rule that needs context
+ * and has none, or whose trigger no digit run of the line fits, is passed
+ * over with a few tests), and only those are run, only in windows around
+ * what fired (merged when they overlap), never over the whole line.
+ * Everything a line needs is kept on the scanner and reused, so scanning
+ * allocates nothing once warmed up.
  *
  * Findings of a line are collected first, then ordered and deduplicated
  * (several rules claiming the same bytes: the most confident wins), then
@@ -44,6 +47,13 @@ struct span {
 	size_t start, end;	/* a digit run [start, end) */
 	unsigned digits;
 	size_t g0, ng;		/* the groups it is made of */
+};
+
+/* A digits trigger as the line plan asks it. */
+struct digits_rule {
+	unsigned need;		/* digits at least */
+	unsigned seps;		/* BK__SEP_*, never 0 */
+	uint64_t alone;		/* bit L: a single group of L digits may be a candidate */
 };
 
 /* What the rules ask of a run of the line before they look at its groups. */
@@ -142,11 +152,16 @@ struct bk_scanner {
 	uint64_t before[4];	/* the bytes just before a group of the current line */
 	unsigned firsts;	/* bit D: a group of the current line starts with digit D */
 	unsigned longest;	/* the most digits a run of the current line has; 0: no digits */
-	uint64_t *dmask, *rmask, *ymask;	/* the current line's digits, runs, long runs: line_masks */
+	uint64_t *dmask, *rmask, *ymask;	/* the current line's digits, runs, long runs */
 	size_t nmask, maskcap;	/* words */
 	size_t *digit_rules;	/* the rules (indexes) with a digits trigger */
 	size_t ndigit_rules;
 	bool *live;		/* [rule]: a digits rule that can fire in the current line */
+	struct digits_rule *dr;	/* [rule]: its digits trigger, as the line plan asks */
+	bool keep_ready;	/* the keep_* below are for the current header */
+	size_t *gated, ngated;	/* digits rules live only with a context word in the line */
+	size_t *after_rules, nafter;	/* digits rules with AFTER bytes */
+	unsigned keep_seps, keep_min;	/* of the digits rules live in any line, AFTER aside */
 	unsigned *after_seps;	/* [rule]: the separators its trigger's AFTER holds */
 	size_t *active;		/* the rules worth a look in the current line, in set order */
 	size_t nactive;
@@ -203,8 +218,12 @@ struct bk_scanner {
 static unsigned
 sep_bit(unsigned char c)
 {
-	return c == '-' ? BK__SEP_DASH : c == '.' ? BK__SEP_DOT : c == '/' ? BK__SEP_SLASH :
-	    c == ' ' ? BK__SEP_SPACE : c == '(' || c == ')' ? BK__SEP_PAREN : 0;
+	static const unsigned char bits[256] = {
+		['-'] = BK__SEP_DASH, ['.'] = BK__SEP_DOT, ['/'] = BK__SEP_SLASH,
+		[' '] = BK__SEP_SPACE, ['('] = BK__SEP_PAREN, [')'] = BK__SEP_PAREN,
+	};
+
+	return bits[c];
 }
 
 /* The separators (BK__SEP_*) with a byte in AFTER (bits by byte). */
@@ -730,6 +749,9 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 	sc->digit_rules = calloc(n > 0 ? n : 1, sizeof *sc->digit_rules);
 	sc->live = calloc(n > 0 ? n : 1, sizeof *sc->live);
 	sc->after_seps = calloc(n > 0 ? n : 1, sizeof *sc->after_seps);
+	sc->dr = calloc(n > 0 ? n : 1, sizeof *sc->dr);
+	sc->gated = calloc(n > 0 ? n : 1, sizeof *sc->gated);
+	sc->after_rules = calloc(n > 0 ? n : 1, sizeof *sc->after_rules);
 	sc->active = calloc(n > 0 ? n : 1, sizeof *sc->active);
 	sc->short_rules = calloc(n > 0 ? n : 1, sizeof *sc->short_rules);
 	sc->norm = bk_norm_new();
@@ -739,6 +761,7 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 	    sc->rule_set == NULL || sc->after == NULL || sc->margin == NULL || sc->norm == NULL ||
 	    sc->md == NULL || sc->digit_rules == NULL || sc->live == NULL ||
 	    sc->after_seps == NULL || sc->active == NULL || sc->short_rules == NULL ||
+	    sc->dr == NULL || sc->gated == NULL || sc->after_rules == NULL ||
 	    bk__matcher_init(&sc->matcher) != BK_OK)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
@@ -780,6 +803,10 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 				if (r->trigger.after[c >> 3] >> (c & 7) & 1)
 					sc->after[sc->nrules - 1][c >> 6] |= UINT64_C(1) << (c & 63);
 			sc->after_seps[sc->nrules - 1] = after_seps(sc->after[sc->nrules - 1]);
+			unsigned most = r->trigger.max_digits > 0 && r->trigger.max_digits < 63 ?
+			    r->trigger.max_digits : 63;
+			sc->dr[sc->nrules - 1] = (struct digits_rule){ need, seps,
+				need > 63 ? 0 : (~UINT64_C(0) << need) & (~UINT64_C(0) >> (63 - most)) };
 		}
 	}
 	if (!build_anchors(sc))
@@ -838,6 +865,9 @@ bk_scanner_free(bk_scanner *sc)
 	free(sc->digit_rules);
 	free(sc->live);
 	free(sc->after_seps);
+	free(sc->dr);
+	free(sc->gated);
+	free(sc->after_rules);
 	free(sc->active);
 	free(sc->short_rules);
 	free(sc->dmask);
@@ -895,6 +925,7 @@ bk_scanner_set_header(bk_scanner *sc, const char *header, size_t len, char delim
 
 	free_columns(sc);
 	memset(sc->hdr_ctx, 0, sc->nrules * sizeof *sc->hdr_ctx);
+	sc->keep_ready = false;
 	if (header == NULL)
 		return BK_OK;
 	sc->delim = delim;
@@ -1026,7 +1057,11 @@ count_bits(const uint64_t *m, size_t a, size_t e)
 
 		if (take < 64)
 			x &= (UINT64_C(1) << take) - 1;
-		c += (unsigned)__builtin_popcountll(x);
+		/* Without -mpopcnt the builtin is a call: the bits are summed in place. */
+		x -= x >> 1 & UINT64_C(0x5555555555555555);
+		x = (x & UINT64_C(0x3333333333333333)) + (x >> 2 & UINT64_C(0x3333333333333333));
+		x = (x + (x >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+		c += (unsigned)((x * UINT64_C(0x0101010101010101)) >> 56);
 		a += take;
 	}
 	return c;
@@ -1053,30 +1088,53 @@ struct keep {
 };
 
 static void
+ready_keep(bk_scanner *sc)
+{
+	sc->ngated = sc->nafter = 0;
+	sc->keep_seps = 0;
+	sc->keep_min = UINT_MAX;
+	for (size_t d = 0; d < sc->ndigit_rules; d++) {
+		size_t i = sc->digit_rules[d];
+
+		sc->live[i] = !sc->needs_ctx[i] || sc->hdr_ctx[i];
+		if (!sc->live[i])
+			sc->gated[sc->ngated++] = i;
+		else
+			sc->keep_seps |= sc->dr[i].seps;
+		if (sc->rules[i]->trigger.has_after)
+			sc->after_rules[sc->nafter++] = i;
+		else if (sc->live[i] && sc->dr[i].need < sc->keep_min)
+			sc->keep_min = sc->dr[i].need;
+	}
+	sc->keep_ready = true;
+}
+
+static void
 live_digits(bk_scanner *sc, const char *t, size_t n, struct keep *k)
 {
-	*k = (struct keep){ 0, UINT_MAX, UINT_MAX, { 0, 0, 0, 0 } };
-	for (size_t d = 0; d < sc->ndigit_rules; d++) {
-		size_t i = sc->digit_rules[d];
-		const struct bk__trigger *tr = &sc->rules[i]->trigger;
+	if (!sc->keep_ready)
+		ready_keep(sc);
+	*k = (struct keep){ sc->keep_seps, sc->keep_min, UINT_MAX, { 0, 0, 0, 0 } };
+	for (size_t g = 0; g < sc->ngated; g++) {
+		size_t i = sc->gated[g];
 
-		sc->live[i] = !sc->needs_ctx[i] || sc->hdr_ctx[i] || line_has_context(sc, i, t, n);
-		if (sc->live[i])
-			k->seps |= tr->seps != 0 ? tr->seps : BK__SEP_ALL;
+		if (!(sc->live[i] = line_has_context(sc, i, t, n)))
+			continue;
+		k->seps |= sc->dr[i].seps;
+		if (!sc->rules[i]->trigger.has_after && sc->dr[i].need < k->min)
+			k->min = sc->dr[i].need;
 	}
-	for (size_t d = 0; d < sc->ndigit_rules; d++) {
-		size_t i = sc->digit_rules[d];
-		const struct bk__trigger *tr = &sc->rules[i]->trigger;
-		const uint64_t *after = sc->after[i];
-		unsigned need = tr->digits > 0 ? tr->digits : 1;
+	for (size_t a = 0; a < sc->nafter; a++) {
+		size_t i = sc->after_rules[a];
+		unsigned need = sc->dr[i].need;
 
 		if (!sc->live[i])
 			continue;
 		/* A number after a separator may start inside a run: no help there. */
-		if (tr->has_after && !(sc->after_seps[i] & k->seps)) {
+		if (!(sc->after_seps[i] & k->seps)) {
 			k->after_min = need < k->after_min ? need : k->after_min;
 			for (int w = 0; w < 4; w++)
-				k->after[w] |= after[w];
+				k->after[w] |= sc->after[i][w];
 		} else {
 			k->min = need < k->min ? need : k->min;
 		}
@@ -1472,10 +1530,8 @@ static bool
 digits_may_fire(const bk_scanner *sc, size_t i, const char *t)
 {
 	const struct bk__trigger *tr = &sc->rules[i]->trigger;
-	unsigned need = tr->digits > 0 ? tr->digits : 1, seps = tr->seps != 0 ? tr->seps : BK__SEP_ALL;
-	unsigned most = tr->max_digits > 0 && tr->max_digits < 63 ? tr->max_digits : 63;
-	/* Group lengths a candidate of single groups may have: need..most. */
-	uint64_t alone = need > 63 ? 0 : (~UINT64_C(0) << need) & (~UINT64_C(0) >> (63 - most));
+	unsigned need = sc->dr[i].need, seps = sc->dr[i].seps;
+	uint64_t alone = sc->dr[i].alone;
 
 	if (need > sc->longest)
 		return false;
