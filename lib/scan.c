@@ -49,6 +49,19 @@ struct span {
 	size_t g0, ng;		/* the groups it is made of */
 };
 
+/*
+ * What the line plan asks of a rule before it is worth a look: nothing (an
+ * ASCII literal is searched in any line), a digit run that fits it, a byte
+ * that is not ASCII (kanji, kana), a context word in the line, or both.
+ */
+enum gate {
+	GATE_NONE,
+	GATE_DIGITS,
+	GATE_HIGH,
+	GATE_CONTEXT,
+	GATE_HIGH_CONTEXT,
+};
+
 /* A digits trigger as the line plan asks it. */
 struct digits_rule {
 	unsigned need;		/* digits at least */
@@ -158,7 +171,8 @@ struct bk_scanner {
 	size_t ndigit_rules;
 	bool *live;		/* [rule]: a digits rule that can fire in the current line */
 	struct digits_rule *dr;	/* [rule]: its digits trigger, as the line plan asks */
-	bool keep_ready;	/* the keep_* below are for the current header */
+	bool keep_ready;	/* gate and the keep_* below are for the current header */
+	enum gate *gate;	/* [rule] */
 	size_t *gated, ngated;	/* digits rules live only with a context word in the line */
 	size_t *after_rules, nafter;	/* digits rules with AFTER bytes */
 	unsigned keep_seps, keep_min;	/* of the digits rules live in any line, AFTER aside */
@@ -750,6 +764,7 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 	sc->live = calloc(n > 0 ? n : 1, sizeof *sc->live);
 	sc->after_seps = calloc(n > 0 ? n : 1, sizeof *sc->after_seps);
 	sc->dr = calloc(n > 0 ? n : 1, sizeof *sc->dr);
+	sc->gate = calloc(n > 0 ? n : 1, sizeof *sc->gate);
 	sc->gated = calloc(n > 0 ? n : 1, sizeof *sc->gated);
 	sc->after_rules = calloc(n > 0 ? n : 1, sizeof *sc->after_rules);
 	sc->active = calloc(n > 0 ? n : 1, sizeof *sc->active);
@@ -761,7 +776,7 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 	    sc->rule_set == NULL || sc->after == NULL || sc->margin == NULL || sc->norm == NULL ||
 	    sc->md == NULL || sc->digit_rules == NULL || sc->live == NULL ||
 	    sc->after_seps == NULL || sc->active == NULL || sc->short_rules == NULL ||
-	    sc->dr == NULL || sc->gated == NULL || sc->after_rules == NULL ||
+	    sc->dr == NULL || sc->gate == NULL || sc->gated == NULL || sc->after_rules == NULL ||
 	    bk__matcher_init(&sc->matcher) != BK_OK)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
@@ -866,6 +881,7 @@ bk_scanner_free(bk_scanner *sc)
 	free(sc->live);
 	free(sc->after_seps);
 	free(sc->dr);
+	free(sc->gate);
 	free(sc->gated);
 	free(sc->after_rules);
 	free(sc->active);
@@ -1087,9 +1103,38 @@ struct keep {
 	uint64_t after[4];
 };
 
+/*
+ * What the line plan needs that changes only with the header (a column may
+ * give a rule its context): each rule's gate, and which digits rules are
+ * live in any line, which only with a context word, which follow bytes.
+ */
 static void
 ready_keep(bk_scanner *sc)
 {
+	for (size_t i = 0; i < sc->nrules; i++) {
+		const struct bk__trigger *tr = &sc->rules[i]->trigger;
+		bool ctx = sc->needs_ctx[i] && !sc->hdr_ctx[i];
+
+		switch (tr->kind) {
+		case BK_TRIGGER_DIGITS:
+			sc->gate[i] = GATE_DIGITS;
+			break;
+		case BK_TRIGGER_LITERAL:
+			/* A kanji literal cannot be in a line of ASCII. */
+			sc->gate[i] = sc->lits[i].ascii ? (ctx ? GATE_CONTEXT : GATE_NONE) :
+			    ctx ? GATE_HIGH_CONTEXT : GATE_HIGH;
+			break;
+		case BK_TRIGGER_CONTEXT:
+			sc->gate[i] = sc->hdr_ctx[i] ? GATE_NONE : GATE_CONTEXT;
+			break;
+		case BK_TRIGGER_NONASCII:
+			sc->gate[i] = ctx ? GATE_HIGH_CONTEXT : GATE_HIGH;
+			break;
+		case BK_TRIGGER_ALWAYS:
+			sc->gate[i] = ctx ? GATE_CONTEXT : GATE_NONE;
+			break;
+		}
+	}
 	sc->ngated = sc->nafter = 0;
 	sc->keep_seps = 0;
 	sc->keep_min = UINT_MAX;
@@ -1109,6 +1154,7 @@ ready_keep(bk_scanner *sc)
 	sc->keep_ready = true;
 }
 
+/* The keep of the current line: the digits rules live in any line, and those with context in it. */
 static void
 live_digits(bk_scanner *sc, const char *t, size_t n, struct keep *k)
 {
@@ -1566,34 +1612,28 @@ digits_may_fire(const bk_scanner *sc, size_t i, const char *t)
 static void
 plan_line(bk_scanner *sc, const char *t, size_t n)
 {
+	if (!sc->keep_ready)
+		ready_keep(sc);
 	sc->nactive = 0;
 	for (size_t i = 0; i < sc->nrules; i++) {
-		const struct bk__trigger *tr = &sc->rules[i]->trigger;
-		bool check_ctx = sc->needs_ctx[i] && !sc->hdr_ctx[i];
-
-		switch (tr->kind) {
-		case BK_TRIGGER_DIGITS:
+		switch (sc->gate[i]) {
+		case GATE_NONE:
+			break;
+		case GATE_DIGITS:
 			/* live_digits has asked about context. */
 			if (!sc->live[i] || !digits_may_fire(sc, i, t))
 				continue;
 			break;
-		case BK_TRIGGER_LITERAL:
-			/* A kanji literal cannot be in a line of ASCII. */
-			if (!sc->lits[i].ascii && !sc->high)
-				continue;
-			if (check_ctx && !line_has_context(sc, i, t, n))
-				continue;
-			break;
-		case BK_TRIGGER_CONTEXT:
-			if (!sc->hdr_ctx[i] && !line_has_context(sc, i, t, n))
-				continue;
-			break;
-		case BK_TRIGGER_NONASCII:
+		case GATE_HIGH_CONTEXT:
 			if (!sc->high)
 				continue;
 			/* fall through */
-		case BK_TRIGGER_ALWAYS:
-			if (check_ctx && !line_has_context(sc, i, t, n))
+		case GATE_CONTEXT:
+			if (!line_has_context(sc, i, t, n))
+				continue;
+			break;
+		case GATE_HIGH:
+			if (!sc->high)
 				continue;
 			break;
 		}
