@@ -4,11 +4,14 @@
  * The work per line is shaped by what logs look like: nearly every line is
  * ASCII, full of short digit groups (times, addresses, status codes, sizes)
  * and almost never personal. So a line is first folded (free for ASCII),
- * then walked once for digit runs long enough for some rule; only rules
- * whose trigger fired are run, and only in windows around what fired
- * (merged when they overlap), never over the whole line. Everything a line
- * needs is kept on the scanner and reused, so scanning allocates nothing
- * once warmed up.
+ * then read as bit masks of its digits, 64 bytes at a time; the context
+ * words in it are found in one pass (the context index). From these the
+ * line is planned: which rules can fire at all (a rule that needs context
+ * and has none, or whose trigger no digit run of the line fits, is passed
+ * over with a few tests), and only those are run, only in windows around
+ * what fired (merged when they overlap), never over the whole line.
+ * Everything a line needs is kept on the scanner and reused, so scanning
+ * allocates nothing once warmed up.
  *
  * Findings of a line are collected first, then ordered and deduplicated
  * (several rules claiming the same bytes: the most confident wins), then
@@ -44,6 +47,33 @@ struct span {
 	size_t start, end;	/* a digit run [start, end) */
 	unsigned digits;
 	size_t g0, ng;		/* the groups it is made of */
+};
+
+/*
+ * What the line plan asks of a rule before it is worth a look: nothing (an
+ * ASCII literal is searched in any line), a digit run that fits it, a byte
+ * that is not ASCII (kanji, kana), a context word in the line, or both.
+ */
+enum gate {
+	GATE_NONE,
+	GATE_DIGITS,
+	GATE_HIGH,
+	GATE_CONTEXT,
+	GATE_HIGH_CONTEXT,
+};
+
+/* A digits trigger as the line plan asks it. */
+struct digits_rule {
+	unsigned need;		/* digits at least */
+	unsigned seps;		/* BK__SEP_*, never 0 */
+	uint64_t alone;		/* bit L: a single group of L digits may be a candidate */
+};
+
+/* What the rules ask of a run of the line before they look at its groups. */
+struct run_shape {
+	unsigned seps;		/* BK__SEP_*: the separators between its groups */
+	uint16_t firsts;	/* bit D: a group of it starts with digit D */
+	uint64_t lengths;	/* bit L (at most 63): a group of it has L digits */
 };
 
 /*
@@ -129,11 +159,26 @@ struct bk_scanner {
 	enum bk_confidence min;
 	struct group *groups;	/* the current line's digit groups */
 	size_t ngroups, groupcap;
-	struct span *runs;	/* the current line's runs under every separator */
-	size_t nruns, runcap;
+	struct span *runs;	/* the current line's runs worth a look (find_groups) */
+	struct run_shape *shapes;	/* [run] */
+	size_t nruns, runcap, shapecap;
 	uint64_t before[4];	/* the bytes just before a group of the current line */
 	unsigned firsts;	/* bit D: a group of the current line starts with digit D */
 	unsigned longest;	/* the most digits a run of the current line has; 0: no digits */
+	uint64_t *dmask, *rmask, *ymask;	/* the current line's digits, runs, long runs */
+	size_t nmask, maskcap;	/* words */
+	size_t *digit_rules;	/* the rules (indexes) with a digits trigger */
+	size_t ndigit_rules;
+	bool *live;		/* [rule]: a digits rule that can fire in the current line */
+	struct digits_rule *dr;	/* [rule]: its digits trigger, as the line plan asks */
+	bool keep_ready;	/* gate and the keep_* below are for the current header */
+	enum gate *gate;	/* [rule] */
+	size_t *gated, ngated;	/* digits rules live only with a context word in the line */
+	size_t *after_rules, nafter;	/* digits rules with AFTER bytes */
+	unsigned keep_seps, keep_min;	/* of the digits rules live in any line, AFTER aside */
+	unsigned *after_seps;	/* [rule]: the separators its trigger's AFTER holds */
+	size_t *active;		/* the rules worth a look in the current line, in set order */
+	size_t nactive;
 	size_t *margin;		/* [rule]: how far a match may reach past its trigger */
 	bool no_context;	/* bk__scanner_no_context: no word is looked for */
 	uint16_t pair_first[256], pair_second[256];
@@ -162,12 +207,14 @@ struct bk_scanner {
 	uint8_t pair_map[65536 / 8];	/* bit set: two bytes as read by load16 are an anchor */
 	uint32_t *anchor_from;	/* [hash]: its anchors are anchors[from[h], from[h + 1]) */
 	struct anchor *anchors;
-	int high;		/* the current line has bytes >= 0x80: -1 not known yet */
+	bool high;		/* the current line has bytes >= 0x80 */
 	struct occurrence *occ;	/* the current line's, once indexed */
 	size_t nocc, occcap;
 	bool indexed;
 	bool *present;		/* [rule]: a context word of it is somewhere in the line */
 	bool *has_short;	/* [rule]: it has context words too short to anchor, searched directly */
+	size_t *short_rules;	/* the rules with has_short */
+	size_t nshort;
 
 	struct column *cols;	/* set by bk_scanner_set_header */
 	const char *line;	/* the current line as given (cells are counted in it) */
@@ -185,8 +232,25 @@ struct bk_scanner {
 static unsigned
 sep_bit(unsigned char c)
 {
-	return c == '-' ? BK__SEP_DASH : c == '.' ? BK__SEP_DOT : c == '/' ? BK__SEP_SLASH :
-	    c == ' ' ? BK__SEP_SPACE : c == '(' || c == ')' ? BK__SEP_PAREN : 0;
+	static const unsigned char bits[256] = {
+		['-'] = BK__SEP_DASH, ['.'] = BK__SEP_DOT, ['/'] = BK__SEP_SLASH,
+		[' '] = BK__SEP_SPACE, ['('] = BK__SEP_PAREN, [')'] = BK__SEP_PAREN,
+	};
+
+	return bits[c];
+}
+
+/* The separators (BK__SEP_*) with a byte in AFTER (bits by byte). */
+static unsigned
+after_seps(const uint64_t after[4])
+{
+	static const unsigned char chars[] = "-./ ()";
+	unsigned seps = 0;
+
+	for (const unsigned char *c = chars; *c != '\0'; c++)
+		if (after[*c >> 6] >> (*c & 63) & 1)
+			seps |= sep_bit(*c);
+	return seps;
 }
 
 /* Moves OFF back to the start of the UTF-8 character it is in. */
@@ -515,9 +579,9 @@ index_line(bk_scanner *sc, const char *t, size_t n)
 	memset(sc->present, 0, sc->nrules * sizeof *sc->present);
 	if (sc->no_context)
 		return true;
-	for (size_t r = 0; r < sc->nrules; r++) {
-		if (!sc->has_short[r])
-			continue;
+	for (size_t k = 0; k < sc->nshort; k++) {
+		size_t r = sc->short_rules[k];
+
 		for (size_t w = 0; w < sc->rules[r]->ncontext && !sc->present[r]; w++) {
 			const struct bk__context_word *cw = &sc->rules[r]->context[w];
 
@@ -526,7 +590,32 @@ index_line(bk_scanner *sc, const char *t, size_t n)
 	}
 	if (sc->nwords == 0 || n < 3)
 		return true;
-	for (size_t i = 0; i + 1 < n; i += 2) {
+	size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/*
+	 * Four pairs from one load, one branch for the four: the pair at
+	 * I + 2K is bits 16K..16K+15 of the little-endian word, as load16
+	 * reads it.
+	 */
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, sizeof w);
+		unsigned v0 = (unsigned)w & 0xffffu, v1 = (unsigned)(w >> 16) & 0xffffu;
+		unsigned v2 = (unsigned)(w >> 32) & 0xffffu, v3 = (unsigned)(w >> 48);
+
+		if (!(((unsigned)map[v0 >> 3] >> (v0 & 7) | (unsigned)map[v1 >> 3] >> (v1 & 7) |
+		    (unsigned)map[v2 >> 3] >> (v2 & 7) | (unsigned)map[v3 >> 3] >> (v3 & 7)) & 1))
+			continue;
+		for (size_t k = i; k < i + 8; k += 2) {
+			unsigned v = load16(p + k);
+
+			if ((map[v >> 3] >> (v & 7) & 1) && !verify_anchor(sc, t, n, k))
+				return false;
+		}
+	}
+#endif
+	for (; i + 1 < n; i += 2) {
 		unsigned v = load16(p + i);
 
 		if ((map[v >> 3] >> (v & 7) & 1) && !verify_anchor(sc, t, n, i))
@@ -671,12 +760,23 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 	sc->has_short = calloc(n > 0 ? n : 1, sizeof *sc->has_short);
 	sc->hdr_ctx = calloc(n > 0 ? n : 1, sizeof *sc->hdr_ctx);
 	sc->margin = calloc(n > 0 ? n : 1, sizeof *sc->margin);
+	sc->digit_rules = calloc(n > 0 ? n : 1, sizeof *sc->digit_rules);
+	sc->live = calloc(n > 0 ? n : 1, sizeof *sc->live);
+	sc->after_seps = calloc(n > 0 ? n : 1, sizeof *sc->after_seps);
+	sc->dr = calloc(n > 0 ? n : 1, sizeof *sc->dr);
+	sc->gate = calloc(n > 0 ? n : 1, sizeof *sc->gate);
+	sc->gated = calloc(n > 0 ? n : 1, sizeof *sc->gated);
+	sc->after_rules = calloc(n > 0 ? n : 1, sizeof *sc->after_rules);
+	sc->active = calloc(n > 0 ? n : 1, sizeof *sc->active);
+	sc->short_rules = calloc(n > 0 ? n : 1, sizeof *sc->short_rules);
 	sc->norm = bk_norm_new();
 	sc->md = pcre2_match_data_create(bk__ruleset_max_captures(rs) + 1, NULL);
 	if (sc->rules == NULL || sc->needs_ctx == NULL || sc->hdr_ctx == NULL ||
 	    sc->rule_words == NULL || sc->present == NULL || sc->has_short == NULL || sc->lits == NULL ||
 	    sc->rule_set == NULL || sc->after == NULL || sc->margin == NULL || sc->norm == NULL ||
-	    sc->md == NULL ||
+	    sc->md == NULL || sc->digit_rules == NULL || sc->live == NULL ||
+	    sc->after_seps == NULL || sc->active == NULL || sc->short_rules == NULL ||
+	    sc->dr == NULL || sc->gate == NULL || sc->gated == NULL || sc->after_rules == NULL ||
 	    bk__matcher_init(&sc->matcher) != BK_OK)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
@@ -699,6 +799,8 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 		    !index_words(sc, sc->nrules - 1, sc->rule_words[sc->nrules - 1]) ||
 		    !split_literals(sc, sc->nrules - 1))
 			goto fail;
+		if (sc->has_short[sc->nrules - 1])
+			sc->short_rules[sc->nshort++] = sc->nrules - 1;
 		if (r->trigger.kind == BK_TRIGGER_DIGITS) {
 			unsigned seps = r->trigger.seps != 0 ? r->trigger.seps : BK__SEP_ALL;
 			unsigned need = r->trigger.digits > 0 ? r->trigger.digits : 1;
@@ -711,9 +813,15 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 			if (need < sc->sets[k].min_digits)
 				sc->sets[k].min_digits = need;
 			sc->rule_set[sc->nrules - 1] = k;
+			sc->digit_rules[sc->ndigit_rules++] = sc->nrules - 1;
 			for (unsigned c = 0; c < 256; c++)
 				if (r->trigger.after[c >> 3] >> (c & 7) & 1)
 					sc->after[sc->nrules - 1][c >> 6] |= UINT64_C(1) << (c & 63);
+			sc->after_seps[sc->nrules - 1] = after_seps(sc->after[sc->nrules - 1]);
+			unsigned most = r->trigger.max_digits > 0 && r->trigger.max_digits < 63 ?
+			    r->trigger.max_digits : 63;
+			sc->dr[sc->nrules - 1] = (struct digits_rule){ need, seps,
+				need > 63 ? 0 : (~UINT64_C(0) << need) & (~UINT64_C(0) >> (63 - most)) };
 		}
 	}
 	if (!build_anchors(sc))
@@ -767,7 +875,20 @@ bk_scanner_free(bk_scanner *sc)
 	free(sc->after);
 	free(sc->groups);
 	free(sc->runs);
+	free(sc->shapes);
 	free(sc->margin);
+	free(sc->digit_rules);
+	free(sc->live);
+	free(sc->after_seps);
+	free(sc->dr);
+	free(sc->gate);
+	free(sc->gated);
+	free(sc->after_rules);
+	free(sc->active);
+	free(sc->short_rules);
+	free(sc->dmask);
+	free(sc->rmask);
+	free(sc->ymask);
 	free(sc->anchor_from);
 	free(sc->anchors);
 	free(sc->wins);
@@ -820,6 +941,7 @@ bk_scanner_set_header(bk_scanner *sc, const char *header, size_t len, char delim
 
 	free_columns(sc);
 	memset(sc->hdr_ctx, 0, sc->nrules * sizeof *sc->hdr_ctx);
+	sc->keep_ready = false;
 	if (header == NULL)
 		return BK_OK;
 	sc->delim = delim;
@@ -895,9 +1017,10 @@ header_context(const bk_scanner *sc, const bk_rule *r, const char *line, size_t 
  * byte loop elsewhere gives the same bits.
  */
 static inline uint64_t
-digit_bits(const unsigned char *p, size_t n)
+digit_bits(const unsigned char *p, size_t n, unsigned *high)
 {
 	uint64_t m = 0;
+	unsigned h = 0;
 	size_t i = 0;
 
 #if defined(__SSE2__)
@@ -905,13 +1028,18 @@ digit_bits(const unsigned char *p, size_t n)
 
 	/* '0'..'9' moved to -128..-119: one signed comparison tells a digit. */
 	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_add_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + i)), bias);
+		__m128i raw = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i v = _mm_add_epi8(raw, bias);
 
 		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, top)) << i;
+		h |= (unsigned)_mm_movemask_epi8(raw);
 	}
 #endif
-	for (; i < n; i++)
+	for (; i < n; i++) {
 		m |= (uint64_t)((unsigned)(p[i] - '0') < 10u) << i;
+		h |= p[i] & 0x80u;
+	}
+	*high |= h;
 	return m;
 }
 
@@ -921,87 +1049,312 @@ ctz64(uint64_t m)
 	return (unsigned)__builtin_ctzll(m);
 }
 
+/* The position of the first clear bit of M at or after AT; M ends in a zero word. */
+static inline size_t
+next_clear(const uint64_t *m, size_t at)
+{
+	size_t w = at >> 6;
+	uint64_t x = ~m[w] & (~UINT64_C(0) << (at & 63));
+
+	while (x == 0)
+		x = ~m[++w];
+	return w * 64 + ctz64(x);
+}
+
+/* The set bits of M in [A, E). */
+static unsigned
+count_bits(const uint64_t *m, size_t a, size_t e)
+{
+	unsigned c = 0;
+
+	while (a < e) {
+		unsigned b = (unsigned)(a & 63), take = e - a < 64 - b ? (unsigned)(e - a) : 64 - b;
+		uint64_t x = m[a >> 6] >> b;
+
+		if (take < 64)
+			x &= (UINT64_C(1) << take) - 1;
+		/* Without -mpopcnt the builtin is a call: the bits are summed in place. */
+		x -= x >> 1 & UINT64_C(0x5555555555555555);
+		x = (x & UINT64_C(0x3333333333333333)) + (x >> 2 & UINT64_C(0x3333333333333333));
+		x = (x + (x >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+		c += (unsigned)((x * UINT64_C(0x0101010101010101)) >> 56);
+		a += take;
+	}
+	return c;
+}
+
+static inline bool
+has_byte(const uint64_t bits[4], unsigned char c)
+{
+	return bits[c >> 6] >> (c & 63) & 1;
+}
+
 /*
- * Collects the digit groups of T, once per line: every separator set's runs
- * are then made of whole groups, so the bytes are looked at once however
- * many sets the rules use. The line is read 64 bytes at a time as a mask of
- * its digits, and a group is found by counting bits, not by a test per byte.
- * Kept on the way, so rules can be passed over without looking at the
- * groups again: the runs under every separator (a set's run lies within
- * one of them), the bytes just before groups and the digits they start with.
- * The counts live in locals: stores through the scanner would make the
- * compiler reload them after every store of a byte-sized value.
+ * What runs of digits the current line's rules could use: a digits rule
+ * that needs a context word and has none in the line cannot fire, and each
+ * of the others asks for so many digits, joined by its separators. A run
+ * (under the separators of all of them) is worth its groups when it holds
+ * MIN digits, or AFTER_MIN after a byte of AFTER: the rules whose numbers
+ * follow given bytes (an IBAN's country code) wake only there.
+ */
+struct keep {
+	unsigned seps;
+	unsigned min, after_min;	/* UINT_MAX: no such rule */
+	uint64_t after[4];
+};
+
+/*
+ * What the line plan needs that changes only with the header (a column may
+ * give a rule its context): each rule's gate, and which digits rules are
+ * live in any line, which only with a context word, which follow bytes.
+ */
+static void
+ready_keep(bk_scanner *sc)
+{
+	for (size_t i = 0; i < sc->nrules; i++) {
+		const struct bk__trigger *tr = &sc->rules[i]->trigger;
+		bool ctx = sc->needs_ctx[i] && !sc->hdr_ctx[i];
+
+		switch (tr->kind) {
+		case BK_TRIGGER_DIGITS:
+			sc->gate[i] = GATE_DIGITS;
+			break;
+		case BK_TRIGGER_LITERAL:
+			/* A kanji literal cannot be in a line of ASCII. */
+			sc->gate[i] = sc->lits[i].ascii ? (ctx ? GATE_CONTEXT : GATE_NONE) :
+			    ctx ? GATE_HIGH_CONTEXT : GATE_HIGH;
+			break;
+		case BK_TRIGGER_CONTEXT:
+			sc->gate[i] = sc->hdr_ctx[i] ? GATE_NONE : GATE_CONTEXT;
+			break;
+		case BK_TRIGGER_NONASCII:
+			sc->gate[i] = ctx ? GATE_HIGH_CONTEXT : GATE_HIGH;
+			break;
+		case BK_TRIGGER_ALWAYS:
+			sc->gate[i] = ctx ? GATE_CONTEXT : GATE_NONE;
+			break;
+		}
+	}
+	sc->ngated = sc->nafter = 0;
+	sc->keep_seps = 0;
+	sc->keep_min = UINT_MAX;
+	for (size_t d = 0; d < sc->ndigit_rules; d++) {
+		size_t i = sc->digit_rules[d];
+
+		sc->live[i] = !sc->needs_ctx[i] || sc->hdr_ctx[i];
+		if (!sc->live[i])
+			sc->gated[sc->ngated++] = i;
+		else
+			sc->keep_seps |= sc->dr[i].seps;
+		if (sc->rules[i]->trigger.has_after)
+			sc->after_rules[sc->nafter++] = i;
+		else if (sc->live[i] && sc->dr[i].need < sc->keep_min)
+			sc->keep_min = sc->dr[i].need;
+	}
+	sc->keep_ready = true;
+}
+
+/* The keep of the current line: the digits rules live in any line, and those with context in it. */
+static void
+live_digits(bk_scanner *sc, const char *t, size_t n, struct keep *k)
+{
+	if (!sc->keep_ready)
+		ready_keep(sc);
+	*k = (struct keep){ sc->keep_seps, sc->keep_min, UINT_MAX, { 0, 0, 0, 0 } };
+	for (size_t g = 0; g < sc->ngated; g++) {
+		size_t i = sc->gated[g];
+
+		if (!(sc->live[i] = line_has_context(sc, i, t, n)))
+			continue;
+		k->seps |= sc->dr[i].seps;
+		if (!sc->rules[i]->trigger.has_after && sc->dr[i].need < k->min)
+			k->min = sc->dr[i].need;
+	}
+	for (size_t a = 0; a < sc->nafter; a++) {
+		size_t i = sc->after_rules[a];
+		unsigned need = sc->dr[i].need;
+
+		if (!sc->live[i])
+			continue;
+		/* A number after a separator may start inside a run: no help there. */
+		if (!(sc->after_seps[i] & k->seps)) {
+			k->after_min = need < k->after_min ? need : k->after_min;
+			for (int w = 0; w < 4; w++)
+				k->after[w] |= sc->after[i][w];
+		} else {
+			k->min = need < k->min ? need : k->min;
+		}
+	}
+}
+
+/*
+ * The digits of the line's 64-byte blocks as bits (bit I for byte I, and a
+ * zero word past the end), read with whether any byte is not ASCII (a
+ * kanji literal or a name cannot be in a line without). Whether it has any
+ * digit at all.
+ */
+static bool
+digit_masks(bk_scanner *sc, const char *t, size_t n, bool *nomem)
+{
+	const unsigned char *p = (const unsigned char *)t;
+	size_t nw = (n + 63) / 64 + 1;
+	uint64_t any = 0;
+	unsigned high = 0;
+
+	sc->high = true;	/* until known: a line is never passed over by mistake */
+	if (nw > sc->maskcap) {
+		size_t cap = 2 * nw;
+		uint64_t *m[3];
+
+		for (int i = 0; i < 3; i++)
+			m[i] = malloc(cap * sizeof *m[i]);
+		free(sc->dmask), free(sc->rmask), free(sc->ymask);
+		sc->dmask = m[0], sc->rmask = m[1], sc->ymask = m[2];
+		sc->maskcap = m[0] != NULL && m[1] != NULL && m[2] != NULL ? cap : 0;
+		if (sc->maskcap == 0) {
+			*nomem = true;
+			return false;
+		}
+	}
+	for (size_t w = 0; w + 1 < nw; w++)
+		any |= sc->dmask[w] = digit_bits(p + 64 * w, n - 64 * w < 64 ? n - 64 * w : 64, &high);
+	sc->dmask[nw - 1] = 0;
+	sc->nmask = nw;
+	sc->high = high != 0;
+	return any != 0;
+}
+
+/* The runs of the line into sc->rmask: digits and the single separators of SEPS between two. */
+static void
+run_masks(bk_scanner *sc, const char *t, unsigned seps)
+{
+	const unsigned char *p = (const unsigned char *)t;
+	const uint64_t *d = sc->dmask;
+	uint64_t *r = sc->rmask;
+	size_t nw = sc->nmask;
+
+	for (size_t w = 0; w < nw; w++) {
+		uint64_t left = d[w] << 1 | (w > 0 ? d[w - 1] >> 63 : 0);
+		uint64_t right = d[w] >> 1 | (w + 1 < nw ? d[w + 1] << 63 : 0);
+		uint64_t j = ~d[w] & left & right;	/* one byte between two digits */
+
+		r[w] = d[w];
+		for (; j != 0; j &= j - 1) {
+			unsigned b = ctz64(j);
+
+			if (sep_bit(p[64 * w + b]) & seps)
+				r[w] |= UINT64_C(1) << b;
+		}
+	}
+}
+
+/*
+ * Where runs of at least LEN bytes start, into sc->ymask: a run shorter
+ * than a trigger's digits cannot hold them. Doubling steps, so a 13-digit
+ * trigger costs four passes over a few words.
+ */
+static void
+long_runs(bk_scanner *sc, unsigned len)
+{
+	uint64_t *y = sc->ymask;
+	size_t nw = sc->nmask;
+
+	memcpy(y, sc->rmask, nw * sizeof *y);
+	if (len > 64)
+		len = 64;	/* still a bound: 64 bytes at least */
+	for (unsigned have = 1; have < len;) {
+		unsigned s = len - have < have ? len - have : have;
+
+		for (size_t w = 0; w + 1 < nw; w++)
+			y[w] &= y[w] >> s | (s < 64 ? y[w + 1] << (64 - s) : 0);
+		have += s;
+	}
+}
+
+/*
+ * Collects the digit groups of the runs of T that the line's live rules
+ * could use (struct keep), once per line: every separator set's runs are
+ * then made of whole groups, so the bytes are looked at once however many
+ * sets the rules use. Logs are full of short numbers (times, addresses,
+ * versions, sizes) that no rule can use: the line's digits are read as
+ * bit masks 64 bytes at a time, and runs too short for every live rule are
+ * passed over without a look at their groups. Kept on the way, so rules can
+ * be passed over without looking at the groups again: the runs (a set's run
+ * lies within one of them), the bytes just before groups and the digits
+ * they start with.
  */
 static bool
 find_groups(bk_scanner *sc, const char *t, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)t;
-	struct group *g = sc->groups;
-	struct span *runs = sc->runs;
-	size_t ng = 0, nr = 0;
-	size_t open = SIZE_MAX;	/* the start of a group running into the next block */
+	struct keep k;
 	uint64_t before[4] = { 0, 0, 0, 0 };
-	unsigned firsts = 0;
+	unsigned firsts = 0, longest = 0;
+	size_t ng = 0, nr = 0;
 
-	for (size_t base = 0; base <= n; base += 64) {
-		size_t len = n - base < 64 ? n - base : 64;
-		uint64_t m = base < n ? digit_bits(p + base, len) : 0;
+	bool nomem = false;
 
-		/* 64 bytes end at most 33 groups (and runs): room for them, once per block. */
-		if (ng + 33 >= sc->groupcap || nr + 33 >= sc->runcap) {
-			sc->ngroups = ng;
-			if (bk__grow(&sc->groups, &sc->groupcap, ng + 33, sizeof *sc->groups) ||
-			    bk__grow(&sc->runs, &sc->runcap, nr + 33, sizeof *sc->runs))
+	sc->ngroups = sc->nruns = 0;
+	sc->firsts = 0;
+	sc->longest = 0;
+	memset(sc->before, 0, sizeof sc->before);
+	/* Digits first: a line without any asks no rule about its context. */
+	if (!digit_masks(sc, t, n, &nomem) || sc->ndigit_rules == 0)
+		return !nomem;
+	live_digits(sc, t, n, &k);
+	if (k.min == UINT_MAX && k.after_min == UINT_MAX)
+		return true;
+	run_masks(sc, t, k.seps);
+	long_runs(sc, k.min == UINT_MAX ? 64 : k.min);
+
+	const uint64_t *r = sc->rmask, *y = sc->ymask;
+	for (size_t w = 0; w + 1 < sc->nmask; w++) {
+		uint64_t starts = r[w] & ~(r[w] << 1 | (w > 0 ? r[w - 1] >> 63 : 0));
+		uint64_t cand = starts & y[w];
+
+		if (k.after_min != UINT_MAX)
+			for (uint64_t o = starts & ~cand; o != 0; o &= o - 1) {
+				size_t at = 64 * w + ctz64(o);
+
+				if (at > 0 && has_byte(k.after, p[at - 1]))
+					cand |= o & -o;
+			}
+		for (; cand != 0; cand &= cand - 1) {
+			size_t at = 64 * w + ctz64(cand), end = next_clear(r, at);
+			unsigned digits = count_bits(sc->dmask, at, end);
+
+			if (digits < k.min && (digits < k.after_min || at == 0 ||
+			    !has_byte(k.after, p[at - 1])))
+				continue;
+			if (bk__grow(&sc->runs, &sc->runcap, nr + 1, sizeof *sc->runs) ||
+			    bk__grow(&sc->shapes, &sc->shapecap, nr + 1, sizeof *sc->shapes))
 				return false;
-			g = sc->groups;
-			runs = sc->runs;
-		}
-		for (;;) {
-			size_t start, end;
+			struct run_shape *shape = &sc->shapes[nr];
+			sc->runs[nr++] = (struct span){ at, end, digits, ng, 0 };
+			*shape = (struct run_shape){ 0, 0, 0 };
+			longest = digits > longest ? digits : longest;
+			for (size_t gs = at; gs < end;) {
+				size_t ge = next_clear(sc->dmask, gs);
+				unsigned join = ge < end ? sep_bit(p[ge]) : 0;
 
-			if (open != SIZE_MAX && !(m & 1)) {
-				start = open, end = base;	/* the group that ran on ends here */
-				open = SIZE_MAX;
-			} else if (m != 0) {
-				unsigned s = ctz64(m);
-				uint64_t rest = ~(m >> s);
-				unsigned run = rest != 0 ? ctz64(rest) : 64 - s;
-
-				start = open != SIZE_MAX ? open : base + s;
-				open = SIZE_MAX;
-				m = run < 64 ? m & ~((((uint64_t)1 << run) - 1) << s) : 0;
-				if (s + run == 64 && base + 64 < n) {
-					open = start;	/* it may go on in the next block */
-					break;
-				}
-				end = base + s + run;
-			} else {
-				break;
+				if (bk__grow(&sc->groups, &sc->groupcap, ng + 1, sizeof *sc->groups))
+					return false;
+				sc->groups[ng++] = (struct group){ gs, ge, join };
+				sc->runs[nr - 1].ng++;
+				if (gs > 0)
+					before[p[gs - 1] >> 6] |= UINT64_C(1) << (p[gs - 1] & 63);
+				firsts |= 1u << (p[gs] - '0');
+				shape->seps |= join;
+				shape->firsts |= (uint16_t)(1u << (p[gs] - '0'));
+				shape->lengths |= UINT64_C(1) << (ge - gs < 63 ? ge - gs : 63);
+				gs = ge + 1;
 			}
-			unsigned char b = start > 0 ? p[start - 1] : 0;
-			unsigned join = 0;
-
-			if (ng > 0 && g[ng - 1].end + 1 == start)
-				join = g[ng - 1].join = sep_bit(b);
-			if (start > 0)
-				before[b >> 6] |= UINT64_C(1) << (b & 63);
-			firsts |= 1u << (p[start] - '0');
-			if (join != 0) {
-				runs[nr - 1].end = end;
-				runs[nr - 1].digits += (unsigned)(end - start);
-				runs[nr - 1].ng++;
-			} else {
-				runs[nr++] = (struct span){ start, end, (unsigned)(end - start), ng, 1 };
-			}
-			g[ng++] = (struct group){ start, end, 0 };
 		}
 	}
 	sc->ngroups = ng;
 	sc->nruns = nr;
 	sc->firsts = firsts;
-	sc->longest = 0;
-	for (size_t k = 0; k < nr; k++)
-		sc->longest = runs[k].digits > sc->longest ? runs[k].digits : sc->longest;
+	sc->longest = longest;
 	memcpy(sc->before, before, sizeof before);
 	return true;
 }
@@ -1097,27 +1450,6 @@ find_literal(const char *h, size_t n, const char *lit, size_t len)
 			return p;
 	}
 	return NULL;
-}
-
-/* Whether T holds a byte >= 0x80, found a word at a time and remembered for the line. */
-static bool
-line_has_high(bk_scanner *sc, const char *t, size_t n)
-{
-	size_t i = 0;
-
-	if (sc->high >= 0)
-		return sc->high;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-
-		memcpy(&w, t + i, 8);
-		if (w & UINT64_C(0x8080808080808080))
-			return (sc->high = 1);
-	}
-	for (; i < n; i++)
-		if ((unsigned char)t[i] >= 0x80)
-			return (sc->high = 1);
-	return (sc->high = 0);
 }
 
 static int
@@ -1233,6 +1565,82 @@ whole_line(bk_scanner *sc, size_t i, const char *t, size_t n, bool check_ctx)
 	return add_window(sc, 0, n);
 }
 
+/*
+ * Whether digits rule I may find a candidate in one of the line's runs, by
+ * their shapes: one with enough digits, after one of its bytes, holding a
+ * group that starts with one of its digits, and, where the run's groups are
+ * joined by separators the rule does not allow, a group long enough alone.
+ * Each test is a bound, never a verdict: windows_for decides.
+ */
+static bool
+digits_may_fire(const bk_scanner *sc, size_t i, const char *t)
+{
+	const struct bk__trigger *tr = &sc->rules[i]->trigger;
+	unsigned need = sc->dr[i].need, seps = sc->dr[i].seps;
+	uint64_t alone = sc->dr[i].alone;
+
+	if (need > sc->longest)
+		return false;
+	for (size_t k = 0; k < sc->nruns; k++) {
+		const struct span *run = &sc->runs[k];
+		const struct run_shape *sh = &sc->shapes[k];
+
+		if (run->digits < need)
+			continue;
+		/* A candidate starts at a group: after a byte of AFTER, the run's first, or inside. */
+		if (tr->has_after && !(sc->after_seps[i] & sh->seps)) {
+			unsigned char b = run->start > 0 ? (unsigned char)t[run->start - 1] : 0;
+
+			if (run->start == 0 || !(sc->after[i][b >> 6] >> (b & 63) & 1))
+				continue;
+		}
+		if (tr->first != 0 && !(tr->first & sh->firsts))
+			continue;
+		if ((sh->seps & seps) == 0 && sh->seps != 0 && !(sh->lengths & alone))
+			continue;	/* the rule sees only single groups here, all too short or long */
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The rules worth a look in the current line, into sc->active: what the
+ * line's digit groups, its bytes and its context words allow, decided with
+ * a few tests a rule, so that the many rules a typical line gives nothing
+ * to cost almost nothing.
+ */
+static void
+plan_line(bk_scanner *sc, const char *t, size_t n)
+{
+	if (!sc->keep_ready)
+		ready_keep(sc);
+	sc->nactive = 0;
+	for (size_t i = 0; i < sc->nrules; i++) {
+		switch (sc->gate[i]) {
+		case GATE_NONE:
+			break;
+		case GATE_DIGITS:
+			/* live_digits has asked about context. */
+			if (!sc->live[i] || !digits_may_fire(sc, i, t))
+				continue;
+			break;
+		case GATE_HIGH_CONTEXT:
+			if (!sc->high)
+				continue;
+			/* fall through */
+		case GATE_CONTEXT:
+			if (!line_has_context(sc, i, t, n))
+				continue;
+			break;
+		case GATE_HIGH:
+			if (!sc->high)
+				continue;
+			break;
+		}
+		sc->active[sc->nactive++] = i;
+	}
+}
+
 /* Where rule I's pattern is worth trying in T, as merged windows. */
 static bool
 windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
@@ -1243,24 +1651,11 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 	size_t margin = sc->margin[i_rule];
 
 	sc->nwins = 0;
-	/* Digits and literals ask once they have a candidate: most lines have none. */
-	if (check_ctx && r->trigger.kind != BK_TRIGGER_DIGITS && r->trigger.kind != BK_TRIGGER_LITERAL &&
-	    !line_has_context(sc, i_rule, t, n))
-		return true;	/* no context word is in the line */
 	switch (r->trigger.kind) {
 	case BK_TRIGGER_DIGITS: {
 		struct spanset *set = &sc->sets[sc->rule_set[i_rule]];
 		unsigned min = r->trigger.digits, max = r->trigger.max_digits;
 
-		if (check_ctx && !line_has_context(sc, i_rule, t, n))
-			return true;
-		/* A run starts a group: no group of the line may start one for this rule. */
-		if (r->trigger.first != 0 && !(r->trigger.first & sc->firsts))
-			return true;
-		if (r->trigger.has_after && !((sc->after[i_rule][0] & sc->before[0]) |
-		    (sc->after[i_rule][1] & sc->before[1]) | (sc->after[i_rule][2] & sc->before[2]) |
-		    (sc->after[i_rule][3] & sc->before[3])))
-			return true;
 		/*
 		 * Spans as short as this rule's are enough; a rule after it
 		 * with a shorter trigger builds them again. Most lines then
@@ -1323,8 +1718,6 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 	case BK_TRIGGER_LITERAL:
 		margin = r->reach > 0 && r->reach < LITERAL_MARGIN ? r->reach : LITERAL_MARGIN;
 		/* A kanji literal cannot be in a line of ASCII. */
-		if (!sc->lits[i_rule].ascii && !line_has_high(sc, t, n))
-			return true;
 		for (size_t k = 0; k < sc->lits[i_rule].n; k++) {
 			const char *lit = sc->lits[i_rule].alt[k], *p = t, *end = t + n;
 			size_t len = sc->lits[i_rule].len[k];
@@ -1333,8 +1726,7 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 				size_t at = (size_t)(p - t);
 
 				p += len;
-				if (check_ctx && (!line_has_context(sc, i_rule, t, n) ||
-				    !context_around(sc, i_rule, t, n, at, at + len, margin)))
+				if (check_ctx && !context_around(sc, i_rule, t, n, at, at + len, margin))
 					continue;
 				if (!add_window(sc, at > margin ? at - margin : 0,
 					at + len + margin < n ? at + len + margin : n))
@@ -1346,14 +1738,10 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 			sort_windows(sc);
 		return true;
 	case BK_TRIGGER_CONTEXT:
-		if (!sc->hdr_ctx[i_rule] && !line_has_context(sc, i_rule, t, n))
-			return true;
 		if (sc->hdr_ctx[i_rule] || find_context(sc, i_rule, t, n, 0, n, OVERLAPS) != NULL)
 			return add_window(sc, 0, n);
 		return true;
 	case BK_TRIGGER_NONASCII:
-		if (!line_has_high(sc, t, n))
-			return true;
 		return whole_line(sc, i_rule, t, n, check_ctx);
 	case BK_TRIGGER_ALWAYS:
 		return whole_line(sc, i_rule, t, n, check_ctx);
@@ -1495,19 +1883,17 @@ bk_scanner_line(bk_scanner *sc, const char *line, size_t len, bk_finding_fn fn, 
 	sc->line_len = len;
 	if (bk_norm_fold(sc->norm, line, len, &t, &n) != BK_OK)
 		return BK_NOMEM;
+	sc->indexed = false;	/* the context index is built when first asked */
 	if (!find_groups(sc, t, n))
 		return BK_NOMEM;
 	for (size_t k = 0; k < sc->nsets; k++)
 		sc->sets[k].built = false;
-	sc->indexed = false;	/* the context index is built when first asked */
-	sc->high = -1;
 	sc->nhits = 0;
-	for (size_t i = 0; i < sc->nrules; i++) {
+	plan_line(sc, t, n);
+	for (size_t a = 0; a < sc->nactive; a++) {
+		size_t i = sc->active[a];
 		const bk_rule *r = sc->rules[i];
 
-		if (r->trigger.kind == BK_TRIGGER_DIGITS &&
-		    (r->trigger.digits > 0 ? r->trigger.digits : 1) > sc->longest)
-			continue;	/* no run of the line is long enough, whatever its separators */
 		if (!windows_for(sc, i, t, n))
 			return BK_NOMEM;
 		for (size_t w = 0; w < sc->nwins; w++)

@@ -877,26 +877,42 @@ bool
 bk_valid_payment_card(const char *s, size_t len)
 {
 	unsigned char d[19];
-	size_t n;
+	unsigned long lead[7] = { 0 };	/* lead[K]: the first K digits as a number */
+	size_t n, count = 0;
+	const struct card_range *r = NULL;
 
 	/* Every issuer range starts with 2 to 6: most look-alikes end here, cheaply. */
 	if (len < 12 || s[0] < '2' || s[0] > '6')
 		return false;
-	/* Groups of 4 (4-4-4-4-3) or Amex and Diners' 4-6-5 and 4-6-4. */
-	if (!digits(s, len, " -", CARD_SEPS, d, sizeof d, &n) || n < 12)
-		return false;
-	/* Every range is read off the same six-digit prefix (n >= 12). */
-	static const unsigned long scale[7] = { 1000000, 100000, 10000, 1000, 100, 10, 1 };
-	unsigned long prefix = value(d, 6);
+	/*
+	 * The issuer range next, off the leading digits and their count: the
+	 * order numbers and timestamps that pass the first test end there,
+	 * before the digits are copied out.
+	 */
+	for (size_t i = 0; i < len; i++) {
+		unsigned c = (unsigned)(unsigned char)s[i] - '0';
 
-	for (size_t i = 0; i < sizeof card_ranges / sizeof card_ranges[0]; i++) {
-		const struct card_range *r = &card_ranges[i];
-		unsigned long v = prefix / scale[r->digits];
-
-		if (v >= r->lo && v <= r->hi && (r->lengths & LEN(n)) != 0)
-			return !look_alike(d, n - 1) && luhn(d, n);
+		if (c < 10) {
+			if (count < 6)
+				lead[count + 1] = lead[count] * 10 + c;
+			count++;
+		} else if (s[i] != ' ' && s[i] != '-') {
+			return false;
+		}
 	}
-	return false;
+	if (count < 12 || count > 19)
+		return false;
+	for (size_t i = 0; i < sizeof card_ranges / sizeof card_ranges[0] && r == NULL; i++)
+		if ((card_ranges[i].lengths & LEN(count)) != 0 &&
+		    lead[card_ranges[i].digits] >= card_ranges[i].lo &&
+		    lead[card_ranges[i].digits] <= card_ranges[i].hi)
+			r = &card_ranges[i];
+	if (r == NULL)
+		return false;
+	/* Groups of 4 (4-4-4-4-3) or Amex and Diners' 4-6-5 and 4-6-4. */
+	if (!digits(s, len, " -", CARD_SEPS, d, sizeof d, &n))
+		return false;
+	return !look_alike(d, n - 1) && luhn(d, n);
 }
 
 bool

@@ -227,6 +227,57 @@ test_groups_across_blocks(void **state)
 	bk_ruleset_free(rs);
 }
 
+/*
+ * The line plan passes rules over by the shapes of the line's digit runs:
+ * separators of other rules joining a run, numbers after given bytes, rules
+ * live only with context. Every case sits at offsets across the first
+ * 64-byte edge of the line's masks, and must find exactly what the rules say.
+ */
+static void
+test_line_plan(void **state)
+{
+	bk_ruleset *rs = rules(
+	    RULE("t.dash", "pattern = (?<![0-9])[0-9]{3}-[0-9]{4}(?![0-9])\ntrigger = digits 7-7 sep dash")
+	    RULE("t.space", "pattern = (?<![0-9])[0-9]{3} [0-9]{3} [0-9]{3}(?![0-9])\n"
+		 "trigger = digits 9-9 sep space")
+	    RULE("t.after", "pattern = (?<![A-Za-z0-9])[A-Z]{2}[0-9]{4}(?![0-9])\n"
+		 "trigger = digits 4-4 after A-Z")
+	    RULE("t.ctx", "pattern = (?<![0-9])[0-9]{8}(?![0-9])\nrequire-context = yes\n"
+		 "context = acct\ntrigger = digits 8-8"));
+	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
+	static const struct {
+		const char *text;
+		int from, to;		/* of the finding in TEXT; from < 0: none */
+		const char *rule, *rest;	/* its rule; its value, confidence and why */
+	} cases[] = {
+		{ "123-4567", 0, 8, "t.dash", "123-4567 medium" },
+		{ "123 4567", -1, 0, NULL, NULL },
+		{ "555 123-4567", 4, 12, "t.dash", "123-4567 medium" },
+		{ "12 345 678 901", 3, 14, "t.space", "345 678 901 medium" },
+		{ "AB1234", 0, 6, "t.after", "AB1234 medium" },
+		{ "ab1234", -1, 0, NULL, NULL },
+		{ "A 1234", -1, 0, NULL, NULL },
+		{ "acct 12345678", 5, 13, "t.ctx", "12345678 high ctx:acct" },
+		{ "12345678", -1, 0, NULL, NULL },
+	};
+	char line[256], want[128];
+
+	(void)state;
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+		for (int at = 50; at <= 72; at++) {
+			memset(line, ' ', (size_t)at);
+			snprintf(line + at, sizeof line - (size_t)at, "%s z", cases[c].text);
+			if (cases[c].from < 0)
+				want[0] = '\0';
+			else
+				snprintf(want, sizeof want, "%s %d-%d %s;", cases[c].rule,
+				    at + cases[c].from, at + cases[c].to, cases[c].rest);
+			check(sc, line, want);
+		}
+	bk_scanner_free(sc);
+	bk_ruleset_free(rs);
+}
+
 static void
 test_header_context(void **state)
 {
@@ -343,6 +394,7 @@ main(void)
 		cmocka_unit_test(test_context_raises_and_is_required),
 		cmocka_unit_test(test_context_every_offset),
 		cmocka_unit_test(test_groups_across_blocks),
+		cmocka_unit_test(test_line_plan),
 		cmocka_unit_test(test_header_context),
 		cmocka_unit_test(test_same_bytes_two_rules),
 		cmocka_unit_test(test_offsets_of_folded_text),
