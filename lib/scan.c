@@ -1203,7 +1203,7 @@ digit_masks(bk_scanner *sc, const char *t, size_t n, bool *nomem)
 
 	sc->high = true;	/* until known: a line is never passed over by mistake */
 	if (nw > sc->maskcap) {
-		size_t cap = 2 * nw;
+		size_t cap = nw + nw / 4 + 16;	/* 3 masks, 8 bytes each a 64 of line: little to spare */
 		uint64_t *m[3];
 
 		for (int i = 0; i < 3; i++)
