@@ -261,6 +261,8 @@ struct bk_access {
 	size_t nspare_seq, spare_seqalloc;
 	struct bk__seqid *scratch;	/* a window's ids, sorted for runs */
 	size_t scratchcap;
+	struct bk__acc_id *idscratch;	/* bk_access_add's event's ids, prepared */
+	size_t idscratchcap;
 	/* top entities for the summary */
 	struct bk__top top[BK__ACC_TOP];
 	size_t ntop;
@@ -276,16 +278,75 @@ extern const char *const bk__acc_full_kinds[BK__ACC_NFULLKINDS];
 uint32_t bk__acc_intern(struct bk__strtab *t, const char *s, size_t len);
 struct bk__entity *bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip,
     size_t ilen);
-/* access-table.c: an entity's key and hash, made (and its slot fetched) ahead of the lookup */
+/*
+ * access-table.c: an entity's key (actor 0x1f ip, each cut at 500 bytes)
+ * and its hash, made ahead of the lookup. ACTOR and IP point into S, or
+ * are NULL when not part of the entity.
+ */
+#define BK__ACC_KEY_MAX 1024
 struct bk__acc_key {
-	char s[1024];
+	const char *s;
 	size_t len, alen, ilen;
 	uint64_t h;
 	const char *actor, *ip;
 };
-void bk__acc_key(const bk_access *a, struct bk__acc_key *k, const char *actor, size_t alen,
+/* The key of ACTOR and IP (either NULL: not part of it) into BUF (BK__ACC_KEY_MAX bytes). */
+void bk__acc_key(struct bk__acc_key *k, char *buf, const char *actor, size_t alen,
     const char *ip, size_t ilen);
+/* Starts fetching the table slot of key hash H, a cache miss in a large table. */
+static inline void
+bk__acc_prefetch(const bk_access *a, uint64_t h)
+{
+	if (a->nslots > 0)
+		__builtin_prefetch(&a->slots[(size_t)h & (a->nslots - 1)]);
+}
 struct bk__entity *bk__acc_entity_at(bk_access *a, const struct bk__acc_key *k);
+
+/*
+ * An event as the detectors count it, worked out from the event and the
+ * run's settings alone (bk__acc_prepare writes nothing of the run), so that
+ * another thread can do this part while the run counts earlier events
+ * (access-batch.c). Strings point into the event or the caller's buffers.
+ */
+#define BK__ACC_EV_SKIP 1u	/* no time or no entity: counted and skipped */
+#define BK__ACC_EV_COUNT 2u	/* a successful read or export: into the windows */
+#define BK__ACC_EV_SENS 4u	/* its object holds personal data */
+#define BK__ACC_EV_OFF 8u	/* a sensitive read outside business hours (not when learning) */
+#define BK__ACC_NOT_NUM UINT64_MAX	/* bk__acc_id.v of an id that is not a number */
+#define BK__ACC_COLL_MAX 256	/* bytes of a collection name, NUL included */
+
+struct bk__acc_id {
+	uint64_t h;		/* of the collection's name and the id: what is counted distinct */
+	uint64_t v;		/* the id's number, for runs; BK__ACC_NOT_NUM */
+};
+
+struct bk__acc_ev {
+	int64_t ts;
+	uint64_t line;
+	int64_t rows, bytes_out;
+	unsigned flags;
+	unsigned kind;			/* full-read kind bit, when sensitive */
+	const char *file;		/* NUL-terminated */
+	struct bk__acc_key key;		/* with BK__ACC_EV_COUNT */
+	const char *coll;		/* NUL-terminated; CLEN 0: none */
+	size_t clen;
+	uint64_t chash;			/* what the ids' hashes start from */
+	const char *id;			/* the first id, cut to BK__ACC_ID_MAX, for evidence */
+	size_t idlen;
+	const struct bk__acc_id *ids;
+	size_t nids;
+};
+
+/*
+ * EV made ready into P: KEYBUF (BK__ACC_KEY_MAX bytes), COLLBUF
+ * (BK__ACC_COLL_MAX) and IDS (room for ev->nids) hold what P points to
+ * beside EV's own strings. Reads only A's settings: any thread may call it
+ * while another counts events.
+ */
+void bk__acc_prepare(const bk_access *a, const bk_event *ev, struct bk__acc_ev *p, char *keybuf,
+    char *collbuf, struct bk__acc_id *ids);
+/* Counts P, as bk_access_add counts its event. */
+int bk__acc_apply(bk_access *a, const struct bk__acc_ev *p);
 struct bk__bucket *bk__acc_bucket(bk_access *a, struct bk__entity *e, int64_t idx);
 void bk__acc_sample_add(const bk_access *a, struct bk__sample *smp, size_t *n, size_t max,
     const struct bk__sample *s);

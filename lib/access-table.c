@@ -414,38 +414,37 @@ key_hash(const char *s, size_t n)
 }
 
 void
-bk__acc_key(const bk_access *a, struct bk__acc_key *k, const char *actor, size_t alen,
-    const char *ip, size_t ilen)
+bk__acc_key(struct bk__acc_key *k, char *buf, const char *actor, size_t alen, const char *ip,
+    size_t ilen)
 {
 	/* Names past 500 bytes are cut: a hostile log line must not stop the run. */
 	if (alen > 500)
 		alen = 500;
 	if (ilen > 500)
 		ilen = 500;
-	k->actor = actor;
-	k->alen = alen;
-	k->ip = ip;
-	k->ilen = ilen;
 	k->len = 0;
 	if (actor != NULL)
-		memcpy(k->s, actor, alen);
+		memcpy(buf, actor, alen);
 	k->len = actor != NULL ? alen : 0;
-	k->s[k->len++] = '\x1f';
+	buf[k->len++] = '\x1f';
 	if (ip != NULL)
-		memcpy(k->s + k->len, ip, ilen);
+		memcpy(buf + k->len, ip, ilen);
+	k->s = buf;
+	k->actor = actor != NULL ? buf : NULL;
+	k->alen = actor != NULL ? alen : 0;
+	k->ip = ip != NULL ? buf + k->len : NULL;
+	k->ilen = ip != NULL ? ilen : 0;
 	k->len += ip != NULL ? ilen : 0;
 	k->h = key_hash(k->s, k->len);
-	/* The slot is a cache miss in a large table: start it while the caller does other work. */
-	if (a->nslots > 0)
-		__builtin_prefetch(&a->slots[(size_t)k->h & (a->nslots - 1)]);
 }
 
 struct bk__entity *
 bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip, size_t ilen)
 {
 	struct bk__acc_key k;
+	char buf[BK__ACC_KEY_MAX];
 
-	bk__acc_key(a, &k, actor, alen, ip, ilen);
+	bk__acc_key(&k, buf, actor, alen, ip, ilen);
 	return bk__acc_entity_at(a, &k);
 }
 

@@ -241,6 +241,7 @@ bk_access_free(bk_access *a)
 	free(a->spare_seq);
 	free(a->spare_seqcap);
 	free(a->scratch);
+	free(a->idscratch);
 	for (size_t i = 0; i < a->npeers; i++) {
 		free(a->peer_pat[i]);
 		free(a->peer_grp[i]);
@@ -1093,8 +1094,9 @@ numeric_id(const char *s, size_t len, uint64_t *v)
 	return true;
 }
 
-int
-bk_access_add(bk_access *a, const bk_event *ev)
+void
+bk__acc_prepare(const bk_access *a, const bk_event *ev, struct bk__acc_ev *p, char *keybuf,
+    char *collbuf, struct bk__acc_id *ids)
 {
 	const bk_span *actor = &ev->str[BK_EV_ACTOR], *ip = &ev->str[BK_EV_IP];
 	const bk_span *act = &ev->str[BK_EV_ACTION];
@@ -1102,21 +1104,66 @@ bk_access_add(bk_access *a, const bk_event *ev)
 	    !(actor->len == 1 && actor->ptr[0] == '-');
 	bool use_ip = a->by != 1 && ip->ptr != NULL && ip->len > 0 &&
 	    !(ip->len == 1 && ip->ptr[0] == '-');
+	size_t clen;
+
+	p->ts = ev->ts;
+	p->line = ev->line;
+	p->flags = 0;
+	if (ev->ts == BK_EVENT_NONE || (!use_actor && !use_ip)) {
+		p->flags = BK__ACC_EV_SKIP;
+		return;
+	}
+	if (failed(ev) || !(span_is(act, "read") || span_is(act, "export") ||
+	    (act->ptr == NULL && ev->nids > 0)))
+		return;
+	p->flags = BK__ACC_EV_COUNT;
+	p->rows = ev->rows;
+	p->bytes_out = ev->bytes_out;
+	p->file = ev->file != NULL ? ev->file : "-";
+	bk__acc_key(&p->key, keybuf, use_actor ? actor->ptr : NULL, actor->len,
+	    use_ip ? ip->ptr : NULL, ip->len);
+	clen = collection(ev, collbuf, BK__ACC_COLL_MAX);
+	collbuf[clen] = '\0';
+	p->coll = collbuf;
+	p->clen = clen;
+	/* The collection's name, not its index, so that two runs hash alike. */
+	p->chash = bk__hash64(collbuf, clen) * UINT64_C(0x100000001b3);
+	p->kind = 0;
+	if (clen > 0 && sensitive(a, ev, collbuf, clen)) {
+		p->flags |= BK__ACC_EV_SENS;
+		p->kind = full_kind(a, ev);
+		if (a->mode != BK_ACCESS_LEARN && off_hours(a, ev->ts))
+			p->flags |= BK__ACC_EV_OFF;
+	}
+	p->id = NULL;
+	p->idlen = 0;
+	if (ev->nids > 0) {
+		p->id = ev->ids[0].ptr;
+		p->idlen = ev->ids[0].len < BK__ACC_ID_MAX ? ev->ids[0].len : BK__ACC_ID_MAX;
+	}
+	for (size_t i = 0; i < ev->nids; i++) {
+		const bk_span *id = &ev->ids[i];
+
+		ids[i].h = p->chash ^ bk__hash64(id->ptr, id->len);
+		if (!numeric_id(id->ptr, id->len, &ids[i].v))
+			ids[i].v = BK__ACC_NOT_NUM;
+	}
+	p->ids = ids;
+	p->nids = ev->nids;
+}
+
+int
+bk__acc_apply(bk_access *a, const struct bk__acc_ev *p)
+{
 	struct bk__entity *e;
 	struct bk__bucket *b;
-	struct bk__acc_key key;
-	char coll[256];
-	const char *file;
-	size_t clen;
 	uint32_t ci = UINT32_MAX, fi;
-	uint64_t chash = bk__hash64("", 0) * UINT64_C(0x100000001b3);
-	bool sens, off;
-	unsigned kind;
-	int64_t ts = ev->ts;
+	bool sens = p->flags & BK__ACC_EV_SENS, off = p->flags & BK__ACC_EV_OFF;
+	int64_t ts = p->ts;
 	int rc;
 
 	a->events++;
-	if (ts == BK_EVENT_NONE || (!use_actor && !use_ip)) {
+	if (p->flags & BK__ACC_EV_SKIP) {
 		a->skipped++;
 		return BK_OK;
 	}
@@ -1129,55 +1176,47 @@ bk_access_add(bk_access *a, const bk_event *ev)
 	a->any = true;
 	if (ts < a->max_ts - a->tolerance)
 		a->late++;
-	if (failed(ev) || !(span_is(act, "read") || span_is(act, "export") ||
-	    (act->ptr == NULL && ev->nids > 0)))
+	if (!(p->flags & BK__ACC_EV_COUNT))
 		return sweep(a);
-	/* The entity's slot is fetched while the event's names are worked out. */
-	bk__acc_key(a, &key, use_actor ? actor->ptr : NULL, actor->len, use_ip ? ip->ptr : NULL,
-	    ip->len);
-	clen = collection(ev, coll, sizeof coll);
-	coll[clen] = '\0';
-	if (clen > 0) {
+	/* The entity's slot is fetched while the event's names are looked up. */
+	bk__acc_prefetch(a, p->key.h);
+	if (p->clen > 0) {
 		/* Most events name the collection and file the one before named. */
-		if (a->last_coll == UINT32_MAX || strcmp(a->colls.s[a->last_coll], coll) != 0) {
-			if ((a->last_coll = bk__acc_intern(&a->colls, coll, clen)) == UINT32_MAX)
+		if (a->last_coll == UINT32_MAX || strcmp(a->colls.s[a->last_coll], p->coll) != 0) {
+			if ((a->last_coll = bk__acc_intern(&a->colls, p->coll, p->clen)) == UINT32_MAX)
 				return BK_NOMEM;
-			a->last_chash = bk__hash64(coll, clen) * UINT64_C(0x100000001b3);
 		}
 		ci = a->last_coll;
-		chash = a->last_chash;
 	}
-	file = ev->file != NULL ? ev->file : "-";
-	if (a->last_file != UINT32_MAX && strcmp(a->files.s[a->last_file], file) == 0)
+	if (a->last_file != UINT32_MAX && strcmp(a->files.s[a->last_file], p->file) == 0)
 		fi = a->last_file;
-	else if ((fi = a->last_file = bk__acc_intern(&a->files, file, strlen(file))) == UINT32_MAX)
+	else if ((fi = a->last_file = bk__acc_intern(&a->files, p->file, strlen(p->file))) ==
+	    UINT32_MAX)
 		return BK_NOMEM;
-	sens = clen > 0 && sensitive(a, ev, coll, clen);
-	if ((e = bk__acc_entity_at(a, &key)) == NULL)
+	if ((e = bk__acc_entity_at(a, &p->key)) == NULL)
 		return BK_NOMEM;
 	e->events++;
 	if (sens && a->mode == BK_ACCESS_LEARN &&
-	    (rc = bk_baseline_seen_add(a->base, e->name, "object", coll, clen)) != BK_OK)
+	    (rc = bk_baseline_seen_add(a->base, e->name, "object", p->coll, p->clen)) != BK_OK)
 		return rc;
-	if (sens && (kind = full_kind(a, ev)) != 0 &&
-	    (rc = bk__acc_hit(a, e, BK__DET_FULL, ts, fi, ev->line, coll, ev->rows,
-	    ev->bytes_out, kind, NULL, 0)) != BK_OK)
+	if (sens && p->kind != 0 &&
+	    (rc = bk__acc_hit(a, e, BK__DET_FULL, ts, fi, p->line, p->coll, p->rows,
+	    p->bytes_out, p->kind, NULL, 0)) != BK_OK)
 		return rc;
 	if (sens && a->new_access && a->base != NULL && a->mode != BK_ACCESS_LEARN &&
-	    !bk_baseline_seen(a->base, e->name, "object", coll, clen) &&
-	    (rc = bk__acc_hit(a, e, BK__DET_NEW, ts, fi, ev->line, coll, -1, -1, 0, NULL, 0)) !=
+	    !bk_baseline_seen(a->base, e->name, "object", p->coll, p->clen) &&
+	    (rc = bk__acc_hit(a, e, BK__DET_NEW, ts, fi, p->line, p->coll, -1, -1, 0, NULL, 0)) !=
 	    BK_OK)
 		return rc;
 	if ((b = bk__acc_bucket(a, e, floor_div(ts, a->bw))) == NULL)
 		return BK_NOMEM;
 	b->events++;
-	if (ev->rows > 0)
-		b->rows += (uint64_t)ev->rows;
-	if (ev->bytes_out > 0)
-		b->bytes += (uint64_t)ev->bytes_out;
+	if (p->rows > 0)
+		b->rows += (uint64_t)p->rows;
+	if (p->bytes_out > 0)
+		b->bytes += (uint64_t)p->bytes_out;
 	b->first = ts < b->first ? ts : b->first;
 	b->last = ts > b->last ? ts : b->last;
-	off = sens && a->mode != BK_ACCESS_LEARN && off_hours(a, ts);
 	if (off) {
 		if (e->off == NULL && (e->off = off_sketch(a)) == NULL)
 			return BK_NOMEM;
@@ -1188,36 +1227,45 @@ bk_access_add(bk_access *a, const bk_event *ev)
 		e->off_events++;
 	}
 	{
-		struct bk__sample s = { .ts = ts, .file = fi, .line = ev->line };
+		struct bk__sample s = { .ts = ts, .file = fi, .line = p->line };
 
-		if (ev->nids > 0) {
-			size_t n = ev->ids[0].len < BK__ACC_ID_MAX ? ev->ids[0].len : BK__ACC_ID_MAX;
-
-			memcpy(s.id, ev->ids[0].ptr, n);
-			s.idlen = (uint8_t)n;
-		}
+		if (p->idlen > 0)
+			memcpy(s.id, p->id, p->idlen);
+		s.idlen = (uint8_t)p->idlen;
 		bk__acc_sample_add(a, b->smp, &b->nsmp, BK__ACC_SAMPLES, &s);
 		if (off)
 			bk__acc_sample_add(a, e->off_smp, &e->off_nsmp, BK__ACC_SAMPLES, &s);
 	}
-	if (ev->nids > 0) {
+	if (p->nids > 0) {
 		bk__acc_coll_offer(a, b, ci, ts);
 		if (off)
 			bk__acc_off_coll(a, e, ci, ts);
 	}
-	for (size_t i = 0; i < ev->nids; i++) {
-		const bk_span *id = &ev->ids[i];
-		/* The collection's name, not its index, so that two runs hash alike. */
-		uint64_t h = chash ^ bk__hash64(id->ptr, id->len), v;
+	for (size_t i = 0; i < p->nids; i++) {
+		uint64_t h = p->ids[i].h;
 
 		if ((rc = bk__acc_bucket_add(a, b, h)) != BK_OK)
 			return rc;
 		if (off && (rc = bk_distinct_add(e->off, h)) != BK_OK)
 			return rc;
-		if (numeric_id(id->ptr, id->len, &v) && (rc = bk__acc_seq_add(a, b, v, ts, ci)) != BK_OK)
+		if (p->ids[i].v != BK__ACC_NOT_NUM &&
+		    (rc = bk__acc_seq_add(a, b, p->ids[i].v, ts, ci)) != BK_OK)
 			return rc;
 	}
 	return sweep(a);
+}
+
+int
+bk_access_add(bk_access *a, const bk_event *ev)
+{
+	struct bk__acc_ev p;
+	char keybuf[BK__ACC_KEY_MAX], collbuf[BK__ACC_COLL_MAX];
+
+	if (ev->nids > a->idscratchcap &&
+	    bk__grow(&a->idscratch, &a->idscratchcap, ev->nids - 1, sizeof *a->idscratch) != BK_OK)
+		return BK_NOMEM;
+	bk__acc_prepare(a, ev, &p, keybuf, collbuf, a->idscratch);
+	return bk__acc_apply(a, &p);
 }
 
 int
