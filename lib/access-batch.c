@@ -1,0 +1,271 @@
+/*
+ * access-batch.c - events made ready for a bk_access run on another thread;
+ * see access.h.
+ *
+ * Counting an event is two parts (access.c): what depends on the event
+ * alone - its entity's key and hash, its collection, whether it is
+ * sensitive, a full read or off-hours, its ids' hashes and numbers - and
+ * what changes the run's state. The first part is as much work as the
+ * second, so a tool that parses a log on a worker thread does it there too
+ * and hands the main thread only the result: a batch, records of bytes
+ * that hold no pointer (so it can be copied into a pipeline chunk as it
+ * is) and replay through bk__acc_apply exactly as bk_access_add would have
+ * counted the events, in the same order.
+ *
+ * A batch is one byte array, grown by doubling and kept from one use to
+ * the next, so a long run allocates only while its batches grow to their
+ * working size. Each record starts on 8 bytes: a header (struct rec), then
+ * the ids' hashes and numbers, the entity key, the collection with its NUL
+ * and the first id. A file name is a record of its own, written when it
+ * changes; the events after it are of that file.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "access-private.h"
+#include "util-private.h"
+
+#define REC_FILE 0x100u		/* a file name record, not an event */
+#define HAS_ACTOR 1u
+#define HAS_IP 2u
+
+struct rec {
+	uint32_t size;		/* of the record, header and padding included */
+	uint32_t flags;		/* BK__ACC_EV_*, or REC_FILE */
+	int64_t ts;
+	uint64_t line;
+	int64_t rows, bytes_out;
+	uint64_t khash, chash;
+	uint32_t kind, nids;
+	uint16_t klen, alen, ilen, clen;
+	uint8_t key, idlen;	/* HAS_ACTOR | HAS_IP; the first id's bytes */
+};
+
+struct bk_access_batch {
+	char *buf;
+	size_t len, cap;
+	size_t file;		/* offset of the current file name's bytes; SIZE_MAX: none */
+	struct bk__acc_id *ids;	/* room to prepare an event's ids */
+	size_t idcap;
+};
+
+#define ALIGN8(n) (((n) + 7) & ~(size_t)7)
+
+bk_access_batch *
+bk_access_batch_new(void)
+{
+	bk_access_batch *b = calloc(1, sizeof *b);
+
+	if (b != NULL)
+		b->file = SIZE_MAX;
+	return b;
+}
+
+void
+bk_access_batch_free(bk_access_batch *b)
+{
+	if (b == NULL)
+		return;
+	free(b->buf);
+	free(b->ids);
+	free(b);
+}
+
+void
+bk_access_batch_clear(bk_access_batch *b)
+{
+	b->len = 0;
+	b->file = SIZE_MAX;
+}
+
+const void *
+bk_access_batch_data(const bk_access_batch *b, size_t *len)
+{
+	*len = b->len;
+	return b->buf;
+}
+
+/* Room for a record of N bytes (a multiple of 8) at the end; NULL on OOM. */
+static char *
+room(bk_access_batch *b, size_t n)
+{
+	if (b->cap - b->len < n) {
+		size_t cap = b->cap != 0 ? b->cap : 65536;
+		char *p;
+
+		while (cap - b->len < n) {
+			if (cap > SIZE_MAX / 2)
+				return NULL;
+			cap *= 2;
+		}
+		if ((p = realloc(b->buf, cap)) == NULL)
+			return NULL;
+		b->buf = p;
+		b->cap = cap;
+	}
+	return b->buf + b->len;
+}
+
+/* FILE as the current file name, unless it is already. BK_OK or BK_NOMEM. */
+static int
+set_file(bk_access_batch *b, const char *file)
+{
+	size_t n = strlen(file), size = ALIGN8(sizeof(struct rec) + n + 1);
+	struct rec *r;
+	char *p;
+
+	if (b->file != SIZE_MAX && strcmp(b->buf + b->file, file) == 0)
+		return BK_OK;
+	if (size > UINT32_MAX || (p = room(b, size)) == NULL)
+		return BK_NOMEM;
+	r = (struct rec *)(void *)p;
+	memset(r, 0, sizeof *r);
+	r->size = (uint32_t)size;
+	r->flags = REC_FILE;
+	memcpy(p + sizeof *r, file, n + 1);
+	b->file = b->len + sizeof *r;
+	b->len += size;
+	return BK_OK;
+}
+
+int
+bk_access_batch_add(bk_access_batch *b, const bk_access *a, const bk_event *ev)
+{
+	struct bk__acc_ev p;
+	char keybuf[BK__ACC_KEY_MAX], collbuf[BK__ACC_COLL_MAX];
+	size_t size, ids;
+	struct rec *r;
+	char *q;
+
+	if (ev->nids > b->idcap &&
+	    bk__grow(&b->ids, &b->idcap, ev->nids - 1, sizeof *b->ids) != BK_OK)
+		return BK_NOMEM;
+	bk__acc_prepare(a, ev, &p, keybuf, collbuf, b->ids);
+	if (!(p.flags & BK__ACC_EV_COUNT)) {
+		/* Skipped or not a read: its time is all that counts. */
+		if ((q = room(b, sizeof *r)) == NULL)
+			return BK_NOMEM;
+		r = (struct rec *)(void *)q;
+		memset(r, 0, sizeof *r);
+		r->size = sizeof *r;
+		r->flags = p.flags;
+		r->ts = p.ts;
+		r->line = p.line;
+		b->len += sizeof *r;
+		return BK_OK;
+	}
+	if (set_file(b, p.file) != BK_OK)
+		return BK_NOMEM;
+	ids = p.nids * sizeof *p.ids;
+	if (p.nids > UINT32_MAX || ids / sizeof *p.ids != p.nids ||
+	    ids > UINT32_MAX - sizeof *r - p.key.len - p.clen - 1 - p.idlen - 8)
+		return BK_NOMEM;
+	size = ALIGN8(sizeof *r + ids + p.key.len + p.clen + 1 + p.idlen);
+	if ((q = room(b, size)) == NULL)
+		return BK_NOMEM;
+	r = (struct rec *)(void *)q;
+	r->size = (uint32_t)size;
+	r->flags = p.flags;
+	r->ts = p.ts;
+	r->line = p.line;
+	r->rows = p.rows;
+	r->bytes_out = p.bytes_out;
+	r->khash = p.key.h;
+	r->chash = p.chash;
+	r->kind = p.kind;
+	r->nids = (uint32_t)p.nids;
+	r->klen = (uint16_t)p.key.len;
+	r->alen = (uint16_t)p.key.alen;
+	r->ilen = (uint16_t)p.key.ilen;
+	r->clen = (uint16_t)p.clen;
+	r->key = (p.key.actor != NULL ? HAS_ACTOR : 0) | (p.key.ip != NULL ? HAS_IP : 0);
+	r->idlen = (uint8_t)p.idlen;
+	q += sizeof *r;
+	if (ids > 0)
+		memcpy(q, p.ids, ids);
+	q += ids;
+	memcpy(q, p.key.s, p.key.len);
+	q += p.key.len;
+	memcpy(q, p.coll, p.clen + 1);
+	q += p.clen + 1;
+	if (p.idlen > 0)
+		memcpy(q, p.id, p.idlen);
+	b->len += size;
+	return BK_OK;
+}
+
+/* How far ahead of the event being counted its entity's slot is fetched. */
+#define AHEAD 4
+
+int
+bk_access_add_batch(bk_access *a, const void *data, size_t len, uint64_t *line)
+{
+	const char *d = data, *end = d + len, *ahead = d, *file = "-";
+	size_t nahead = 0;
+	int rc;
+
+	*line = 0;
+	while (d < end) {
+		const struct rec *r = (const struct rec *)(const void *)d;
+		struct bk__acc_ev p;
+		const char *q = d + sizeof *r;
+
+		if ((size_t)(end - d) < sizeof *r || r->size < sizeof *r ||
+		    r->size > (size_t)(end - d))
+			return BK_ERROR;	/* not a batch's bytes */
+		/*
+		 * Entities are touched at random in a large table: start
+		 * fetching the slot of an event a few ahead, so that its cache
+		 * miss is under way while this one is counted.
+		 */
+		while (nahead < AHEAD && ahead < end) {
+			const struct rec *x = (const struct rec *)(const void *)ahead;
+
+			if ((size_t)(end - ahead) < sizeof *x || x->size < sizeof *x)
+				break;
+			if (x->flags & BK__ACC_EV_COUNT)
+				bk__acc_prefetch(a, x->khash);
+			ahead += x->size;
+			nahead++;
+		}
+		nahead--;
+		d += r->size;
+		if (r->flags & REC_FILE) {
+			file = q;
+			continue;
+		}
+		p.ts = r->ts;
+		p.line = r->line;
+		p.flags = r->flags;
+		if (p.flags & BK__ACC_EV_COUNT) {
+			p.rows = r->rows;
+			p.bytes_out = r->bytes_out;
+			p.kind = r->kind;
+			p.file = file;
+			p.ids = (const struct bk__acc_id *)(const void *)q;
+			p.nids = r->nids;
+			q += r->nids * sizeof *p.ids;
+			p.key.s = q;
+			p.key.len = r->klen;
+			p.key.alen = r->alen;
+			p.key.ilen = r->ilen;
+			p.key.h = r->khash;
+			p.key.actor = (r->key & HAS_ACTOR) ? q : NULL;
+			p.key.ip = (r->key & HAS_IP) ? q + r->klen - r->ilen : NULL;
+			q += r->klen;
+			p.coll = q;
+			p.clen = r->clen;
+			p.chash = r->chash;
+			q += r->clen + 1;
+			p.id = q;
+			p.idlen = r->idlen;
+		}
+		if ((rc = bk__acc_apply(a, &p)) != BK_OK) {
+			*line = r->line;
+			return rc;
+		}
+	}
+	return BK_OK;
+}
