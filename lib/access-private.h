@@ -213,6 +213,8 @@ struct bk_access {
 	char *hours_text;
 	const char *const *tables, *const *prefixes, *const *paths, *const *endpoints;
 	size_t ntables, nprefixes, npaths, nendpoints;
+	/* their lengths, in one block (LENS), measured once rather than per event */
+	size_t *lens, *table_len, *prefix_len, *path_len, *endpoint_len;
 	char **peer_pat, **peer_grp;
 	size_t npeers;
 	size_t max_entities, exact;

@@ -164,6 +164,21 @@ bk_access_new(const bk_detectconf *conf, enum bk_access_mode mode, bk_baseline *
 	a->nprefixes = bk_detectconf_list(conf, "sensitive.url_prefixes", &a->prefixes);
 	a->npaths = bk_detectconf_list(conf, "sensitive.paths", &a->paths);
 	a->nendpoints = bk_detectconf_list(conf, "full_read.endpoints", &a->endpoints);
+	if ((a->lens = calloc(a->ntables + a->nprefixes + a->npaths + a->nendpoints + 1,
+	    sizeof *a->lens)) == NULL)
+		goto fail;
+	a->table_len = a->lens;
+	a->prefix_len = a->table_len + a->ntables;
+	a->path_len = a->prefix_len + a->nprefixes;
+	a->endpoint_len = a->path_len + a->npaths;
+	for (size_t i = 0; i < a->ntables; i++)
+		a->table_len[i] = strlen(a->tables[i]);
+	for (size_t i = 0; i < a->nprefixes; i++)
+		a->prefix_len[i] = strlen(a->prefixes[i]);
+	for (size_t i = 0; i < a->npaths; i++)
+		a->path_len[i] = strlen(a->paths[i]);
+	for (size_t i = 0; i < a->nendpoints; i++)
+		a->endpoint_len[i] = strlen(a->endpoints[i]);
 	npg = bk_detectconf_list(conf, "baseline.peer_groups", &pg);
 	if (npg > 0 && ((a->peer_pat = calloc(npg, sizeof(char *))) == NULL ||
 	    (a->peer_grp = calloc(npg, sizeof(char *))) == NULL))
@@ -242,6 +257,7 @@ bk_access_free(bk_access *a)
 	free(a->spare_seqcap);
 	free(a->scratch);
 	free(a->idscratch);
+	free(a->lens);
 	for (size_t i = 0; i < a->npeers; i++) {
 		free(a->peer_pat[i]);
 		free(a->peer_grp[i]);
@@ -351,8 +367,9 @@ collection(const bk_event *ev, char *buf, size_t cap)
 			const char *s = end;
 			bool is_id = false;
 
-			while (s > o && s[-1] != '/')
-				s--;
+			const char *slash = memrchr(o, '/', (size_t)(end - o));
+
+			s = slash != NULL ? slash + 1 : o;
 			for (size_t i = 0; i < ev->nids && !is_id; i++)
 				is_id = ev->ids[i].len == (size_t)(end - s) &&
 				    memcmp(ev->ids[i].ptr, s, ev->ids[i].len) == 0;
@@ -378,9 +395,13 @@ collection(const bk_event *ev, char *buf, size_t cap)
 				break;
 			}
 	}
-	for (size_t i = 0; i < len && n + 1 < cap; i++)
-		if (o[i] != '"' && o[i] != '`' && o[i] != '[' && o[i] != ']')
-			buf[n++] = bk__lower(o[i]);
+	/* Every byte is written, and kept unless it is a quote or bracket: no branch per byte. */
+	for (size_t i = 0; i < len && n + 1 < cap; i++) {
+		char c = o[i];
+
+		buf[n] = bk__lower(c);
+		n += c != '"' && c != '`' && c != '[' && c != ']';
+	}
 	return n;
 }
 
@@ -390,11 +411,10 @@ span_is(const bk_span *s, const char *w)
 	return s->ptr != NULL && s->len == strlen(w) && memcmp(s->ptr, w, s->len) == 0;
 }
 
+/* Whether S starts with P of N bytes (an empty P never matches). */
 static bool
-has_prefix(const bk_span *s, const char *p)
+has_prefix(const bk_span *s, const char *p, size_t n)
 {
-	size_t n = strlen(p);
-
 	return n > 0 && s->len >= n && memcmp(s->ptr, p, n) == 0;
 }
 
@@ -408,17 +428,17 @@ sensitive(const bk_access *a, const bk_event *ev, const char *coll, size_t clen)
 		return false;
 	if (o->len > 0 && o->ptr[0] == '/') {
 		for (size_t i = 0; i < a->nprefixes; i++)
-			if (has_prefix(o, a->prefixes[i]))
+			if (has_prefix(o, a->prefixes[i], a->prefix_len[i]))
 				return true;
 		for (size_t i = 0; i < a->npaths; i++)
-			if (has_prefix(o, a->paths[i]))
+			if (has_prefix(o, a->paths[i], a->path_len[i]))
 				return true;
 		for (size_t i = 0; i < a->nendpoints; i++)
-			if (has_prefix(o, a->endpoints[i]))
+			if (has_prefix(o, a->endpoints[i], a->endpoint_len[i]))
 				return true;
 	} else {
 		for (size_t i = 0; i < a->ntables; i++)
-			if (strlen(a->tables[i]) == clen && strncasecmp(a->tables[i], coll, clen) == 0)
+			if (a->table_len[i] == clen && strncasecmp(a->tables[i], coll, clen) == 0)
 				return true;
 	}
 	if (bk_valueset_count(a->sensitive) > 0) {
@@ -453,7 +473,7 @@ full_kind(const bk_access *a, const bk_event *ev)
 		if (ev->bytes_out == 0)
 			return 0;
 		for (size_t i = 0; i < a->nendpoints; i++)
-			if (has_prefix(o, a->endpoints[i]))
+			if (has_prefix(o, a->endpoints[i], a->endpoint_len[i]))
 				return 1u << 4;
 	}
 	return 0;
