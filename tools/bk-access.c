@@ -35,8 +35,8 @@ static const char usage_text[] =
     "      --ids=SPEC        record ids in URLs, as bk-parse --ids\n"
     "      --map=M           field map for -f json and csv, as bk-parse --map\n"
     "      --year=Y          year of times logged without one\n"
-    "  -j, --jobs=N          with -f, N threads: N - 1 parse while one counts\n"
-    "                        (default 2 with two processors or more, else 1)\n"
+    "  -j, --jobs=N          with -f, parse on N threads while another counts\n"
+    "                        (default: every processor, up to 8; 1: one thread)\n"
     "      --by=E            an entity is an actor, an ip, or both (default both)\n"
     "      --window=D        the sliding window, e.g. 1h, 30m (default 1h)\n"
     "      --threshold=N     distinct records in a window that alert (default 200)\n"
@@ -128,11 +128,13 @@ on_record(void *ctx, const bk_record *rec, uint64_t line)
  * (pipeline.h): each worker parses a chunk with its own parser and makes
  * its events ready for the detectors (bk_access_batch_add) into the chunk's
  * buffer; the main thread counts the chunks' batches in input order
- * (bk_access_add_batch), so the alerts are those of one thread. Parsing and
- * counting take about as long as each other, so one worker beside the main
- * thread uses two processors (-j 2).
+ * (bk_access_add_batch), so the alerts are those of one thread. A worker's
+ * part (parsing, then bk__acc_prepare) is about three times the main
+ * thread's, so by default every processor parses and the main thread
+ * takes its share of a processor between them.
  */
 #define CHUNK_BYTES ((size_t)1 << 20)
+#define JOBS_DEFAULT_MAX 8
 
 enum { ST_LINES, ST_UNPARSED, ST_FIRST_UNPARSED };
 
@@ -580,11 +582,14 @@ main(int argc, char **argv)
 			tool_usage_error("%s", err != NULL ? err : "out of memory");
 		if ((lr = bk_lines_new(0)) == NULL)
 			tool_usage_error("out of memory");
-		if (jobs < 0)
-			jobs = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
-		if (!bk_parser_independent(parser))
-			jobs = 1;
-		for (long i = 1; i < jobs; i++) {
+		if (jobs < 0) {
+			long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+			jobs = n < 1 ? 1 : n > JOBS_DEFAULT_MAX ? JOBS_DEFAULT_MAX : n;
+		}
+		if (jobs == 1 || !bk_parser_independent(parser))
+			jobs = 0;
+		for (long i = 0; i < jobs; i++) {
 			struct worker *wk = &workers[nworkers];
 
 			wk->acc = r.acc;
