@@ -246,6 +246,8 @@ struct bk_access {
 	/* time */
 	int64_t first, last, max_ts;
 	int64_t swept;			/* bucket index the last sweep reached */
+	int64_t sweep_at;		/* the clock (max_ts) of the next sweep; INT64_MIN: unknown */
+	int64_t bcur, bcur_start, bcur_end;	/* the last event's bucket index, its times */
 	bool any;
 	/* incidents */
 	struct bk__incident **inc;

@@ -207,6 +207,8 @@ bk_access_new(const bk_detectconf *conf, enum bk_access_mode mode, bk_baseline *
 	    a->hours_text == NULL)
 		goto fail;
 	a->swept = INT64_MIN;
+	a->sweep_at = INT64_MIN;
+	a->bcur_start = a->bcur_end = INT64_MIN;
 	a->last_file = a->last_coll = UINT32_MAX;
 	a->lru_first = a->lru_last = UINT32_MAX;
 	return a;
@@ -411,11 +413,32 @@ span_is(const bk_span *s, const char *w)
 	return s->ptr != NULL && s->len == strlen(w) && memcmp(s->ptr, w, s->len) == 0;
 }
 
-/* Whether S starts with P of N bytes (an empty P never matches). */
-static bool
+/*
+ * Whether S starts with P of N bytes (an empty P never matches). Every
+ * event is tried against each configured prefix, and URL prefixes all
+ * start with '/': their first eight bytes are compared as one word, which
+ * tells most of them apart at once, and a short one byte by byte rather
+ * than through a call to memcmp.
+ */
+static inline bool
 has_prefix(const bk_span *s, const char *p, size_t n)
 {
-	return n > 0 && s->len >= n && memcmp(s->ptr, p, n) == 0;
+	uint64_t x, y;
+	size_t i = 0;
+
+	if (n == 0 || s->len < n)
+		return false;
+	if (n >= 8) {
+		memcpy(&x, s->ptr, 8);
+		memcpy(&y, p, 8);
+		if (x != y)
+			return false;
+		i = 8;
+	}
+	for (; i < n; i++)
+		if (s->ptr[i] != p[i])
+			return false;
+	return true;
 }
 
 /* Whether the event's object holds personal data. */
@@ -745,11 +768,24 @@ eval_window(bk_access *a, struct bk__entity *e, bk_distinct *tmp)
 
 	while (n < e->nb && e->b[n].idx < e->b[0].idx + BK__ACC_K)
 		n++;
-	/* The buckets' counts added up bound the union: merge only when it could alert. */
+	/*
+	 * The buckets' counts added up bound the union: merge only when it
+	 * could alert. One pass over the buckets for every sum; most windows
+	 * end here, below every threshold.
+	 */
 	distinct = 0;
 	for (size_t i = 0; i < n; i++) {
-		distinct += bk__acc_bucket_count(&e->b[i]);
-		exact = exact && bk__acc_bucket_exact(&e->b[i]);
+		const struct bk__bucket *b = &e->b[i];
+
+		if (b->d == NULL) {
+			distinct += b->nfew;
+		} else {
+			distinct += bk_distinct_count(b->d);
+			exact = exact && bk_distinct_is_exact(b->d);
+		}
+		rows += b->rows;
+		bytes += b->bytes;
+		nseq += b->nseq;
 	}
 	if (n > 1 && a->bulk_threshold > 0 &&
 	    (distinct >= (uint64_t)a->bulk_threshold || !exact)) {
@@ -758,10 +794,6 @@ eval_window(bk_access *a, struct bk__entity *e, bk_distinct *tmp)
 			if ((rc = bk__acc_bucket_merge(tmp, &e->b[i])) != BK_OK)
 				return rc;
 		distinct = bk_distinct_count(tmp);
-	}
-	for (size_t i = 0; i < n; i++) {
-		rows += e->b[i].rows;
-		bytes += e->b[i].bytes;
 	}
 	if (a->bulk_threshold > 0 && distinct >= (uint64_t)a->bulk_threshold &&
 	    above_baseline(a, e, "distinct", (double)distinct, &sc) &&
@@ -778,8 +810,6 @@ eval_window(bk_access *a, struct bk__entity *e, bk_distinct *tmp)
 		    (double)a->vol_bytes, &sc)) != BK_OK)
 			return rc;
 	}
-	for (size_t i = 0; i < n; i++)
-		nseq += e->b[i].nseq;
 	if (a->enum_min_run > 0 && nseq >= (uint64_t)a->enum_min_run) {
 		if ((rc = longest_run(a, e, n, (uint64_t)a->enum_max_gap, &run)) != BK_OK)
 			return rc;
@@ -1073,14 +1103,22 @@ off_hours(const bk_access *a, int64_t ts)
 static int
 sweep(bk_access *a)
 {
-	int64_t upto = floor_div(a->max_ts - a->tolerance, a->bw);
-	int64_t need = a->mode == BK_ACCESS_STATE ? 1 : BK__ACC_K;
+	int64_t upto, need = a->mode == BK_ACCESS_STATE ? 1 : BK__ACC_K;
 	struct bk__entity *e, *stop = NULL;
 	int rc;
 
+	/* Every event asks; the clock crosses a boundary once per quarter window. */
+	if (a->max_ts < a->sweep_at)
+		return BK_OK;
+	upto = floor_div(a->max_ts - a->tolerance, a->bw);
 	if (upto <= a->swept)
 		return BK_OK;
 	a->swept = upto;
+	/* The clock's next boundary, where it cannot overflow (else: ask each time). */
+	a->sweep_at = INT64_MIN;
+	if (a->tolerance >= 0 && upto < INT64_MAX / a->bw - 1 && upto > INT64_MIN / a->bw + 1 &&
+	    (upto + 1) * a->bw <= INT64_MAX - a->tolerance)
+		a->sweep_at = (upto + 1) * a->bw + a->tolerance;
 	while ((e = a->pend_head) != NULL && e != stop) {
 		if (e->nb > 0 && e->b[0].idx + need > upto)
 			break;
@@ -1095,23 +1133,6 @@ sweep(bk_access *a)
 		}
 	}
 	return BK_OK;
-}
-
-/* Parses the decimal id of LEN bytes at S; false when it is not one (or too long). */
-static bool
-numeric_id(const char *s, size_t len, uint64_t *v)
-{
-	uint64_t x = 0;
-
-	if (len == 0 || len > 18)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (!bk__is_digit(s[i]))
-			return false;
-		x = x * 10 + (uint64_t)(s[i] - '0');
-	}
-	*v = x;
-	return true;
 }
 
 void
@@ -1162,11 +1183,19 @@ bk__acc_prepare(const bk_access *a, const bk_event *ev, struct bk__acc_ev *p, ch
 		p->idlen = ev->ids[0].len < BK__ACC_ID_MAX ? ev->ids[0].len : BK__ACC_ID_MAX;
 	}
 	for (size_t i = 0; i < ev->nids; i++) {
-		const bk_span *id = &ev->ids[i];
+		const unsigned char *x = (const unsigned char *)ev->ids[i].ptr;
+		size_t len = ev->ids[i].len;
+		uint64_t h = BK__FNV_BASIS, v = 0;
+		bool num = len > 0 && len <= 18;
 
-		ids[i].h = p->chash ^ bk__hash64(id->ptr, id->len);
-		if (!numeric_id(id->ptr, id->len, &ids[i].v))
-			ids[i].v = BK__ACC_NOT_NUM;
+		/* Its bk__hash64, and its number when it is all decimal digits (18 at most). */
+		for (size_t k = 0; k < len; k++) {
+			h = (h ^ x[k]) * BK__FNV_PRIME;
+			num = num && bk__is_digit((char)x[k]);
+			v = v * 10 + (uint64_t)(x[k] - '0');
+		}
+		ids[i].h = p->chash ^ bk__hash_finish(h, len);
+		ids[i].v = num ? v : BK__ACC_NOT_NUM;
 	}
 	p->ids = ids;
 	p->nids = ev->nids;
@@ -1228,7 +1257,16 @@ bk__acc_apply(bk_access *a, const struct bk__acc_ev *p)
 	    (rc = bk__acc_hit(a, e, BK__DET_NEW, ts, fi, p->line, p->coll, -1, -1, 0, NULL, 0)) !=
 	    BK_OK)
 		return rc;
-	if ((b = bk__acc_bucket(a, e, floor_div(ts, a->bw))) == NULL)
+	if (ts < a->bcur_start || ts >= a->bcur_end) {
+		/* Events come in time order: most fall in the bucket the one before fell in. */
+		a->bcur = floor_div(ts, a->bw);
+		a->bcur_start = a->bcur_end = INT64_MIN;
+		if (ts > INT64_MIN + a->bw && ts < INT64_MAX - a->bw) {
+			a->bcur_start = a->bcur * a->bw;
+			a->bcur_end = a->bcur_start + a->bw;
+		}
+	}
+	if ((b = bk__acc_bucket(a, e, a->bcur)) == NULL)
 		return BK_NOMEM;
 	b->events++;
 	if (p->rows > 0)
