@@ -113,12 +113,14 @@ room(bk_access_batch *b, size_t n)
 static int
 set_file(bk_access_batch *b, const char *file)
 {
-	size_t n = strlen(file), size = ALIGN8(sizeof(struct rec) + n + 1);
+	size_t n, size;
 	struct rec *r;
 	char *p;
 
 	if (b->file != SIZE_MAX && strcmp(b->buf + b->file, file) == 0)
 		return BK_OK;
+	n = strlen(file);
+	size = ALIGN8(sizeof(struct rec) + n + 1);
 	if (size > UINT32_MAX || (p = room(b, size)) == NULL)
 		return BK_NOMEM;
 	r = (struct rec *)(void *)p;

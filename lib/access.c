@@ -757,7 +757,7 @@ longest_run(bk_access *a, const struct bk__entity *e, size_t n, uint64_t max_gap
 
 /* Evaluates the window of E that starts at its first bucket. */
 static int
-eval_window(bk_access *a, struct bk__entity *e, bk_distinct *tmp)
+eval_window(bk_access *a, struct bk__entity *e, bk_distinct **tmp)
 {
 	size_t n = 0;
 	uint64_t distinct, rows = 0, bytes = 0, nseq = 0;
@@ -789,11 +789,14 @@ eval_window(bk_access *a, struct bk__entity *e, bk_distinct *tmp)
 	}
 	if (n > 1 && a->bulk_threshold > 0 &&
 	    (distinct >= (uint64_t)a->bulk_threshold || !exact)) {
-		bk_distinct_clear(tmp);
+		/* The caller's scratch counter, taken on first need: most windows never merge. */
+		if (*tmp == NULL && (*tmp = bk__acc_spare_get(a)) == NULL)
+			return BK_NOMEM;
+		bk_distinct_clear(*tmp);
 		for (size_t i = 0; i < n; i++)
-			if ((rc = bk__acc_bucket_merge(tmp, &e->b[i])) != BK_OK)
+			if ((rc = bk__acc_bucket_merge(*tmp, &e->b[i])) != BK_OK)
 				return rc;
-		distinct = bk_distinct_count(tmp);
+		distinct = bk_distinct_count(*tmp);
 	}
 	if (a->bulk_threshold > 0 && distinct >= (uint64_t)a->bulk_threshold &&
 	    above_baseline(a, e, "distinct", (double)distinct, &sc) &&
@@ -892,10 +895,10 @@ drop_bucket(bk_access *a, struct bk__entity *e)
 {
 	struct bk__bucket *b = &e->b[0];
 	int64_t start = b->idx * a->bw;
-	int32_t hour = (int32_t)floor_div(start, MS_HOUR);
+	int32_t hour = a->activity ? (int32_t)floor_div(start, MS_HOUR) : 0;
 	int rc = BK_OK;
 
-	for (int d = 0; d < BK__DET_N; d++) {
+	for (int d = 0; b->flags != 0 && d < BK__DET_N; d++) {
 		struct bk__incident *in;
 
 		if (!(b->flags & (1u << d)))
@@ -962,12 +965,8 @@ evaluate(bk_access *a, struct bk__entity *e, int64_t upto)
 	while (e->nb > 0) {
 		if (upto != INT64_MAX && e->b[0].idx + BK__ACC_K > upto)
 			break;
-		if (a->mode == BK_ACCESS_DETECT) {
-			if (tmp == NULL && (tmp = bk__acc_spare_get(a)) == NULL)
-				return BK_NOMEM;
-			if ((rc = eval_window(a, e, tmp)) != BK_OK)
-				break;
-		}
+		if (a->mode == BK_ACCESS_DETECT && (rc = eval_window(a, e, &tmp)) != BK_OK)
+			break;
 		if ((rc = drop_bucket(a, e)) != BK_OK)
 			break;
 	}
