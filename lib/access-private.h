@@ -255,8 +255,18 @@ struct bk_access {
 	const bk_alert **alerts;
 	/* names, and the ones the last event used (logs repeat them) */
 	struct bk__strtab files, colls;
-	uint32_t last_file, last_coll;
-	uint64_t last_chash;		/* the hash distinct ids of LAST_COLL start from */
+	uint32_t last_file;
+	/*
+	 * The collections the last events named, most recent first, by their
+	 * hash (bk__acc_ev.chash): logs take turns among a few (an API's
+	 * records, its static files, its search), so one name compared beats
+	 * interning. A slot with LEN 0 is empty.
+	 */
+	struct bk__acc_recent {
+		uint64_t h;
+		size_t len;
+		uint32_t i;
+	} recent_coll[4];
 	/* spare buckets' counters, reused */
 	bk_distinct **spare;
 	size_t nspare, sparecap;

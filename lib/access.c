@@ -209,7 +209,7 @@ bk_access_new(const bk_detectconf *conf, enum bk_access_mode mode, bk_baseline *
 	a->swept = INT64_MIN;
 	a->sweep_at = INT64_MIN;
 	a->bcur_start = a->bcur_end = INT64_MIN;
-	a->last_file = a->last_coll = UINT32_MAX;
+	a->last_file = UINT32_MAX;
 	a->lru_first = a->lru_last = UINT32_MAX;
 	return a;
 fail:
@@ -397,12 +397,16 @@ collection(const bk_event *ev, char *buf, size_t cap)
 				break;
 			}
 	}
-	/* Every byte is written, and kept unless it is a quote or bracket: no branch per byte. */
+	/*
+	 * Every byte is written, and kept unless it is a quote or bracket - or
+	 * a NUL, so that a name is a C string whose bytes are all of it (names
+	 * are interned, compared and written as such): no branch per byte.
+	 */
 	for (size_t i = 0; i < len && n + 1 < cap; i++) {
 		char c = o[i];
 
 		buf[n] = bk__lower(c);
-		n += c != '"' && c != '`' && c != '[' && c != ']';
+		n += c != '"' && c != '`' && c != '[' && c != ']' && c != '\0';
 	}
 	return n;
 }
@@ -1200,6 +1204,31 @@ bk__acc_prepare(const bk_access *a, const bk_event *ev, struct bk__acc_ev *p, ch
 	p->nids = ev->nids;
 }
 
+/* The index of P's collection, from the recent ones or interned; UINT32_MAX on OOM. */
+static uint32_t
+recent_coll(bk_access *a, const struct bk__acc_ev *p)
+{
+	struct bk__acc_recent *r = a->recent_coll, hit;
+	size_t n = sizeof a->recent_coll / sizeof a->recent_coll[0], k;
+
+	for (k = 0; k < n; k++)
+		if (r[k].len == p->clen && r[k].h == p->chash &&
+		    memcmp(a->colls.s[r[k].i], p->coll, p->clen) == 0)
+			break;
+	if (k < n) {
+		hit = r[k];
+	} else {
+		if ((hit.i = bk__acc_intern(&a->colls, p->coll, p->clen)) == UINT32_MAX)
+			return UINT32_MAX;
+		hit.h = p->chash;
+		hit.len = p->clen;
+		k = n - 1;	/* the least recent makes room */
+	}
+	memmove(&r[1], &r[0], k * sizeof *r);
+	r[0] = hit;
+	return hit.i;
+}
+
 int
 bk__acc_apply(bk_access *a, const struct bk__acc_ev *p)
 {
@@ -1228,14 +1257,9 @@ bk__acc_apply(bk_access *a, const struct bk__acc_ev *p)
 		return sweep(a);
 	/* The entity's slot is fetched while the event's names are looked up. */
 	bk__acc_prefetch(a, p->key.h);
-	if (p->clen > 0) {
-		/* Most events name the collection and file the one before named. */
-		if (a->last_coll == UINT32_MAX || strcmp(a->colls.s[a->last_coll], p->coll) != 0) {
-			if ((a->last_coll = bk__acc_intern(&a->colls, p->coll, p->clen)) == UINT32_MAX)
-				return BK_NOMEM;
-		}
-		ci = a->last_coll;
-	}
+	if (p->clen > 0 && (ci = recent_coll(a, p)) == UINT32_MAX)
+		return BK_NOMEM;
+	/* Most events name the file the one before named. */
 	if (a->last_file != UINT32_MAX && strcmp(a->files.s[a->last_file], p->file) == 0)
 		fi = a->last_file;
 	else if ((fi = a->last_file = bk__acc_intern(&a->files, p->file, strlen(p->file))) ==

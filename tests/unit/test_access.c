@@ -666,6 +666,59 @@ test_batch(void **state)
 	free(evs);
 }
 
+/*
+ * A NUL byte in a URL (raw logs keep them) is left out of the collection's
+ * name, which is then the same name however the events come (one by one
+ * or in batches) and written whole.
+ */
+static void
+test_nul_in_object(void **state)
+{
+	const char *const sets[] = { "bulk_distinct.threshold=10", "enumeration.min_run=0",
+		"off_hours.threshold=0", NULL };
+	static const char obj[] = "/api/per\0sons/";
+	char ids[16][16], url[16][32], *text[2];
+	struct ev *evs = walk("clerk", T0, 100, 7, 10, ids);
+	bk_detectconf *c = conf_with(sets);
+
+	(void)state;
+	for (int way = 0; way < 2; way++) {
+		bk_access *a = bk_access_new(c, BK_ACCESS_DETECT, NULL, NULL, NULL);
+		bk_access_batch *b = bk_access_batch_new();
+		const void *data;
+		size_t len;
+		uint64_t line;
+
+		for (size_t i = 0; i < 10; i++) {
+			bk_span sp[64];
+			bk_event ev;
+			size_t n = sizeof obj - 1, k = strlen(ids[i]);
+
+			make_event(&evs[i], i, &ev, sp);
+			memcpy(url[i], obj, n);
+			memcpy(url[i] + n, ids[i], k);
+			ev.str[BK_EV_OBJECT] = (bk_span){ url[i], n + k };
+			if (way == 0)
+				assert_int_equal(bk_access_add(a, &ev), BK_OK);
+			else
+				assert_int_equal(bk_access_batch_add(b, a, &ev), BK_OK);
+		}
+		data = bk_access_batch_data(b, &len);
+		assert_int_equal(bk_access_add_batch(a, data, len, &line), BK_OK);
+		assert_int_equal(bk_access_finish(a), BK_OK);
+		text[way] = written(a);
+		bk_access_free(a);
+		bk_access_batch_free(b);
+	}
+	assert_non_null(strstr(text[0], "\"object\":\"persons\""));
+	assert_non_null(strstr(text[0], "10 distinct persons records"));
+	assert_string_equal(text[0], text[1]);
+	free(text[0]);
+	free(text[1]);
+	bk_detectconf_free(c);
+	free(evs);
+}
+
 int
 main(void)
 {
@@ -682,6 +735,7 @@ main(void)
 		cmocka_unit_test(test_eviction),
 		cmocka_unit_test(test_state_merge),
 		cmocka_unit_test(test_batch),
+		cmocka_unit_test(test_nul_in_object),
 	};
 
 	return cmocka_run_group_tests(tests, tu_setup_dir, tu_teardown_dir);
