@@ -348,6 +348,17 @@ bk_access_sensitive_record(bk_access *a, const bk_record *rec)
 }
 
 /*
+ * The bytes left out of a collection's name, a bit each: quotes and
+ * brackets, and NUL, so that a name is a C string whose bytes are all of
+ * it (names are interned, compared and written as such).
+ */
+static const uint64_t coll_drop[4] = {
+	UINT64_C(1) << 0 | UINT64_C(1) << '"',
+	UINT64_C(1) << ('[' - 64) | UINT64_C(1) << (']' - 64) | UINT64_C(1) << ('`' - 64),
+	0, 0
+};
+
+/*
  * The collection an event's records belong to, into BUF (CAP bytes): a
  * table's last name part, lower-cased and unquoted (public.persons:
  * persons); for a URL or path, the last segment that is not a record id,
@@ -397,16 +408,12 @@ collection(const bk_event *ev, char *buf, size_t cap)
 				break;
 			}
 	}
-	/*
-	 * Every byte is written, and kept unless it is a quote or bracket - or
-	 * a NUL, so that a name is a C string whose bytes are all of it (names
-	 * are interned, compared and written as such): no branch per byte.
-	 */
+	/* Every byte is written, and kept unless dropped: no branch per byte. */
 	for (size_t i = 0; i < len && n + 1 < cap; i++) {
-		char c = o[i];
+		unsigned char c = (unsigned char)o[i];
 
-		buf[n] = bk__lower(c);
-		n += c != '"' && c != '`' && c != '[' && c != ']' && c != '\0';
+		buf[n] = bk__lower((char)c);
+		n += !((coll_drop[c >> 6] >> (c & 63)) & 1);
 	}
 	return n;
 }
