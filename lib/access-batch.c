@@ -26,7 +26,6 @@
 #include <string.h>
 
 #include "access-private.h"
-#include "util-private.h"
 
 #define REC_FILE 0x100u		/* a file name record, not an event */
 #define HAS_ACTOR 1u
@@ -48,8 +47,6 @@ struct bk_access_batch {
 	char *buf;
 	size_t len, cap;
 	size_t file;		/* offset of the current file name's bytes; SIZE_MAX: none */
-	struct bk__acc_id *ids;	/* room to prepare an event's ids */
-	size_t idcap;
 };
 
 #define ALIGN8(n) (((n) + 7) & ~(size_t)7)
@@ -70,7 +67,6 @@ bk_access_batch_free(bk_access_batch *b)
 	if (b == NULL)
 		return;
 	free(b->buf);
-	free(b->ids);
 	free(b);
 }
 
@@ -137,20 +133,25 @@ int
 bk_access_batch_add(bk_access_batch *b, const bk_access *a, const bk_event *ev)
 {
 	struct bk__acc_ev p;
-	char keybuf[BK__ACC_KEY_MAX], collbuf[BK__ACC_COLL_MAX];
-	size_t size, ids;
+	size_t ids = ev->nids * sizeof(struct bk__acc_id), size;
 	struct rec *r;
 	char *q;
 
-	if (ev->nids > b->idcap &&
-	    bk__grow(&b->ids, &b->idcap, ev->nids - 1, sizeof *b->ids) != BK_OK)
+	/*
+	 * The file's record first, then room for the most this event can take:
+	 * bk__acc_prepare writes its ids, key and collection in place.
+	 */
+	if (set_file(b, ev->file != NULL ? ev->file : "-") != BK_OK)
 		return BK_NOMEM;
-	bk__acc_prepare(a, ev, &p, keybuf, collbuf, b->ids);
+	size = sizeof *r + BK__ACC_KEY_MAX + BK__ACC_COLL_MAX + BK__ACC_ID_MAX + 8;
+	if (ev->nids > UINT32_MAX || ids / sizeof(struct bk__acc_id) != ev->nids ||
+	    ids > UINT32_MAX - size || (q = room(b, size + ids)) == NULL)
+		return BK_NOMEM;
+	r = (struct rec *)(void *)q;
+	q += sizeof *r;
+	bk__acc_prepare(a, ev, &p, q + ids, (struct bk__acc_id *)(void *)q);
 	if (!(p.flags & BK__ACC_EV_COUNT)) {
 		/* Skipped or not a read: its time is all that counts. */
-		if ((q = room(b, sizeof *r)) == NULL)
-			return BK_NOMEM;
-		r = (struct rec *)(void *)q;
 		memset(r, 0, sizeof *r);
 		r->size = sizeof *r;
 		r->flags = p.flags;
@@ -159,16 +160,7 @@ bk_access_batch_add(bk_access_batch *b, const bk_access *a, const bk_event *ev)
 		b->len += sizeof *r;
 		return BK_OK;
 	}
-	if (set_file(b, p.file) != BK_OK)
-		return BK_NOMEM;
-	ids = p.nids * sizeof *p.ids;
-	if (p.nids > UINT32_MAX || ids / sizeof *p.ids != p.nids ||
-	    ids > UINT32_MAX - sizeof *r - p.key.len - p.clen - 1 - p.idlen - 8)
-		return BK_NOMEM;
 	size = ALIGN8(sizeof *r + ids + p.key.len + p.clen + 1 + p.idlen);
-	if ((q = room(b, size)) == NULL)
-		return BK_NOMEM;
-	r = (struct rec *)(void *)q;
 	r->size = (uint32_t)size;
 	r->flags = p.flags;
 	r->ts = p.ts;
@@ -185,16 +177,8 @@ bk_access_batch_add(bk_access_batch *b, const bk_access *a, const bk_event *ev)
 	r->clen = (uint16_t)p.clen;
 	r->key = (p.key.actor != NULL ? HAS_ACTOR : 0) | (p.key.ip != NULL ? HAS_IP : 0);
 	r->idlen = (uint8_t)p.idlen;
-	q += sizeof *r;
-	if (ids > 0)
-		memcpy(q, p.ids, ids);
-	q += ids;
-	memcpy(q, p.key.s, p.key.len);
-	q += p.key.len;
-	memcpy(q, p.coll, p.clen + 1);
-	q += p.clen + 1;
 	if (p.idlen > 0)
-		memcpy(q, p.id, p.idlen);
+		memcpy(q + ids + p.key.len + p.clen + 1, p.id, p.idlen);
 	b->len += size;
 	return BK_OK;
 }

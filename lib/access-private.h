@@ -352,13 +352,14 @@ struct bk__acc_ev {
 };
 
 /*
- * EV made ready into P: KEYBUF (BK__ACC_KEY_MAX bytes), COLLBUF
- * (BK__ACC_COLL_MAX) and IDS (room for ev->nids) hold what P points to
- * beside EV's own strings. Reads only A's settings: any thread may call it
- * while another counts events.
+ * EV made ready into P: BUF (BK__ACC_KEY_MAX + BK__ACC_COLL_MAX bytes)
+ * gets the entity key and right after it the collection's name with its
+ * NUL, and IDS (room for ev->nids) the ids' hashes and numbers; P points
+ * there and into EV's own strings. Reads only A's settings: any thread may
+ * call it while another counts events.
  */
-void bk__acc_prepare(const bk_access *a, const bk_event *ev, struct bk__acc_ev *p, char *keybuf,
-    char *collbuf, struct bk__acc_id *ids);
+void bk__acc_prepare(const bk_access *a, const bk_event *ev, struct bk__acc_ev *p, char *buf,
+    struct bk__acc_id *ids);
 /* Counts P, as bk_access_add counts its event. */
 int bk__acc_apply(bk_access *a, const struct bk__acc_ev *p);
 struct bk__bucket *bk__acc_bucket(bk_access *a, struct bk__entity *e, int64_t idx);

@@ -1146,9 +1146,10 @@ sweep(bk_access *a)
 }
 
 void
-bk__acc_prepare(const bk_access *a, const bk_event *ev, struct bk__acc_ev *p, char *keybuf,
-    char *collbuf, struct bk__acc_id *ids)
+bk__acc_prepare(const bk_access *a, const bk_event *ev, struct bk__acc_ev *p, char *buf,
+    struct bk__acc_id *ids)
 {
+	char *collbuf;
 	const bk_span *actor = &ev->str[BK_EV_ACTOR], *ip = &ev->str[BK_EV_IP];
 	const bk_span *act = &ev->str[BK_EV_ACTION];
 	bool use_actor = a->by != 2 && actor->ptr != NULL && actor->len > 0 &&
@@ -1171,8 +1172,9 @@ bk__acc_prepare(const bk_access *a, const bk_event *ev, struct bk__acc_ev *p, ch
 	p->rows = ev->rows;
 	p->bytes_out = ev->bytes_out;
 	p->file = ev->file != NULL ? ev->file : "-";
-	bk__acc_key(&p->key, keybuf, use_actor ? actor->ptr : NULL, actor->len,
+	bk__acc_key(&p->key, buf, use_actor ? actor->ptr : NULL, actor->len,
 	    use_ip ? ip->ptr : NULL, ip->len);
+	collbuf = buf + p->key.len;
 	clen = collection(ev, collbuf, BK__ACC_COLL_MAX);
 	collbuf[clen] = '\0';
 	p->coll = collbuf;
@@ -1347,12 +1349,12 @@ int
 bk_access_add(bk_access *a, const bk_event *ev)
 {
 	struct bk__acc_ev p;
-	char keybuf[BK__ACC_KEY_MAX], collbuf[BK__ACC_COLL_MAX];
+	char buf[BK__ACC_KEY_MAX + BK__ACC_COLL_MAX];
 
 	if (ev->nids > a->idscratchcap &&
 	    bk__grow(&a->idscratch, &a->idscratchcap, ev->nids - 1, sizeof *a->idscratch) != BK_OK)
 		return BK_NOMEM;
-	bk__acc_prepare(a, ev, &p, keybuf, collbuf, a->idscratch);
+	bk__acc_prepare(a, ev, &p, buf, a->idscratch);
 	return bk__acc_apply(a, &p);
 }
 
