@@ -129,8 +129,8 @@ on_record(void *ctx, const bk_record *rec, uint64_t line)
  * its events ready for the detectors (bk_access_batch_add) into the chunk's
  * buffer; the main thread counts the chunks' batches in input order
  * (bk_access_add_batch), so the alerts are those of one thread. A worker's
- * part (parsing, then making the events ready) is about three times the main
- * thread's, so by default every processor parses and the main thread
+ * part (parsing, then making the events ready) is two to three times the
+ * main thread's, so by default every processor parses and the main thread
  * takes its share of a processor between them.
  */
 #define CHUNK_BYTES ((size_t)1 << 20)
