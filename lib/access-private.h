@@ -213,6 +213,8 @@ struct bk_access {
 	char *hours_text;
 	const char *const *tables, *const *prefixes, *const *paths, *const *endpoints;
 	size_t ntables, nprefixes, npaths, nendpoints;
+	/* their lengths, in one block (LENS), measured once rather than per event */
+	size_t *lens, *table_len, *prefix_len, *path_len, *endpoint_len;
 	char **peer_pat, **peer_grp;
 	size_t npeers;
 	size_t max_entities, exact;
@@ -244,6 +246,8 @@ struct bk_access {
 	/* time */
 	int64_t first, last, max_ts;
 	int64_t swept;			/* bucket index the last sweep reached */
+	int64_t sweep_at;		/* the clock (max_ts) of the next sweep; INT64_MIN: unknown */
+	int64_t bcur, bcur_start, bcur_end;	/* the last event's bucket index, its times */
 	bool any;
 	/* incidents */
 	struct bk__incident **inc;
@@ -251,8 +255,18 @@ struct bk_access {
 	const bk_alert **alerts;
 	/* names, and the ones the last event used (logs repeat them) */
 	struct bk__strtab files, colls;
-	uint32_t last_file, last_coll;
-	uint64_t last_chash;		/* the hash distinct ids of LAST_COLL start from */
+	uint32_t last_file;
+	/*
+	 * The collections the last events named, most recent first, by their
+	 * hash (bk__acc_ev.chash): logs take turns among a few (an API's
+	 * records, its static files, its search), so one name compared beats
+	 * interning. A slot with LEN 0 is empty.
+	 */
+	struct bk__acc_recent {
+		uint64_t h;
+		size_t len;
+		uint32_t i;
+	} recent_coll[4];
 	/* spare buckets' counters, reused */
 	bk_distinct **spare;
 	size_t nspare, sparecap;
@@ -261,6 +275,8 @@ struct bk_access {
 	size_t nspare_seq, spare_seqalloc;
 	struct bk__seqid *scratch;	/* a window's ids, sorted for runs */
 	size_t scratchcap;
+	struct bk__acc_id *idscratch;	/* bk_access_add's event's ids, prepared */
+	size_t idscratchcap;
 	/* top entities for the summary */
 	struct bk__top top[BK__ACC_TOP];
 	size_t ntop;
@@ -276,16 +292,76 @@ extern const char *const bk__acc_full_kinds[BK__ACC_NFULLKINDS];
 uint32_t bk__acc_intern(struct bk__strtab *t, const char *s, size_t len);
 struct bk__entity *bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip,
     size_t ilen);
-/* access-table.c: an entity's key and hash, made (and its slot fetched) ahead of the lookup */
+/*
+ * access-table.c: an entity's key (actor 0x1f ip, each cut at 500 bytes)
+ * and its hash, made ahead of the lookup. ACTOR and IP point into S, or
+ * are NULL when not part of the entity.
+ */
+#define BK__ACC_KEY_MAX 1024
 struct bk__acc_key {
-	char s[1024];
+	const char *s;
 	size_t len, alen, ilen;
 	uint64_t h;
 	const char *actor, *ip;
 };
-void bk__acc_key(const bk_access *a, struct bk__acc_key *k, const char *actor, size_t alen,
+/* The key of ACTOR and IP (either NULL: not part of it) into BUF (BK__ACC_KEY_MAX bytes). */
+void bk__acc_key(struct bk__acc_key *k, char *buf, const char *actor, size_t alen,
     const char *ip, size_t ilen);
+/* Starts fetching the table slot of key hash H, a cache miss in a large table. */
+static inline void
+bk__acc_prefetch(const bk_access *a, uint64_t h)
+{
+	if (a->nslots > 0)
+		__builtin_prefetch(&a->slots[(size_t)h & (a->nslots - 1)]);
+}
 struct bk__entity *bk__acc_entity_at(bk_access *a, const struct bk__acc_key *k);
+
+/*
+ * An event as the detectors count it, worked out from the event and the
+ * run's settings alone (bk__acc_prepare writes nothing of the run), so that
+ * another thread can do this part while the run counts earlier events
+ * (access-batch.c). Strings point into the event or the caller's buffers.
+ */
+#define BK__ACC_EV_SKIP 1u	/* no time or no entity: counted and skipped */
+#define BK__ACC_EV_COUNT 2u	/* a successful read or export: into the windows */
+#define BK__ACC_EV_SENS 4u	/* its object holds personal data */
+#define BK__ACC_EV_OFF 8u	/* a sensitive read outside business hours (not when learning) */
+#define BK__ACC_NOT_NUM UINT64_MAX	/* bk__acc_id.v of an id that is not a number */
+#define BK__ACC_COLL_MAX 256	/* bytes of a collection name, NUL included */
+
+struct bk__acc_id {
+	uint64_t h;		/* of the collection's name and the id: what is counted distinct */
+	uint64_t v;		/* the id's number, for runs; BK__ACC_NOT_NUM */
+};
+
+struct bk__acc_ev {
+	int64_t ts;
+	uint64_t line;
+	int64_t rows, bytes_out;
+	unsigned flags;
+	unsigned kind;			/* full-read kind bit, when sensitive */
+	const char *file;		/* NUL-terminated */
+	struct bk__acc_key key;		/* with BK__ACC_EV_COUNT */
+	const char *coll;		/* NUL-terminated; CLEN 0: none */
+	size_t clen;
+	uint64_t chash;			/* what the ids' hashes start from */
+	const char *id;			/* the first id, cut to BK__ACC_ID_MAX, for evidence */
+	size_t idlen;
+	const struct bk__acc_id *ids;
+	size_t nids;
+};
+
+/*
+ * EV made ready into P: BUF (BK__ACC_KEY_MAX + BK__ACC_COLL_MAX bytes)
+ * gets the entity key and right after it the collection's name with its
+ * NUL, and IDS (room for ev->nids) the ids' hashes and numbers; P points
+ * there and into EV's own strings. Reads only A's settings: any thread may
+ * call it while another counts events.
+ */
+void bk__acc_prepare(const bk_access *a, const bk_event *ev, struct bk__acc_ev *p, char *buf,
+    struct bk__acc_id *ids);
+/* Counts P, as bk_access_add counts its event. */
+int bk__acc_apply(bk_access *a, const struct bk__acc_ev *p);
 struct bk__bucket *bk__acc_bucket(bk_access *a, struct bk__entity *e, int64_t idx);
 void bk__acc_sample_add(const bk_access *a, struct bk__sample *smp, size_t *n, size_t max,
     const struct bk__sample *s);

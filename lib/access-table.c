@@ -349,6 +349,27 @@ bk__acc_entity_free(bk_access *a, struct bk__entity *e)
 	pool_put(&a->ent_pool, e);
 }
 
+/*
+ * Whether the N bytes at X and Y are the same: keys are a few words long
+ * and every event compares one, so a word at a time and no call.
+ */
+static inline bool
+key_eq(const char *x, const char *y, size_t n)
+{
+	uint64_t u, v;
+
+	for (; n >= 8; x += 8, y += 8, n -= 8) {
+		memcpy(&u, x, 8);
+		memcpy(&v, y, 8);
+		if (u != v)
+			return false;
+	}
+	for (; n > 0; x++, y++, n--)
+		if (*x != *y)
+			return false;
+	return true;
+}
+
 /* The slot of the entity with KEY, or of the empty slot where it would go. */
 static size_t
 ent_slot(const bk_access *a, const char *key, size_t len, uint64_t h)
@@ -359,7 +380,7 @@ ent_slot(const bk_access *a, const char *key, size_t len, uint64_t h)
 		const struct bk__entity *e = a->slots[j].e;
 
 		/* The hash beside the pointer: no visit to an entity that cannot match. */
-		if (a->slots[j].hash == h && e->klen == len && memcmp(e->key, key, len) == 0)
+		if (a->slots[j].hash == h && e->klen == len && key_eq(e->key, key, len))
 			break;
 		j = (j + 1) & (a->nslots - 1);
 	}
@@ -414,38 +435,37 @@ key_hash(const char *s, size_t n)
 }
 
 void
-bk__acc_key(const bk_access *a, struct bk__acc_key *k, const char *actor, size_t alen,
-    const char *ip, size_t ilen)
+bk__acc_key(struct bk__acc_key *k, char *buf, const char *actor, size_t alen, const char *ip,
+    size_t ilen)
 {
 	/* Names past 500 bytes are cut: a hostile log line must not stop the run. */
 	if (alen > 500)
 		alen = 500;
 	if (ilen > 500)
 		ilen = 500;
-	k->actor = actor;
-	k->alen = alen;
-	k->ip = ip;
-	k->ilen = ilen;
 	k->len = 0;
 	if (actor != NULL)
-		memcpy(k->s, actor, alen);
+		memcpy(buf, actor, alen);
 	k->len = actor != NULL ? alen : 0;
-	k->s[k->len++] = '\x1f';
+	buf[k->len++] = '\x1f';
 	if (ip != NULL)
-		memcpy(k->s + k->len, ip, ilen);
+		memcpy(buf + k->len, ip, ilen);
+	k->s = buf;
+	k->actor = actor != NULL ? buf : NULL;
+	k->alen = actor != NULL ? alen : 0;
+	k->ip = ip != NULL ? buf + k->len : NULL;
+	k->ilen = ip != NULL ? ilen : 0;
 	k->len += ip != NULL ? ilen : 0;
 	k->h = key_hash(k->s, k->len);
-	/* The slot is a cache miss in a large table: start it while the caller does other work. */
-	if (a->nslots > 0)
-		__builtin_prefetch(&a->slots[(size_t)k->h & (a->nslots - 1)]);
 }
 
 struct bk__entity *
 bk__acc_entity(bk_access *a, const char *actor, size_t alen, const char *ip, size_t ilen)
 {
 	struct bk__acc_key k;
+	char buf[BK__ACC_KEY_MAX];
 
-	bk__acc_key(a, &k, actor, alen, ip, ilen);
+	bk__acc_key(&k, buf, actor, alen, ip, ilen);
 	return bk__acc_entity_at(a, &k);
 }
 
@@ -664,8 +684,11 @@ bk__acc_bucket_merge(bk_distinct *into, const struct bk__bucket *b)
 void
 bk__acc_pop_first(bk_access *a, struct bk__entity *e)
 {
-	bk__acc_spare_put(a, e->b[0].d);
-	bk__acc_seq_put(a, &e->b[0]);
+	/* Most buckets have neither a counter nor an id array to give back. */
+	if (e->b[0].d != NULL)
+		bk__acc_spare_put(a, e->b[0].d);
+	if (e->b[0].seq != NULL)
+		bk__acc_seq_put(a, &e->b[0]);
 	e->b++;
 	e->nb--;
 	if (e->nb == 0)

@@ -164,6 +164,21 @@ bk_access_new(const bk_detectconf *conf, enum bk_access_mode mode, bk_baseline *
 	a->nprefixes = bk_detectconf_list(conf, "sensitive.url_prefixes", &a->prefixes);
 	a->npaths = bk_detectconf_list(conf, "sensitive.paths", &a->paths);
 	a->nendpoints = bk_detectconf_list(conf, "full_read.endpoints", &a->endpoints);
+	if ((a->lens = calloc(a->ntables + a->nprefixes + a->npaths + a->nendpoints + 1,
+	    sizeof *a->lens)) == NULL)
+		goto fail;
+	a->table_len = a->lens;
+	a->prefix_len = a->table_len + a->ntables;
+	a->path_len = a->prefix_len + a->nprefixes;
+	a->endpoint_len = a->path_len + a->npaths;
+	for (size_t i = 0; i < a->ntables; i++)
+		a->table_len[i] = strlen(a->tables[i]);
+	for (size_t i = 0; i < a->nprefixes; i++)
+		a->prefix_len[i] = strlen(a->prefixes[i]);
+	for (size_t i = 0; i < a->npaths; i++)
+		a->path_len[i] = strlen(a->paths[i]);
+	for (size_t i = 0; i < a->nendpoints; i++)
+		a->endpoint_len[i] = strlen(a->endpoints[i]);
 	npg = bk_detectconf_list(conf, "baseline.peer_groups", &pg);
 	if (npg > 0 && ((a->peer_pat = calloc(npg, sizeof(char *))) == NULL ||
 	    (a->peer_grp = calloc(npg, sizeof(char *))) == NULL))
@@ -192,7 +207,9 @@ bk_access_new(const bk_detectconf *conf, enum bk_access_mode mode, bk_baseline *
 	    a->hours_text == NULL)
 		goto fail;
 	a->swept = INT64_MIN;
-	a->last_file = a->last_coll = UINT32_MAX;
+	a->sweep_at = INT64_MIN;
+	a->bcur_start = a->bcur_end = INT64_MIN;
+	a->last_file = UINT32_MAX;
 	a->lru_first = a->lru_last = UINT32_MAX;
 	return a;
 fail:
@@ -241,6 +258,8 @@ bk_access_free(bk_access *a)
 	free(a->spare_seq);
 	free(a->spare_seqcap);
 	free(a->scratch);
+	free(a->idscratch);
+	free(a->lens);
 	for (size_t i = 0; i < a->npeers; i++) {
 		free(a->peer_pat[i]);
 		free(a->peer_grp[i]);
@@ -329,6 +348,17 @@ bk_access_sensitive_record(bk_access *a, const bk_record *rec)
 }
 
 /*
+ * The bytes left out of a collection's name, a bit each: quotes and
+ * brackets, and NUL, so that a name is a C string whose bytes are all of
+ * it (names are interned, compared and written as such).
+ */
+static const uint64_t coll_drop[4] = {
+	UINT64_C(1) << 0 | UINT64_C(1) << '"',
+	UINT64_C(1) << ('[' - 64) | UINT64_C(1) << (']' - 64) | UINT64_C(1) << ('`' - 64),
+	0, 0
+};
+
+/*
  * The collection an event's records belong to, into BUF (CAP bytes): a
  * table's last name part, lower-cased and unquoted (public.persons:
  * persons); for a URL or path, the last segment that is not a record id,
@@ -350,8 +380,9 @@ collection(const bk_event *ev, char *buf, size_t cap)
 			const char *s = end;
 			bool is_id = false;
 
-			while (s > o && s[-1] != '/')
-				s--;
+			const char *slash = memrchr(o, '/', (size_t)(end - o));
+
+			s = slash != NULL ? slash + 1 : o;
 			for (size_t i = 0; i < ev->nids && !is_id; i++)
 				is_id = ev->ids[i].len == (size_t)(end - s) &&
 				    memcmp(ev->ids[i].ptr, s, ev->ids[i].len) == 0;
@@ -377,9 +408,13 @@ collection(const bk_event *ev, char *buf, size_t cap)
 				break;
 			}
 	}
-	for (size_t i = 0; i < len && n + 1 < cap; i++)
-		if (o[i] != '"' && o[i] != '`' && o[i] != '[' && o[i] != ']')
-			buf[n++] = bk__lower(o[i]);
+	/* Every byte is written, and kept unless dropped: no branch per byte. */
+	for (size_t i = 0; i < len && n + 1 < cap; i++) {
+		unsigned char c = (unsigned char)o[i];
+
+		buf[n] = bk__lower((char)c);
+		n += !((coll_drop[c >> 6] >> (c & 63)) & 1);
+	}
 	return n;
 }
 
@@ -389,12 +424,32 @@ span_is(const bk_span *s, const char *w)
 	return s->ptr != NULL && s->len == strlen(w) && memcmp(s->ptr, w, s->len) == 0;
 }
 
-static bool
-has_prefix(const bk_span *s, const char *p)
+/*
+ * Whether S starts with P of N bytes (an empty P never matches). Every
+ * event is tried against each configured prefix, and URL prefixes all
+ * start with '/': their first eight bytes are compared as one word, which
+ * tells most of them apart at once, and a short one byte by byte rather
+ * than through a call to memcmp.
+ */
+static inline bool
+has_prefix(const bk_span *s, const char *p, size_t n)
 {
-	size_t n = strlen(p);
+	uint64_t x, y;
+	size_t i = 0;
 
-	return n > 0 && s->len >= n && memcmp(s->ptr, p, n) == 0;
+	if (n == 0 || s->len < n)
+		return false;
+	if (n >= 8) {
+		memcpy(&x, s->ptr, 8);
+		memcpy(&y, p, 8);
+		if (x != y)
+			return false;
+		i = 8;
+	}
+	for (; i < n; i++)
+		if (s->ptr[i] != p[i])
+			return false;
+	return true;
 }
 
 /* Whether the event's object holds personal data. */
@@ -407,17 +462,17 @@ sensitive(const bk_access *a, const bk_event *ev, const char *coll, size_t clen)
 		return false;
 	if (o->len > 0 && o->ptr[0] == '/') {
 		for (size_t i = 0; i < a->nprefixes; i++)
-			if (has_prefix(o, a->prefixes[i]))
+			if (has_prefix(o, a->prefixes[i], a->prefix_len[i]))
 				return true;
 		for (size_t i = 0; i < a->npaths; i++)
-			if (has_prefix(o, a->paths[i]))
+			if (has_prefix(o, a->paths[i], a->path_len[i]))
 				return true;
 		for (size_t i = 0; i < a->nendpoints; i++)
-			if (has_prefix(o, a->endpoints[i]))
+			if (has_prefix(o, a->endpoints[i], a->endpoint_len[i]))
 				return true;
 	} else {
 		for (size_t i = 0; i < a->ntables; i++)
-			if (strlen(a->tables[i]) == clen && strncasecmp(a->tables[i], coll, clen) == 0)
+			if (a->table_len[i] == clen && strncasecmp(a->tables[i], coll, clen) == 0)
 				return true;
 	}
 	if (bk_valueset_count(a->sensitive) > 0) {
@@ -452,7 +507,7 @@ full_kind(const bk_access *a, const bk_event *ev)
 		if (ev->bytes_out == 0)
 			return 0;
 		for (size_t i = 0; i < a->nendpoints; i++)
-			if (has_prefix(o, a->endpoints[i]))
+			if (has_prefix(o, a->endpoints[i], a->endpoint_len[i]))
 				return 1u << 4;
 	}
 	return 0;
@@ -713,7 +768,7 @@ longest_run(bk_access *a, const struct bk__entity *e, size_t n, uint64_t max_gap
 
 /* Evaluates the window of E that starts at its first bucket. */
 static int
-eval_window(bk_access *a, struct bk__entity *e, bk_distinct *tmp)
+eval_window(bk_access *a, struct bk__entity *e, bk_distinct **tmp)
 {
 	size_t n = 0;
 	uint64_t distinct, rows = 0, bytes = 0, nseq = 0;
@@ -724,23 +779,35 @@ eval_window(bk_access *a, struct bk__entity *e, bk_distinct *tmp)
 
 	while (n < e->nb && e->b[n].idx < e->b[0].idx + BK__ACC_K)
 		n++;
-	/* The buckets' counts added up bound the union: merge only when it could alert. */
+	/*
+	 * The buckets' counts added up bound the union: merge only when it
+	 * could alert. One pass over the buckets for every sum; most windows
+	 * end here, below every threshold.
+	 */
 	distinct = 0;
 	for (size_t i = 0; i < n; i++) {
-		distinct += bk__acc_bucket_count(&e->b[i]);
-		exact = exact && bk__acc_bucket_exact(&e->b[i]);
+		const struct bk__bucket *b = &e->b[i];
+
+		if (b->d == NULL) {
+			distinct += b->nfew;
+		} else {
+			distinct += bk_distinct_count(b->d);
+			exact = exact && bk_distinct_is_exact(b->d);
+		}
+		rows += b->rows;
+		bytes += b->bytes;
+		nseq += b->nseq;
 	}
 	if (n > 1 && a->bulk_threshold > 0 &&
 	    (distinct >= (uint64_t)a->bulk_threshold || !exact)) {
-		bk_distinct_clear(tmp);
+		/* The caller's scratch counter, taken on first need: most windows never merge. */
+		if (*tmp == NULL && (*tmp = bk__acc_spare_get(a)) == NULL)
+			return BK_NOMEM;
+		bk_distinct_clear(*tmp);
 		for (size_t i = 0; i < n; i++)
-			if ((rc = bk__acc_bucket_merge(tmp, &e->b[i])) != BK_OK)
+			if ((rc = bk__acc_bucket_merge(*tmp, &e->b[i])) != BK_OK)
 				return rc;
-		distinct = bk_distinct_count(tmp);
-	}
-	for (size_t i = 0; i < n; i++) {
-		rows += e->b[i].rows;
-		bytes += e->b[i].bytes;
+		distinct = bk_distinct_count(*tmp);
 	}
 	if (a->bulk_threshold > 0 && distinct >= (uint64_t)a->bulk_threshold &&
 	    above_baseline(a, e, "distinct", (double)distinct, &sc) &&
@@ -757,8 +824,6 @@ eval_window(bk_access *a, struct bk__entity *e, bk_distinct *tmp)
 		    (double)a->vol_bytes, &sc)) != BK_OK)
 			return rc;
 	}
-	for (size_t i = 0; i < n; i++)
-		nseq += e->b[i].nseq;
 	if (a->enum_min_run > 0 && nseq >= (uint64_t)a->enum_min_run) {
 		if ((rc = longest_run(a, e, n, (uint64_t)a->enum_max_gap, &run)) != BK_OK)
 			return rc;
@@ -841,10 +906,10 @@ drop_bucket(bk_access *a, struct bk__entity *e)
 {
 	struct bk__bucket *b = &e->b[0];
 	int64_t start = b->idx * a->bw;
-	int32_t hour = (int32_t)floor_div(start, MS_HOUR);
+	int32_t hour = a->activity ? (int32_t)floor_div(start, MS_HOUR) : 0;
 	int rc = BK_OK;
 
-	for (int d = 0; d < BK__DET_N; d++) {
+	for (int d = 0; b->flags != 0 && d < BK__DET_N; d++) {
 		struct bk__incident *in;
 
 		if (!(b->flags & (1u << d)))
@@ -911,12 +976,8 @@ evaluate(bk_access *a, struct bk__entity *e, int64_t upto)
 	while (e->nb > 0) {
 		if (upto != INT64_MAX && e->b[0].idx + BK__ACC_K > upto)
 			break;
-		if (a->mode == BK_ACCESS_DETECT) {
-			if (tmp == NULL && (tmp = bk__acc_spare_get(a)) == NULL)
-				return BK_NOMEM;
-			if ((rc = eval_window(a, e, tmp)) != BK_OK)
-				break;
-		}
+		if (a->mode == BK_ACCESS_DETECT && (rc = eval_window(a, e, &tmp)) != BK_OK)
+			break;
 		if ((rc = drop_bucket(a, e)) != BK_OK)
 			break;
 	}
@@ -1052,14 +1113,22 @@ off_hours(const bk_access *a, int64_t ts)
 static int
 sweep(bk_access *a)
 {
-	int64_t upto = floor_div(a->max_ts - a->tolerance, a->bw);
-	int64_t need = a->mode == BK_ACCESS_STATE ? 1 : BK__ACC_K;
+	int64_t upto, need = a->mode == BK_ACCESS_STATE ? 1 : BK__ACC_K;
 	struct bk__entity *e, *stop = NULL;
 	int rc;
 
+	/* Every event asks; the clock crosses a boundary once per quarter window. */
+	if (a->max_ts < a->sweep_at)
+		return BK_OK;
+	upto = floor_div(a->max_ts - a->tolerance, a->bw);
 	if (upto <= a->swept)
 		return BK_OK;
 	a->swept = upto;
+	/* The clock's next boundary, where it cannot overflow (else: ask each time). */
+	a->sweep_at = INT64_MIN;
+	if (a->tolerance >= 0 && upto < INT64_MAX / a->bw - 1 && upto > INT64_MIN / a->bw + 1 &&
+	    (upto + 1) * a->bw <= INT64_MAX - a->tolerance)
+		a->sweep_at = (upto + 1) * a->bw + a->tolerance;
 	while ((e = a->pend_head) != NULL && e != stop) {
 		if (e->nb > 0 && e->b[0].idx + need > upto)
 			break;
@@ -1076,47 +1145,111 @@ sweep(bk_access *a)
 	return BK_OK;
 }
 
-/* Parses the decimal id of LEN bytes at S; false when it is not one (or too long). */
-static bool
-numeric_id(const char *s, size_t len, uint64_t *v)
+void
+bk__acc_prepare(const bk_access *a, const bk_event *ev, struct bk__acc_ev *p, char *buf,
+    struct bk__acc_id *ids)
 {
-	uint64_t x = 0;
-
-	if (len == 0 || len > 18)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (!bk__is_digit(s[i]))
-			return false;
-		x = x * 10 + (uint64_t)(s[i] - '0');
-	}
-	*v = x;
-	return true;
-}
-
-int
-bk_access_add(bk_access *a, const bk_event *ev)
-{
+	char *collbuf;
 	const bk_span *actor = &ev->str[BK_EV_ACTOR], *ip = &ev->str[BK_EV_IP];
 	const bk_span *act = &ev->str[BK_EV_ACTION];
 	bool use_actor = a->by != 2 && actor->ptr != NULL && actor->len > 0 &&
 	    !(actor->len == 1 && actor->ptr[0] == '-');
 	bool use_ip = a->by != 1 && ip->ptr != NULL && ip->len > 0 &&
 	    !(ip->len == 1 && ip->ptr[0] == '-');
+	size_t clen;
+
+	p->ts = ev->ts;
+	p->line = ev->line;
+	p->flags = 0;
+	if (ev->ts == BK_EVENT_NONE || (!use_actor && !use_ip)) {
+		p->flags = BK__ACC_EV_SKIP;
+		return;
+	}
+	if (failed(ev) || !(span_is(act, "read") || span_is(act, "export") ||
+	    (act->ptr == NULL && ev->nids > 0)))
+		return;
+	p->flags = BK__ACC_EV_COUNT;
+	p->rows = ev->rows;
+	p->bytes_out = ev->bytes_out;
+	p->file = ev->file != NULL ? ev->file : "-";
+	bk__acc_key(&p->key, buf, use_actor ? actor->ptr : NULL, actor->len,
+	    use_ip ? ip->ptr : NULL, ip->len);
+	collbuf = buf + p->key.len;
+	clen = collection(ev, collbuf, BK__ACC_COLL_MAX);
+	collbuf[clen] = '\0';
+	p->coll = collbuf;
+	p->clen = clen;
+	/* The collection's name, not its index, so that two runs hash alike. */
+	p->chash = bk__hash64(collbuf, clen) * UINT64_C(0x100000001b3);
+	p->kind = 0;
+	if (clen > 0 && sensitive(a, ev, collbuf, clen)) {
+		p->flags |= BK__ACC_EV_SENS;
+		p->kind = full_kind(a, ev);
+		if (a->mode != BK_ACCESS_LEARN && off_hours(a, ev->ts))
+			p->flags |= BK__ACC_EV_OFF;
+	}
+	p->id = NULL;
+	p->idlen = 0;
+	if (ev->nids > 0) {
+		p->id = ev->ids[0].ptr;
+		p->idlen = ev->ids[0].len < BK__ACC_ID_MAX ? ev->ids[0].len : BK__ACC_ID_MAX;
+	}
+	for (size_t i = 0; i < ev->nids; i++) {
+		const unsigned char *x = (const unsigned char *)ev->ids[i].ptr;
+		size_t len = ev->ids[i].len;
+		uint64_t h = BK__FNV_BASIS, v = 0;
+		bool num = len > 0 && len <= 18;
+
+		/* Its bk__hash64, and its number when it is all decimal digits (18 at most). */
+		for (size_t k = 0; k < len; k++) {
+			h = (h ^ x[k]) * BK__FNV_PRIME;
+			num = num && bk__is_digit((char)x[k]);
+			v = v * 10 + (uint64_t)(x[k] - '0');
+		}
+		ids[i].h = p->chash ^ bk__hash_finish(h, len);
+		ids[i].v = num ? v : BK__ACC_NOT_NUM;
+	}
+	p->ids = ids;
+	p->nids = ev->nids;
+}
+
+/* The index of P's collection, from the recent ones or interned; UINT32_MAX on OOM. */
+static uint32_t
+recent_coll(bk_access *a, const struct bk__acc_ev *p)
+{
+	struct bk__acc_recent *r = a->recent_coll, hit;
+	size_t n = sizeof a->recent_coll / sizeof a->recent_coll[0], k;
+
+	for (k = 0; k < n; k++)
+		if (r[k].len == p->clen && r[k].h == p->chash &&
+		    memcmp(a->colls.s[r[k].i], p->coll, p->clen) == 0)
+			break;
+	if (k < n) {
+		hit = r[k];
+	} else {
+		if ((hit.i = bk__acc_intern(&a->colls, p->coll, p->clen)) == UINT32_MAX)
+			return UINT32_MAX;
+		hit.h = p->chash;
+		hit.len = p->clen;
+		k = n - 1;	/* the least recent makes room */
+	}
+	memmove(&r[1], &r[0], k * sizeof *r);
+	r[0] = hit;
+	return hit.i;
+}
+
+int
+bk__acc_apply(bk_access *a, const struct bk__acc_ev *p)
+{
 	struct bk__entity *e;
 	struct bk__bucket *b;
-	struct bk__acc_key key;
-	char coll[256];
-	const char *file;
-	size_t clen;
 	uint32_t ci = UINT32_MAX, fi;
-	uint64_t chash = bk__hash64("", 0) * UINT64_C(0x100000001b3);
-	bool sens, off;
-	unsigned kind;
-	int64_t ts = ev->ts;
+	bool sens = p->flags & BK__ACC_EV_SENS, off = p->flags & BK__ACC_EV_OFF;
+	int64_t ts = p->ts;
 	int rc;
 
 	a->events++;
-	if (ts == BK_EVENT_NONE || (!use_actor && !use_ip)) {
+	if (p->flags & BK__ACC_EV_SKIP) {
 		a->skipped++;
 		return BK_OK;
 	}
@@ -1129,55 +1262,51 @@ bk_access_add(bk_access *a, const bk_event *ev)
 	a->any = true;
 	if (ts < a->max_ts - a->tolerance)
 		a->late++;
-	if (failed(ev) || !(span_is(act, "read") || span_is(act, "export") ||
-	    (act->ptr == NULL && ev->nids > 0)))
+	if (!(p->flags & BK__ACC_EV_COUNT))
 		return sweep(a);
-	/* The entity's slot is fetched while the event's names are worked out. */
-	bk__acc_key(a, &key, use_actor ? actor->ptr : NULL, actor->len, use_ip ? ip->ptr : NULL,
-	    ip->len);
-	clen = collection(ev, coll, sizeof coll);
-	coll[clen] = '\0';
-	if (clen > 0) {
-		/* Most events name the collection and file the one before named. */
-		if (a->last_coll == UINT32_MAX || strcmp(a->colls.s[a->last_coll], coll) != 0) {
-			if ((a->last_coll = bk__acc_intern(&a->colls, coll, clen)) == UINT32_MAX)
-				return BK_NOMEM;
-			a->last_chash = bk__hash64(coll, clen) * UINT64_C(0x100000001b3);
-		}
-		ci = a->last_coll;
-		chash = a->last_chash;
-	}
-	file = ev->file != NULL ? ev->file : "-";
-	if (a->last_file != UINT32_MAX && strcmp(a->files.s[a->last_file], file) == 0)
-		fi = a->last_file;
-	else if ((fi = a->last_file = bk__acc_intern(&a->files, file, strlen(file))) == UINT32_MAX)
+	/* The entity's slot is fetched while the event's names are looked up. */
+	bk__acc_prefetch(a, p->key.h);
+	if (p->clen > 0 && (ci = recent_coll(a, p)) == UINT32_MAX)
 		return BK_NOMEM;
-	sens = clen > 0 && sensitive(a, ev, coll, clen);
-	if ((e = bk__acc_entity_at(a, &key)) == NULL)
+	/* Most events name the file the one before named. */
+	if (a->last_file != UINT32_MAX && strcmp(a->files.s[a->last_file], p->file) == 0)
+		fi = a->last_file;
+	else if ((fi = a->last_file = bk__acc_intern(&a->files, p->file, strlen(p->file))) ==
+	    UINT32_MAX)
+		return BK_NOMEM;
+	if ((e = bk__acc_entity_at(a, &p->key)) == NULL)
 		return BK_NOMEM;
 	e->events++;
 	if (sens && a->mode == BK_ACCESS_LEARN &&
-	    (rc = bk_baseline_seen_add(a->base, e->name, "object", coll, clen)) != BK_OK)
+	    (rc = bk_baseline_seen_add(a->base, e->name, "object", p->coll, p->clen)) != BK_OK)
 		return rc;
-	if (sens && (kind = full_kind(a, ev)) != 0 &&
-	    (rc = bk__acc_hit(a, e, BK__DET_FULL, ts, fi, ev->line, coll, ev->rows,
-	    ev->bytes_out, kind, NULL, 0)) != BK_OK)
+	if (sens && p->kind != 0 &&
+	    (rc = bk__acc_hit(a, e, BK__DET_FULL, ts, fi, p->line, p->coll, p->rows,
+	    p->bytes_out, p->kind, NULL, 0)) != BK_OK)
 		return rc;
 	if (sens && a->new_access && a->base != NULL && a->mode != BK_ACCESS_LEARN &&
-	    !bk_baseline_seen(a->base, e->name, "object", coll, clen) &&
-	    (rc = bk__acc_hit(a, e, BK__DET_NEW, ts, fi, ev->line, coll, -1, -1, 0, NULL, 0)) !=
+	    !bk_baseline_seen(a->base, e->name, "object", p->coll, p->clen) &&
+	    (rc = bk__acc_hit(a, e, BK__DET_NEW, ts, fi, p->line, p->coll, -1, -1, 0, NULL, 0)) !=
 	    BK_OK)
 		return rc;
-	if ((b = bk__acc_bucket(a, e, floor_div(ts, a->bw))) == NULL)
+	if (ts < a->bcur_start || ts >= a->bcur_end) {
+		/* Events come in time order: most fall in the bucket the one before fell in. */
+		a->bcur = floor_div(ts, a->bw);
+		a->bcur_start = a->bcur_end = INT64_MIN;
+		if (ts > INT64_MIN + a->bw && ts < INT64_MAX - a->bw) {
+			a->bcur_start = a->bcur * a->bw;
+			a->bcur_end = a->bcur_start + a->bw;
+		}
+	}
+	if ((b = bk__acc_bucket(a, e, a->bcur)) == NULL)
 		return BK_NOMEM;
 	b->events++;
-	if (ev->rows > 0)
-		b->rows += (uint64_t)ev->rows;
-	if (ev->bytes_out > 0)
-		b->bytes += (uint64_t)ev->bytes_out;
+	if (p->rows > 0)
+		b->rows += (uint64_t)p->rows;
+	if (p->bytes_out > 0)
+		b->bytes += (uint64_t)p->bytes_out;
 	b->first = ts < b->first ? ts : b->first;
 	b->last = ts > b->last ? ts : b->last;
-	off = sens && a->mode != BK_ACCESS_LEARN && off_hours(a, ts);
 	if (off) {
 		if (e->off == NULL && (e->off = off_sketch(a)) == NULL)
 			return BK_NOMEM;
@@ -1188,36 +1317,45 @@ bk_access_add(bk_access *a, const bk_event *ev)
 		e->off_events++;
 	}
 	{
-		struct bk__sample s = { .ts = ts, .file = fi, .line = ev->line };
+		struct bk__sample s = { .ts = ts, .file = fi, .line = p->line };
 
-		if (ev->nids > 0) {
-			size_t n = ev->ids[0].len < BK__ACC_ID_MAX ? ev->ids[0].len : BK__ACC_ID_MAX;
-
-			memcpy(s.id, ev->ids[0].ptr, n);
-			s.idlen = (uint8_t)n;
-		}
+		if (p->idlen > 0)
+			memcpy(s.id, p->id, p->idlen);
+		s.idlen = (uint8_t)p->idlen;
 		bk__acc_sample_add(a, b->smp, &b->nsmp, BK__ACC_SAMPLES, &s);
 		if (off)
 			bk__acc_sample_add(a, e->off_smp, &e->off_nsmp, BK__ACC_SAMPLES, &s);
 	}
-	if (ev->nids > 0) {
+	if (p->nids > 0) {
 		bk__acc_coll_offer(a, b, ci, ts);
 		if (off)
 			bk__acc_off_coll(a, e, ci, ts);
 	}
-	for (size_t i = 0; i < ev->nids; i++) {
-		const bk_span *id = &ev->ids[i];
-		/* The collection's name, not its index, so that two runs hash alike. */
-		uint64_t h = chash ^ bk__hash64(id->ptr, id->len), v;
+	for (size_t i = 0; i < p->nids; i++) {
+		uint64_t h = p->ids[i].h;
 
 		if ((rc = bk__acc_bucket_add(a, b, h)) != BK_OK)
 			return rc;
 		if (off && (rc = bk_distinct_add(e->off, h)) != BK_OK)
 			return rc;
-		if (numeric_id(id->ptr, id->len, &v) && (rc = bk__acc_seq_add(a, b, v, ts, ci)) != BK_OK)
+		if (p->ids[i].v != BK__ACC_NOT_NUM &&
+		    (rc = bk__acc_seq_add(a, b, p->ids[i].v, ts, ci)) != BK_OK)
 			return rc;
 	}
 	return sweep(a);
+}
+
+int
+bk_access_add(bk_access *a, const bk_event *ev)
+{
+	struct bk__acc_ev p;
+	char buf[BK__ACC_KEY_MAX + BK__ACC_COLL_MAX];
+
+	if (ev->nids > a->idscratchcap &&
+	    bk__grow(&a->idscratch, &a->idscratchcap, ev->nids - 1, sizeof *a->idscratch) != BK_OK)
+		return BK_NOMEM;
+	bk__acc_prepare(a, ev, &p, buf, a->idscratch);
+	return bk__acc_apply(a, &p);
 }
 
 int

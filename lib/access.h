@@ -111,6 +111,48 @@ int bk_access_add(bk_access *a, const bk_event *ev);
  */
 int bk_access_merge(bk_access *a, const bk_record *rec);
 
+/*
+ * Events made ready on one thread and counted on another. Half the work of
+ * counting an event depends on the event alone (its entity's key, its
+ * collection, whether it is sensitive, its ids' hashes): a tool that parses
+ * on worker threads does that half there, into a batch, and the thread that
+ * owns the run replays the batches in input order with
+ * bk_access_add_batch, which counts exactly as bk_access_add would have
+ * counted the same events one by one.
+ */
+typedef struct bk_access_batch bk_access_batch;
+
+/* An empty batch; NULL on OOM. */
+bk_access_batch *bk_access_batch_new(void);
+
+/* Accepts NULL. */
+void bk_access_batch_free(bk_access_batch *b);
+
+/* Empties B, keeping its memory for the next events. */
+void bk_access_batch_clear(bk_access_batch *b);
+
+/*
+ * Adds EV, made ready for A, to B. A is only read (its settings), so this
+ * may run on any thread while another adds events or batches to A, but
+ * not while A is being set up (bk_access_sensitive_add). BK_OK or BK_NOMEM.
+ */
+int bk_access_batch_add(bk_access_batch *b, const bk_access *a, const bk_event *ev);
+
+/*
+ * B's events as bytes (*LEN of them) holding no pointer: they may be copied
+ * anywhere 8-byte aligned and given to bk_access_add_batch. Valid until B
+ * changes.
+ */
+const void *bk_access_batch_data(const bk_access_batch *b, size_t *len);
+
+/*
+ * Counts the events of DATA (LEN bytes of bk_access_batch_data, made for
+ * A) in order. Returns what bk_access_add returns for the first event that
+ * fails, with its line in *LINE (0 otherwise), or BK_ERROR when DATA is not
+ * a batch's bytes.
+ */
+int bk_access_add_batch(bk_access *a, const void *data, size_t len, uint64_t *line);
+
 /* Ends the run: evaluates (or, in STATE mode, writes out) everything held. */
 int bk_access_finish(bk_access *a);
 

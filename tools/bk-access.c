@@ -21,6 +21,7 @@
 #include "breachkit.h"
 #include "common.h"
 #include "events.h"
+#include "pipeline.h"
 
 static const char usage_text[] =
     "Usage: bk-access [OPTION]... [PATH]...\n"
@@ -34,6 +35,8 @@ static const char usage_text[] =
     "      --ids=SPEC        record ids in URLs, as bk-parse --ids\n"
     "      --map=M           field map for -f json and csv, as bk-parse --map\n"
     "      --year=Y          year of times logged without one\n"
+    "  -j, --jobs=N          with -f, parse on N threads while another counts\n"
+    "                        (default: every processor, up to 8; 1: one thread)\n"
     "      --by=E            an entity is an actor, an ip, or both (default both)\n"
     "      --window=D        the sliding window, e.g. 1h, 30m (default 1h)\n"
     "      --threshold=N     distinct records in a window that alert (default 200)\n"
@@ -116,6 +119,136 @@ on_record(void *ctx, const bk_record *rec, uint64_t line)
 	} else if (r->bad++ == 0) {
 		tool_warn(r->path, line, "skipping %s records", *type != '\0' ? type : "untyped");
 	}
+}
+
+/* ---- raw logs on worker threads ----------------------------------------- */
+
+/*
+ * With -j, a log whose lines parse alone is shared out in chunks
+ * (pipeline.h): each worker parses a chunk with its own parser and makes
+ * its events ready for the detectors (bk_access_batch_add) into the chunk's
+ * buffer; the main thread counts the chunks' batches in input order
+ * (bk_access_add_batch), so the alerts are those of one thread. A worker's
+ * part (parsing, then making the events ready) is two to three times the
+ * main thread's, so by default every processor parses and the main thread
+ * takes its share of a processor between them.
+ */
+#define CHUNK_BYTES ((size_t)1 << 20)
+#define JOBS_DEFAULT_MAX 8
+
+enum { ST_LINES, ST_UNPARSED, ST_FIRST_UNPARSED };
+
+struct worker {
+	bk_parser *p;
+	bk_access_batch *batch;
+	const bk_access *acc;
+	bool oom;
+};
+
+struct shared {
+	struct run *r;
+	bk_input *in;
+	uint64_t lines, unparsed, first;
+};
+
+static int
+batch_event(void *ctx, const bk_event *ev)
+{
+	struct worker *w = ctx;
+
+	if (bk_access_batch_add(w->batch, w->acc, ev) != BK_OK)
+		w->oom = true;
+	return 0;
+}
+
+static int
+work_chunk(void *state, struct bk_chunk *c)
+{
+	struct worker *w = state;
+	uint64_t lines = 0, unparsed = 0, first = 0;
+	const void *data;
+	size_t len;
+	char *room;
+
+	bk_access_batch_clear(w->batch);
+	for (size_t i = 0; i < c->nlines; i++) {
+		const struct bk_line *line = &c->lines[i];
+
+		if (line->len == 0)
+			continue;
+		lines++;
+		if ((line->flags & (BK_LINE_SPLIT | BK_LINE_CONT)) ||
+		    bk_parser_line(w->p, line->data, line->len, line->lineno, batch_event, w) !=
+		    BK_OK) {
+			if (unparsed++ == 0)
+				first = line->lineno;
+		}
+	}
+	c->stats[ST_LINES] = lines;
+	c->stats[ST_UNPARSED] = unparsed;
+	c->stats[ST_FIRST_UNPARSED] = first;
+	data = bk_access_batch_data(w->batch, &len);
+	if (w->oom || (len > 0 && (room = bk_chunk_room(c, len)) == NULL))
+		return BK_NOMEM;
+	if (len > 0)
+		memcpy(room, data, len);
+	c->buflen += len;
+	return 0;
+}
+
+static int
+write_chunk(void *ctx, struct bk_chunk *c)
+{
+	struct shared *sh = ctx;
+	uint64_t line;
+	int rc;
+
+	if (c->status != 0) {
+		tool_error(sh->r->path, 0, "out of memory");
+		tool_exit(TOOL_TROUBLE);
+	}
+	if ((rc = bk_access_add_batch(sh->r->acc, c->text, c->len, &line)) != BK_OK) {
+		fail_rc(sh->r, rc, line);
+		tool_exit(TOOL_TROUBLE);
+	}
+	if (sh->unparsed == 0 && c->stats[ST_UNPARSED] > 0)
+		sh->first = c->stats[ST_FIRST_UNPARSED];
+	sh->lines += c->stats[ST_LINES];
+	sh->unparsed += c->stats[ST_UNPARSED];
+	tool_progress(sh->r->path, bk_input_raw_offset(sh->in), 0);
+	return 0;
+}
+
+/*
+ * Reads IN's lines with LR through the workers' parsers (W, NW of them),
+ * as tool_read_log reads them through one: the same events in the same
+ * order, the same message on unparsed lines.
+ */
+static void
+read_log_shared(struct run *r, bk_input *in, bk_lines *lr, struct worker *w, size_t nw)
+{
+	void *states[BK_PIPELINE_MAX_JOBS];
+	struct shared sh = { r, in, 0, 0, 0 };
+	int rc;
+
+	bk_lines_reset(lr, in, 1);
+	for (size_t i = 0; i < nw; i++) {
+		bk_parser_begin(w[i].p, r->path);
+		w[i].oom = false;
+		states[i] = &w[i];
+	}
+	rc = bk_pipeline_run(lr, nw, states, work_chunk, write_chunk, &sh, CHUNK_BYTES);
+	/* Lines that parse alone leave nothing pending; whatever would, comes last. */
+	for (size_t i = 0; i < nw; i++)
+		bk_parser_finish(w[i].p, on_event, r);
+	if (rc == BK_ERROR)
+		tool_error(r->path, 0, "%s", bk_input_error(in));
+	else if (rc == BK_NOMEM)
+		tool_error(r->path, 0, "out of memory");
+	if (sh.unparsed > 0)
+		tool_warn(r->path, 0, "%llu of %llu lines unparsed (first at line %llu)",
+		    (unsigned long long)sh.unparsed, (unsigned long long)sh.lines,
+		    (unsigned long long)sh.first);
 }
 
 /* Records naming tables and files that hold personal data. */
@@ -210,6 +343,7 @@ main(int argc, char **argv)
 		{ "hours", required_argument, NULL, OPT_HOURS },
 		{ "ids", required_argument, NULL, OPT_IDS },
 		{ "input-format", required_argument, NULL, 'f' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "learn", no_argument, NULL, OPT_LEARN },
 		{ "list-settings", no_argument, NULL, OPT_LIST_SETTINGS },
 		{ "map", required_argument, NULL, OPT_MAP },
@@ -240,6 +374,9 @@ main(int argc, char **argv)
 	bool learn = false, emit = false, merge = false, summary = false, show = false;
 	bool list = false, recursive = false;
 	int progress = -1, c, status;
+	long jobs = -1;
+	struct worker workers[BK_PIPELINE_MAX_JOBS];
+	size_t nworkers = 0;
 	enum tool_format out = tool_default_format();
 	bk_parse_opts popts = { 0 };
 	struct run r = { 0 };
@@ -258,7 +395,7 @@ main(int argc, char **argv)
 
 	tool_init("bk-access", argv);
 	dirs[0] = tool_patterns_dir();
-	while ((c = getopt_long(argc, argv, "Vf:hr", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Vf:hj:r", longopts, NULL)) != -1) {
 		const char *key = NULL;
 
 		switch (c) {
@@ -269,6 +406,9 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			tool_help(usage_text);
+		case 'j':
+			jobs = tool_jobs_arg(optarg, BK_PIPELINE_MAX_JOBS);
+			break;
 		case 'r':
 			recursive = true;
 			break;
@@ -442,6 +582,22 @@ main(int argc, char **argv)
 			tool_usage_error("%s", err != NULL ? err : "out of memory");
 		if ((lr = bk_lines_new(0)) == NULL)
 			tool_usage_error("out of memory");
+		if (jobs < 0) {
+			long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+			jobs = n < 1 ? 1 : n > JOBS_DEFAULT_MAX ? JOBS_DEFAULT_MAX : n;
+		}
+		if (jobs == 1 || !bk_parser_independent(parser))
+			jobs = 0;
+		for (long i = 0; i < jobs; i++) {
+			struct worker *wk = &workers[nworkers];
+
+			wk->acc = r.acc;
+			if ((wk->p = bk_parser_new(fs, format, &popts, &err)) == NULL ||
+			    (wk->batch = bk_access_batch_new()) == NULL)
+				tool_usage_error("%s", err != NULL ? err : "out of memory");
+			nworkers++;
+		}
 	}
 
 	if (optind == argc)
@@ -462,7 +618,9 @@ main(int argc, char **argv)
 
 		r.path = src.path;
 		r.state_said = false;
-		if (parser != NULL)
+		if (parser != NULL && nworkers > 0)
+			read_log_shared(&r, in, lr, workers, nworkers);
+		else if (parser != NULL)
 			tool_read_log(&src, in, lr, parser);
 		else
 			tool_read_records(&src, in, rd);
@@ -511,6 +669,10 @@ main(int argc, char **argv)
 	bk_baseline_free(base);
 	bk_detectconf_free(conf);
 	bk_parser_free(parser);
+	for (size_t i = 0; i < nworkers; i++) {
+		bk_parser_free(workers[i].p);
+		bk_access_batch_free(workers[i].batch);
+	}
 	bk_formats_free(fs);
 	bk_lines_free(lr);
 	bk_writer_free(w);

@@ -34,39 +34,46 @@ conf_with(const char *const *sets)
 	return c;
 }
 
+/* X, the I-th event of a stream, as a bk_event (its ids in IDS, room for 64). */
+static void
+make_event(const struct ev *x, size_t i, bk_event *ev, bk_span *ids)
+{
+	size_t nids = 0;
+
+	bk_event_clear(ev);
+	ev->format = "test";
+	ev->file = "t.log";
+	ev->line = i + 1;
+	ev->ts = x->ts;
+#define S(f, v) ev->str[f] = (v) != NULL ? (bk_span){ (v), strlen(v) } : (bk_span){ NULL, 0 }
+	S(BK_EV_ACTOR, x->actor);
+	S(BK_EV_IP, x->ip);
+	S(BK_EV_ACTION, x->action != NULL ? x->action : "read");
+	S(BK_EV_OBJECT, x->object != NULL ? x->object : "persons");
+	S(BK_EV_STMT, x->stmt);
+	S(BK_EV_METHOD, x->method);
+#undef S
+	ev->rows = x->rows != 0 ? x->rows : BK_EVENT_NONE;
+	ev->bytes_out = x->bytes != 0 ? x->bytes : BK_EVENT_NONE;
+	ev->where = x->where;
+	for (const char *p = x->ids; p != NULL && *p != '\0';) {
+		size_t len = strcspn(p, ",");
+
+		ids[nids++] = (bk_span){ p, len };
+		p += len + (p[len] == ',');
+	}
+	ev->ids = ids;
+	ev->nids = nids;
+}
+
 static void
 feed(bk_access *a, const struct ev *evs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		const struct ev *x = &evs[i];
 		bk_span ids[64];
-		size_t nids = 0;
 		bk_event ev;
 
-		bk_event_clear(&ev);
-		ev.format = "test";
-		ev.file = "t.log";
-		ev.line = i + 1;
-		ev.ts = x->ts;
-#define S(f, v) ev.str[f] = (v) != NULL ? (bk_span){ (v), strlen(v) } : (bk_span){ NULL, 0 }
-		S(BK_EV_ACTOR, x->actor);
-		S(BK_EV_IP, x->ip);
-		S(BK_EV_ACTION, x->action != NULL ? x->action : "read");
-		S(BK_EV_OBJECT, x->object != NULL ? x->object : "persons");
-		S(BK_EV_STMT, x->stmt);
-		S(BK_EV_METHOD, x->method);
-#undef S
-		ev.rows = x->rows != 0 ? x->rows : BK_EVENT_NONE;
-		ev.bytes_out = x->bytes != 0 ? x->bytes : BK_EVENT_NONE;
-		ev.where = x->where;
-		for (const char *p = x->ids; p != NULL && *p != '\0';) {
-			size_t len = strcspn(p, ",");
-
-			ids[nids++] = (bk_span){ p, len };
-			p += len + (p[len] == ',');
-		}
-		ev.ids = ids;
-		ev.nids = nids;
+		make_event(&evs[i], i, &ev, ids);
 		assert_int_equal(bk_access_add(a, &ev), BK_OK);
 	}
 }
@@ -514,6 +521,204 @@ test_state_merge(void **state)
 	free(evs);
 }
 
+/*
+ * Events made ready in batches (bk_access_batch_add) and counted from a
+ * copy of their bytes give the alerts, counts and state records that
+ * bk_access_add gives, whatever the batches' sizes: skipped events, reads
+ * that fail, several ids, URLs and tables, a second file, a name past the
+ * 500 bytes kept.
+ */
+static void
+test_batch(void **state)
+{
+	const char *const sets[] = { "bulk_distinct.threshold=20", "enumeration.min_run=15",
+		"off_hours.threshold=5", "off_hours.hours=00:00-09:00", NULL };
+	char ids[64][16], longname[700], *one, *state_one = NULL, *state_two = NULL;
+	size_t stlen = 0, n = 60;
+	struct ev *evs = walk("clerk", T0 + 200 * MIN, 1, 1, (int)n, ids);
+	bk_detectconf *c = conf_with(sets);
+	bk_access *a;
+
+	(void)state;
+	memset(longname, 'x', sizeof longname - 1);
+	longname[sizeof longname - 1] = '\0';
+	evs[3].stmt = "copy-out";
+	evs[3].action = "export";
+	evs[5].actor = evs[5].ip = NULL;		/* no entity: skipped */
+	evs[7].ts = BK_EVENT_NONE;			/* no time: skipped */
+	evs[9].action = "write";			/* not a read */
+	evs[11].ids = "7,8,x9";				/* three ids, one not a number */
+	evs[13].object = "/api/persons/14";
+	evs[15].object = "/api/persons/16?full=1";
+	evs[17].actor = longname;
+	evs[19].ids = NULL;
+	for (size_t i = 40; i < n; i++)
+		evs[i].actor = "other";
+	for (int mode = 0; mode < 2; mode++) {
+		enum bk_access_mode m = mode == 0 ? BK_ACCESS_DETECT : BK_ACCESS_STATE;
+		FILE *mem = NULL;
+		bk_writer *w = NULL;
+		char *text = NULL;
+
+		if (m == BK_ACCESS_STATE) {
+			mem = open_memstream(&state_one, &stlen);
+			w = bk_writer_new(mem);
+		}
+		a = bk_access_new(c, m, NULL, w, NULL);
+		for (size_t k = 0; k < n; k++) {
+			bk_span sp[64];
+			bk_event ev;
+
+			make_event(&evs[k], k, &ev, sp);
+			if (k >= 30)
+				ev.file = "u.log";
+			assert_int_equal(bk_access_add(a, &ev), BK_OK);
+		}
+		assert_int_equal(bk_access_finish(a), BK_OK);
+		one = m == BK_ACCESS_DETECT ? written(a) : NULL;
+		assert_int_equal(bk_access_skipped(a), 2);
+		bk_access_free(a);
+		if (w != NULL) {
+			bk_writer_free(w);
+			fclose(mem);
+		}
+		/* Batches of 1, 7 and all the events. */
+		for (size_t per = 1; per <= n; per = per == 1 ? 7 : per == 7 ? n : n + 1) {
+			bk_access_batch *b = bk_access_batch_new();
+
+			assert_non_null(b);
+			if (m == BK_ACCESS_STATE) {
+				mem = open_memstream(&state_two, &stlen);
+				w = bk_writer_new(mem);
+			}
+			a = bk_access_new(c, m, NULL, w, NULL);
+			for (size_t i = 0; i < n; i += per) {
+				const void *data;
+				size_t len;
+				uint64_t line = 99;
+				void *copy;
+
+				bk_access_batch_clear(b);
+				for (size_t k = i; k < i + per && k < n; k++) {
+					bk_span sp[64];
+					bk_event ev;
+
+					make_event(&evs[k], k, &ev, sp);
+					if (k >= 30)
+						ev.file = "u.log";
+					assert_int_equal(bk_access_batch_add(b, a, &ev), BK_OK);
+				}
+				data = bk_access_batch_data(b, &len);
+				copy = malloc(len + 1);
+				memcpy(copy, data, len);
+				assert_int_equal(bk_access_add_batch(a, copy, len, &line), BK_OK);
+				assert_int_equal(line, 0);
+				free(copy);
+			}
+			assert_int_equal(bk_access_finish(a), BK_OK);
+			assert_int_equal(bk_access_events(a), n);
+			assert_int_equal(bk_access_skipped(a), 2);
+			if (m == BK_ACCESS_DETECT) {
+				text = written(a);
+				assert_non_null(strstr(one, "\"detector\":\"enumeration\""));
+				assert_non_null(strstr(one, "\"detector\":\"full-read\""));
+				assert_non_null(strstr(one, "\"detector\":\"bulk-distinct\""));
+				assert_non_null(strstr(one, "\"detector\":\"off-hours\""));
+				assert_non_null(strstr(one, "u.log"));
+				assert_string_equal(one, text);
+			}
+			bk_access_free(a);
+			if (w != NULL) {
+				bk_writer_free(w);
+				fclose(mem);
+				assert_non_null(strstr(state_one, "u.log"));
+				assert_string_equal(state_one, state_two);
+				free(state_two);
+				state_two = NULL;
+			}
+			free(text);
+			bk_access_batch_free(b);
+		}
+		free(one);
+		free(state_one);
+		state_one = NULL;
+	}
+	/* Bytes that are not a batch's are refused, not read past their end. */
+	{
+		bk_access_batch *b = bk_access_batch_new();
+		bk_span sp[64];
+		bk_event ev;
+		const void *data;
+		size_t len;
+		uint64_t line;
+
+		a = bk_access_new(c, BK_ACCESS_DETECT, NULL, NULL, NULL);
+		make_event(&evs[0], 0, &ev, sp);
+		assert_int_equal(bk_access_batch_add(b, a, &ev), BK_OK);
+		data = bk_access_batch_data(b, &len);
+		assert_int_equal(bk_access_add_batch(a, data, len - 1, &line), BK_ERROR);
+		assert_int_equal(bk_access_add_batch(a, data, 3, &line), BK_ERROR);
+		assert_int_equal(bk_access_add_batch(a, data, 0, &line), BK_OK);
+		bk_access_free(a);
+		bk_access_batch_free(b);
+	}
+	bk_detectconf_free(c);
+	free(evs);
+}
+
+/*
+ * A NUL byte in a URL (raw logs keep them) is left out of the collection's
+ * name, which is then the same name however the events come (one by one
+ * or in batches) and written whole.
+ */
+static void
+test_nul_in_object(void **state)
+{
+	const char *const sets[] = { "bulk_distinct.threshold=10", "enumeration.min_run=0",
+		"off_hours.threshold=0", NULL };
+	static const char obj[] = "/api/per\0sons/";
+	char ids[16][16], url[16][32], *text[2];
+	struct ev *evs = walk("clerk", T0, 100, 7, 10, ids);
+	bk_detectconf *c = conf_with(sets);
+
+	(void)state;
+	for (int way = 0; way < 2; way++) {
+		bk_access *a = bk_access_new(c, BK_ACCESS_DETECT, NULL, NULL, NULL);
+		bk_access_batch *b = bk_access_batch_new();
+		const void *data;
+		size_t len;
+		uint64_t line;
+
+		for (size_t i = 0; i < 10; i++) {
+			bk_span sp[64];
+			bk_event ev;
+			size_t n = sizeof obj - 1, k = strlen(ids[i]);
+
+			make_event(&evs[i], i, &ev, sp);
+			memcpy(url[i], obj, n);
+			memcpy(url[i] + n, ids[i], k);
+			ev.str[BK_EV_OBJECT] = (bk_span){ url[i], n + k };
+			if (way == 0)
+				assert_int_equal(bk_access_add(a, &ev), BK_OK);
+			else
+				assert_int_equal(bk_access_batch_add(b, a, &ev), BK_OK);
+		}
+		data = bk_access_batch_data(b, &len);
+		assert_int_equal(bk_access_add_batch(a, data, len, &line), BK_OK);
+		assert_int_equal(bk_access_finish(a), BK_OK);
+		text[way] = written(a);
+		bk_access_free(a);
+		bk_access_batch_free(b);
+	}
+	assert_non_null(strstr(text[0], "\"object\":\"persons\""));
+	assert_non_null(strstr(text[0], "10 distinct persons records"));
+	assert_string_equal(text[0], text[1]);
+	free(text[0]);
+	free(text[1]);
+	bk_detectconf_free(c);
+	free(evs);
+}
+
 int
 main(void)
 {
@@ -529,6 +734,8 @@ main(void)
 		cmocka_unit_test(test_learn),
 		cmocka_unit_test(test_eviction),
 		cmocka_unit_test(test_state_merge),
+		cmocka_unit_test(test_batch),
+		cmocka_unit_test(test_nul_in_object),
 	};
 
 	return cmocka_run_group_tests(tests, tu_setup_dir, tu_teardown_dir);
