@@ -1625,9 +1625,9 @@ plan_line(bk_scanner *sc, const char *t, size_t n)
 				continue;
 			break;
 		case GATE_HIGH_CONTEXT:
-			if (!sc->high)
+			if (!sc->high || !line_has_context(sc, i, t, n))
 				continue;
-			/* fall through */
+			break;
 		case GATE_CONTEXT:
 			if (!line_has_context(sc, i, t, n))
 				continue;
