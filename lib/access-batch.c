@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "access-private.h"
+#include "util-private.h"
 
 #define REC_FILE 0x100u		/* a file name record, not an event */
 #define HAS_ACTOR 1u
@@ -88,20 +89,9 @@ bk_access_batch_data(const bk_access_batch *b, size_t *len)
 static char *
 room(bk_access_batch *b, size_t n)
 {
-	if (b->cap - b->len < n) {
-		size_t cap = b->cap != 0 ? b->cap : 65536;
-		char *p;
-
-		while (cap - b->len < n) {
-			if (cap > SIZE_MAX / 2)
-				return NULL;
-			cap *= 2;
-		}
-		if ((p = realloc(b->buf, cap)) == NULL)
-			return NULL;
-		b->buf = p;
-		b->cap = cap;
-	}
+	/* bk__grow makes room for more than its N bytes: LEN + N - 1 leaves N. */
+	if (n > 0 && bk__grow(&b->buf, &b->cap, b->len + n - 1, 1) != BK_OK)
+		return NULL;
 	return b->buf + b->len;
 }
 

@@ -242,14 +242,7 @@ read_log_shared(struct run *r, bk_input *in, bk_lines *lr, struct worker *w, siz
 	/* Lines that parse alone leave nothing pending; whatever would, comes last. */
 	for (size_t i = 0; i < nw; i++)
 		bk_parser_finish(w[i].p, on_event, r);
-	if (rc == BK_ERROR)
-		tool_error(r->path, 0, "%s", bk_input_error(in));
-	else if (rc == BK_NOMEM)
-		tool_error(r->path, 0, "out of memory");
-	if (sh.unparsed > 0)
-		tool_warn(r->path, 0, "%llu of %llu lines unparsed (first at line %llu)",
-		    (unsigned long long)sh.unparsed, (unsigned long long)sh.lines,
-		    (unsigned long long)sh.first);
+	tool_log_end(r->path, rc, in, sh.lines, sh.unparsed, sh.first);
 }
 
 /* Records naming tables and files that hold personal data. */

@@ -179,12 +179,7 @@ read_raw(struct run *r, bk_parser *p, bk_lines *lr, bk_input *in)
 		}
 	}
 	bk_parser_finish(p, on_event, r);
-	if (rc == BK_ERROR)
-		tool_error(r->path, 0, "%s", bk_input_error(in));
-	if (unparsed > 0)
-		tool_warn(r->path, 0, "%llu of %llu lines unparsed (first at line %llu)",
-		    (unsigned long long)unparsed, (unsigned long long)lines,
-		    (unsigned long long)first);
+	tool_log_end(r->path, rc, in, lines, unparsed, first);
 }
 
 static void

@@ -783,14 +783,7 @@ done:
 		t.events = r->events - events;
 		put_summary(r, format, &t);
 	}
-	if (rc == BK_ERROR)
-		tool_error(r->path, 0, "%s", bk_input_error(in));
-	else if (rc == BK_NOMEM)
-		tool_error(r->path, 0, "out of memory");
-	if (t.unparsed > 0)
-		tool_warn(r->path, 0, "%llu of %llu lines unparsed (first at line %llu)",
-		    (unsigned long long)t.unparsed, (unsigned long long)t.lines,
-		    (unsigned long long)t.first_unparsed);
+	tool_log_end(r->path, rc, in, t.lines, t.unparsed, t.first_unparsed);
 }
 
 /* ---- --list-formats, --check-formats ------------------------------------ */

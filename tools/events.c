@@ -72,12 +72,19 @@ tool_read_log(const struct tool_source *s, bk_input *in, bk_lines *lr, bk_parser
 			tool_progress(s->path, bk_input_raw_offset(in), 0);
 	}
 	bk_parser_finish(p, s->on_event, s->ctx);
+	tool_log_end(s->path, rc, in, lines, unparsed, first);
+}
+
+void
+tool_log_end(const char *path, int rc, bk_input *in, uint64_t lines, uint64_t unparsed,
+    uint64_t first)
+{
 	if (rc == BK_ERROR)
-		tool_error(s->path, 0, "%s", bk_input_error(in));
+		tool_error(path, 0, "%s", bk_input_error(in));
 	else if (rc == BK_NOMEM)
-		tool_error(s->path, 0, "out of memory");
+		tool_error(path, 0, "out of memory");
 	if (unparsed > 0)
-		tool_warn(s->path, 0, "%llu of %llu lines unparsed (first at line %llu)",
+		tool_warn(path, 0, "%llu of %llu lines unparsed (first at line %llu)",
 		    (unsigned long long)unparsed, (unsigned long long)lines,
 		    (unsigned long long)first);
 }

@@ -4,6 +4,7 @@
  * the library, the same code bk-parse runs, so the pipe is a convenience and
  * never a performance tax. Records that are not events (state records for
  * --merge, findings) go back to the tool, which knows what they mean to it.
+ * bk-parse shares with them how the end of reading a log is said.
  *
  * Not part of libbreachkit: tools link it as a convenience library.
  */
@@ -39,6 +40,15 @@ void tool_read_records(const struct tool_source *s, bk_input *in, bk_reader *rd)
  * line K)"), as bk-parse does; pieces of lines past the maximum do not.
  */
 void tool_read_log(const struct tool_source *s, bk_input *in, bk_lines *lr, bk_parser *p);
+
+/*
+ * What reading a log at PATH ended with, said on stderr: IN's error when
+ * bk_lines_next returned RC BK_ERROR, or being out of memory, and how many
+ * of its LINES did not parse (UNPARSED, the first at line FIRST). Every
+ * tool that parses logs says it in the same words.
+ */
+void tool_log_end(const char *path, int rc, bk_input *in, uint64_t lines, uint64_t unparsed,
+    uint64_t first);
 
 /*
  * Which server's notation a format string given alone (--log-format without
