@@ -85,7 +85,6 @@ struct run_shape {
 struct spanset {
 	unsigned seps;		/* BK__SEP_* */
 	bool built;		/* for the current line: sets are built when first used */
-	unsigned min_digits;	/* the smallest trigger of the rules using it */
 	unsigned built_min;	/* the current line's spans have at least this many digits */
 	struct span *spans;
 	size_t nspans, spancap;
@@ -162,8 +161,6 @@ struct bk_scanner {
 	struct span *runs;	/* the current line's runs worth a look (find_groups) */
 	struct run_shape *shapes;	/* [run] */
 	size_t nruns, runcap, shapecap;
-	uint64_t before[4];	/* the bytes just before a group of the current line */
-	unsigned firsts;	/* bit D: a group of the current line starts with digit D */
 	unsigned longest;	/* the most digits a run of the current line has; 0: no digits */
 	uint64_t *dmask, *rmask, *ymask;	/* the current line's digits, runs, long runs */
 	size_t nmask, maskcap;	/* words */
@@ -190,7 +187,7 @@ struct bk_scanner {
 	struct spanset sets[MAX_SPANSETS];	/* one per separator set in use */
 	size_t nsets;
 	size_t *rule_set;	/* [rule]: its spanset, for digits triggers */
-	uint64_t (*after)[4];	/* [rule]: its trigger's AFTER bytes as bits, to test with before */
+	uint64_t (*after)[4];	/* [rule]: its trigger's AFTER bytes as bits, 64 a word */
 
 	struct bk__matcher matcher;
 	pcre2_match_data *md;
@@ -809,9 +806,7 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 			for (k = 0; k < sc->nsets && sc->sets[k].seps != seps; k++)
 				;
 			if (k == sc->nsets)	/* at most 16 sets exist: 4 separators */
-				sc->sets[sc->nsets++] = (struct spanset){ .seps = seps, .min_digits = need };
-			if (need < sc->sets[k].min_digits)
-				sc->sets[k].min_digits = need;
+				sc->sets[sc->nsets++] = (struct spanset){ .seps = seps };
 			sc->rule_set[sc->nrules - 1] = k;
 			sc->digit_rules[sc->ndigit_rules++] = sc->nrules - 1;
 			for (unsigned c = 0; c < 256; c++)
@@ -1280,24 +1275,19 @@ long_runs(bk_scanner *sc, unsigned len)
  * bit masks 64 bytes at a time, and runs too short for every live rule are
  * passed over without a look at their groups. Kept on the way, so rules can
  * be passed over without looking at the groups again: the runs (a set's run
- * lies within one of them), the bytes just before groups and the digits
- * they start with.
+ * lies within one of them) and their shapes (digits_may_fire).
  */
 static bool
 find_groups(bk_scanner *sc, const char *t, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)t;
 	struct keep k;
-	uint64_t before[4] = { 0, 0, 0, 0 };
-	unsigned firsts = 0, longest = 0;
+	unsigned longest = 0;
 	size_t ng = 0, nr = 0;
-
 	bool nomem = false;
 
 	sc->ngroups = sc->nruns = 0;
-	sc->firsts = 0;
 	sc->longest = 0;
-	memset(sc->before, 0, sizeof sc->before);
 	/* Digits first: a line without any asks no rule about its context. */
 	if (!digit_masks(sc, t, n, &nomem) || sc->ndigit_rules == 0)
 		return !nomem;
@@ -1341,9 +1331,6 @@ find_groups(bk_scanner *sc, const char *t, size_t n)
 					return false;
 				sc->groups[ng++] = (struct group){ gs, ge, join };
 				sc->runs[nr - 1].ng++;
-				if (gs > 0)
-					before[p[gs - 1] >> 6] |= UINT64_C(1) << (p[gs - 1] & 63);
-				firsts |= 1u << (p[gs] - '0');
 				shape->seps |= join;
 				shape->firsts |= (uint16_t)(1u << (p[gs] - '0'));
 				shape->lengths |= UINT64_C(1) << (ge - gs < 63 ? ge - gs : 63);
@@ -1353,9 +1340,7 @@ find_groups(bk_scanner *sc, const char *t, size_t n)
 	}
 	sc->ngroups = ng;
 	sc->nruns = nr;
-	sc->firsts = firsts;
 	sc->longest = longest;
-	memcpy(sc->before, before, sizeof before);
 	return true;
 }
 
