@@ -43,7 +43,8 @@
  *   in SEPS when the rule file says so; "paren", '(' and ')', only then),
  *   with DIGITS to MAX_DIGITS digits in all (no upper bound when 0). The
  *   rule file may narrow it further: FIRST, the digits the run may start
- *   with; AFTER, the bytes that may come just before it; WHOLE, the value
+ *   with; AFTER, the bytes that may come just before it (AFTER2, those
+ *   that may come before that one: an IBAN's two letters); WHOLE, the value
  *   is that run itself, so the validator is tried on it before the pattern.
  *   A derived N is a proven lower bound: every match of the pattern
  *   contains such a run, so an engine that allows more between digits (any
@@ -72,7 +73,8 @@ struct bk__trigger {
 	bool whole;		/* DIGITS: the value is whole digit groups: validate them first */
 	uint16_t first;		/* DIGITS: bit D set: the run may start with digit D; 0: any */
 	uint8_t after[32];	/* DIGITS: bytes that may precede the run; all zero: any */
-	bool has_after;
+	uint8_t after2[32];	/* DIGITS: and the byte before that one ("after A-Z A-Z") */
+	bool has_after, has_after2;
 	char *literal;		/* NUL-terminated too, for messages */
 	size_t len;
 	bool derived;

@@ -358,6 +358,28 @@ bk_rule_trigger(const bk_rule *r)
 	return r->trigger.kind;
 }
 
+/* Writes SET at BUF + O as a trigger's "after" is written (A-Z, +); the new O. */
+static size_t
+byteset_text(const uint8_t set[32], char *buf, size_t size, size_t o)
+{
+	for (int c = '!'; c < 0x7f && o < size; c++) {
+		int e = c;
+
+		if (!(set[c >> 3] & (1u << (c & 7))))
+			continue;
+		while (e + 1 < 0x7f && (set[(e + 1) >> 3] & (1u << ((e + 1) & 7))))
+			e++;
+		/* A run of three or more as a range, the way it is written: A-Z. */
+		if (e - c >= 2)
+			o += (size_t)snprintf(buf + o, size - o, "%c-%c", c, e);
+		else
+			o += (size_t)snprintf(buf + o, size - o, "%.*s", e - c + 1,
+			    (const char[]){ (char)c, (char)(c + 1) });
+		c = e;
+	}
+	return o;
+}
+
 const char *
 bk_rule_trigger_text(const bk_rule *r, char *buf, size_t size)
 {
@@ -382,21 +404,12 @@ bk_rule_trigger_text(const bk_rule *r, char *buf, size_t size)
 		}
 		if (r->trigger.has_after && o < size) {
 			o += (size_t)snprintf(buf + o, size - o, " after ");
-			for (int c = '!'; c < 0x7f && o < size; c++) {
-				int e = c;
-
-				if (!(r->trigger.after[c >> 3] & (1u << (c & 7))))
-					continue;
-				while (e + 1 < 0x7f && (r->trigger.after[(e + 1) >> 3] & (1u << ((e + 1) & 7))))
-					e++;
-				/* A run of three or more as a range, the way it is written: A-Z. */
-				if (e - c >= 2)
-					o += (size_t)snprintf(buf + o, size - o, "%c-%c", c, e);
-				else
-					o += (size_t)snprintf(buf + o, size - o, "%.*s", e - c + 1,
-					    (const char[]){ (char)c, (char)(c + 1) });
-				c = e;
+			if (r->trigger.has_after2) {
+				o = byteset_text(r->trigger.after2, buf, size, o);
+				if (o < size)
+					o += (size_t)snprintf(buf + o, size - o, " ");
 			}
+			o = byteset_text(r->trigger.after, buf, size, o);
 		}
 		if (r->trigger.whole && o < size)
 			snprintf(buf + o, size - o, " whole");
@@ -858,6 +871,23 @@ word_is(const char *s, size_t n, const char *word)
 }
 
 /*
+ * The words of a digits trigger: a token after "after" that is none of
+ * them is a second set of bytes, not the next part of the trigger.
+ */
+static bool
+trigger_word(const char *s, size_t n)
+{
+	static const char *const words[] = {
+		"sep", "whole", "first", "after", "dash", "dot", "slash", "space", "paren",
+	};
+
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (word_is(s, n, words[i]))
+			return true;
+	return false;
+}
+
+/*
  * The set S (N bytes) of a trigger's "first" (digits: "08") or "after"
  * (ASCII bytes, with ranges as "A-Z"). False if it is empty or not that.
  */
@@ -963,6 +993,26 @@ parse_trigger(struct loader *ld, bk_rule *r, const struct entry *e)
 				}
 				in_sep = false;
 				endp = a + al2;
+				/* "after A-Z A-Z": the first set is for the byte two before the run. */
+				char *b = endp;
+				size_t bl;
+
+				while (*b != '\0' && bk__is_space(*b))
+					b++;
+				for (bl = 0; b[bl] != '\0' && !bk__is_space(b[bl]); bl++)
+					;
+				if (is_first || bl == 0 || trigger_word(b, bl))
+					continue;
+				struct bk__trigger last = { 0 };
+				if (r->trigger.has_after2 || !parse_byteset(b, bl, false, &last)) {
+					report(ld, e->line, "trigger digits: 'after' takes one or two sets of "
+					    "bytes (after A-Z A-Z), not '%s'", shown(b, buf));
+					return BK_OK;
+				}
+				memcpy(r->trigger.after2, r->trigger.after, sizeof r->trigger.after);
+				memcpy(r->trigger.after, last.after, sizeof last.after);
+				r->trigger.has_after2 = true;
+				endp = b + bl;
 				continue;
 			} else if (word_is(endp, k, "sep") && seps == BK__SEP_ALL) {
 				seps = 0;

@@ -1471,6 +1471,9 @@ starts_well(const struct bk__trigger *tr, const char *t, size_t at)
 
 	if (tr->first != 0 && !(tr->first >> d & 1))
 		return false;
+	if (tr->has_after2 && (at < 2 || !(tr->after2[(unsigned char)t[at - 2] >> 3] >>
+	    ((unsigned char)t[at - 2] & 7) & 1)))
+		return false;
 	return !tr->has_after || (at > 0 && (tr->after[b >> 3] >> (b & 7) & 1));
 }
 
@@ -1577,6 +1580,9 @@ digits_may_fire(const bk_scanner *sc, size_t i, const char *t)
 			unsigned char b = run->start > 0 ? (unsigned char)t[run->start - 1] : 0;
 
 			if (run->start == 0 || !(sc->after[i][b >> 6] >> (b & 63) & 1))
+				continue;
+			b = run->start > 1 ? (unsigned char)t[run->start - 2] : 0;
+			if (tr->has_after2 && (run->start < 2 || !(tr->after2[b >> 3] >> (b & 7) & 1)))
 				continue;
 		}
 		if (tr->first != 0 && !(tr->first & sh->firsts))

@@ -170,6 +170,12 @@ static const struct bad_case {
 	{RULE("t.a") "trigger = digits 10 after\n", 0,
 	 "t.rules:6: rule t.a: trigger digits: 'after' needs the ASCII bytes that may come "
 	 "before a run (after +, after A-Z)\n", 0},
+	{RULE("t.a") "trigger = digits 2 after A-Z a-Z\n", 0,
+	 "t.rules:6: rule t.a: trigger digits: 'after' takes one or two sets of bytes "
+	 "(after A-Z A-Z), not 'a-Z'\n", 0},
+	{RULE("t.a") "trigger = digits 2 after A-Z A-Z A-Z\n", 0,
+	 "t.rules:6: rule t.a: trigger digits: expected 'sep' and separator names, 'first', "
+	 "'after' or 'whole', not 'A-Z'\n", 0},
 	{RULE("t.a") "trigger = literal\n", 0,
 	 "t.rules:6: rule t.a: trigger literal needs a text\n", 0},
 	{RULE("t.a") "trigger = context\n", 0,
@@ -956,6 +962,35 @@ test_trigger_in_rules(void **state)
 	bk_ruleset_free(rs);
 }
 
+/* "after" with one set of bytes, or two: the first then for the byte two before the run. */
+static void
+test_trigger_after(void **state)
+{
+	bk_ruleset *rs = new_set();
+	const bk_rule *r;
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(load(rs, RULE("t.one") "trigger = digits 4 after +\n"
+	    RULE("t.two") "trigger = digits 2 sep space after A-Z A-Z\n"
+	    RULE("t.whole") "validator = luhn\ntrigger = digits 8 after A-Z A-Z whole\n"), BK_OK);
+	assert_string_equal(errs, "");
+	r = bk_ruleset_find(rs, "t.one");
+	assert_true(r->trigger.has_after);
+	assert_false(r->trigger.has_after2);
+	assert_string_equal(bk_rule_trigger_text(r, buf, sizeof buf), "digits 4 after +");
+	r = bk_ruleset_find(rs, "t.two");
+	assert_true(r->trigger.has_after2);
+	assert_true(r->trigger.after2['Q' >> 3] >> ('Q' & 7) & 1);
+	assert_false(r->trigger.after2['q' >> 3] >> ('q' & 7) & 1);
+	assert_string_equal(bk_rule_trigger_text(r, buf, sizeof buf),
+	    "digits 2 sep space after A-Z A-Z");
+	r = bk_ruleset_find(rs, "t.whole");
+	assert_true(r->trigger.whole);
+	assert_string_equal(bk_rule_trigger_text(r, buf, sizeof buf), "digits 8 after A-Z A-Z whole");
+	bk_ruleset_free(rs);
+}
+
 /* ---- what the engine relies on ------------------------------------------ */
 
 static void
@@ -1077,6 +1112,7 @@ main(void)
 		cmocka_unit_test(test_trigger_never_hides_a_match),
 		cmocka_unit_test(test_trigger_long_literal),
 		cmocka_unit_test(test_trigger_in_rules),
+		cmocka_unit_test(test_trigger_after),
 		cmocka_unit_test(test_jit_when_available),
 		cmocka_unit_test(test_matching_policy),
 		cmocka_unit_test(test_names),

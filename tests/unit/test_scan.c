@@ -89,7 +89,8 @@ test_trigger_narrowing(void **state)
 	    RULE("t.first", "pattern = [0-9]{10}\ntrigger = digits 10-10 first 0")
 	    RULE("t.after", "pattern = [0-9]{4}\ntrigger = digits 4-4 after +")
 	    RULE("t.paren", "pattern = \\(0[0-9]\\)[0-9]{4}\ntrigger = digits 6-6 sep paren first 0")
-	    RULE("t.whole", "pattern = [0-9]{6}\nvalidator = luhn\ntrigger = digits 6-6 sep dash whole"));
+	    RULE("t.whole", "pattern = [0-9]{6}\nvalidator = luhn\ntrigger = digits 6-6 sep dash whole")
+	    RULE("t.two", "pattern = [0-9]{5}\ntrigger = digits 5-5 after A-Z A-Z"));
 	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
 
 	(void)state;
@@ -104,6 +105,11 @@ test_trigger_narrowing(void **state)
 	check(sc, "id 123456", "");
 	/* A run of whole groups inside a longer chain is validated on its own. */
 	check(sc, "id 12-123455", "t.whole 6-12 123455 medium v;");
+	/* Two letters before the run, as an IBAN's; one is not enough. */
+	check(sc, "id XY12345", "t.two 5-10 12345 medium;");
+	check(sc, "id (Y12345", "");
+	check(sc, "id XY12345 and then (Z54321", "t.two 5-10 12345 medium;");
+	check(sc, "Y12345", "");
 	bk_scanner_free(sc);
 	bk_ruleset_free(rs);
 }
@@ -243,7 +249,8 @@ test_line_plan(void **state)
 	    RULE("t.after", "pattern = (?<![A-Za-z0-9])[A-Z]{2}[0-9]{4}(?![0-9])\n"
 		 "trigger = digits 4-4 after A-Z")
 	    RULE("t.ctx", "pattern = (?<![0-9])[0-9]{8}(?![0-9])\nrequire-context = yes\n"
-		 "context = acct\ntrigger = digits 8-8"));
+		 "context = acct\ntrigger = digits 8-8")
+	    RULE("t.two", "pattern = (?<![0-9])[0-9]{5}(?![0-9])\ntrigger = digits 5-5 after A-Z A-Z"));
 	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
 	static const struct {
 		const char *text;
@@ -259,6 +266,8 @@ test_line_plan(void **state)
 		{ "A 1234", -1, 0, NULL, NULL },
 		{ "acct 12345678", 5, 13, "t.ctx", "12345678 high ctx:acct" },
 		{ "12345678", -1, 0, NULL, NULL },
+		{ "XY12345", 2, 7, "t.two", "12345 medium" },
+		{ "(Y12345", -1, 0, NULL, NULL },
 	};
 	char line[256], want[128];
 
