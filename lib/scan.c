@@ -60,6 +60,22 @@ enum gate {
 	GATE_HIGH,
 	GATE_CONTEXT,
 	GATE_HIGH_CONTEXT,
+	GATE_LEADS,		/* an ASCII literal: one of its leads in the line */
+	GATE_LEADS_CONTEXT,	/* and a context word */
+};
+
+/*
+ * The first two bytes (or the one) of the ASCII literal triggers'
+ * alternatives, looked for in one pass over the line before the plan, so a
+ * literal rule costs a memchr only in the lines that hold its lead. The
+ * pass compares each 16 bytes with at most LEAD_BYTES first bytes.
+ */
+#define LEAD_BYTES 4
+#define MAX_LEADS 32
+
+struct lead {
+	unsigned char a, b;
+	bool one;		/* a literal of one byte: B is not asked */
 };
 
 /* A digits trigger as the line plan asks it. */
@@ -74,6 +90,24 @@ struct run_shape {
 	unsigned seps;		/* BK__SEP_*: the separators between its groups */
 	uint16_t firsts;	/* bit D: a group of it starts with digit D */
 	uint64_t lengths;	/* bit L (at most 63): a group of it has L digits */
+};
+
+/*
+ * Which digits rules a run may wake, by its shape, as sets of rules (bit D
+ * for sc->digit_rules[D], DWORDS words a set): one set per value of each
+ * feature, so a run is judged for every rule at once with a few loads and
+ * ANDs (run_may). Each is a bound, never a verdict: windows_for decides.
+ */
+struct shape_sets {
+	size_t dwords;
+	uint64_t *need_le;	/* [digits 0..64]: the rules that need at most that many */
+	uint64_t *first;	/* [2][32]: allowed by the run's first digits 0-4, and 5-9 */
+	uint64_t *after;	/* [256]: allowed by the byte before the run (no "after": all) */
+	uint64_t *after2;	/* [256]: and by the byte before that */
+	uint64_t *after_sep;	/* [32 seps]: whose AFTER holds one of these separators */
+	uint64_t *sep;		/* [32 seps]: whose separators join a group of these (0: all) */
+	uint64_t *alone;	/* [64]: that take a single group of so many digits */
+	uint64_t *may;		/* the current line's: some run may wake it */
 };
 
 /*
@@ -146,6 +180,7 @@ struct literals {
 	size_t *len;
 	size_t n;
 	bool ascii;		/* every alternative is ASCII: worth looking for in any line */
+	uint32_t leads;		/* bit K: an alternative starts with sc->leads[K]; 0: not gated */
 };
 
 struct column {
@@ -168,6 +203,8 @@ struct bk_scanner {
 	size_t ndigit_rules;
 	bool *live;		/* [rule]: a digits rule that can fire in the current line */
 	struct digits_rule *dr;	/* [rule]: its digits trigger, as the line plan asks */
+	size_t *dbit;		/* [rule]: its bit in the shape sets, if a digits rule */
+	struct shape_sets ss;
 	bool keep_ready;	/* gate and the keep_* below are for the current header */
 	enum gate *gate;	/* [rule] */
 	size_t *gated, ngated;	/* digits rules live only with a context word in the line */
@@ -178,6 +215,11 @@ struct bk_scanner {
 	size_t nactive;
 	size_t *margin;		/* [rule]: how far a match may reach past its trigger */
 	bool no_context;	/* bk__scanner_no_context: no word is looked for */
+	struct lead leads[MAX_LEADS];
+	unsigned nleads;
+	unsigned char lead_byte[LEAD_BYTES];	/* the leads' first bytes, the last repeated */
+	unsigned nlead_bytes;
+	uint32_t line_leads;	/* the leads in the current line */
 	uint16_t pair_first[256], pair_second[256];
 	const bk_rule **rules;	/* the rules that can reach min, in set order */
 	size_t nrules;
@@ -201,7 +243,12 @@ struct bk_scanner {
 	struct ctx_word *words;	/* the context index */
 	size_t nwords;
 	uint32_t **rule_words;	/* [rule][context word]: index in words, or UINT32_MAX (short) */
-	uint8_t pair_map[65536 / 8];	/* bit set: two bytes as read by load16 are an anchor */
+	/*
+	 * Not 0: two bytes as read by load16 are an anchor. A byte a pair,
+	 * not a bit: the line pass then costs a load a pair, and the pairs
+	 * of log text, nearly all ASCII, touch a few lines of it.
+	 */
+	uint8_t pair_map[65536];
 	uint32_t *anchor_from;	/* [hash]: its anchors are anchors[from[h], from[h + 1]) */
 	struct anchor *anchors;
 	bool high;		/* the current line has bytes >= 0x80 */
@@ -446,7 +493,7 @@ map_pair(bk_scanner *sc, unsigned char a, unsigned char b)
 			unsigned char two[2] = { as[x], bs[y] };
 			unsigned v = load16(two);
 
-			sc->pair_map[v >> 3] |= (uint8_t)(1u << (v & 7));
+			sc->pair_map[v] = 1;
 		}
 }
 
@@ -598,26 +645,16 @@ index_line(bk_scanner *sc, const char *t, size_t n)
 		uint64_t w;
 
 		memcpy(&w, p + i, sizeof w);
-		unsigned v0 = (unsigned)w & 0xffffu, v1 = (unsigned)(w >> 16) & 0xffffu;
-		unsigned v2 = (unsigned)(w >> 32) & 0xffffu, v3 = (unsigned)(w >> 48);
-
-		if (!(((unsigned)map[v0 >> 3] >> (v0 & 7) | (unsigned)map[v1 >> 3] >> (v1 & 7) |
-		    (unsigned)map[v2 >> 3] >> (v2 & 7) | (unsigned)map[v3 >> 3] >> (v3 & 7)) & 1))
+		if (!(map[w & 0xffffu] | map[w >> 16 & 0xffffu] | map[w >> 32 & 0xffffu] | map[w >> 48]))
 			continue;
-		for (size_t k = i; k < i + 8; k += 2) {
-			unsigned v = load16(p + k);
-
-			if ((map[v >> 3] >> (v & 7) & 1) && !verify_anchor(sc, t, n, k))
+		for (size_t k = i; k < i + 8; k += 2)
+			if (map[load16(p + k)] && !verify_anchor(sc, t, n, k))
 				return false;
-		}
 	}
 #endif
-	for (; i + 1 < n; i += 2) {
-		unsigned v = load16(p + i);
-
-		if ((map[v >> 3] >> (v & 7) & 1) && !verify_anchor(sc, t, n, i))
+	for (; i + 1 < n; i += 2)
+		if (map[load16(p + i)] && !verify_anchor(sc, t, n, i))
 			return false;
-	}
 	return true;
 }
 
@@ -686,6 +723,40 @@ find_context(bk_scanner *sc, size_t i, const char *t, size_t n, size_t from, siz
 	return NULL;
 }
 
+/*
+ * The leads of literals L, into sc->leads; L->leads stays 0 (the rule is
+ * tried in every line) when there is no room for them.
+ */
+static void
+lead_literals(bk_scanner *sc, struct literals *l)
+{
+	uint32_t leads = 0;
+
+	for (size_t k = 0; k < l->n; k++) {
+		struct lead ld = { (unsigned char)l->alt[k][0], (unsigned char)l->alt[k][1], l->len[k] == 1 };
+		unsigned j, b;
+
+		for (b = 0; b < sc->nlead_bytes && sc->lead_byte[b] != ld.a; b++)
+			;
+		if (b == LEAD_BYTES)
+			return;
+		for (j = 0; j < sc->nleads; j++)
+			if (sc->leads[j].a == ld.a && sc->leads[j].one == ld.one && (ld.one || sc->leads[j].b == ld.b))
+				break;
+		if (j == MAX_LEADS)
+			return;
+		if (b == sc->nlead_bytes) {
+			sc->nlead_bytes++;
+			for (unsigned x = b; x < LEAD_BYTES; x++)
+				sc->lead_byte[x] = ld.a;
+		}
+		if (j == sc->nleads)
+			sc->leads[sc->nleads++] = ld;
+		leads |= UINT32_C(1) << j;
+	}
+	l->leads = leads;
+}
+
 /* Splits rule I's literal trigger into its alternatives. */
 static bool
 split_literals(bk_scanner *sc, size_t i)
@@ -717,6 +788,8 @@ split_literals(bk_scanner *sc, size_t i)
 		if (bar == NULL)
 			break;
 	}
+	if (l->ascii)
+		lead_literals(sc, l);
 	return true;
 }
 
@@ -729,6 +802,64 @@ best_confidence(const bk_rule *r)
 	if (r->ncontext > 0 && r->context_confidence > r->confidence)
 		return r->context_confidence;
 	return r->require_context ? r->context_confidence : r->confidence;
+}
+
+static inline void
+add_rule(uint64_t *set, size_t d)
+{
+	set[d >> 6] |= UINT64_C(1) << (d & 63);
+}
+
+/* The shape sets of the digits rules, once their triggers are read. */
+static bool
+build_shape_sets(bk_scanner *sc)
+{
+	struct shape_sets *ss = &sc->ss;
+	size_t nw = sc->ndigit_rules > 0 ? (sc->ndigit_rules + 63) / 64 : 1;
+	uint64_t *m = calloc((65 + 64 + 256 + 256 + 32 + 32 + 64 + 1) * nw, sizeof *m);
+
+	if (m == NULL)
+		return false;
+	ss->dwords = nw;
+	ss->need_le = m;
+	ss->first = ss->need_le + 65 * nw;
+	ss->after = ss->first + 64 * nw;
+	ss->after2 = ss->after + 256 * nw;
+	ss->after_sep = ss->after2 + 256 * nw;
+	ss->sep = ss->after_sep + 32 * nw;
+	ss->alone = ss->sep + 32 * nw;
+	ss->may = ss->alone + 64 * nw;
+	for (size_t d = 0; d < sc->ndigit_rules; d++) {
+		size_t i = sc->digit_rules[d];
+		const struct bk__trigger *tr = &sc->rules[i]->trigger;
+		const struct digits_rule *dr = &sc->dr[i];
+
+		sc->dbit[i] = d;
+		for (unsigned k = dr->need; k <= 64; k++)
+			add_rule(ss->need_le + k * nw, d);
+		for (unsigned f = 0; f < 32; f++) {
+			if (tr->first == 0 || (tr->first & f))
+				add_rule(ss->first + f * nw, d);
+			if (tr->first == 0 || (tr->first >> 5 & f))
+				add_rule(ss->first + (32 + f) * nw, d);
+		}
+		for (unsigned b = 0; b < 256; b++) {
+			if (!tr->has_after || (tr->after[b >> 3] >> (b & 7) & 1))
+				add_rule(ss->after + b * nw, d);
+			if (!tr->has_after2 || (tr->after2[b >> 3] >> (b & 7) & 1))
+				add_rule(ss->after2 + b * nw, d);
+		}
+		for (unsigned sp = 0; sp < 32; sp++) {
+			if (sc->after_seps[i] & sp)
+				add_rule(ss->after_sep + sp * nw, d);
+			if (sp == 0 || (sp & dr->seps))
+				add_rule(ss->sep + sp * nw, d);
+		}
+		for (unsigned l = 0; l < 64; l++)
+			if (dr->alone >> l & 1)
+				add_rule(ss->alone + l * nw, d);
+	}
+	return true;
 }
 
 bk_scanner *
@@ -761,6 +892,7 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 	sc->live = calloc(n > 0 ? n : 1, sizeof *sc->live);
 	sc->after_seps = calloc(n > 0 ? n : 1, sizeof *sc->after_seps);
 	sc->dr = calloc(n > 0 ? n : 1, sizeof *sc->dr);
+	sc->dbit = calloc(n > 0 ? n : 1, sizeof *sc->dbit);
 	sc->gate = calloc(n > 0 ? n : 1, sizeof *sc->gate);
 	sc->gated = calloc(n > 0 ? n : 1, sizeof *sc->gated);
 	sc->after_rules = calloc(n > 0 ? n : 1, sizeof *sc->after_rules);
@@ -773,7 +905,7 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 	    sc->rule_set == NULL || sc->after == NULL || sc->margin == NULL || sc->norm == NULL ||
 	    sc->md == NULL || sc->digit_rules == NULL || sc->live == NULL ||
 	    sc->after_seps == NULL || sc->active == NULL || sc->short_rules == NULL ||
-	    sc->dr == NULL || sc->gate == NULL || sc->gated == NULL || sc->after_rules == NULL ||
+	    sc->dr == NULL || sc->dbit == NULL || sc->gate == NULL || sc->gated == NULL || sc->after_rules == NULL ||
 	    bk__matcher_init(&sc->matcher) != BK_OK)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
@@ -819,7 +951,7 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 				need > 63 ? 0 : (~UINT64_C(0) << need) & (~UINT64_C(0) >> (63 - most)) };
 		}
 	}
-	if (!build_anchors(sc))
+	if (!build_anchors(sc) || !build_shape_sets(sc))
 		goto fail;
 	return sc;
 fail:
@@ -876,6 +1008,8 @@ bk_scanner_free(bk_scanner *sc)
 	free(sc->live);
 	free(sc->after_seps);
 	free(sc->dr);
+	free(sc->dbit);
+	free(sc->ss.need_le);
 	free(sc->gate);
 	free(sc->gated);
 	free(sc->after_rules);
@@ -1116,8 +1250,11 @@ ready_keep(bk_scanner *sc)
 			break;
 		case BK_TRIGGER_LITERAL:
 			/* A kanji literal cannot be in a line of ASCII. */
-			sc->gate[i] = sc->lits[i].ascii ? (ctx ? GATE_CONTEXT : GATE_NONE) :
-			    ctx ? GATE_HIGH_CONTEXT : GATE_HIGH;
+			if (sc->lits[i].leads != 0)
+				sc->gate[i] = ctx ? GATE_LEADS_CONTEXT : GATE_LEADS;
+			else
+				sc->gate[i] = sc->lits[i].ascii ? (ctx ? GATE_CONTEXT : GATE_NONE) :
+				    ctx ? GATE_HIGH_CONTEXT : GATE_HIGH;
 			break;
 		case BK_TRIGGER_CONTEXT:
 			sc->gate[i] = sc->hdr_ctx[i] ? GATE_NONE : GATE_CONTEXT;
@@ -1267,6 +1404,55 @@ long_runs(bk_scanner *sc, unsigned len)
 }
 
 /*
+ * The digits rules run K may wake, by its shape (struct shape_sets), added
+ * to the line's: one with enough digits, after one of its bytes (where the
+ * run's groups are not joined by such a byte: a candidate then starts at
+ * the run), holding a group that starts with one of its digits, and, where
+ * its groups are joined by separators the rule does not allow, a group
+ * long enough alone.
+ */
+static inline void
+run_may_words(bk_scanner *sc, size_t k, const char *t, size_t nw)
+{
+	const struct shape_sets *ss = &sc->ss;
+	const struct span *run = &sc->runs[k];
+	const struct run_shape *sh = &sc->shapes[k];
+	size_t at = run->start;
+	unsigned b1 = at > 0 ? (unsigned char)t[at - 1] : 0, b2 = at > 1 ? (unsigned char)t[at - 2] : 0;
+	const uint64_t *need = ss->need_le + (run->digits < 64 ? run->digits : 64) * nw;
+	const uint64_t *f0 = ss->first + (sh->firsts & 31u) * nw, *f1 = ss->first + (32 + (sh->firsts >> 5)) * nw;
+	const uint64_t *a1 = ss->after + b1 * nw, *a2 = ss->after2 + b2 * nw;
+	const uint64_t *as = ss->after_sep + (sh->seps & 31u) * nw, *sp = ss->sep + (sh->seps & 31u) * nw;
+
+	for (size_t w = 0; w < nw; w++) {
+		uint64_t alone = 0;
+
+		for (uint64_t l = sh->lengths; l != 0; l &= l - 1)
+			alone |= ss->alone[ctz64(l) * nw + w];
+		ss->may[w] |= need[w] & (f0[w] | f1[w]) & ((a1[w] & a2[w]) | as[w]) & (sp[w] | alone);
+	}
+}
+
+/* Up to 64 digits rules (the default set has a dozen): one word, known to the compiler. */
+static void
+run_may(bk_scanner *sc, size_t k, const char *t)
+{
+	if (sc->ss.dwords == 1)
+		run_may_words(sc, k, t, 1);
+	else
+		run_may_words(sc, k, t, sc->ss.dwords);
+}
+
+/* Whether digits rule I may find a candidate in one of the line's runs (run_may). */
+static inline bool
+digits_may_fire(const bk_scanner *sc, size_t i)
+{
+	size_t d = sc->dbit[i];
+
+	return sc->ss.may[d >> 6] >> (d & 63) & 1;
+}
+
+/*
  * Collects the digit groups of the runs of T that the line's live rules
  * could use (struct keep), once per line: every separator set's runs are
  * then made of whole groups, so the bytes are looked at once however many
@@ -1288,6 +1474,7 @@ find_groups(bk_scanner *sc, const char *t, size_t n)
 
 	sc->ngroups = sc->nruns = 0;
 	sc->longest = 0;
+	memset(sc->ss.may, 0, sc->ss.dwords * sizeof *sc->ss.may);
 	/* Digits first: a line without any asks no rule about its context. */
 	if (!digit_masks(sc, t, n, &nomem) || sc->ndigit_rules == 0)
 		return !nomem;
@@ -1336,6 +1523,8 @@ find_groups(bk_scanner *sc, const char *t, size_t n)
 				shape->lengths |= UINT64_C(1) << (ge - gs < 63 ? ge - gs : 63);
 				gs = ge + 1;
 			}
+			sc->nruns = nr;
+			run_may(sc, nr - 1, t);
 		}
 	}
 	sc->ngroups = ng;
@@ -1553,45 +1742,58 @@ whole_line(bk_scanner *sc, size_t i, const char *t, size_t n, bool check_ctx)
 	return add_window(sc, 0, n);
 }
 
-/*
- * Whether digits rule I may find a candidate in one of the line's runs, by
- * their shapes: one with enough digits, after one of its bytes, holding a
- * group that starts with one of its digits, and, where the run's groups are
- * joined by separators the rule does not allow, a group long enough alone.
- * Each test is a bound, never a verdict: windows_for decides.
- */
-static bool
-digits_may_fire(const bk_scanner *sc, size_t i, const char *t)
+/* The leads that start at T[I] (of N bytes). */
+static inline uint32_t
+leads_at(const bk_scanner *sc, const unsigned char *t, size_t n, size_t i)
 {
-	const struct bk__trigger *tr = &sc->rules[i]->trigger;
-	unsigned need = sc->dr[i].need, seps = sc->dr[i].seps;
-	uint64_t alone = sc->dr[i].alone;
+	uint32_t found = 0;
 
-	if (need > sc->longest)
-		return false;
-	for (size_t k = 0; k < sc->nruns; k++) {
-		const struct span *run = &sc->runs[k];
-		const struct run_shape *sh = &sc->shapes[k];
+	for (unsigned k = 0; k < sc->nleads; k++)
+		if (t[i] == sc->leads[k].a && (sc->leads[k].one || (i + 1 < n && t[i + 1] == sc->leads[k].b)))
+			found |= UINT32_C(1) << k;
+	return found;
+}
 
-		if (run->digits < need)
-			continue;
-		/* A candidate starts at a group: after a byte of AFTER, the run's first, or inside. */
-		if (tr->has_after && !(sc->after_seps[i] & sh->seps)) {
-			unsigned char b = run->start > 0 ? (unsigned char)t[run->start - 1] : 0;
+/*
+ * The leads in T, as bits: on x86-64 16 bytes are compared with the lead
+ * bytes at once (a short tail in a copy padded with NULs, which no literal
+ * starts with), and only the few bytes that are one are looked at closer.
+ */
+static uint32_t
+find_leads(const bk_scanner *sc, const char *t, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)t;
+	uint32_t found = 0;
+	size_t i = 0;
 
-			if (run->start == 0 || !(sc->after[i][b >> 6] >> (b & 63) & 1))
-				continue;
-			b = run->start > 1 ? (unsigned char)t[run->start - 2] : 0;
-			if (tr->has_after2 && (run->start < 2 || !(tr->after2[b >> 3] >> (b & 7) & 1)))
-				continue;
-		}
-		if (tr->first != 0 && !(tr->first & sh->firsts))
-			continue;
-		if ((sh->seps & seps) == 0 && sh->seps != 0 && !(sh->lengths & alone))
-			continue;	/* the rule sees only single groups here, all too short or long */
-		return true;
+#if defined(__SSE2__)
+	const __m128i b0 = _mm_set1_epi8((char)sc->lead_byte[0]), b1 = _mm_set1_epi8((char)sc->lead_byte[1]);
+	const __m128i b2 = _mm_set1_epi8((char)sc->lead_byte[2]), b3 = _mm_set1_epi8((char)sc->lead_byte[3]);
+
+	while (i < n) {
+		unsigned char tail[16] = { 0 };
+		const unsigned char *q = p + i;
+
+		if (n - i < 16)
+			q = memcpy(tail, p + i, n - i);
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(v, b0), _mm_cmpeq_epi8(v, b1)),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, b2), _mm_cmpeq_epi8(v, b3))));
+
+		for (; m != 0; m &= m - 1)
+			found |= leads_at(sc, p, n, i + (unsigned)__builtin_ctz(m));
+		i += 16;
 	}
-	return false;
+#else
+	for (; i < n; i++)
+		for (unsigned b = 0; b < sc->nlead_bytes; b++)
+			if (p[i] == sc->lead_byte[b]) {
+				found |= leads_at(sc, p, n, i);
+				break;
+			}
+#endif
+	return found;
 }
 
 /*
@@ -1606,13 +1808,14 @@ plan_line(bk_scanner *sc, const char *t, size_t n)
 	if (!sc->keep_ready)
 		ready_keep(sc);
 	sc->nactive = 0;
+	sc->line_leads = sc->nleads > 0 ? find_leads(sc, t, n) : 0;
 	for (size_t i = 0; i < sc->nrules; i++) {
 		switch (sc->gate[i]) {
 		case GATE_NONE:
 			break;
 		case GATE_DIGITS:
 			/* live_digits has asked about context. */
-			if (!sc->live[i] || !digits_may_fire(sc, i, t))
+			if (!sc->live[i] || !digits_may_fire(sc, i))
 				continue;
 			break;
 		case GATE_HIGH_CONTEXT:
@@ -1625,6 +1828,14 @@ plan_line(bk_scanner *sc, const char *t, size_t n)
 			break;
 		case GATE_HIGH:
 			if (!sc->high)
+				continue;
+			break;
+		case GATE_LEADS:
+			if (!(sc->line_leads & sc->lits[i].leads))
+				continue;
+			break;
+		case GATE_LEADS_CONTEXT:
+			if (!(sc->line_leads & sc->lits[i].leads) || !line_has_context(sc, i, t, n))
 				continue;
 			break;
 		}

@@ -614,9 +614,19 @@ test_payment_card(void **state)
 	static const char *const ok[] = { "4111111111111111", "5555555555554444", "378282246310005",
 		"3530111333300000", "6759649826438453", "4139099603082462818" };
 
+	/* Bytes next to the digits and separators in value: eight are read at once. */
+	static const char bad[] = { ':', '/', '.', '+', ',', '\0', '\x80', '\xb1', '\xad', '\xa0', 'A' };
+
 	(void)state;
 	CHECK(bk_valid_payment_card, v);
 	only_right_digit(bk_valid_payment_card, ok, NVEC(ok), -1);
+	for (size_t at = 0; at < 19; at++)
+		for (size_t b = 0; b < sizeof bad; b++) {
+			char num[] = "4139099603082462818";
+
+			num[at] = bad[b];
+			assert_false(bk_valid_payment_card(num, 19));
+		}
 }
 
 static void
