@@ -62,6 +62,7 @@ enum gate {
 	GATE_HIGH_CONTEXT,
 	GATE_LEADS,		/* an ASCII literal: one of its leads in the line */
 	GATE_LEADS_CONTEXT,	/* and a context word */
+	NGATES
 };
 
 /*
@@ -93,8 +94,8 @@ struct run_shape {
 };
 
 /*
- * Which digits rules a run may wake, by its shape, as sets of rules (bit D
- * for sc->digit_rules[D], DWORDS words a set): one set per value of each
+ * Which digits rules a run may wake, by its shape, as sets of rules (bit I
+ * for rule I, DWORDS words a set): one set per value of each
  * feature, so a run is judged for every rule at once with a few loads and
  * ANDs (run_may). Each is a bound, never a verdict: windows_for decides.
  */
@@ -201,13 +202,21 @@ struct bk_scanner {
 	size_t nmask, maskcap;	/* words */
 	size_t *digit_rules;	/* the rules (indexes) with a digits trigger */
 	size_t ndigit_rules;
-	bool *live;		/* [rule]: a digits rule that can fire in the current line */
+	/*
+	 * Sets of rules, bit I for rule I, RWORDS words each, so the plan
+	 * decides for 64 rules at a time.
+	 */
+	size_t rwords;
+	uint64_t *rulesets;	/* the one allocation of the sets below */
+	uint64_t *live;		/* digits rules that can fire in the current line */
+	uint64_t *present;	/* rules with a context word in the current line, once indexed */
+	uint64_t *live_any;	/* digits rules live in any line (for the current header) */
+	uint64_t *gated_set;	/* digits rules live only with a context word in the line */
+	uint64_t *gate_set[NGATES];	/* the rules of each gate (for the current header) */
 	struct digits_rule *dr;	/* [rule]: its digits trigger, as the line plan asks */
-	size_t *dbit;		/* [rule]: its bit in the shape sets, if a digits rule */
 	struct shape_sets ss;
-	bool keep_ready;	/* gate and the keep_* below are for the current header */
-	enum gate *gate;	/* [rule] */
-	size_t *gated, ngated;	/* digits rules live only with a context word in the line */
+	bool keep_ready;	/* the gates and the keep_* below are for the current header */
+	size_t ngated;
 	size_t *after_rules, nafter;	/* digits rules with AFTER bytes */
 	unsigned keep_seps, keep_min;	/* of the digits rules live in any line, AFTER aside */
 	unsigned *after_seps;	/* [rule]: the separators its trigger's AFTER holds */
@@ -255,7 +264,6 @@ struct bk_scanner {
 	struct occurrence *occ;	/* the current line's, once indexed */
 	size_t nocc, occcap;
 	bool indexed;
-	bool *present;		/* [rule]: a context word of it is somewhere in the line */
 	bool *has_short;	/* [rule]: it has context words too short to anchor, searched directly */
 	size_t *short_rules;	/* the rules with has_short */
 	size_t nshort;
@@ -271,6 +279,18 @@ struct bk_scanner {
 };
 
 /* ---- helpers ------------------------------------------------------------ */
+
+static inline void
+add_rule(uint64_t *set, size_t i)
+{
+	set[i >> 6] |= UINT64_C(1) << (i & 63);
+}
+
+static inline bool
+rule_in(const uint64_t *set, size_t i)
+{
+	return set[i >> 6] >> (i & 63) & 1;
+}
 
 /* The BK__SEP_* bit of C, or 0 for a byte that is no separator. */
 static unsigned
@@ -606,7 +626,7 @@ verify_anchor(bk_scanner *sc, const char *t, size_t n, size_t i)
 			return false;
 		sc->occ[sc->nocc++] = (struct occurrence){ sc->anchors[a].word, (uint32_t)pos };
 		for (size_t k = 0; k < cw->nrules; k++)
-			sc->present[cw->rules[k]] = true;
+			add_rule(sc->present, cw->rules[k]);
 	}
 	return true;
 }
@@ -620,16 +640,17 @@ index_line(bk_scanner *sc, const char *t, size_t n)
 
 	sc->indexed = true;
 	sc->nocc = 0;
-	memset(sc->present, 0, sc->nrules * sizeof *sc->present);
+	memset(sc->present, 0, sc->rwords * sizeof *sc->present);
 	if (sc->no_context)
 		return true;
 	for (size_t k = 0; k < sc->nshort; k++) {
 		size_t r = sc->short_rules[k];
 
-		for (size_t w = 0; w < sc->rules[r]->ncontext && !sc->present[r]; w++) {
+		for (size_t w = 0; w < sc->rules[r]->ncontext && !rule_in(sc->present, r); w++) {
 			const struct bk__context_word *cw = &sc->rules[r]->context[w];
 
-			sc->present[r] = cw->len < 3 && contains_ci(t, n, cw->lower, cw->len);
+			if (cw->len < 3 && contains_ci(t, n, cw->lower, cw->len))
+				add_rule(sc->present, r);
 		}
 	}
 	if (sc->nwords == 0 || n < 3)
@@ -664,7 +685,16 @@ line_has_context(bk_scanner *sc, size_t i, const char *t, size_t n)
 {
 	if (!sc->indexed && !index_line(sc, t, n))
 		return false;	/* out of memory: as if no context, never a crash */
-	return sc->present[i];
+	return rule_in(sc->present, i);
+}
+
+/* The rules with a context word in the line, or NULL when out of memory (as if none). */
+static const uint64_t *
+context_set(bk_scanner *sc, const char *t, size_t n)
+{
+	if (!sc->indexed && !index_line(sc, t, n))
+		return NULL;
+	return sc->present;
 }
 
 /* Where a context word must lie relative to [FROM, TO). */
@@ -804,18 +834,12 @@ best_confidence(const bk_rule *r)
 	return r->require_context ? r->context_confidence : r->confidence;
 }
 
-static inline void
-add_rule(uint64_t *set, size_t d)
-{
-	set[d >> 6] |= UINT64_C(1) << (d & 63);
-}
-
 /* The shape sets of the digits rules, once their triggers are read. */
 static bool
 build_shape_sets(bk_scanner *sc)
 {
 	struct shape_sets *ss = &sc->ss;
-	size_t nw = sc->ndigit_rules > 0 ? (sc->ndigit_rules + 63) / 64 : 1;
+	size_t nw = sc->rwords;
 	uint64_t *m = calloc((65 + 64 + 256 + 256 + 32 + 32 + 64 + 1) * nw, sizeof *m);
 
 	if (m == NULL)
@@ -834,30 +858,29 @@ build_shape_sets(bk_scanner *sc)
 		const struct bk__trigger *tr = &sc->rules[i]->trigger;
 		const struct digits_rule *dr = &sc->dr[i];
 
-		sc->dbit[i] = d;
 		for (unsigned k = dr->need; k <= 64; k++)
-			add_rule(ss->need_le + k * nw, d);
+			add_rule(ss->need_le + k * nw, i);
 		for (unsigned f = 0; f < 32; f++) {
 			if (tr->first == 0 || (tr->first & f))
-				add_rule(ss->first + f * nw, d);
+				add_rule(ss->first + f * nw, i);
 			if (tr->first == 0 || (tr->first >> 5 & f))
-				add_rule(ss->first + (32 + f) * nw, d);
+				add_rule(ss->first + (32 + f) * nw, i);
 		}
 		for (unsigned b = 0; b < 256; b++) {
 			if (!tr->has_after || (tr->after[b >> 3] >> (b & 7) & 1))
-				add_rule(ss->after + b * nw, d);
+				add_rule(ss->after + b * nw, i);
 			if (!tr->has_after2 || (tr->after2[b >> 3] >> (b & 7) & 1))
-				add_rule(ss->after2 + b * nw, d);
+				add_rule(ss->after2 + b * nw, i);
 		}
 		for (unsigned sp = 0; sp < 32; sp++) {
 			if (sc->after_seps[i] & sp)
-				add_rule(ss->after_sep + sp * nw, d);
+				add_rule(ss->after_sep + sp * nw, i);
 			if (sp == 0 || (sp & dr->seps))
-				add_rule(ss->sep + sp * nw, d);
+				add_rule(ss->sep + sp * nw, i);
 		}
 		for (unsigned l = 0; l < 64; l++)
 			if (dr->alone >> l & 1)
-				add_rule(ss->alone + l * nw, d);
+				add_rule(ss->alone + l * nw, i);
 	}
 	return true;
 }
@@ -881,7 +904,6 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 	sc->rules = calloc(n > 0 ? n : 1, sizeof *sc->rules);
 	sc->needs_ctx = calloc(n > 0 ? n : 1, sizeof *sc->needs_ctx);
 	sc->rule_words = calloc(n > 0 ? n : 1, sizeof *sc->rule_words);
-	sc->present = calloc(n > 0 ? n : 1, sizeof *sc->present);
 	sc->lits = calloc(n > 0 ? n : 1, sizeof *sc->lits);
 	sc->rule_set = calloc(n > 0 ? n : 1, sizeof *sc->rule_set);
 	sc->after = calloc(n > 0 ? n : 1, sizeof *sc->after);
@@ -889,23 +911,19 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 	sc->hdr_ctx = calloc(n > 0 ? n : 1, sizeof *sc->hdr_ctx);
 	sc->margin = calloc(n > 0 ? n : 1, sizeof *sc->margin);
 	sc->digit_rules = calloc(n > 0 ? n : 1, sizeof *sc->digit_rules);
-	sc->live = calloc(n > 0 ? n : 1, sizeof *sc->live);
 	sc->after_seps = calloc(n > 0 ? n : 1, sizeof *sc->after_seps);
 	sc->dr = calloc(n > 0 ? n : 1, sizeof *sc->dr);
-	sc->dbit = calloc(n > 0 ? n : 1, sizeof *sc->dbit);
-	sc->gate = calloc(n > 0 ? n : 1, sizeof *sc->gate);
-	sc->gated = calloc(n > 0 ? n : 1, sizeof *sc->gated);
 	sc->after_rules = calloc(n > 0 ? n : 1, sizeof *sc->after_rules);
 	sc->active = calloc(n > 0 ? n : 1, sizeof *sc->active);
 	sc->short_rules = calloc(n > 0 ? n : 1, sizeof *sc->short_rules);
 	sc->norm = bk_norm_new();
 	sc->md = pcre2_match_data_create(bk__ruleset_max_captures(rs) + 1, NULL);
 	if (sc->rules == NULL || sc->needs_ctx == NULL || sc->hdr_ctx == NULL ||
-	    sc->rule_words == NULL || sc->present == NULL || sc->has_short == NULL || sc->lits == NULL ||
+	    sc->rule_words == NULL || sc->has_short == NULL || sc->lits == NULL ||
 	    sc->rule_set == NULL || sc->after == NULL || sc->margin == NULL || sc->norm == NULL ||
-	    sc->md == NULL || sc->digit_rules == NULL || sc->live == NULL ||
+	    sc->md == NULL || sc->digit_rules == NULL || 
 	    sc->after_seps == NULL || sc->active == NULL || sc->short_rules == NULL ||
-	    sc->dr == NULL || sc->dbit == NULL || sc->gate == NULL || sc->gated == NULL || sc->after_rules == NULL ||
+	    sc->dr == NULL || sc->after_rules == NULL ||
 	    bk__matcher_init(&sc->matcher) != BK_OK)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
@@ -951,6 +969,15 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 				need > 63 ? 0 : (~UINT64_C(0) << need) & (~UINT64_C(0) >> (63 - most)) };
 		}
 	}
+	sc->rwords = sc->nrules > 0 ? (sc->nrules + 63) / 64 : 1;
+	if ((sc->rulesets = calloc((4 + NGATES) * sc->rwords, sizeof *sc->rulesets)) == NULL)
+		goto fail;
+	sc->live = sc->rulesets;
+	sc->present = sc->live + sc->rwords;
+	sc->live_any = sc->present + sc->rwords;
+	sc->gated_set = sc->live_any + sc->rwords;
+	for (int g = 0; g < NGATES; g++)
+		sc->gate_set[g] = sc->gated_set + (size_t)(1 + g) * sc->rwords;
 	if (!build_anchors(sc) || !build_shape_sets(sc))
 		goto fail;
 	return sc;
@@ -990,7 +1017,6 @@ bk_scanner_free(bk_scanner *sc)
 	for (size_t k = 0; k < sc->nwords; k++)
 		free(sc->words[k].rules);
 	free(sc->words);
-	free(sc->present);
 	free(sc->has_short);
 	free(sc->occ);
 	free(sc->rules);
@@ -1005,13 +1031,10 @@ bk_scanner_free(bk_scanner *sc)
 	free(sc->shapes);
 	free(sc->margin);
 	free(sc->digit_rules);
-	free(sc->live);
 	free(sc->after_seps);
 	free(sc->dr);
-	free(sc->dbit);
+	free(sc->rulesets);
 	free(sc->ss.need_le);
-	free(sc->gate);
-	free(sc->gated);
 	free(sc->after_rules);
 	free(sc->active);
 	free(sc->short_rules);
@@ -1240,47 +1263,53 @@ struct keep {
 static void
 ready_keep(bk_scanner *sc)
 {
+	memset(sc->live_any, 0, (2 + NGATES) * sc->rwords * sizeof *sc->live_any);
 	for (size_t i = 0; i < sc->nrules; i++) {
 		const struct bk__trigger *tr = &sc->rules[i]->trigger;
 		bool ctx = sc->needs_ctx[i] && !sc->hdr_ctx[i];
+		enum gate g = GATE_NONE;
 
 		switch (tr->kind) {
 		case BK_TRIGGER_DIGITS:
-			sc->gate[i] = GATE_DIGITS;
+			g = GATE_DIGITS;
 			break;
 		case BK_TRIGGER_LITERAL:
 			/* A kanji literal cannot be in a line of ASCII. */
 			if (sc->lits[i].leads != 0)
-				sc->gate[i] = ctx ? GATE_LEADS_CONTEXT : GATE_LEADS;
+				g = ctx ? GATE_LEADS_CONTEXT : GATE_LEADS;
 			else
-				sc->gate[i] = sc->lits[i].ascii ? (ctx ? GATE_CONTEXT : GATE_NONE) :
+				g = sc->lits[i].ascii ? (ctx ? GATE_CONTEXT : GATE_NONE) :
 				    ctx ? GATE_HIGH_CONTEXT : GATE_HIGH;
 			break;
 		case BK_TRIGGER_CONTEXT:
-			sc->gate[i] = sc->hdr_ctx[i] ? GATE_NONE : GATE_CONTEXT;
+			g = sc->hdr_ctx[i] ? GATE_NONE : GATE_CONTEXT;
 			break;
 		case BK_TRIGGER_NONASCII:
-			sc->gate[i] = ctx ? GATE_HIGH_CONTEXT : GATE_HIGH;
+			g = ctx ? GATE_HIGH_CONTEXT : GATE_HIGH;
 			break;
 		case BK_TRIGGER_ALWAYS:
-			sc->gate[i] = ctx ? GATE_CONTEXT : GATE_NONE;
+			g = ctx ? GATE_CONTEXT : GATE_NONE;
 			break;
 		}
+		add_rule(sc->gate_set[g], i);
 	}
 	sc->ngated = sc->nafter = 0;
 	sc->keep_seps = 0;
 	sc->keep_min = UINT_MAX;
 	for (size_t d = 0; d < sc->ndigit_rules; d++) {
 		size_t i = sc->digit_rules[d];
+		bool live = !sc->needs_ctx[i] || sc->hdr_ctx[i];
 
-		sc->live[i] = !sc->needs_ctx[i] || sc->hdr_ctx[i];
-		if (!sc->live[i])
-			sc->gated[sc->ngated++] = i;
-		else
+		if (live) {
+			add_rule(sc->live_any, i);
 			sc->keep_seps |= sc->dr[i].seps;
+		} else {
+			add_rule(sc->gated_set, i);
+			sc->ngated++;
+		}
 		if (sc->rules[i]->trigger.has_after)
 			sc->after_rules[sc->nafter++] = i;
-		else if (sc->live[i] && sc->dr[i].need < sc->keep_min)
+		else if (live && sc->dr[i].need < sc->keep_min)
 			sc->keep_min = sc->dr[i].need;
 	}
 	sc->keep_ready = true;
@@ -1290,23 +1319,30 @@ ready_keep(bk_scanner *sc)
 static void
 live_digits(bk_scanner *sc, const char *t, size_t n, struct keep *k)
 {
+	const uint64_t *present;
+
 	if (!sc->keep_ready)
 		ready_keep(sc);
 	*k = (struct keep){ sc->keep_seps, sc->keep_min, UINT_MAX, { 0, 0, 0, 0 } };
-	for (size_t g = 0; g < sc->ngated; g++) {
-		size_t i = sc->gated[g];
+	memcpy(sc->live, sc->live_any, sc->rwords * sizeof *sc->live);
+	if (sc->ngated > 0 && (present = context_set(sc, t, n)) != NULL)
+		for (size_t w = 0; w < sc->rwords; w++) {
+			uint64_t on = sc->gated_set[w] & present[w];
 
-		if (!(sc->live[i] = line_has_context(sc, i, t, n)))
-			continue;
-		k->seps |= sc->dr[i].seps;
-		if (!sc->rules[i]->trigger.has_after && sc->dr[i].need < k->min)
-			k->min = sc->dr[i].need;
-	}
+			sc->live[w] |= on;
+			for (; on != 0; on &= on - 1) {
+				size_t i = 64 * w + ctz64(on);
+
+				k->seps |= sc->dr[i].seps;
+				if (!sc->rules[i]->trigger.has_after && sc->dr[i].need < k->min)
+					k->min = sc->dr[i].need;
+			}
+		}
 	for (size_t a = 0; a < sc->nafter; a++) {
 		size_t i = sc->after_rules[a];
 		unsigned need = sc->dr[i].need;
 
-		if (!sc->live[i])
+		if (!rule_in(sc->live, i))
 			continue;
 		/* A number after a separator may start inside a run: no help there. */
 		if (!(sc->after_seps[i] & k->seps)) {
@@ -1443,15 +1479,6 @@ run_may(bk_scanner *sc, size_t k, const char *t)
 		run_may_words(sc, k, t, sc->ss.dwords);
 }
 
-/* Whether digits rule I may find a candidate in one of the line's runs (run_may). */
-static inline bool
-digits_may_fire(const bk_scanner *sc, size_t i)
-{
-	size_t d = sc->dbit[i];
-
-	return sc->ss.may[d >> 6] >> (d & 63) & 1;
-}
-
 /*
  * Collects the digit groups of the runs of T that the line's live rules
  * could use (struct keep), once per line: every separator set's runs are
@@ -1461,7 +1488,7 @@ digits_may_fire(const bk_scanner *sc, size_t i)
  * bit masks 64 bytes at a time, and runs too short for every live rule are
  * passed over without a look at their groups. Kept on the way, so rules can
  * be passed over without looking at the groups again: the runs (a set's run
- * lies within one of them) and their shapes (digits_may_fire).
+ * lies within one of them) and the rules their shapes may wake (run_may).
  */
 static bool
 find_groups(bk_scanner *sc, const char *t, size_t n)
@@ -1805,41 +1832,36 @@ find_leads(const bk_scanner *sc, const char *t, size_t n)
 static void
 plan_line(bk_scanner *sc, const char *t, size_t n)
 {
+	uint64_t *const *g = sc->gate_set;
+
 	if (!sc->keep_ready)
 		ready_keep(sc);
 	sc->nactive = 0;
 	sc->line_leads = sc->nleads > 0 ? find_leads(sc, t, n) : 0;
-	for (size_t i = 0; i < sc->nrules; i++) {
-		switch (sc->gate[i]) {
-		case GATE_NONE:
-			break;
-		case GATE_DIGITS:
-			/* live_digits has asked about context. */
-			if (!sc->live[i] || !digits_may_fire(sc, i))
-				continue;
-			break;
-		case GATE_HIGH_CONTEXT:
-			if (!sc->high || !line_has_context(sc, i, t, n))
-				continue;
-			break;
-		case GATE_CONTEXT:
-			if (!line_has_context(sc, i, t, n))
-				continue;
-			break;
-		case GATE_HIGH:
-			if (!sc->high)
-				continue;
-			break;
-		case GATE_LEADS:
+	for (size_t w = 0; w < sc->rwords; w++) {
+		/* live_digits has asked the digits rules about context */
+		uint64_t on = g[GATE_NONE][w] | (g[GATE_DIGITS][w] & sc->live[w] & sc->ss.may[w]);
+		uint64_t ctx = g[GATE_CONTEXT][w];
+		const uint64_t *present;
+
+		if (sc->high) {
+			on |= g[GATE_HIGH][w];
+			ctx |= g[GATE_HIGH_CONTEXT][w];
+		}
+		for (uint64_t l = g[GATE_LEADS][w] | g[GATE_LEADS_CONTEXT][w]; l != 0; l &= l - 1) {
+			size_t i = 64 * w + ctz64(l);
+
 			if (!(sc->line_leads & sc->lits[i].leads))
 				continue;
-			break;
-		case GATE_LEADS_CONTEXT:
-			if (!(sc->line_leads & sc->lits[i].leads) || !line_has_context(sc, i, t, n))
-				continue;
-			break;
+			if (rule_in(g[GATE_LEADS], i))
+				on |= l & -l;
+			else
+				ctx |= l & -l;
 		}
-		sc->active[sc->nactive++] = i;
+		if (ctx != 0 && (present = context_set(sc, t, n)) != NULL)
+			on |= ctx & present[w];
+		for (; on != 0; on &= on - 1)
+			sc->active[sc->nactive++] = 64 * w + ctz64(on);
 	}
 }
 
