@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "validate.h"
+#include "validate-private.h"
 
 /* ---- character classes and digit collection ---------------------------- */
 
@@ -894,14 +895,47 @@ byte_is(uint64_t x, unsigned char c)
  * data a responder should see. Rule files silence them with allow lists.
  */
 /*
- * The lengths card_ranges allow after each first digit, their union: the
- * timestamps and order numbers that start like a card but have another
- * count of digits end here, before the ranges are looked at.
+ * The lengths card_ranges allow after each first two digits, their union:
+ * the timestamps and order numbers that start like a card but have
+ * another count of digits end here, before the ranges are looked at.
+ * bk__card_prefixes_check proves it is that union (a unit test runs it).
  */
-static const unsigned card_lengths_by_first[10] = {
-	[2] = LENS(16, 19), [3] = LENS(14, 19), [4] = LEN(13) | LEN(16) | LEN(19),
-	[5] = LENS(12, 19), [6] = LENS(12, 19),
+#define ROW(x) x, x, x, x, x, x, x, x, x, x
+static const unsigned card_lengths_by_prefix[100] = {
+	ROW(0), ROW(0),
+	/* 20-29 */ 0, 0, LENS(16, 19), LEN(16), LEN(16), LEN(16), LEN(16), LEN(16), 0, 0,
+	/* 30-39 */ LENS(14, 19), 0, 0, 0, LEN(15), LENS(16, 19), LENS(14, 19), LEN(15),
+	LENS(14, 19), LENS(14, 19),
+	ROW(LEN(13) | LEN(16) | LEN(19)),
+	/* 50-59 */ LENS(12, 19), LEN(16), LEN(16), LEN(16), LEN(16), LEN(16),
+	LENS(12, 19), LENS(12, 19), LENS(12, 19), LENS(12, 19),
+	ROW(LENS(12, 19)),
+	ROW(0), ROW(0), ROW(0),
 };
+#undef ROW
+
+int
+bk__card_prefixes_check(void)
+{
+	for (unsigned p = 0; p < 100; p++) {
+		unsigned lengths = 0;
+
+		for (size_t i = 0; i < sizeof card_ranges / sizeof card_ranges[0]; i++) {
+			const struct card_range *r = &card_ranges[i];
+			unsigned long scale = 1, lo, hi;
+
+			for (unsigned d = 2; d < r->digits; d++)
+				scale *= 10;
+			lo = r->digits == 1 ? r->lo * 10 : r->lo / scale;
+			hi = r->digits == 1 ? r->hi * 10 + 9 : r->hi / scale;
+			if (p >= lo && p <= hi)
+				lengths |= r->lengths;
+		}
+		if (lengths != card_lengths_by_prefix[p])
+			return (int)p;
+	}
+	return -1;
+}
 
 #define CARD_SEPS (UINT64_C(1) << 4 | UINT64_C(1) << 8 | UINT64_C(1) << 10 | UINT64_C(1) << 12 | \
 	UINT64_C(1) << 16)
@@ -915,7 +949,11 @@ bk_valid_payment_card(const char *s, size_t len)
 	const struct card_range *r = NULL;
 
 	/* Every issuer range starts with 2 to 6: most look-alikes end here, cheaply. */
-	if (len < 12 || s[0] < '2' || s[0] > '6' || len > 19 + 6)
+	if (len < 12 || s[0] < '2' || s[0] > '6' || len > 19 + 6 || !is_digit((unsigned char)s[1]))
+		return false;
+	unsigned lead2 = (unsigned)(s[0] - '0') * 10 + (unsigned)(s[1] - '0');
+
+	if (card_lengths_by_prefix[lead2] == 0)
 		return false;
 	/*
 	 * The count of digits next, and the lengths the first digit allows:
@@ -938,7 +976,7 @@ bk_valid_payment_card(const char *s, size_t len)
 			return false;
 		count += (size_t)((dig >> 7) * UINT64_C(0x0101010101010101) >> 56) - (8 - k);
 	}
-	if (count < 12 || count > 19 || !(card_lengths_by_first[s[0] - '0'] & LEN(count)))
+	if (count < 12 || count > 19 || !(card_lengths_by_prefix[lead2] & LEN(count)))
 		return false;
 	for (size_t i = 0, k = 0; k < 6; i++)
 		if (is_digit((unsigned char)s[i])) {
