@@ -1165,11 +1165,13 @@ header_context(const bk_scanner *sc, const bk_rule *r, const char *line, size_t 
 
 /*
  * The digits among the (at most 64) bytes at P as bits, bit I for P[I]. On
- * x86-64 sixteen bytes are compared at once (SSE2 is always there); the
- * byte loop elsewhere gives the same bits.
+ * x86-64 sixteen bytes are compared at once (SSE2 is always there), the
+ * last 16 of the line too when BACK bytes before P make them 16 (the bits
+ * of the bytes read twice dropped); the byte loop elsewhere gives the same
+ * bits.
  */
 static inline uint64_t
-digit_bits(const unsigned char *p, size_t n, unsigned *high)
+digit_bits(const unsigned char *p, size_t n, size_t back, unsigned *high)
 {
 	uint64_t m = 0;
 	unsigned h = 0;
@@ -1186,6 +1188,17 @@ digit_bits(const unsigned char *p, size_t n, unsigned *high)
 		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, top)) << i;
 		h |= (unsigned)_mm_movemask_epi8(raw);
 	}
+	if (i < n && n + back >= 16) {
+		__m128i raw = _mm_loadu_si128((const __m128i *)(const void *)(p + n - 16));
+		__m128i v = _mm_add_epi8(raw, bias);
+		unsigned d = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, top));
+
+		m |= (uint64_t)(d >> (16 - (n - i))) << i;
+		h |= (unsigned)_mm_movemask_epi8(raw);
+		i = n;
+	}
+#else
+	(void)back;
 #endif
 	for (; i < n; i++) {
 		m |= (uint64_t)((unsigned)(p[i] - '0') < 10u) << i;
@@ -1385,7 +1398,7 @@ digit_masks(bk_scanner *sc, const char *t, size_t n, bool *nomem)
 		}
 	}
 	for (size_t w = 0; w + 1 < nw; w++)
-		any |= sc->dmask[w] = digit_bits(p + 64 * w, n - 64 * w < 64 ? n - 64 * w : 64, &high);
+		any |= sc->dmask[w] = digit_bits(p + 64 * w, n - 64 * w < 64 ? n - 64 * w : 64, 64 * w, &high);
 	sc->dmask[nw - 1] = 0;
 	sc->nmask = nw;
 	sc->high = high != 0;
