@@ -1226,28 +1226,6 @@ next_clear(const uint64_t *m, size_t at)
 	return w * 64 + ctz64(x);
 }
 
-/* The set bits of M in [A, E). */
-static unsigned
-count_bits(const uint64_t *m, size_t a, size_t e)
-{
-	unsigned c = 0;
-
-	while (a < e) {
-		unsigned b = (unsigned)(a & 63), take = e - a < 64 - b ? (unsigned)(e - a) : 64 - b;
-		uint64_t x = m[a >> 6] >> b;
-
-		if (take < 64)
-			x &= (UINT64_C(1) << take) - 1;
-		/* Without -mpopcnt the builtin is a call: the bits are summed in place. */
-		x -= x >> 1 & UINT64_C(0x5555555555555555);
-		x = (x & UINT64_C(0x3333333333333333)) + (x >> 2 & UINT64_C(0x3333333333333333));
-		x = (x + (x >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
-		c += (unsigned)((x * UINT64_C(0x0101010101010101)) >> 56);
-		a += take;
-	}
-	return c;
-}
-
 static inline bool
 has_byte(const uint64_t bits[4], unsigned char c)
 {
@@ -1537,19 +1515,14 @@ find_groups(bk_scanner *sc, const char *t, size_t n)
 					cand |= o & -o;
 			}
 		for (; cand != 0; cand &= cand - 1) {
-			size_t at = 64 * w + ctz64(cand), end = next_clear(r, at);
-			unsigned digits = count_bits(sc->dmask, at, end);
+			size_t at = 64 * w + ctz64(cand), end = next_clear(r, at), g0 = ng;
+			bool after = k.after_min != UINT_MAX && at > 0 && has_byte(k.after, p[at - 1]);
+			unsigned digits = 0, need = after && k.after_min < k.min ? k.after_min : k.min;
+			struct run_shape shape = { 0, 0, 0 };
 
-			if (digits < k.min && (digits < k.after_min || at == 0 ||
-			    !has_byte(k.after, p[at - 1])))
+			/* Its digits, counted with its groups: fewer than its bytes. */
+			if (end - at < need)
 				continue;
-			if (bk__grow(&sc->runs, &sc->runcap, nr + 1, sizeof *sc->runs) ||
-			    bk__grow(&sc->shapes, &sc->shapecap, nr + 1, sizeof *sc->shapes))
-				return false;
-			struct run_shape *shape = &sc->shapes[nr];
-			sc->runs[nr++] = (struct span){ at, end, digits, ng, 0 };
-			*shape = (struct run_shape){ 0, 0, 0 };
-			longest = digits > longest ? digits : longest;
 			for (size_t gs = at; gs < end;) {
 				size_t ge = next_clear(sc->dmask, gs);
 				unsigned join = ge < end ? sep_bit(p[ge]) : 0;
@@ -1557,12 +1530,22 @@ find_groups(bk_scanner *sc, const char *t, size_t n)
 				if (bk__grow(&sc->groups, &sc->groupcap, ng + 1, sizeof *sc->groups))
 					return false;
 				sc->groups[ng++] = (struct group){ gs, ge, join };
-				sc->runs[nr - 1].ng++;
-				shape->seps |= join;
-				shape->firsts |= (uint16_t)(1u << (p[gs] - '0'));
-				shape->lengths |= UINT64_C(1) << (ge - gs < 63 ? ge - gs : 63);
+				digits += (unsigned)(ge - gs);
+				shape.seps |= join;
+				shape.firsts |= (uint16_t)(1u << (p[gs] - '0'));
+				shape.lengths |= UINT64_C(1) << (ge - gs < 63 ? ge - gs : 63);
 				gs = ge + 1;
 			}
+			if (digits < need) {
+				ng = g0;	/* too few for any rule: its groups are dropped */
+				continue;
+			}
+			if (bk__grow(&sc->runs, &sc->runcap, nr + 1, sizeof *sc->runs) ||
+			    bk__grow(&sc->shapes, &sc->shapecap, nr + 1, sizeof *sc->shapes))
+				return false;
+			sc->shapes[nr] = shape;
+			sc->runs[nr++] = (struct span){ at, end, digits, g0, ng - g0 };
+			longest = digits > longest ? digits : longest;
 			sc->nruns = nr;
 			run_may(sc, nr - 1, t);
 		}

@@ -940,25 +940,53 @@ bk__card_prefixes_check(void)
 #define CARD_SEPS (UINT64_C(1) << 4 | UINT64_C(1) << 8 | UINT64_C(1) << 10 | UINT64_C(1) << 12 | \
 	UINT64_C(1) << 16)
 
-bool
-bk_valid_payment_card(const char *s, size_t len)
+/*
+ * The rest of a card's checks, once its COUNT digits and first two fit an
+ * issuer's lengths: the issuer range, the grouping, look-alikes and Luhn.
+ * Apart, so the many look-alikes that end before it cost no stack frame.
+ */
+static bool __attribute__((noinline))
+card_issued(const char *s, size_t len, size_t count)
 {
 	unsigned char d[19];
 	unsigned long lead[7] = { 0 };	/* lead[K]: the first K digits as a number */
-	size_t n, count = 0;
 	const struct card_range *r = NULL;
+	size_t n;
+
+	for (size_t i = 0, k = 0; k < 6; i++)
+		if (is_digit((unsigned char)s[i])) {
+			lead[k + 1] = lead[k] * 10 + (unsigned)(s[i] - '0');
+			k++;
+		}
+	for (size_t i = 0; i < sizeof card_ranges / sizeof card_ranges[0] && r == NULL; i++)
+		if ((card_ranges[i].lengths & LEN(count)) != 0 &&
+		    lead[card_ranges[i].digits] >= card_ranges[i].lo &&
+		    lead[card_ranges[i].digits] <= card_ranges[i].hi)
+			r = &card_ranges[i];
+	if (r == NULL)
+		return false;
+	/* Groups of 4 (4-4-4-4-3) or Amex and Diners' 4-6-5 and 4-6-4. */
+	if (!digits(s, len, " -", CARD_SEPS, d, sizeof d, &n))
+		return false;
+	return !look_alike(d, n - 1) && luhn(d, n);
+}
+
+bool
+bk_valid_payment_card(const char *s, size_t len)
+{
+	size_t count = 0;
+	unsigned lead2;
 
 	/* Every issuer range starts with 2 to 6: most look-alikes end here, cheaply. */
 	if (len < 12 || s[0] < '2' || s[0] > '6' || len > 19 + 6 || !is_digit((unsigned char)s[1]))
 		return false;
-	unsigned lead2 = (unsigned)(s[0] - '0') * 10 + (unsigned)(s[1] - '0');
-
+	lead2 = (unsigned)(s[0] - '0') * 10 + (unsigned)(s[1] - '0');
 	if (card_lengths_by_prefix[lead2] == 0)
 		return false;
 	/*
-	 * The count of digits next, and the lengths the first digit allows:
-	 * the order numbers and timestamps that pass the first test end
-	 * there, before the issuer ranges are looked at.
+	 * The count of digits next, and the lengths the first two digits
+	 * allow: the order numbers and timestamps that pass the first test
+	 * end there, before the issuer ranges are looked at.
 	 */
 	for (size_t i = 0; i < len; i += 8) {
 		char b[8] = { '0', '0', '0', '0', '0', '0', '0', '0' };
@@ -978,22 +1006,7 @@ bk_valid_payment_card(const char *s, size_t len)
 	}
 	if (count < 12 || count > 19 || !(card_lengths_by_prefix[lead2] & LEN(count)))
 		return false;
-	for (size_t i = 0, k = 0; k < 6; i++)
-		if (is_digit((unsigned char)s[i])) {
-			lead[k + 1] = lead[k] * 10 + (unsigned)(s[i] - '0');
-			k++;
-		}
-	for (size_t i = 0; i < sizeof card_ranges / sizeof card_ranges[0] && r == NULL; i++)
-		if ((card_ranges[i].lengths & LEN(count)) != 0 &&
-		    lead[card_ranges[i].digits] >= card_ranges[i].lo &&
-		    lead[card_ranges[i].digits] <= card_ranges[i].hi)
-			r = &card_ranges[i];
-	if (r == NULL)
-		return false;
-	/* Groups of 4 (4-4-4-4-3) or Amex and Diners' 4-6-5 and 4-6-4. */
-	if (!digits(s, len, " -", CARD_SEPS, d, sizeof d, &n))
-		return false;
-	return !look_alike(d, n - 1) && luhn(d, n);
+	return card_issued(s, len, count);
 }
 
 bool
