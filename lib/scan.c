@@ -253,11 +253,16 @@ struct bk_scanner {
 	size_t nwords;
 	uint32_t **rule_words;	/* [rule][context word]: index in words, or UINT32_MAX (short) */
 	/*
-	 * Not 0: two bytes as read by load16 are an anchor. A byte a pair,
-	 * not a bit: the line pass then costs a load a pair, and the pairs
-	 * of log text, nearly all ASCII, touch a few lines of it.
+	 * Not 0: two bytes as read by load16 are an anchor, and 1 + the
+	 * index in next_sets of the bytes its words may have after it (ANY:
+	 * any). A byte a pair, not a bit: the line pass then costs a load a
+	 * pair, and the pairs of log text, nearly all ASCII, touch a few
+	 * lines of it. The byte after a pair settles most of the pairs that
+	 * are only like a word's, before any word is compared.
 	 */
 	uint8_t pair_map[65536];
+	uint64_t (*next_sets)[4];
+	size_t nnext;
 	uint32_t *anchor_from;	/* [hash]: its anchors are anchors[from[h], from[h + 1]) */
 	struct anchor *anchors;
 	bool high;		/* the current line has bytes >= 0x80 */
@@ -502,8 +507,10 @@ load16(const unsigned char *p)
 }
 
 /* Sets the bits of pair A, B in every mix of ASCII letter case. */
+#define ANY_NEXT 255
+
 static void
-map_pair(bk_scanner *sc, unsigned char a, unsigned char b)
+map_pair(bk_scanner *sc, unsigned char a, unsigned char b, uint8_t value)
 {
 	unsigned char as[2] = { a, bk__is_alpha((char)a) ? (unsigned char)(a & ~0x20u) : a };
 	unsigned char bs[2] = { b, bk__is_alpha((char)b) ? (unsigned char)(b & ~0x20u) : b };
@@ -513,8 +520,42 @@ map_pair(bk_scanner *sc, unsigned char a, unsigned char b)
 			unsigned char two[2] = { as[x], bs[y] };
 			unsigned v = load16(two);
 
-			sc->pair_map[v] = 1;
+			sc->pair_map[v] = value;
 		}
+}
+
+/*
+ * The pair_map value of the anchors in bucket H (sorted): the bytes their
+ * words may have after the pair, as a set in next_sets (shared with the
+ * buckets of the same set), or ANY_NEXT.
+ */
+static uint8_t
+next_value(bk_scanner *sc, unsigned h)
+{
+	uint64_t set[4] = { 0, 0, 0, 0 };
+	size_t k;
+
+	for (uint32_t a = sc->anchor_from[h]; a < sc->anchor_from[h + 1]; a++) {
+		const struct ctx_word *cw = &sc->words[sc->anchors[a].word];
+		size_t at = sc->anchors[a].at;
+		unsigned char c;
+
+		if (at + 2 >= cw->len)
+			return ANY_NEXT;	/* the word ends with the pair */
+		c = (unsigned char)cw->lower[at + 2];
+		set[c >> 6] |= UINT64_C(1) << (c & 63);
+		if (bk__is_alpha((char)c)) {
+			c &= (unsigned char)~0x20u;
+			set[c >> 6] |= UINT64_C(1) << (c & 63);
+		}
+	}
+	for (k = 0; k < sc->nnext && memcmp(sc->next_sets[k], set, sizeof set) != 0; k++)
+		;
+	if (k == ANY_NEXT - 1)
+		return ANY_NEXT;	/* no room: compared as before */
+	if (k == sc->nnext)
+		memcpy(sc->next_sets[sc->nnext++], set, sizeof set);
+	return (uint8_t)(k + 1);
 }
 
 /* Adds the context words of rule I to the index; RW receives each word's index. */
@@ -586,7 +627,6 @@ build_anchors(bk_scanner *sc)
 
 				if (pass == 0) {
 					sc->anchor_from[h + 1]++;
-					map_pair(sc, w[at + d], w[at + d + 1]);
 				} else {
 					sc->anchors[sc->anchor_from[h]++] = (struct anchor){ (uint32_t)k, at + d };
 				}
@@ -601,7 +641,22 @@ build_anchors(bk_scanner *sc)
 	/* The second pass advanced each from[h] to the start of h + 1: shifted back. */
 	memmove(sc->anchor_from + 1, sc->anchor_from, nh * sizeof *sc->anchor_from);
 	sc->anchor_from[0] = 0;
+	if ((sc->next_sets = calloc(ANY_NEXT - 1, sizeof *sc->next_sets)) == NULL)
+		return false;
+	for (size_t a = 0; a < sc->anchor_from[nh]; a++) {
+		const unsigned char *w = (const unsigned char *)sc->words[sc->anchors[a].word].lower;
+		size_t at = sc->anchors[a].at;
+
+		map_pair(sc, w[at], w[at + 1], next_value(sc, pair_hash(sc, w[at], w[at + 1])));
+	}
 	return true;
+}
+
+/* Whether the pair_map VALUE of a pair lets C follow it. */
+static inline bool
+may_follow(const bk_scanner *sc, uint8_t value, unsigned char c)
+{
+	return value == ANY_NEXT || (sc->next_sets[value - 1][c >> 6] >> (c & 63) & 1);
 }
 
 /* The words anchored at the pair T[I], T[I + 1]: compared, and noted where they are. */
@@ -668,14 +723,20 @@ index_line(bk_scanner *sc, const char *t, size_t n)
 		memcpy(&w, p + i, sizeof w);
 		if (!(map[w & 0xffffu] | map[w >> 16 & 0xffffu] | map[w >> 32 & 0xffffu] | map[w >> 48]))
 			continue;
-		for (size_t k = i; k < i + 8; k += 2)
-			if (map[load16(p + k)] && !verify_anchor(sc, t, n, k))
+		for (size_t k = i; k < i + 8; k += 2) {
+			uint8_t v = map[load16(p + k)];
+
+			if (v != 0 && (k + 2 >= n || may_follow(sc, v, p[k + 2])) && !verify_anchor(sc, t, n, k))
 				return false;
+		}
 	}
 #endif
-	for (; i + 1 < n; i += 2)
-		if (map[load16(p + i)] && !verify_anchor(sc, t, n, i))
+	for (; i + 1 < n; i += 2) {
+		uint8_t v = map[load16(p + i)];
+
+		if (v != 0 && (i + 2 >= n || may_follow(sc, v, p[i + 2])) && !verify_anchor(sc, t, n, i))
 			return false;
+	}
 	return true;
 }
 
@@ -1043,6 +1104,7 @@ bk_scanner_free(bk_scanner *sc)
 	free(sc->ymask);
 	free(sc->anchor_from);
 	free(sc->anchors);
+	free(sc->next_sets);
 	free(sc->wins);
 	free(sc->hits);
 	free(sc->limited);
