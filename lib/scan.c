@@ -5,11 +5,14 @@
  * ASCII, full of short digit groups (times, addresses, status codes, sizes)
  * and almost never personal. So a line is first folded (free for ASCII),
  * then read as bit masks of its digits, 64 bytes at a time; the context
- * words in it are found in one pass (the context index). From these the
- * line is planned: which rules can fire at all (a rule that needs context
- * and has none, or whose trigger no digit run of the line fits, is passed
- * over with a few tests), and only those are run, only in windows around
- * what fired (merged when they overlap), never over the whole line.
+ * words in it are found in one pass (the context index: a byte map of the
+ * words' anchor pairs that also says which bytes may follow each), and the
+ * first bytes of the ASCII literal triggers in another. From these the
+ * line is planned with sets of rules, 64 to a word: which rules can fire
+ * at all (a rule that needs context and has none, whose literal's lead is
+ * not in the line, or whose trigger no digit run of the line fits by its
+ * shape), and only those are run, only in windows around what fired
+ * (merged when they overlap), never over the whole line.
  * Everything a line needs is kept on the scanner and reused, so scanning
  * allocates nothing once warmed up.
  *

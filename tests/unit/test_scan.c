@@ -287,6 +287,34 @@ test_line_plan(void **state)
 	bk_ruleset_free(rs);
 }
 
+/*
+ * More rules than one word of a rule set holds: 70 digits rules, each for
+ * 7-digit numbers that start with its own two digits (10 to 79), the
+ * first digit also in its trigger. Rules past the 64th are planned from
+ * the second word of every set, and the plan keeps the set's order.
+ */
+static void
+test_many_rules(void **state)
+{
+	static char text[70 * 160];
+	size_t len = 0;
+
+	(void)state;
+	for (int k = 0; k < 70; k++)
+		len += (size_t)snprintf(text + len, sizeof text - len,
+		    RULE("t.r%02d", "pattern = (?<![0-9])%d[0-9]{5}(?![0-9])\ntrigger = digits 7-7 first %d"),
+		    k, 10 + k, (10 + k) / 10);
+	bk_ruleset *rs = rules(text);
+	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
+
+	assert_int_equal(bk_ruleset_count(rs), 70);
+	check(sc, "id 7712345 and 1012345", "t.r67 3-10 7712345 medium;t.r00 15-22 1012345 medium;");
+	check(sc, "7912345", "t.r69 0-7 7912345 medium;");
+	check(sc, "id 771234 and 80123456", "");
+	bk_scanner_free(sc);
+	bk_ruleset_free(rs);
+}
+
 static void
 test_header_context(void **state)
 {
@@ -404,6 +432,7 @@ main(void)
 		cmocka_unit_test(test_context_every_offset),
 		cmocka_unit_test(test_groups_across_blocks),
 		cmocka_unit_test(test_line_plan),
+		cmocka_unit_test(test_many_rules),
 		cmocka_unit_test(test_header_context),
 		cmocka_unit_test(test_same_bytes_two_rules),
 		cmocka_unit_test(test_offsets_of_folded_text),
