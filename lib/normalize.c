@@ -26,6 +26,7 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,7 +303,7 @@ next_fold(const unsigned char *s, size_t len, size_t i, int *c)
 		p = pick_block(s, len, p, block_candidates(s + p) & (~0u << (i - p)), c);
 		if (p < len)
 			return p;
-		return (*c = fold_at(s, len, len - 3)) != 0 ? len - 3 : len;
+		return s[len - 3] >= 0xE2 && (*c = fold_at(s, len, len - 3)) != 0 ? len - 3 : len;
 	}
 #endif
 	for (; len - i >= 11; i += 8)
@@ -329,6 +330,32 @@ grow_runs(bk_norm *n)
 	return BK_OK;
 }
 
+/*
+ * Whether S[0, LEN) is all ASCII: nothing then folds, and nearly every log
+ * line is. Sixteen bytes ORed at a time, one test at the end.
+ */
+static bool
+all_ascii(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+	unsigned high = 0;
+
+#ifdef USE_SSE2
+	if (len >= 16) {
+		__m128i acc = _mm_setzero_si128();
+
+		for (; i + 16 <= len; i += 16)
+			acc = _mm_or_si128(acc, _mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+		/* The rest as the last 16 bytes, read again in part. */
+		acc = _mm_or_si128(acc, _mm_loadu_si128((const __m128i *)(const void *)(s + len - 16)));
+		return _mm_movemask_epi8(acc) == 0;
+	}
+#endif
+	for (; i < len; i++)
+		high |= s[i];
+	return high < 0x80;
+}
+
 int
 bk_norm_fold(bk_norm *n, const char *in, size_t len, const char **out, size_t *outlen)
 {
@@ -340,8 +367,7 @@ bk_norm_fold(bk_norm *n, const char *in, size_t len, const char **out, size_t *o
 	n->nruns = 0;
 	n->folds = 0;
 	n->len = n->outlen = len;
-	p = next_fold(s, len, 0, &c);
-	if (p == len) {
+	if (all_ascii(s, len) || (p = next_fold(s, len, 0, &c)) == len) {
 		*out = in;
 		*outlen = len;
 		return BK_OK;
