@@ -83,11 +83,12 @@ static inline int
 bk__grow(void *vpp, size_t *cap, size_t n, size_t size)
 {
 	void **pp = vpp;
-	size_t ncap = *cap != 0 ? *cap : 8;
+	size_t ncap;
 	void *p;
 
 	if (n < *cap)
 		return BK_OK;
+	ncap = *cap != 0 ? *cap : 8;
 	while (ncap <= n) {
 		if (ncap > SIZE_MAX / 2 / size)
 			return BK_NOMEM;
