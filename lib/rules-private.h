@@ -40,7 +40,8 @@
  * on lines that pass this cheap test:
  * - DIGITS: the line holds a run of whole digit groups (maximal runs of
  *   ASCII digits) joined by exactly one of '-', '.', '/', ' ' (or only those
- *   in SEPS when the rule file says so; "paren", '(' and ')', only then),
+ *   in SEPS when the rule file says so; "paren", '(' and ')', only then;
+ *   "none": a single group),
  *   with DIGITS to MAX_DIGITS digits in all (no upper bound when 0). The
  *   rule file may narrow it further: FIRST, the digits the run may start
  *   with; AFTER, the bytes that may come just before it (AFTER2, those
@@ -63,6 +64,7 @@ enum {
 	BK__SEP_SPACE = 1 << 3,
 	BK__SEP_ALL = 0xf,
 	BK__SEP_PAREN = 1 << 4,	/* '(' and ')': only when named */
+	BK__SEP_NONE = 1 << 5,	/* "sep none": no byte joins groups (no other bit with it) */
 };
 
 struct bk__trigger {

@@ -385,14 +385,14 @@ bk_rule_trigger_text(const bk_rule *r, char *buf, size_t size)
 {
 	switch (r->trigger.kind) {
 	case BK_TRIGGER_DIGITS: {
-		static const char *const names[] = { " dash", " dot", " slash", " space", " paren" };
+		static const char *const names[] = { " dash", " dot", " slash", " space", " paren", " none" };
 		size_t o = (size_t)snprintf(buf, size, "digits %u", r->trigger.digits);
 
 		if (r->trigger.max_digits > 0 && o < size)
 			o += (size_t)snprintf(buf + o, size - o, "-%u", r->trigger.max_digits);
 		if (r->trigger.seps != BK__SEP_ALL && o < size) {
 			o += (size_t)snprintf(buf + o, size - o, " sep");
-			for (int k = 0; k < 5; k++)
+			for (int k = 0; k < 6; k++)
 				if ((r->trigger.seps & (1u << k)) && o < size)
 					o += (size_t)snprintf(buf + o, size - o, "%s", names[k]);
 		}
@@ -956,7 +956,8 @@ parse_trigger(struct loader *ld, bk_rule *r, const struct entry *e)
 		}
 		/*
 		 * "sep dash dot slash space": the separators allowed between
-		 * digits; "whole": the value is a run of whole digit groups.
+		 * digits ("sep none": a single group); "whole": the value is a
+		 * run of whole digit groups.
 		 */
 		for (bool in_sep = false;;) {
 			size_t k;
@@ -971,7 +972,8 @@ parse_trigger(struct loader *ld, bk_rule *r, const struct entry *e)
 			    word_is(endp, k, "dot") ? BK__SEP_DOT :
 			    word_is(endp, k, "slash") ? BK__SEP_SLASH :
 			    word_is(endp, k, "space") ? BK__SEP_SPACE :
-			    word_is(endp, k, "paren") ? BK__SEP_PAREN : 0;
+			    word_is(endp, k, "paren") ? BK__SEP_PAREN :
+			    word_is(endp, k, "none") ? BK__SEP_NONE : 0;
 			if (word_is(endp, k, "whole")) {
 				whole = true;
 				in_sep = false;
@@ -1022,7 +1024,7 @@ parse_trigger(struct loader *ld, bk_rule *r, const struct entry *e)
 			} else {
 				if (in_sep)
 					report(ld, e->line, "trigger digits: unknown separator '%.*s' "
-					    "(dash, dot, slash, space, paren)", (int)k, endp);
+					    "(dash, dot, slash, space, paren, none)", (int)k, endp);
 				else
 					report(ld, e->line, "trigger digits: expected 'sep' and separator "
 					    "names, 'first', 'after' or 'whole', not '%s'", shown(endp, buf));
@@ -1032,6 +1034,10 @@ parse_trigger(struct loader *ld, bk_rule *r, const struct entry *e)
 		}
 		if (seps == 0) {
 			report(ld, e->line, "trigger digits: 'sep' needs at least one separator name");
+			return BK_OK;
+		}
+		if ((seps & BK__SEP_NONE) && seps != BK__SEP_NONE) {
+			report(ld, e->line, "trigger digits: 'sep none' takes no other separator");
 			return BK_OK;
 		}
 		r->trigger.kind = BK_TRIGGER_DIGITS;

@@ -68,9 +68,11 @@
  *                   tried: "digits N[-M]" (1 to 64: a run of whole digit
  *                   groups holding N to M digits, one of - . / and space
  *                   between two groups; then optionally "sep" and the
- *                   separators allowed, from dash dot slash space paren;
+ *                   separators allowed, from dash dot slash space paren,
+ *                   or none (a single group);
  *                   "first 08", the digits the run may start with; "after
- *                   A-Z", the bytes that may come just before it; "whole",
+ *                   A-Z", the bytes that may come just before it ("after
+ *                   A-Z A-Z": the two bytes before it); "whole",
  *                   the value is the run itself, validated before the
  *                   pattern runs, which needs a validator; at most 64
  *                   digits when no M is given), "literal TEXT"

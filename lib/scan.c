@@ -128,7 +128,7 @@ struct spanset {
 	size_t nspans, spancap;
 };
 
-#define MAX_SPANSETS 16
+#define MAX_SPANSETS (BK__SEP_NONE << 1)	/* one per combination of BK__SEP_* bits */
 
 struct window {
 	size_t start, end;
@@ -1019,7 +1019,7 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 
 			for (k = 0; k < sc->nsets && sc->sets[k].seps != seps; k++)
 				;
-			if (k == sc->nsets)	/* at most 16 sets exist: 4 separators */
+			if (k == sc->nsets)	/* at most MAX_SPANSETS sets exist */
 				sc->sets[sc->nsets++] = (struct spanset){ .seps = seps };
 			sc->rule_set[sc->nrules - 1] = k;
 			sc->digit_rules[sc->ndigit_rules++] = sc->nrules - 1;

@@ -155,7 +155,9 @@ static const struct bad_case {
 	 "t.rules:6: rule t.a: trigger digits needs a number N from 1 to 64, or N-M\n", 0},
 	{RULE("t.a") "trigger = digits 10 sep comma\n", 0,
 	 "t.rules:6: rule t.a: trigger digits: unknown separator 'comma' (dash, dot, slash, "
-	 "space, paren)\n", 0},
+	 "space, paren, none)\n", 0},
+	{RULE("t.a") "trigger = digits 10 sep none dash\n", 0,
+	 "t.rules:6: rule t.a: trigger digits: 'sep none' takes no other separator\n", 0},
 	{RULE("t.a") "trigger = digits 10 seps dash\n", 0,
 	 "t.rules:6: rule t.a: trigger digits: expected 'sep' and separator names, 'first', "
 	 "'after' or 'whole', not 'seps dash'\n", 0},
@@ -973,7 +975,8 @@ test_trigger_after(void **state)
 	(void)state;
 	assert_int_equal(load(rs, RULE("t.one") "trigger = digits 4 after +\n"
 	    RULE("t.two") "trigger = digits 2 sep space after A-Z A-Z\n"
-	    RULE("t.whole") "validator = luhn\ntrigger = digits 8 after A-Z A-Z whole\n"), BK_OK);
+	    RULE("t.whole") "validator = luhn\ntrigger = digits 8 after A-Z A-Z whole\n"
+	    RULE("t.none") "trigger = digits 8-8 sep none after A-Z A-Z\n"), BK_OK);
 	assert_string_equal(errs, "");
 	r = bk_ruleset_find(rs, "t.one");
 	assert_true(r->trigger.has_after);
@@ -988,6 +991,10 @@ test_trigger_after(void **state)
 	r = bk_ruleset_find(rs, "t.whole");
 	assert_true(r->trigger.whole);
 	assert_string_equal(bk_rule_trigger_text(r, buf, sizeof buf), "digits 8 after A-Z A-Z whole");
+	r = bk_ruleset_find(rs, "t.none");
+	assert_int_equal(r->trigger.seps, BK__SEP_NONE);
+	assert_string_equal(bk_rule_trigger_text(r, buf, sizeof buf),
+	    "digits 8-8 sep none after A-Z A-Z");
 	bk_ruleset_free(rs);
 }
 

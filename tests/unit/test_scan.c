@@ -90,7 +90,8 @@ test_trigger_narrowing(void **state)
 	    RULE("t.after", "pattern = [0-9]{4}\ntrigger = digits 4-4 after +")
 	    RULE("t.paren", "pattern = \\(0[0-9]\\)[0-9]{4}\ntrigger = digits 6-6 sep paren first 0")
 	    RULE("t.whole", "pattern = [0-9]{6}\nvalidator = luhn\ntrigger = digits 6-6 sep dash whole")
-	    RULE("t.two", "pattern = [0-9]{5}\ntrigger = digits 5-5 after A-Z A-Z"));
+	    RULE("t.two", "pattern = [0-9]{5}\ntrigger = digits 5-5 after A-Z A-Z")
+	    RULE("t.none", "pattern = (?<![0-9.])[0-9.]{3,4}(?![0-9.])\ntrigger = digits 3-3 sep none"));
 	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
 
 	(void)state;
@@ -109,6 +110,9 @@ test_trigger_narrowing(void **state)
 	check(sc, "id XY12345", "t.two 5-10 12345 medium;");
 	check(sc, "id (Y12345", "");
 	check(sc, "id XY12345 and then (Z54321", "t.two 5-10 12345 medium;");
+	/* "sep none": a group of its own, not one joined to others. */
+	check(sc, "v 123 and 4-5", "t.none 2-5 123 medium;");
+	check(sc, "v 1.23 and 12.3", "");
 	check(sc, "Y12345", "");
 	bk_scanner_free(sc);
 	bk_ruleset_free(rs);
