@@ -249,6 +249,11 @@ struct bk_scanner {
 
 	struct window *wins;
 	size_t nwins, wincap;
+	struct window *cells, *clip;	/* clip_to_header's */
+	size_t ncells, cellcap, nclip, clipcap;
+	struct window *linecells;	/* the current line's cells by column, once asked */
+	size_t nlinecells, linecellcap;
+	bool cells_ready;
 	struct hit *hits;
 	size_t nhits, hitcap;
 
@@ -1109,6 +1114,9 @@ bk_scanner_free(bk_scanner *sc)
 	free(sc->anchors);
 	free(sc->next_sets);
 	free(sc->wins);
+	free(sc->cells);
+	free(sc->linecells);
+	free(sc->clip);
 	free(sc->hits);
 	free(sc->limited);
 	free(sc);
@@ -1657,19 +1665,25 @@ find_spans(bk_scanner *sc, struct spanset *set)
 	return true;
 }
 
-/* Adds [A, B) to the windows, merging with the last one when it follows and touches it. */
+/* Adds [A, B) to the windows *W, merging with the last one when it follows and touches it. */
+static bool
+add_window_to(struct window **w, size_t *nw, size_t *cap, size_t a, size_t b)
+{
+	if (*nw > 0 && a >= (*w)[*nw - 1].start && a <= (*w)[*nw - 1].end) {
+		if (b > (*w)[*nw - 1].end)
+			(*w)[*nw - 1].end = b;
+		return true;
+	}
+	if (bk__grow(w, cap, *nw + 1, sizeof **w))
+		return false;
+	(*w)[(*nw)++] = (struct window){ a, b };
+	return true;
+}
+
 static bool
 add_window(bk_scanner *sc, size_t a, size_t b)
 {
-	if (sc->nwins > 0 && a >= sc->wins[sc->nwins - 1].start && a <= sc->wins[sc->nwins - 1].end) {
-		if (b > sc->wins[sc->nwins - 1].end)
-			sc->wins[sc->nwins - 1].end = b;
-		return true;
-	}
-	if (bk__grow(&sc->wins, &sc->wincap, sc->nwins + 1, sizeof *sc->wins))
-		return false;
-	sc->wins[sc->nwins++] = (struct window){ a, b };
-	return true;
+	return add_window_to(&sc->wins, &sc->nwins, &sc->wincap, a, b);
 }
 
 /*
@@ -1788,17 +1802,22 @@ folded_at(const bk_scanner *sc, size_t origin, size_t n)
 }
 
 /*
- * Windows over the cells of the columns whose header is a context word of
- * rule I: with no context word in the line, a value anywhere else could not
- * be reported, and a value does not run on into the next cell.
+ * The cells of the current line, in the folded text, one per column of the
+ * header (fewer when the line has fewer): read once a line, for every rule
+ * that asks. A quoted delimiter is inside its cell.
  */
 static bool
-header_windows(bk_scanner *sc, size_t i, size_t n)
+line_cells(bk_scanner *sc, size_t n)
 {
 	const char *line = sc->line;
 	size_t col = 0, start = 0;
-	bool quoted = false;
+	bool quoted = false, same = n == sc->line_len;	/* nothing folded: offsets are the line's */
 
+	if (sc->cells_ready)
+		return true;
+	sc->nlinecells = 0;
+	if (bk__grow(&sc->linecells, &sc->linecellcap, sc->ncols, sizeof *sc->linecells))
+		return false;
 	for (size_t k = 0; k <= sc->line_len && col < sc->ncols; k++) {
 		if (k < sc->line_len && line[k] == '"') {
 			quoted = !quoted;
@@ -1806,15 +1825,70 @@ header_windows(bk_scanner *sc, size_t i, size_t n)
 		}
 		if (k < sc->line_len && (line[k] != sc->delim || quoted))
 			continue;
-		if (sc->cols[col].rules >> (i & 63) & 1) {
-			size_t a = folded_at(sc, start, n), b = folded_at(sc, k, n);
-
-			if (!add_window(sc, a, b))
-				return false;
-		}
-		col++;
+		sc->linecells[col++] = (struct window){ same ? start : folded_at(sc, start, n),
+			same ? k : folded_at(sc, k, n) };
 		start = k + 1;
 	}
+	sc->nlinecells = col;
+	sc->cells_ready = true;
+	return true;
+}
+
+/*
+ * Windows over the cells of the columns whose header is a context word of
+ * rule I, into *W: with no context word in the line, a value anywhere else
+ * could not be reported, and a value does not run on into the next cell.
+ */
+static bool
+header_cells(bk_scanner *sc, size_t i, size_t n, struct window **w, size_t *nw, size_t *cap)
+{
+	if (!line_cells(sc, n))
+		return false;
+	for (size_t col = 0; col < sc->nlinecells; col++)
+		if ((sc->cols[col].rules >> (i & 63) & 1) &&
+		    !add_window_to(w, nw, cap, sc->linecells[col].start, sc->linecells[col].end))
+			return false;
+	return true;
+}
+
+static bool
+header_windows(bk_scanner *sc, size_t i, size_t n)
+{
+	return header_cells(sc, i, n, &sc->wins, &sc->nwins, &sc->wincap);
+}
+
+/*
+ * Narrows rule I's windows (in order, merged) to its header's cells when
+ * only the header can give it context: the triggers of a CSV line full of
+ * numbers would otherwise have its pattern tried over most of the line.
+ */
+static bool
+clip_to_header(bk_scanner *sc, size_t i, const char *t, size_t n)
+{
+	size_t c = 0;
+
+	if (!sc->needs_ctx[i] || !sc->hdr_ctx[i] || sc->nwins == 0 || line_has_context(sc, i, t, n))
+		return true;
+	sc->ncells = sc->nclip = 0;
+	if (!header_cells(sc, i, n, &sc->cells, &sc->ncells, &sc->cellcap))
+		return false;
+	for (size_t w = 0; w < sc->nwins && c < sc->ncells;) {
+		size_t a = sc->wins[w].start > sc->cells[c].start ? sc->wins[w].start : sc->cells[c].start;
+		size_t b = sc->wins[w].end < sc->cells[c].end ? sc->wins[w].end : sc->cells[c].end;
+
+		if (a < b && !add_window_to(&sc->clip, &sc->nclip, &sc->clipcap, a, b))
+			return false;
+		if (sc->wins[w].end < sc->cells[c].end)
+			w++;
+		else
+			c++;
+	}
+	/* The clipped list becomes the windows; the old array is kept for the next clip. */
+	struct window *old = sc->wins;
+	size_t oldcap = sc->wincap;
+
+	sc->wins = sc->clip, sc->nwins = sc->nclip, sc->wincap = sc->clipcap;
+	sc->clip = old, sc->clipcap = oldcap;
 	return true;
 }
 
@@ -1998,7 +2072,7 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 		}
 		if (sc->nwins > 1)
 			sort_windows(sc);
-		return true;
+		return clip_to_header(sc, i_rule, t, n);
 	}
 	case BK_TRIGGER_LITERAL:
 		margin = r->reach > 0 && r->reach < LITERAL_MARGIN ? r->reach : LITERAL_MARGIN;
@@ -2021,7 +2095,7 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 		/* Alternatives found out of order: put the windows in order, merged. */
 		if (sc->lits[i_rule].n > 1 && sc->nwins > 1)
 			sort_windows(sc);
-		return true;
+		return clip_to_header(sc, i_rule, t, n);
 	case BK_TRIGGER_CONTEXT:
 		if (sc->hdr_ctx[i_rule] || find_context(sc, i_rule, t, n, 0, n, OVERLAPS) != NULL)
 			return add_window(sc, 0, n);
@@ -2169,6 +2243,7 @@ bk_scanner_line(bk_scanner *sc, const char *line, size_t len, bk_finding_fn fn, 
 	if (bk_norm_fold(sc->norm, line, len, &t, &n) != BK_OK)
 		return BK_NOMEM;
 	sc->indexed = false;	/* the context index is built when first asked */
+	sc->cells_ready = false;
 	if (!find_groups(sc, t, n))
 		return BK_NOMEM;
 	for (size_t k = 0; k < sc->nsets; k++)
