@@ -45,7 +45,8 @@
  *   with DIGITS to MAX_DIGITS digits in all (no upper bound when 0). The
  *   rule file may narrow it further: FIRST, the digits the run may start
  *   with; AFTER, the bytes that may come just before it (AFTER2, those
- *   that may come before that one: an IBAN's two letters); WHOLE, the value
+ *   that may come before that one: an IBAN's two letters); MIN_GROUPS to
+ *   MAX_GROUPS, the groups it has (a pension number's 4-6: two); WHOLE, the value
  *   is that run itself, so the validator is tried on it before the pattern.
  *   A derived N is a proven lower bound: every match of the pattern
  *   contains such a run, so an engine that allows more between digits (any
@@ -73,6 +74,7 @@ struct bk__trigger {
 	unsigned max_digits;	/* DIGITS: runs with more are not candidates; 0: no bound */
 	unsigned seps;		/* DIGITS: BK__SEP_* a run may have between digits */
 	bool whole;		/* DIGITS: the value is whole digit groups: validate them first */
+	unsigned min_groups, max_groups;	/* DIGITS: how many groups the run has (0: any) */
 	uint16_t first;		/* DIGITS: bit D set: the run may start with digit D; 0: any */
 	uint8_t after[32];	/* DIGITS: bytes that may precede the run; all zero: any */
 	uint8_t after2[32];	/* DIGITS: and the byte before that one ("after A-Z A-Z") */

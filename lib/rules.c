@@ -411,6 +411,11 @@ bk_rule_trigger_text(const bk_rule *r, char *buf, size_t size)
 			}
 			o = byteset_text(r->trigger.after, buf, size, o);
 		}
+		if (r->trigger.min_groups > 0 && o < size) {
+			o += (size_t)snprintf(buf + o, size - o, " groups %u", r->trigger.min_groups);
+			if (r->trigger.max_groups != r->trigger.min_groups && o < size)
+				o += (size_t)snprintf(buf + o, size - o, "-%u", r->trigger.max_groups);
+		}
 		if (r->trigger.whole && o < size)
 			snprintf(buf + o, size - o, " whole");
 		break;
@@ -878,7 +883,7 @@ static bool
 trigger_word(const char *s, size_t n)
 {
 	static const char *const words[] = {
-		"sep", "whole", "first", "after", "dash", "dot", "slash", "space", "paren",
+		"sep", "whole", "first", "after", "groups", "dash", "dot", "slash", "space", "paren", "none",
 	};
 
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
@@ -977,6 +982,28 @@ parse_trigger(struct loader *ld, bk_rule *r, const struct entry *e)
 			if (word_is(endp, k, "whole")) {
 				whole = true;
 				in_sep = false;
+			} else if (word_is(endp, k, "groups")) {
+				unsigned long lo = 0, hi = 0;
+				char *g = endp + k;
+
+				while (*g != '\0' && bk__is_space(*g))
+					g++;
+				errno = 0;
+				if (bk__is_digit(*g))
+					lo = hi = strtoul(g, &g, 10);
+				if (lo >= 1 && errno == 0 && *g == '-')
+					hi = bk__is_digit(g[1]) ? strtoul(g + 1, &g, 10) : 0;
+				if (lo < 1 || hi < lo || hi > BK__DIGITS_MAX || errno != 0 ||
+				    (*g != '\0' && !bk__is_space(*g))) {
+					report(ld, e->line, "trigger digits: 'groups' needs a number N from 1 to %d, "
+					    "or N-M (groups 2)", BK__DIGITS_MAX);
+					return BK_OK;
+				}
+				r->trigger.min_groups = (unsigned)lo;
+				r->trigger.max_groups = (unsigned)hi;
+				in_sep = false;
+				endp = g;
+				continue;
 			} else if (word_is(endp, k, "first") || word_is(endp, k, "after")) {
 				bool is_first = endp[0] == 'f';
 				char *a = endp + k;
@@ -1027,7 +1054,7 @@ parse_trigger(struct loader *ld, bk_rule *r, const struct entry *e)
 					    "(dash, dot, slash, space, paren, none)", (int)k, endp);
 				else
 					report(ld, e->line, "trigger digits: expected 'sep' and separator "
-					    "names, 'first', 'after' or 'whole', not '%s'", shown(endp, buf));
+					    "names, 'first', 'after', 'groups' or 'whole', not '%s'", shown(endp, buf));
 				return BK_OK;
 			}
 			endp += k;

@@ -72,7 +72,8 @@
  *                   or none (a single group);
  *                   "first 08", the digits the run may start with; "after
  *                   A-Z", the bytes that may come just before it ("after
- *                   A-Z A-Z": the two bytes before it); "whole",
+ *                   A-Z A-Z": the two bytes before it); "groups N[-M]",
+ *                   how many groups the run has; "whole",
  *                   the value is the run itself, validated before the
  *                   pattern runs, which needs a validator; at most 64
  *                   digits when no M is given), "literal TEXT"

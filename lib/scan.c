@@ -2033,7 +2033,7 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 			if (s->digits < min)
 				continue;
 			if (!r->trigger.whole && (max == 0 || s->digits <= max) &&
-			    r->trigger.first == 0 && !r->trigger.has_after) {
+			    r->trigger.first == 0 && !r->trigger.has_after && r->trigger.min_groups == 0) {
 				if (!candidate(sc, i_rule, t, n, s->start, s->end, margin, check_ctx))
 					return false;
 				continue;
@@ -2044,8 +2044,10 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 			 * the rule's reach of A, so without "whole" the first run
 			 * from each A is all it takes; with it, each run is
 			 * validated, up to BK__DIGITS_MAX digits when MAX is open.
+			 * "groups" bounds how many groups the run has.
 			 */
 			unsigned most = max > 0 ? max : r->trigger.whole ? BK__DIGITS_MAX : UINT_MAX;
+			size_t gmin = r->trigger.min_groups, gmax = gmin > 0 ? r->trigger.max_groups : SIZE_MAX;
 
 			for (size_t a = s->g0; a < s->g0 + s->ng; a++) {
 				unsigned digits = 0;
@@ -2054,9 +2056,9 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 					size_t cs = sc->groups[a].start, ce = sc->groups[b].end;
 
 					digits += (unsigned)(sc->groups[b].end - sc->groups[b].start);
-					if (digits > most)
+					if (digits > most || b - a + 1 > gmax)
 						break;
-					if (digits < min)
+					if (digits < min || b - a + 1 < gmin)
 						continue;
 					if (!starts_well(&r->trigger, t, cs))
 						break;	/* the same start for every B */

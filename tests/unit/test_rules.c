@@ -156,16 +156,22 @@ static const struct bad_case {
 	{RULE("t.a") "trigger = digits 10 sep comma\n", 0,
 	 "t.rules:6: rule t.a: trigger digits: unknown separator 'comma' (dash, dot, slash, "
 	 "space, paren, none)\n", 0},
+	{RULE("t.a") "trigger = digits 10 groups 0\n", 0,
+	 "t.rules:6: rule t.a: trigger digits: 'groups' needs a number N from 1 to 64, or N-M "
+	 "(groups 2)\n", 0},
+	{RULE("t.a") "trigger = digits 10 groups 3-2\n", 0,
+	 "t.rules:6: rule t.a: trigger digits: 'groups' needs a number N from 1 to 64, or N-M "
+	 "(groups 2)\n", 0},
 	{RULE("t.a") "trigger = digits 10 sep none dash\n", 0,
 	 "t.rules:6: rule t.a: trigger digits: 'sep none' takes no other separator\n", 0},
 	{RULE("t.a") "trigger = digits 10 seps dash\n", 0,
 	 "t.rules:6: rule t.a: trigger digits: expected 'sep' and separator names, 'first', "
-	 "'after' or 'whole', not 'seps dash'\n", 0},
+	 "'after', 'groups' or 'whole', not 'seps dash'\n", 0},
 	{RULE("t.a") "trigger = digits 10 whole\n", 0,
 	 "t.rules:6: rule t.a: trigger digits ... whole needs a validator\n", 0},
 	{RULE("t.a") "trigger = digits 10 sep dash whole dot\n", 0,
 	 "t.rules:6: rule t.a: trigger digits: expected 'sep' and separator names, 'first', "
-	 "'after' or 'whole', not 'dot'\n", 0},
+	 "'after', 'groups' or 'whole', not 'dot'\n", 0},
 	{RULE("t.a") "trigger = digits 10 first 0x\n", 0,
 	 "t.rules:6: rule t.a: trigger digits: 'first' needs the digits a run may start with "
 	 "(first 08)\n", 0},
@@ -177,7 +183,7 @@ static const struct bad_case {
 	 "(after A-Z A-Z), not 'a-Z'\n", 0},
 	{RULE("t.a") "trigger = digits 2 after A-Z A-Z A-Z\n", 0,
 	 "t.rules:6: rule t.a: trigger digits: expected 'sep' and separator names, 'first', "
-	 "'after' or 'whole', not 'A-Z'\n", 0},
+	 "'after', 'groups' or 'whole', not 'A-Z'\n", 0},
 	{RULE("t.a") "trigger = literal\n", 0,
 	 "t.rules:6: rule t.a: trigger literal needs a text\n", 0},
 	{RULE("t.a") "trigger = context\n", 0,
@@ -976,7 +982,9 @@ test_trigger_after(void **state)
 	assert_int_equal(load(rs, RULE("t.one") "trigger = digits 4 after +\n"
 	    RULE("t.two") "trigger = digits 2 sep space after A-Z A-Z\n"
 	    RULE("t.whole") "validator = luhn\ntrigger = digits 8 after A-Z A-Z whole\n"
-	    RULE("t.none") "trigger = digits 8-8 sep none after A-Z A-Z\n"), BK_OK);
+	    RULE("t.none") "trigger = digits 8-8 sep none after A-Z A-Z\n"
+	    RULE("t.groups") "validator = luhn\ntrigger = digits 10-10 sep dash groups 2 whole\n"
+	    RULE("t.range") "trigger = digits 6 groups 1-3\n"), BK_OK);
 	assert_string_equal(errs, "");
 	r = bk_ruleset_find(rs, "t.one");
 	assert_true(r->trigger.has_after);
@@ -995,6 +1003,13 @@ test_trigger_after(void **state)
 	assert_int_equal(r->trigger.seps, BK__SEP_NONE);
 	assert_string_equal(bk_rule_trigger_text(r, buf, sizeof buf),
 	    "digits 8-8 sep none after A-Z A-Z");
+	r = bk_ruleset_find(rs, "t.groups");
+	assert_int_equal(r->trigger.min_groups, 2);
+	assert_int_equal(r->trigger.max_groups, 2);
+	assert_string_equal(bk_rule_trigger_text(r, buf, sizeof buf),
+	    "digits 10-10 sep dash groups 2 whole");
+	r = bk_ruleset_find(rs, "t.range");
+	assert_string_equal(bk_rule_trigger_text(r, buf, sizeof buf), "digits 6 groups 1-3");
 	bk_ruleset_free(rs);
 }
 

@@ -91,7 +91,8 @@ test_trigger_narrowing(void **state)
 	    RULE("t.paren", "pattern = \\(0[0-9]\\)[0-9]{4}\ntrigger = digits 6-6 sep paren first 0")
 	    RULE("t.whole", "pattern = [0-9]{6}\nvalidator = luhn\ntrigger = digits 6-6 sep dash whole")
 	    RULE("t.two", "pattern = [0-9]{5}\ntrigger = digits 5-5 after A-Z A-Z")
-	    RULE("t.none", "pattern = (?<![0-9.])[0-9.]{3,4}(?![0-9.])\ntrigger = digits 3-3 sep none"));
+	    RULE("t.none", "pattern = (?<![0-9.])[0-9.]{3,4}(?![0-9.])\ntrigger = digits 3-3 sep none")
+	    RULE("t.groups", "pattern = (?<![0-9-])[0-9-]{9,10}(?![0-9-])\ntrigger = digits 9-9 sep dash groups 2"));
 	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
 
 	(void)state;
@@ -113,6 +114,9 @@ test_trigger_narrowing(void **state)
 	/* "sep none": a group of its own, not one joined to others. */
 	check(sc, "v 123 and 4-5", "t.none 2-5 123 medium;");
 	check(sc, "v 1.23 and 12.3", "");
+	/* "groups 2": two groups joined, not one, not three. */
+	check(sc, "n 1234-56789", "t.groups 2-12 1234-56789 medium;");
+	check(sc, "n 123456789 and 12-34567-89", "");
 	check(sc, "Y12345", "");
 	bk_scanner_free(sc);
 	bk_ruleset_free(rs);
