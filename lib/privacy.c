@@ -30,21 +30,44 @@ struct bk_hasher {
 	char err[256];
 };
 
-static bool
-is_separator(unsigned char c)
-{
-	return c == ' ' || c == '-' || c == '.' || c == '/' || c == ':' || c == '(' || c == ')' ||
-	    c == '+';
-}
+/*
+ * What bk_mask asks of a byte, one table lookup for all of it: letters and
+ * digits (counted, and kept at the end), separators (kept), the bytes that
+ * may make the value an email, and those outside ASCII.
+ */
+enum { M_ALNUM = 1, M_SEP = 2, M_AT = 4, M_PCT = 8, M_HIGH = 16 };
 
-static bool
-is_alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
+#define H16 M_HIGH, M_HIGH, M_HIGH, M_HIGH, M_HIGH, M_HIGH, M_HIGH, M_HIGH, \
+	M_HIGH, M_HIGH, M_HIGH, M_HIGH, M_HIGH, M_HIGH, M_HIGH, M_HIGH
 
-/* Length of the UTF-8 character starting at P (1 for invalid bytes), within N. */
-static size_t
+/* clang-format off */
+static const unsigned char mask_class[256] = {
+	[' '] = M_SEP, ['-'] = M_SEP, ['.'] = M_SEP, ['/'] = M_SEP, [':'] = M_SEP,
+	['('] = M_SEP, [')'] = M_SEP, ['+'] = M_SEP, ['@'] = M_AT, ['%'] = M_PCT,
+	['0'] = M_ALNUM, ['1'] = M_ALNUM, ['2'] = M_ALNUM, ['3'] = M_ALNUM, ['4'] = M_ALNUM,
+	['5'] = M_ALNUM, ['6'] = M_ALNUM, ['7'] = M_ALNUM, ['8'] = M_ALNUM, ['9'] = M_ALNUM,
+	['A'] = M_ALNUM, ['B'] = M_ALNUM, ['C'] = M_ALNUM, ['D'] = M_ALNUM, ['E'] = M_ALNUM,
+	['F'] = M_ALNUM, ['G'] = M_ALNUM, ['H'] = M_ALNUM, ['I'] = M_ALNUM, ['J'] = M_ALNUM,
+	['K'] = M_ALNUM, ['L'] = M_ALNUM, ['M'] = M_ALNUM, ['N'] = M_ALNUM, ['O'] = M_ALNUM,
+	['P'] = M_ALNUM, ['Q'] = M_ALNUM, ['R'] = M_ALNUM, ['S'] = M_ALNUM, ['T'] = M_ALNUM,
+	['U'] = M_ALNUM, ['V'] = M_ALNUM, ['W'] = M_ALNUM, ['X'] = M_ALNUM, ['Y'] = M_ALNUM,
+	['Z'] = M_ALNUM,
+	['a'] = M_ALNUM, ['b'] = M_ALNUM, ['c'] = M_ALNUM, ['d'] = M_ALNUM, ['e'] = M_ALNUM,
+	['f'] = M_ALNUM, ['g'] = M_ALNUM, ['h'] = M_ALNUM, ['i'] = M_ALNUM, ['j'] = M_ALNUM,
+	['k'] = M_ALNUM, ['l'] = M_ALNUM, ['m'] = M_ALNUM, ['n'] = M_ALNUM, ['o'] = M_ALNUM,
+	['p'] = M_ALNUM, ['q'] = M_ALNUM, ['r'] = M_ALNUM, ['s'] = M_ALNUM, ['t'] = M_ALNUM,
+	['u'] = M_ALNUM, ['v'] = M_ALNUM, ['w'] = M_ALNUM, ['x'] = M_ALNUM, ['y'] = M_ALNUM,
+	['z'] = M_ALNUM,
+	[0x80] = H16, H16, H16, H16, H16, H16, H16, H16,
+};
+/* clang-format on */
+
+/*
+ * Length of the UTF-8 character starting at P (1 for invalid bytes), within
+ * N: the lead byte's length when the continuation bytes follow, whatever
+ * they encode.
+ */
+static inline size_t
 char_len(const unsigned char *p, size_t n)
 {
 	size_t want = *p < 0xc2 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : *p < 0xf5 ? 4 : 1;
@@ -74,36 +97,60 @@ mask_email(const char *v, size_t len, const char *at, char *out)
 	return o + len - (size_t)(at - v);
 }
 
+/*
+ * A value is short, and masked for every finding printed, so one pass does
+ * most of the work: it classifies the bytes, counts letters and digits and
+ * writes the mask of an ASCII value as if none were kept. The last few
+ * letters and digits are then put back from the end. An '@' or a '%' sends
+ * the value the careful way: an '@' anywhere makes an email, and only
+ * without one does the first "%40"; multibyte characters, which count as
+ * one each, take a second pass.
+ */
 size_t
 bk_mask(const char *value, size_t len, char *out)
 {
 	const unsigned char *v = (const unsigned char *)value;
-	const char *at = memchr(value, '@', len);
-	size_t alnum = 0, keep, seen = 0, o = 0;
-	bool ascii = true;
+	const char *at;
+	size_t alnum = 0, keep, seen = 0, o = 0, thr, i;
+	unsigned char any = 0, cls;
 
-	for (size_t i = 0; at == NULL && i + 3 <= len; i++)
-		if (value[i] == '%' && value[i + 1] == '4' && value[i + 2] == '0')
-			at = value + i;	/* URL-encoded, as in query strings */
-	if (at != NULL)
-		return mask_email(value, len, at, out);
-	for (size_t i = 0; i < len; i++) {
-		alnum += is_alnum(v[i]);
-		ascii = ascii && v[i] < 0x80;
+	for (i = 0; i < len; i++) {
+		cls = mask_class[v[i]];
+		out[i] = cls & M_SEP ? (char)v[i] : '*';
+		alnum += cls & M_ALNUM;
+		any |= cls;
+	}
+	if (any & (M_AT | M_PCT)) {
+		at = memchr(value, '@', len);
+		for (i = 0; at == NULL && i + 3 <= len; i++)
+			if (value[i] == '%' && value[i + 1] == '4' && value[i + 2] == '0')
+				at = value + i; /* URL-encoded, as in query strings */
+		if (at != NULL)
+			return mask_email(value, len, at, out);
 	}
 	keep = alnum >= 8 ? 4 : alnum >= 3 ? alnum / 3 : 0;
-	for (size_t i = 0; i < len;) {
+	if (!(any & M_HIGH)) {
+		for (i = len; keep > 0; i--) {
+			if (mask_class[v[i - 1]] & M_ALNUM) {
+				out[i - 1] = (char)v[i - 1];
+				keep--;
+			}
+		}
+		return len;
+	}
+	thr = alnum - keep; /* letters and digits from this one on stay */
+	for (i = 0; i < len;) {
 		size_t n = char_len(v + i, len - i);
 
-		if (i == 0 && !ascii && n > 1) {
+		if (i == 0 && n > 1) {
 			/* Names and addresses: the first character tells them apart. */
 			memcpy(out + o, v, n);
 			o += n;
-		} else if (n == 1 && is_separator(v[i])) {
+		} else if (n == 1 && (mask_class[v[i]] & M_SEP)) {
 			out[o++] = (char)v[i];
-		} else if (n == 1 && is_alnum(v[i])) {
+		} else if (n == 1 && (mask_class[v[i]] & M_ALNUM)) {
+			out[o++] = seen >= thr ? (char)v[i] : '*';
 			seen++;
-			out[o++] = seen > alnum - keep ? (char)v[i] : '*';
 		} else {
 			out[o++] = '*';
 		}
