@@ -220,19 +220,45 @@ words_special(uint64_t a, uint64_t b)
 }
 #endif
 
+/* The strings copy_plain_short takes: keys, rule names, paths, most values. */
+#define SHORT_MAX 32
+
 /*
- * Copies the N bytes at P (N <= 16) to O, unless one of them is special:
- * whether it copied. Whatever N, two loads that may overlap look at every
- * byte and two stores put them back, so keys, rule names and the other
- * short strings of a record cost neither a loop nor a call to memcpy.
+ * Copies the N bytes at P (N <= SHORT_MAX) to O, unless one of them is
+ * special: whether it copied. Whatever N, a few loads that may overlap look
+ * at every byte and as many stores put them back, so the short strings a
+ * record is mostly made of cost neither a loop nor a call to memcpy.
  */
-static inline bool
+static inline __attribute__((always_inline)) bool
 copy_plain_short(char *o, const unsigned char *p, size_t n)
 {
 	uint64_t a, z;
 	uint32_t a4, z4;
 
-	if (n >= 8) {
+	if (n >= 16) {
+#ifdef __SSE2__
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i y = _mm_loadu_si128((const __m128i *)(const void *)(p + n - 16));
+
+		if ((special16(x) | special16(y)) != 0)
+			return false;
+		_mm_storeu_si128((__m128i *)(void *)o, x);
+		_mm_storeu_si128((__m128i *)(void *)(o + n - 16), y);
+#else
+		uint64_t b, y;
+
+		memcpy(&a, p, 8);
+		memcpy(&b, p + 8, 8);
+		memcpy(&y, p + n - 16, 8);
+		memcpy(&z, p + n - 8, 8);
+		if (words_special(a, b) || words_special(y, z))
+			return false;
+		memcpy(o, &a, 8);
+		memcpy(o + 8, &b, 8);
+		memcpy(o + n - 16, &y, 8);
+		memcpy(o + n - 8, &z, 8);
+#endif
+	} else if (n >= 8) {
 		memcpy(&a, p, 8);
 		memcpy(&z, p + n - 8, 8);
 		if (words_special(a, z))
@@ -320,8 +346,8 @@ utf8_seq(const unsigned char *p, const unsigned char *end)
 }
 
 /*
- * bk__json_escape past its first 16 bytes, or of a short string that holds
- * something to escape or a multibyte character. Most strings need no escape
+ * bk__json_escape of a string longer than SHORT_MAX bytes, or of a short one
+ * that holds something to escape or a multibyte character. Most strings need no escape
  * at all, so the output is the input in quotes: room for that is reserved
  * once and bytes are copied a block at a time before they are checked. Only
  * an escape or a replacement, which make the output longer than the input,
@@ -422,12 +448,12 @@ escape_long(struct bk__strbuf *b, const char *s, size_t len)
  * bk__json_escape, inline where the writer calls it: a short string with
  * nothing to escape, which most are, is copied with its quotes at once.
  */
-static inline int
+static inline __attribute__((always_inline)) int
 escape(struct bk__strbuf *b, const char *s, size_t len)
 {
 	char *o;
 
-	if (len <= 16) {
+	if (len <= SHORT_MAX) {
 		if ((o = bk__strbuf_reserve(b, len + 2)) == NULL)
 			return BK_NOMEM;
 		assert(s != NULL || len == 0);
@@ -461,13 +487,13 @@ put_key_long(struct bk__strbuf *b, bool comma, const char *key, size_t n)
  * ,"KEY": (the comma when COMMA), in one piece when KEY is short and needs
  * no escape, as the keys tools write always are.
  */
-static inline void
+static inline __attribute__((always_inline)) void
 put_key(struct bk__strbuf *b, bool comma, const char *key)
 {
 	size_t n = strlen(key);
 	char *o;
 
-	if (n <= 16 && (o = bk__strbuf_reserve(b, n + 4)) != NULL) {
+	if (n <= SHORT_MAX && (o = bk__strbuf_reserve(b, n + 4)) != NULL) {
 		o[0] = ',';
 		o += comma;
 		if (copy_plain_short(o + 1, (const unsigned char *)key, n)) {
@@ -500,27 +526,53 @@ count_digits(uint64_t v)
 	return n + (v >= 10) + (v >= 100) + (v >= 1000);
 }
 
-static void
-put_u64(struct bk__strbuf *b, uint64_t v, bool negative)
+/* Writes the N digits of V (N as count_digits says) to O, two at a time. */
+static inline void
+write_digits64(char *o, unsigned n, uint64_t v)
 {
-	unsigned n = count_digits(v) + negative;
-	char *o = bk__strbuf_reserve(b, n), *t;
+	char *t = o + n;
 
-	if (o == NULL)
-		return;
-	o[0] = '-'; /* overwritten by a digit when not NEGATIVE */
-	t = o + n;
 	for (; v >= 100; v /= 100) {
 		t -= 2;
 		memcpy(t, digit_pairs + 2 * (v % 100), 2);
 	}
-	if (v >= 10) {
+	if (v >= 10)
+		memcpy(t - 2, digit_pairs + 2 * v, 2);
+	else
+		t[-1] = (char)('0' + v);
+}
+
+/* The same for V below 2^32, as line numbers and offsets are: cheaper divisions. */
+static inline void
+write_digits32(char *o, unsigned n, uint32_t v)
+{
+	char *t = o + n;
+
+	for (; v >= 100; v /= 100) {
 		t -= 2;
-		memcpy(t, digit_pairs + 2 * v, 2);
-	} else {
-		*--t = (char)('0' + v);
+		memcpy(t, digit_pairs + 2 * (v % 100), 2);
 	}
-	b->len += n;
+	if (v >= 10)
+		memcpy(t - 2, digit_pairs + 2 * v, 2);
+	else
+		t[-1] = (char)('0' + v);
+}
+
+static void
+put_u64(struct bk__strbuf *b, uint64_t v, bool negative)
+{
+	unsigned n = count_digits(v);
+	char *o = bk__strbuf_reserve(b, n + negative);
+
+	if (o == NULL)
+		return;
+	*o = '-';
+	o += negative;
+	if (v <= UINT32_MAX)
+		write_digits32(o, n, (uint32_t)v);
+	else
+		write_digits64(o, n, v);
+	b->len += n + negative;
 }
 
 static void
@@ -829,7 +881,7 @@ bk_writer_free(bk_writer *w)
  * one belongs. A key in an array, or none in an object, is a bug in the
  * calling code, not something the data can cause.
  */
-static inline void
+static inline __attribute__((always_inline)) void
 field(bk_writer *w, const char *key)
 {
 	struct level *l;

@@ -127,18 +127,19 @@ shown_value(const struct opts *o, const struct bk_finding *f, char *buf)
 	return bk_mask(f->value, f->value_len, buf);
 }
 
-/* Appends the NUL-terminated S to BUF (of SIZE bytes) at *N, cutting at the end. */
+/* Appends S (K bytes) to BUF (of SIZE bytes) at *N, cutting at the end. */
 static void
-append(char *buf, size_t size, size_t *n, const char *s)
+append(char *buf, size_t size, size_t *n, const char *s, size_t k)
 {
-	size_t k = strlen(s);
-
 	if (k > size - 1 - *n)
 		k = size - 1 - *n;
 	memcpy(buf + *n, s, k);
 	*n += k;
 	buf[*n] = '\0';
 }
+
+/* append() of a string literal, whose length is known. */
+#define APPEND_LIT(buf, size, n, lit) append(buf, size, n, lit, sizeof lit - 1)
 
 /*
  * "validator", "context:個人番号": why a finding fired, for people; returns
@@ -152,16 +153,19 @@ why_text(const struct bk_finding *f, char *buf, size_t size)
 
 	buf[0] = '\0';
 	if (f->why & BK_WHY_VALIDATOR)
-		append(buf, size, &n, "validator");
+		APPEND_LIT(buf, size, &n, "validator");
 	if (f->why & (BK_WHY_CONTEXT | BK_WHY_HEADER)) {
 		if (n > 0)
-			append(buf, size, &n, " ");
-		append(buf, size, &n, f->why & BK_WHY_CONTEXT ? "context:" : "header:");
+			APPEND_LIT(buf, size, &n, " ");
+		if (f->why & BK_WHY_CONTEXT)
+			APPEND_LIT(buf, size, &n, "context:");
+		else
+			APPEND_LIT(buf, size, &n, "header:");
 		if (f->context != NULL)
-			append(buf, size, &n, f->context);
+			append(buf, size, &n, f->context, strlen(f->context));
 	}
 	if (!(f->why & (BK_WHY_VALIDATOR | BK_WHY_CONTEXT | BK_WHY_HEADER)))
-		append(buf, size, &n, "pattern");
+		APPEND_LIT(buf, size, &n, "pattern");
 	return n;
 }
 
