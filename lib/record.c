@@ -188,13 +188,6 @@ block_copy(char *o, const unsigned char *p)
 	_mm_storeu_si128((__m128i *)(void *)o, v);
 	return special16(v);
 }
-
-/* Whether any byte of the words A and B is special. */
-static inline bool
-words_special(uint64_t a, uint64_t b)
-{
-	return special16(_mm_set_epi64x((long long)b, (long long)a)) != 0;
-}
 #else
 #define BLOCK 8
 
@@ -213,6 +206,7 @@ block_copy(char *o, const unsigned char *p)
 	return m;
 }
 
+/* Whether any byte of the words A and B is special. */
 static inline bool
 words_special(uint64_t a, uint64_t b)
 {
@@ -220,66 +214,116 @@ words_special(uint64_t a, uint64_t b)
 }
 #endif
 
-/* The strings copy_plain_short takes: keys, rule names, paths, most values. */
+/*
+ * The length of the well-formed UTF-8 sequence at P (a byte >= 0x80, before
+ * END), or minus that of its maximal subpart, as bk__utf8_check: a three-byte
+ * character whose lead byte allows any continuation byte (all of CJK) is told
+ * first, in a few instructions.
+ */
+static inline int
+utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+	if (p[0] >= 0xE1 && p[0] <= 0xEF && p[0] != 0xED && end - p >= 3 &&
+	    (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80)
+		return 3;
+	return bk__utf8_check(p, end);
+}
+
+/* The strings short_copy takes: keys, rule names, paths, most values. */
 #define SHORT_MAX 32
 
 /*
- * Copies the N bytes at P (N <= SHORT_MAX) to O, unless one of them is
- * special: whether it copied. Whatever N, a few loads that may overlap look
- * at every byte and as many stores put them back, so the short strings a
- * record is mostly made of cost neither a loop nor a call to memcpy.
+ * Copies the N bytes at P (N <= SHORT_MAX) to O and returns a bit for each
+ * special one (bit I for P[I]), setting *HIGH to those of them outside
+ * ASCII. Whatever N, a few loads that may overlap look at every byte and as
+ * many stores put them back, so the short strings a record is mostly made
+ * of cost neither a loop nor a call to memcpy.
  */
-static inline __attribute__((always_inline)) bool
-copy_plain_short(char *o, const unsigned char *p, size_t n)
+static inline __attribute__((always_inline)) uint32_t
+short_copy(char *o, const unsigned char *p, size_t n, uint32_t *high)
 {
-	uint64_t a, z;
-	uint32_t a4, z4;
+	uint32_t m = 0, h = 0;
+	size_t i;
 
-	if (n >= 16) {
 #ifdef __SSE2__
+	if (n >= 16) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
 		__m128i y = _mm_loadu_si128((const __m128i *)(const void *)(p + n - 16));
 
-		if ((special16(x) | special16(y)) != 0)
-			return false;
 		_mm_storeu_si128((__m128i *)(void *)o, x);
 		_mm_storeu_si128((__m128i *)(void *)(o + n - 16), y);
+		if ((special16(x) | special16(y)) == 0)
+			return 0; /* the common case, told first */
+		*high = (uint32_t)_mm_movemask_epi8(x) | (uint32_t)_mm_movemask_epi8(y) << (n - 16);
+		return special16(x) | special16(y) << (n - 16);
+	}
+	if (n >= 4) {
+		uint64_t a, z;
+		uint32_t a4, z4;
+		__m128i v;
+		unsigned half = n >= 8 ? 8 : 4; /* bytes per load */
+
+		if (n >= 8) {
+			memcpy(&a, p, 8);
+			memcpy(&z, p + n - 8, 8);
+			memcpy(o, &a, 8);
+			memcpy(o + n - 8, &z, 8);
+		} else {
+			memcpy(&a4, p, 4);
+			memcpy(&z4, p + n - 4, 4);
+			memcpy(o, &a4, 4);
+			memcpy(o + n - 4, &z4, 4);
+			a = a4 | (uint64_t)z4 << 32;
+			z = a;
+		}
+		v = _mm_set_epi64x((long long)z, (long long)a);
+		/* Bits 0 to HALF - 1 are P's first bytes, the next HALF its last. */
+		if ((m = special16(v)) == 0)
+			return 0;
+		h = (uint32_t)_mm_movemask_epi8(v);
+		m = (m & ((1u << half) - 1)) | (m >> half & ((1u << half) - 1)) << (n - half);
+		*high = (h & ((1u << half) - 1)) | (h >> half & ((1u << half) - 1)) << (n - half);
+		return m;
+	}
 #else
-		uint64_t b, y;
+	if (n >= 8) {
+		uint64_t a, z;
 
 		memcpy(&a, p, 8);
-		memcpy(&b, p + 8, 8);
-		memcpy(&y, p + n - 16, 8);
 		memcpy(&z, p + n - 8, 8);
-		if (words_special(a, b) || words_special(y, z))
-			return false;
-		memcpy(o, &a, 8);
-		memcpy(o + 8, &b, 8);
-		memcpy(o + n - 16, &y, 8);
-		memcpy(o + n - 8, &z, 8);
+		if (n <= 16 && !words_special(a, z)) {
+			memcpy(o, &a, 8);
+			memcpy(o + n - 8, &z, 8);
+			*high = 0;
+			return 0;
+		}
+	}
 #endif
-	} else if (n >= 8) {
-		memcpy(&a, p, 8);
-		memcpy(&z, p + n - 8, 8);
-		if (words_special(a, z))
+	for (i = 0; i < n; i++) {
+		o[i] = (char)p[i];
+		m |= (uint32_t)special[p[i]] << i;
+		h |= (uint32_t)(p[i] >> 7) << i;
+	}
+	*high = h;
+	return m;
+}
+
+/*
+ * Whether the bytes of the N at P marked in HIGH (all of those outside
+ * ASCII) make well-formed UTF-8: a short string of Japanese needs no more
+ * than this look at each character.
+ */
+static inline bool
+short_utf8(const unsigned char *p, size_t n, uint32_t high)
+{
+	int k;
+	unsigned i;
+
+	while (high != 0) {
+		i = (unsigned)__builtin_ctz(high);
+		if ((k = utf8_seq(p + i, p + n)) <= 0)
 			return false;
-		memcpy(o, &a, 8);
-		memcpy(o + n - 8, &z, 8);
-	} else if (n >= 4) {
-		memcpy(&a4, p, 4);
-		memcpy(&z4, p + n - 4, 4);
-		a = a4 | (uint64_t)z4 << 32;
-		if (words_special(a, a))
-			return false;
-		memcpy(o, &a4, 4);
-		memcpy(o + n - 4, &z4, 4);
-	} else if (n > 0) {
-		/* Bytes 0, n / 2 and n - 1 are all of them for n up to 3. */
-		if ((special[p[0]] | special[p[n / 2]] | special[p[n - 1]]) != 0)
-			return false;
-		o[0] = (char)p[0];
-		o[n / 2] = (char)p[n / 2];
-		o[n - 1] = (char)p[n - 1];
+		high &= ~(uint32_t)(((UINT64_C(1) << k) - 1) << i);
 	}
 	return true;
 }
@@ -328,21 +372,6 @@ bk__utf8_fix(struct bk__strbuf *b, const char *s, size_t len)
 	}
 	put(b, run, (size_t)(p - run));
 	return b->failed ? BK_NOMEM : BK_OK;
-}
-
-/*
- * The length of the well-formed UTF-8 sequence at P (a byte >= 0x80, before
- * END), or minus that of its maximal subpart, as bk__utf8_check: a three-byte
- * character whose lead byte allows any continuation byte (all of CJK) is told
- * first, in a few instructions.
- */
-static inline int
-utf8_seq(const unsigned char *p, const unsigned char *end)
-{
-	if (p[0] >= 0xE1 && p[0] <= 0xEF && p[0] != 0xED && end - p >= 3 &&
-	    (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80)
-		return 3;
-	return bk__utf8_check(p, end);
 }
 
 /*
@@ -446,18 +475,21 @@ escape_long(struct bk__strbuf *b, const char *s, size_t len)
 
 /*
  * bk__json_escape, inline where the writer calls it: a short string with
- * nothing to escape, which most are, is copied with its quotes at once.
+ * nothing to escape, which most are, is copied with its quotes at once, and
+ * so is one whose only special bytes make valid UTF-8.
  */
 static inline __attribute__((always_inline)) int
 escape(struct bk__strbuf *b, const char *s, size_t len)
 {
+	uint32_t m, high;
 	char *o;
 
 	if (len <= SHORT_MAX) {
 		if ((o = bk__strbuf_reserve(b, len + 2)) == NULL)
 			return BK_NOMEM;
 		assert(s != NULL || len == 0);
-		if (len == 0 || copy_plain_short(o + 1, (const unsigned char *)s, len)) {
+		m = short_copy(o + 1, (const unsigned char *)s, len, &high);
+		if (m == 0 || (m == high && short_utf8((const unsigned char *)s, len, high))) {
 			o[0] = '"';
 			o[len + 1] = '"';
 			b->len += len + 2;
@@ -491,12 +523,13 @@ static inline __attribute__((always_inline)) void
 put_key(struct bk__strbuf *b, bool comma, const char *key)
 {
 	size_t n = strlen(key);
+	uint32_t high;
 	char *o;
 
 	if (n <= SHORT_MAX && (o = bk__strbuf_reserve(b, n + 4)) != NULL) {
 		o[0] = ',';
 		o += comma;
-		if (copy_plain_short(o + 1, (const unsigned char *)key, n)) {
+		if (short_copy(o + 1, (const unsigned char *)key, n, &high) == 0) {
 			o[0] = '"';
 			o[n + 1] = '"';
 			o[n + 2] = ':';
