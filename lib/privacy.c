@@ -12,12 +12,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <sodium.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "privacy.h"
 
@@ -30,31 +35,57 @@ struct bk_hasher {
 	char err[256];
 };
 
-static bool
-is_separator(unsigned char c)
-{
-	return c == ' ' || c == '-' || c == '.' || c == '/' || c == ':' || c == '(' || c == ')' ||
-	    c == '+';
-}
+/*
+ * What bk_mask asks of a byte, one table lookup for all of it: letters and
+ * digits (counted, and kept at the end), separators (kept), the bytes that
+ * may make the value an email, and those outside ASCII.
+ */
+enum { M_ALNUM = 1, M_SEP = 2, M_AT = 4, M_PCT = 8, M_HIGH = 16 };
 
-static bool
-is_alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
+#define H16 M_HIGH, M_HIGH, M_HIGH, M_HIGH, M_HIGH, M_HIGH, M_HIGH, M_HIGH, \
+	M_HIGH, M_HIGH, M_HIGH, M_HIGH, M_HIGH, M_HIGH, M_HIGH, M_HIGH
 
-/* Length of the UTF-8 character starting at P (1 for invalid bytes), within N. */
-static size_t
+/* clang-format off */
+static const unsigned char mask_class[256] = {
+	[' '] = M_SEP, ['-'] = M_SEP, ['.'] = M_SEP, ['/'] = M_SEP, [':'] = M_SEP,
+	['('] = M_SEP, [')'] = M_SEP, ['+'] = M_SEP, ['@'] = M_AT, ['%'] = M_PCT,
+	['0'] = M_ALNUM, ['1'] = M_ALNUM, ['2'] = M_ALNUM, ['3'] = M_ALNUM, ['4'] = M_ALNUM,
+	['5'] = M_ALNUM, ['6'] = M_ALNUM, ['7'] = M_ALNUM, ['8'] = M_ALNUM, ['9'] = M_ALNUM,
+	['A'] = M_ALNUM, ['B'] = M_ALNUM, ['C'] = M_ALNUM, ['D'] = M_ALNUM, ['E'] = M_ALNUM,
+	['F'] = M_ALNUM, ['G'] = M_ALNUM, ['H'] = M_ALNUM, ['I'] = M_ALNUM, ['J'] = M_ALNUM,
+	['K'] = M_ALNUM, ['L'] = M_ALNUM, ['M'] = M_ALNUM, ['N'] = M_ALNUM, ['O'] = M_ALNUM,
+	['P'] = M_ALNUM, ['Q'] = M_ALNUM, ['R'] = M_ALNUM, ['S'] = M_ALNUM, ['T'] = M_ALNUM,
+	['U'] = M_ALNUM, ['V'] = M_ALNUM, ['W'] = M_ALNUM, ['X'] = M_ALNUM, ['Y'] = M_ALNUM,
+	['Z'] = M_ALNUM,
+	['a'] = M_ALNUM, ['b'] = M_ALNUM, ['c'] = M_ALNUM, ['d'] = M_ALNUM, ['e'] = M_ALNUM,
+	['f'] = M_ALNUM, ['g'] = M_ALNUM, ['h'] = M_ALNUM, ['i'] = M_ALNUM, ['j'] = M_ALNUM,
+	['k'] = M_ALNUM, ['l'] = M_ALNUM, ['m'] = M_ALNUM, ['n'] = M_ALNUM, ['o'] = M_ALNUM,
+	['p'] = M_ALNUM, ['q'] = M_ALNUM, ['r'] = M_ALNUM, ['s'] = M_ALNUM, ['t'] = M_ALNUM,
+	['u'] = M_ALNUM, ['v'] = M_ALNUM, ['w'] = M_ALNUM, ['x'] = M_ALNUM, ['y'] = M_ALNUM,
+	['z'] = M_ALNUM,
+	[0x80] = H16, H16, H16, H16, H16, H16, H16, H16,
+};
+/* clang-format on */
+
+/*
+ * Length of the UTF-8 character starting at P (1 for invalid bytes), within
+ * N: the lead byte's length when the continuation bytes follow, whatever
+ * they encode.
+ */
+static inline size_t
 char_len(const unsigned char *p, size_t n)
 {
 	size_t want = *p < 0xc2 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : *p < 0xf5 ? 4 : 1;
 
-	if (want > n)
+	if (want == 1 || want > n || (p[1] & 0xc0) != 0x80)
 		return 1;
-	for (size_t i = 1; i < want; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 1;
-	return want;
+	if (want == 2)
+		return 2;
+	if ((p[2] & 0xc0) != 0x80)
+		return 1;
+	if (want == 3)
+		return 3;
+	return (p[3] & 0xc0) == 0x80 ? 4 : 1;
 }
 
 /* An email keeps its local part's first character and its domain ('@' or %40). */
@@ -74,40 +105,162 @@ mask_email(const char *v, size_t len, const char *at, char *out)
 	return o + len - (size_t)(at - v);
 }
 
+#ifdef __SSE2__
+/* The classes of 16 bytes, a bit per byte, and the bytes masked as if none were kept. */
+struct classes16 {
+	unsigned alnum, email, high;
+	__m128i masked;
+};
+
+static inline struct classes16
+classify16(__m128i v)
+{
+	__m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	/* Signed comparisons: bytes from 0x80 are below everything here. */
+	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+	    _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+	    _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+	/* ( ) + - . / are the separators among ( ) * + , - . / */
+	__m128i punct = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('(' - 1)),
+	    _mm_cmplt_epi8(v, _mm_set1_epi8('/' + 1)));
+	__m128i not_sep = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('*')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
+	__m128i sep = _mm_or_si128(_mm_andnot_si128(not_sep, punct),
+	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8(':'))));
+	__m128i email = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('%')));
+	struct classes16 c;
+
+	c.alnum = (unsigned)_mm_movemask_epi8(_mm_or_si128(digit, alpha));
+	c.email = (unsigned)_mm_movemask_epi8(email);
+	c.high = (unsigned)_mm_movemask_epi8(v);
+	c.masked = _mm_or_si128(_mm_and_si128(sep, v), _mm_andnot_si128(sep, _mm_set1_epi8('*')));
+	return c;
+}
+
+/* The bits set in the low 16 of X. */
+static inline unsigned
+popcount16(unsigned x)
+{
+	x = x - ((x >> 1) & 0x5555);
+	x = (x & 0x3333) + ((x >> 2) & 0x3333);
+	x = (x + (x >> 4)) & 0x0F0F;
+	return (x + (x >> 8)) & 0x1F;
+}
+
+/*
+ * The first pass of bk_mask over the LEN >= 8 bytes at V, sixteen at a time
+ * (the last block, or for fewer than 16 bytes two words, overlapping what
+ * came before: stores write the same bytes twice, counts leave the overlap
+ * out). Returns the letters and digits; *ANY gets M_AT, M_PCT (either, for
+ * '@' or '%') and M_HIGH.
+ */
+static size_t
+classify(const unsigned char *v, size_t len, char *out, unsigned char *any)
+{
+	struct classes16 c;
+	unsigned email = 0, high = 0;
+	size_t alnum = 0, i;
+	uint64_t a, z;
+
+	if (len < 16) {
+		memcpy(&a, v, 8);
+		memcpy(&z, v + len - 8, 8);
+		c = classify16(_mm_set_epi64x((long long)z, (long long)a));
+		_mm_storel_epi64((__m128i *)(void *)out, c.masked);
+		_mm_storel_epi64((__m128i *)(void *)(out + len - 8), _mm_srli_si128(c.masked, 8));
+		alnum = popcount16(c.alnum & 0xFF) + popcount16(c.alnum >> 8 >> (16 - len));
+		email = c.email;
+		high = c.high;
+	} else {
+		for (i = 0; i + 16 <= len; i += 16) {
+			c = classify16(_mm_loadu_si128((const __m128i *)(const void *)(v + i)));
+			_mm_storeu_si128((__m128i *)(void *)(out + i), c.masked);
+			alnum += popcount16(c.alnum);
+			email |= c.email;
+			high |= c.high;
+		}
+		if (i < len) {
+			c = classify16(_mm_loadu_si128((const __m128i *)(const void *)(v + len - 16)));
+			_mm_storeu_si128((__m128i *)(void *)(out + len - 16), c.masked);
+			alnum += popcount16(c.alnum >> (16 - (len - i)));
+			email |= c.email;
+			high |= c.high;
+		}
+	}
+	*any = (unsigned char)((email != 0 ? M_AT : 0) | (high != 0 ? M_HIGH : 0));
+	return alnum;
+}
+#endif
+
+/*
+ * A value is short, and masked for every finding printed, so one pass does
+ * most of the work: it classifies the bytes, counts letters and digits and
+ * writes the mask of an ASCII value as if none were kept (with SSE2 sixteen
+ * bytes at a time). The last few letters and digits are then put back from
+ * the end. An '@' or a '%' sends the value the careful way: an '@' anywhere
+ * makes an email, and only without one does the first "%40"; multibyte
+ * characters, which count as one each, take a second pass.
+ */
 size_t
 bk_mask(const char *value, size_t len, char *out)
 {
 	const unsigned char *v = (const unsigned char *)value;
-	const char *at = memchr(value, '@', len);
-	size_t alnum = 0, keep, seen = 0, o = 0;
-	bool ascii = true;
+	const char *at;
+	size_t alnum = 0, keep, seen = 0, o = 0, thr, i;
+	unsigned char any = 0, cls;
 
-	for (size_t i = 0; at == NULL && i + 3 <= len; i++)
-		if (value[i] == '%' && value[i + 1] == '4' && value[i + 2] == '0')
-			at = value + i;	/* URL-encoded, as in query strings */
-	if (at != NULL)
-		return mask_email(value, len, at, out);
-	for (size_t i = 0; i < len; i++) {
-		alnum += is_alnum(v[i]);
-		ascii = ascii && v[i] < 0x80;
+#ifdef __SSE2__
+	if (len >= 8)
+		alnum = classify(v, len, out, &any);
+	else
+#endif
+		for (i = 0; i < len; i++) {
+			cls = mask_class[v[i]];
+			out[i] = cls & M_SEP ? (char)v[i] : '*';
+			alnum += cls & M_ALNUM;
+			any |= cls;
+		}
+	if (any & (M_AT | M_PCT)) {
+		at = memchr(value, '@', len);
+		for (i = 0; at == NULL && i + 3 <= len; i++)
+			if (value[i] == '%' && value[i + 1] == '4' && value[i + 2] == '0')
+				at = value + i; /* URL-encoded, as in query strings */
+		if (at != NULL)
+			return mask_email(value, len, at, out);
 	}
 	keep = alnum >= 8 ? 4 : alnum >= 3 ? alnum / 3 : 0;
-	for (size_t i = 0; i < len;) {
-		size_t n = char_len(v + i, len - i);
-
-		if (i == 0 && !ascii && n > 1) {
-			/* Names and addresses: the first character tells them apart. */
-			memcpy(out + o, v, n);
-			o += n;
-		} else if (n == 1 && is_separator(v[i])) {
-			out[o++] = (char)v[i];
-		} else if (n == 1 && is_alnum(v[i])) {
-			seen++;
-			out[o++] = seen > alnum - keep ? (char)v[i] : '*';
+	if (!(any & M_HIGH)) {
+		for (i = len; keep > 0; i--) {
+			if (mask_class[v[i - 1]] & M_ALNUM) {
+				out[i - 1] = (char)v[i - 1];
+				keep--;
+			}
+		}
+		return len;
+	}
+	thr = alnum - keep; /* letters and digits from this one on stay */
+	/* Names and addresses: the first character tells them apart. */
+	if ((i = char_len(v, len)) > 1) {
+		for (o = 0; o < i; o++)
+			out[o] = (char)v[o];
+	}
+	if (i == 1)
+		i = 0;
+	while (i < len) {
+		if (v[i] < 0x80) {
+			cls = mask_class[v[i]];
+			if ((cls & M_SEP) || ((cls & M_ALNUM) && seen >= thr))
+				out[o++] = (char)v[i];
+			else
+				out[o++] = '*';
+			seen += cls & M_ALNUM;
+			i++;
 		} else {
 			out[o++] = '*';
+			i += char_len(v + i, len - i);
 		}
-		i += n;
 	}
 	return o;
 }

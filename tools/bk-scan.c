@@ -127,12 +127,10 @@ shown_value(const struct opts *o, const struct bk_finding *f, char *buf)
 	return bk_mask(f->value, f->value_len, buf);
 }
 
-/* Appends the NUL-terminated S to BUF (of SIZE bytes) at *N, cutting at the end. */
+/* Appends S (K bytes) to BUF (of SIZE bytes) at *N, cutting at the end. */
 static void
-append(char *buf, size_t size, size_t *n, const char *s)
+append(char *buf, size_t size, size_t *n, const char *s, size_t k)
 {
-	size_t k = strlen(s);
-
 	if (k > size - 1 - *n)
 		k = size - 1 - *n;
 	memcpy(buf + *n, s, k);
@@ -140,27 +138,35 @@ append(char *buf, size_t size, size_t *n, const char *s)
 	buf[*n] = '\0';
 }
 
+/* append() of a string literal, whose length is known. */
+#define APPEND_LIT(buf, size, n, lit) append(buf, size, n, lit, sizeof lit - 1)
+
 /*
- * "validator", "context:個人番号": why a finding fired, for people. Once
- * per finding, so by hand: snprintf alone was a tenth of a CSV scan.
+ * "validator", "context:個人番号": why a finding fired, for people; returns
+ * its length. Once per finding, so by hand: snprintf alone was a tenth of a
+ * CSV scan.
  */
-static void
+static size_t
 why_text(const struct bk_finding *f, char *buf, size_t size)
 {
 	size_t n = 0;
 
 	buf[0] = '\0';
 	if (f->why & BK_WHY_VALIDATOR)
-		append(buf, size, &n, "validator");
+		APPEND_LIT(buf, size, &n, "validator");
 	if (f->why & (BK_WHY_CONTEXT | BK_WHY_HEADER)) {
 		if (n > 0)
-			append(buf, size, &n, " ");
-		append(buf, size, &n, f->why & BK_WHY_CONTEXT ? "context:" : "header:");
+			APPEND_LIT(buf, size, &n, " ");
+		if (f->why & BK_WHY_CONTEXT)
+			APPEND_LIT(buf, size, &n, "context:");
+		else
+			APPEND_LIT(buf, size, &n, "header:");
 		if (f->context != NULL)
-			append(buf, size, &n, f->context);
+			append(buf, size, &n, f->context, strlen(f->context));
 	}
 	if (!(f->why & (BK_WHY_VALIDATOR | BK_WHY_CONTEXT | BK_WHY_HEADER)))
-		append(buf, size, &n, "pattern");
+		APPEND_LIT(buf, size, &n, "pattern");
+	return n;
 }
 
 static void
@@ -168,16 +174,18 @@ print_finding(struct run *r, const struct bk_finding *f, uint64_t lineno, uint64
 {
 	const struct opts *o = r->o;
 	const bk_rule *rule = f->rule;
-	char *val = malloc(f->value_len + BK_MASK_EXTRA);
-	size_t vlen;
+	/* Values are short: the heap only for a long one. */
+	char small[256], *val = small;
+	size_t vlen, wlen;
 	char why[256], key[BK_HASH_HEX + 1];
 
-	if (val == NULL) {
+	if (f->value_len > sizeof small - BK_MASK_EXTRA &&
+	    (val = malloc(f->value_len + BK_MASK_EXTRA)) == NULL) {
 		tool_error(r->path, lineno, "out of memory");
 		return;
 	}
 	vlen = shown_value(o, f, val);
-	why_text(f, why, sizeof why);
+	wlen = why_text(f, why, sizeof why);
 	if (o->hasher != NULL)
 		bk_hasher_hash(o->hasher, bk_rule_category(rule), f->value, f->value_len, key);
 	switch (o->format) {
@@ -191,7 +199,7 @@ print_finding(struct run *r, const struct bk_finding *f, uint64_t lineno, uint64
 		bk_writer_cstr(r->w, "severity", bk_severity_name(bk_rule_severity(rule)));
 		bk_writer_cstr(r->w, "confidence", bk_confidence_name(f->confidence));
 		bk_writer_str(r->w, "value", val, vlen);
-		bk_writer_cstr(r->w, "why", why);
+		bk_writer_str(r->w, "why", why, wlen);
 		if (o->hasher != NULL)
 			bk_writer_cstr(r->w, "key", key);
 		if (bk_writer_end(r->w) != BK_OK)
@@ -214,7 +222,8 @@ print_finding(struct run *r, const struct bk_finding *f, uint64_t lineno, uint64
 		    bk_confidence_name(f->confidence), why);
 		break;
 	}
-	free(val);
+	if (val != small)
+		free(val);
 }
 
 #define SUMMARY_TSV_HEADER "file\tlines\tfindings\tdistinct\trules\n"

@@ -12,6 +12,7 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <time.h>
 
@@ -608,6 +609,203 @@ test_escape_matches_reference(void **state)
 		json_decref(j);
 	}
 	bk__strbuf_free(&b);
+}
+
+/*
+ * The escaper copies plain strings up to 32 bytes with overlapping loads,
+ * longer ones 16 bytes (8 without SSE2) at a time with an overlapping last
+ * block, and asks for more room only at an escape or a replacement. Each
+ * piece below is put at every offset of strings of every length across
+ * those sizes, between plain ASCII or between multibyte characters, with
+ * the output buffer already holding a prefix of varying length so that its
+ * growth falls at every point; the result must be the reference's.
+ */
+static const struct {
+	const char *bytes;
+	size_t len;
+} pieces[] = {
+    {"\"", 1}, {"\\", 1}, {"\0", 1}, {"\x01", 1}, {"\b", 1}, {"\t", 1}, {"\n", 1},
+    {"\x0b", 1}, {"\f", 1}, {"\r", 1}, {"\x1f", 1}, {"\x7f", 1}, {" ", 1}, {"/", 1},
+    {"\xc3\xa9", 2},		/* é */
+    {"\xe3\x81\x82", 3},	/* あ */
+    {"\xe0\xa0\x80", 3},	/* U+0800, E0's least */
+    {"\xed\x9f\xbf", 3},	/* U+D7FF, ED's most */
+    {"\xf0\x9f\x98\x80", 4},	/* U+1F600 */
+    {"\xf4\x8f\xbf\xbf", 4},	/* U+10FFFF */
+    {"\x80", 1}, {"\xbf", 1}, {"\xc0", 1}, {"\xc1\xbf", 2}, {"\xc2", 1},
+    {"\xe0\x80\x80", 3},	/* overlong */
+    {"\xed\xa0\x80", 3},	/* a surrogate */
+    {"\xe3\x81", 2},		/* truncated */
+    {"\xe3\x81" "a", 3},	/* cut short by ASCII */
+    {"\xf0\x9f\x98", 3},	/* truncated */
+    {"\xf4\x90\x80\x80", 4},	/* above U+10FFFF */
+    {"\xf5\x80", 2}, {"\xff", 1}, {"\xfe\xff", 2},
+};
+
+/* Escapes IN (N bytes) after a prefix of PRE bytes and compares with the reference. */
+static void
+check_escape(struct bk__strbuf *b, const unsigned char *in, size_t n, size_t pre)
+{
+	static char ref[200 * 6 + 2];
+	size_t len;
+
+	b->len = 0;
+	if (pre > 0 && bk__strbuf_reserve(b, pre) == NULL)
+		fail();
+	while (b->len < pre)
+		b->data[b->len++] = '#';
+	assert_int_equal(bk__json_escape(b, (const char *)in, n), BK_OK);
+	len = ref_escape(in, n, ref);
+	for (size_t i = 0; i < pre; i++)
+		assert_int_equal(b->data[i], '#');
+	if (b->len - pre != len || memcmp(b->data + pre, ref, len) != 0)
+		fail_msg("length %zu after %zu: got %.*s want %.*s", n, pre, (int)(b->len - pre),
+		    b->data + pre, (int)len, ref);
+}
+
+static void
+test_escape_pieces_everywhere(void **state)
+{
+	static const char kana[] = "\xe3\x81\x82"; /* あ */
+	unsigned char in[200];
+	struct bk__strbuf b = {0};
+	size_t n, k, i, p, pre = 0;
+	int filler;
+
+	(void)state;
+	ref_init();
+	for (filler = 0; filler < 2; filler++) {
+		for (n = 0; n <= 70; n++) {
+			for (p = 0; p < sizeof pieces / sizeof pieces[0]; p++) {
+				for (k = 0; k + pieces[p].len <= n; k++) {
+					/* Plain ASCII, or kana cut where the length falls. */
+					for (i = 0; i < n; i++)
+						in[i] = filler ? (unsigned char)kana[i % 3] :
+								 (unsigned char)('a' + i % 26);
+					memcpy(in + k, pieces[p].bytes, pieces[p].len);
+					/* Grown from nothing sometimes, else from any fill. */
+					if (pre++ % 7 == 0)
+						bk__strbuf_free(&b);
+					check_escape(&b, in, n, pre % 300);
+				}
+			}
+		}
+	}
+	bk__strbuf_free(&b);
+}
+
+/* Long runs: plain ASCII and kana of every length to 600, one special at their end. */
+static void
+test_escape_long_runs(void **state)
+{
+	static unsigned char in[620];
+	struct bk__strbuf b = {0};
+	size_t n, i;
+
+	(void)state;
+	ref_init();
+	for (n = 0; n <= 600; n++) {
+		for (i = 0; i < n; i++)
+			in[i] = (unsigned char)('0' + i % 75);
+		in[n] = '\\';
+		check_escape(&b, in, n, 0);
+		check_escape(&b, in, n + 1, n % 17);
+		for (i = 0; i < n; i++)
+			in[i] = (unsigned char)"\xe6\x97\xa5"[i % 3]; /* 日, cut at the end */
+		in[n] = '\n';
+		check_escape(&b, in, n, 0);
+		check_escape(&b, in, n + 1, n % 13);
+	}
+	bk__strbuf_free(&b);
+}
+
+/*
+ * Keys are written with their comma, quotes and colon in one piece when
+ * short and plain: keys of every length to 40, plain and with a piece at
+ * each offset, must come out as the escaper makes them.
+ */
+static void
+test_writer_keys_every_length(void **state)
+{
+	struct sink *s = *state;
+	char key[48], want[1300], ref[300];
+	size_t n, k, p, len;
+
+	ref_init();
+	for (n = 1; n <= 40; n++) {
+		for (p = 0; p <= 3; p++) {
+			for (k = 0; k < n; k++) {
+				for (size_t i = 0; i < n; i++)
+					key[i] = (char)('a' + i % 26);
+				key[n] = '\0';
+				if (p == 1)
+					key[k] = '"';
+				else if (p == 2)
+					key[k] = '\n';
+				else if (p == 3)
+					key[k] = '\xff';
+				bk_writer_begin(s->w, "t");
+				bk_writer_int(s->w, "a", 1);
+				bk_writer_cstr(s->w, key, key);
+				bk_writer_object_begin(s->w, key);
+				bk_writer_uint(s->w, key, n);
+				bk_writer_object_end(s->w);
+				assert_int_equal(bk_writer_end(s->w), BK_OK);
+				len = ref_escape((const unsigned char *)key, n, ref);
+				ref[len] = '\0';
+				snprintf(want, sizeof want, "{\"type\":\"t\",\"a\":1,%s:%s,%s:{%s:%zu}}\n",
+				    ref, ref, ref, ref, n);
+				assert_string_equal(output(s), want);
+				if (p == 0)
+					break; /* one plain key of each length */
+			}
+		}
+	}
+}
+
+/* Integers at every digit count and both sides of 2^32, against printf. */
+static void
+test_writer_integers(void **state)
+{
+	struct sink *s = *state;
+	char want[200];
+	uint64_t u, p10;
+	int64_t i;
+	int d;
+
+	for (d = 0, p10 = 1; d <= 20; d++, p10 *= 10) {
+		uint64_t cases[] = {p10 - 1, p10, p10 + 1, p10 * 5 + 3};
+
+		for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+			u = d == 20 ? UINT64_MAX - c : cases[c];
+			i = (int64_t)u;
+			bk_writer_begin(s->w, "t");
+			bk_writer_uint(s->w, "u", u);
+			bk_writer_int(s->w, "i", i);
+			bk_writer_int(s->w, "n", i < 0 ? i : -i);
+			assert_int_equal(bk_writer_end(s->w), BK_OK);
+			snprintf(want, sizeof want, "{\"type\":\"t\",\"u\":%" PRIu64 ",\"i\":%" PRId64
+			    ",\"n\":%" PRId64 "}\n", u, i, i < 0 ? i : -i);
+			/* Past INT64_MAX jansson refuses the line: compare without parsing. */
+			assert_int_equal(fflush(s->f), 0);
+			rewind(s->f);
+			assert_non_null(fgets(s->text, 200, s->f));
+			assert_string_equal(s->text, want);
+			assert_int_equal(ftruncate(fileno(s->f), 0), 0);
+			rewind(s->f);
+		}
+	}
+	for (u = UINT32_MAX - 3; u <= (uint64_t)UINT32_MAX + 3; u++) {
+		bk_writer_begin(s->w, "t");
+		bk_writer_uint(s->w, "u", u);
+		snprintf(want, sizeof want, "{\"type\":\"t\",\"u\":%" PRIu64 "}\n", u);
+		expect_record(s, want);
+	}
+	bk_writer_begin(s->w, "t");
+	bk_writer_int(s->w, "min", INT64_MIN);
+	bk_writer_int(s->w, "zero", 0);
+	bk_writer_int(s->w, "m1", -1);
+	expect_record(s, "{\"type\":\"t\",\"min\":-9223372036854775808,\"zero\":0,\"m1\":-1}\n");
 }
 
 /* ---- writer: numbers and times ------------------------------------------ */
@@ -1270,6 +1468,10 @@ main(void)
 	    SINK_TEST(test_writer_utf8_invalid),
 	    SINK_TEST(test_writer_large_string),
 	    cmocka_unit_test(test_escape_matches_reference),
+	    cmocka_unit_test(test_escape_pieces_everywhere),
+	    cmocka_unit_test(test_escape_long_runs),
+	    SINK_TEST(test_writer_keys_every_length),
+	    SINK_TEST(test_writer_integers),
 	    SINK_TEST(test_writer_doubles),
 	    SINK_TEST(test_writer_doubles_random),
 	    SINK_TEST(test_writer_time),
