@@ -570,7 +570,7 @@ count_digits(uint64_t v)
 
 /* Writes the N digits of V (N as count_digits says) to O, two at a time. */
 static inline void
-write_digits64(char *o, unsigned n, uint64_t v)
+write_digits32(char *o, unsigned n, uint32_t v)
 {
 	char *t = o + n;
 
@@ -584,20 +584,17 @@ write_digits64(char *o, unsigned n, uint64_t v)
 		t[-1] = (char)('0' + v);
 }
 
-/* The same for V below 2^32, as line numbers and offsets are: cheaper divisions. */
+/* The same for any V: the 64-bit divisions only while it is 2^32 or more (line numbers and offsets never are). */
 static inline void
-write_digits32(char *o, unsigned n, uint32_t v)
+write_digits64(char *o, unsigned n, uint64_t v)
 {
 	char *t = o + n;
 
-	for (; v >= 100; v /= 100) {
+	for (; v > UINT32_MAX; v /= 100) {
 		t -= 2;
 		memcpy(t, digit_pairs + 2 * (v % 100), 2);
 	}
-	if (v >= 10)
-		memcpy(t - 2, digit_pairs + 2 * v, 2);
-	else
-		t[-1] = (char)('0' + v);
+	write_digits32(o, (unsigned)(t - o), (uint32_t)v);
 }
 
 static inline __attribute__((always_inline)) void
