@@ -252,6 +252,7 @@ struct bk_scanner {
 	struct window *cells, *clip;	/* clip_to_header's */
 	size_t ncells, cellcap, nclip, clipcap;
 	struct window *linecells;	/* the current line's cells by column, once asked */
+	size_t *cellends;	/* and where each ends in the line as given (its delimiter) */
 	size_t nlinecells, linecellcap;
 	bool cells_ready;
 	struct hit *hits;
@@ -1116,6 +1117,7 @@ bk_scanner_free(bk_scanner *sc)
 	free(sc->wins);
 	free(sc->cells);
 	free(sc->linecells);
+	free(sc->cellends);
 	free(sc->clip);
 	free(sc->hits);
 	free(sc->limited);
@@ -1138,25 +1140,6 @@ bk_scanner_limited(const bk_scanner *sc, size_t *n)
 /* ---- delimited files ---------------------------------------------------- */
 
 static const char *column_context(const bk_rule *r, const struct column *c);
-
-/*
- * Walks the fields of LINE up to offset AT (quote-aware, RFC 4180) and
- * returns the index of the field AT is in.
- */
-static size_t
-column_of(const char *line, size_t at, char delim)
-{
-	size_t col = 0;
-	bool quoted = false;
-
-	for (size_t i = 0; i < at; i++) {
-		if (line[i] == '"')
-			quoted = !quoted;
-		else if (line[i] == delim && !quoted)
-			col++;
-	}
-	return col;
-}
 
 int
 bk_scanner_set_header(bk_scanner *sc, const char *header, size_t len, char delim)
@@ -1220,18 +1203,19 @@ column_context(const bk_rule *r, const struct column *c)
 	return NULL;
 }
 
-/* The context word of R that the CSV column at ORIGIN (in LINE) is named by. */
-static const char *
-header_context(const bk_scanner *sc, const bk_rule *r, const char *line, size_t origin)
-{
-	size_t col;
+static bool line_cells(bk_scanner *sc, size_t n);
 
-	if (sc->ncols == 0)
+/* The context word of R that the CSV column at ORIGIN (in the line as given) is named by. */
+static const char *
+header_context(bk_scanner *sc, const bk_rule *r, size_t n, size_t origin)
+{
+	if (sc->ncols == 0 || !line_cells(sc, n))
 		return NULL;
-	col = column_of(line, origin, sc->delim);
-	if (col >= sc->ncols)
-		return NULL;
-	return column_context(r, &sc->cols[col]);
+	/* A cell runs up to its delimiter; the first that reaches ORIGIN holds it. */
+	for (size_t col = 0; col < sc->nlinecells; col++)
+		if (origin <= sc->cellends[col])
+			return column_context(r, &sc->cols[col]);
+	return NULL;
 }
 
 /* ---- candidates --------------------------------------------------------- */
@@ -1816,8 +1800,13 @@ line_cells(bk_scanner *sc, size_t n)
 	if (sc->cells_ready)
 		return true;
 	sc->nlinecells = 0;
-	if (bk__grow(&sc->linecells, &sc->linecellcap, sc->ncols, sizeof *sc->linecells))
-		return false;
+	if (sc->ncols >= sc->linecellcap) {
+		size_t cap = sc->linecellcap;
+
+		if (bk__grow(&sc->linecells, &cap, sc->ncols, sizeof *sc->linecells) ||
+		    bk__grow(&sc->cellends, &sc->linecellcap, sc->ncols, sizeof *sc->cellends))
+			return false;
+	}
 	for (size_t k = 0; k <= sc->line_len && col < sc->ncols; k++) {
 		if (k < sc->line_len && line[k] == '"') {
 			quoted = !quoted;
@@ -1825,6 +1814,7 @@ line_cells(bk_scanner *sc, size_t n)
 		}
 		if (k < sc->line_len && (line[k] != sc->delim || quoted))
 			continue;
+		sc->cellends[col] = k;
 		sc->linecells[col++] = (struct window){ same ? start : folded_at(sc, start, n),
 			same ? k : folded_at(sc, k, n) };
 		start = k + 1;
@@ -2144,8 +2134,8 @@ note_limited(bk_scanner *sc, const bk_rule *r)
 
 /* Judges one match of R: validator, context, confidence; keeps it as a hit. */
 static bool
-judge(bk_scanner *sc, const bk_rule *r, size_t order, const char *line, const char *t,
-    size_t n, size_t vs, size_t ve)
+judge(bk_scanner *sc, const bk_rule *r, size_t order, const char *t, size_t n, size_t vs,
+    size_t ve)
 {
 	unsigned why = BK_WHY_PATTERN;
 	const char *ctx;
@@ -2161,7 +2151,7 @@ judge(bk_scanner *sc, const bk_rule *r, size_t order, const char *line, const ch
 	ctx = near_context(sc, order, t, n, vs, ve);
 	if (ctx != NULL) {
 		why |= BK_WHY_CONTEXT;
-	} else if ((ctx = header_context(sc, r, line, bk_norm_origin(sc->norm, vs))) != NULL) {
+	} else if ((ctx = header_context(sc, r, n, bk_norm_origin(sc->norm, vs))) != NULL) {
 		why |= BK_WHY_HEADER;
 	}
 	if (ctx == NULL && r->require_context)
@@ -2177,8 +2167,8 @@ judge(bk_scanner *sc, const bk_rule *r, size_t order, const char *line, const ch
 
 /* Runs R's pattern over window W of T. */
 static bool
-match_window(bk_scanner *sc, const bk_rule *r, size_t order, const char *line, const char *t,
-    size_t n, const struct window *w)
+match_window(bk_scanner *sc, const bk_rule *r, size_t order, const char *t, size_t n,
+    const struct window *w)
 {
 	size_t end = w->end, off;
 
@@ -2207,7 +2197,7 @@ match_window(bk_scanner *sc, const bk_rule *r, size_t order, const char *line, c
 			vs = ov[2 * r->value_group];
 			ve = ov[2 * r->value_group + 1];
 		}
-		if (!judge(sc, r, order, line, t, n, vs, ve))
+		if (!judge(sc, r, order, t, n, vs, ve))
 			return false;
 		off = me > ms ? me : fwd_chars(t, end, ms, 1);
 	}
@@ -2259,7 +2249,7 @@ bk_scanner_line(bk_scanner *sc, const char *line, size_t len, bk_finding_fn fn, 
 		if (!windows_for(sc, i, t, n))
 			return BK_NOMEM;
 		for (size_t w = 0; w < sc->nwins; w++)
-			if (!match_window(sc, r, i, line, t, n, &sc->wins[w]))
+			if (!match_window(sc, r, i, t, n, &sc->wins[w]))
 				return BK_NOMEM;
 	}
 	if (sc->nhits == 0)

@@ -335,6 +335,9 @@ test_header_context(void **state)
 	assert_int_equal(bk_scanner_set_header(sc, hdr, strlen(hdr), ','), BK_OK);
 	/* The column under a header naming a context word counts; the others do not. */
 	check(sc, "\"a, b\",12345,54321", "t.req 7-12 12345 high hdr:zip;");
+	/* Cells past the header's columns have no header; an empty cell before is still a cell. */
+	check(sc, "x,,y,12345", "");
+	check(sc, ",12345", "t.req 1-6 12345 high hdr:zip;");
 	assert_int_equal(bk_scanner_set_header(sc, NULL, 0, 0), BK_OK);
 	check(sc, "\"a, b\",12345,54321", "");
 	bk_scanner_free(sc);
