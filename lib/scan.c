@@ -1794,8 +1794,9 @@ static bool
 line_cells(bk_scanner *sc, size_t n)
 {
 	const char *line = sc->line;
-	size_t col = 0, start = 0;
-	bool quoted = false, same = n == sc->line_len;	/* nothing folded: offsets are the line's */
+	size_t col = 0, len = sc->line_len, ncols = sc->ncols;
+	char delim = sc->delim;
+	bool same = n == len;	/* nothing folded: offsets are the line's */
 
 	if (sc->cells_ready)
 		return true;
@@ -1807,17 +1808,25 @@ line_cells(bk_scanner *sc, size_t n)
 		    bk__grow(&sc->cellends, &sc->linecellcap, sc->ncols, sizeof *sc->cellends))
 			return false;
 	}
-	for (size_t k = 0; k <= sc->line_len && col < sc->ncols; k++) {
-		if (k < sc->line_len && line[k] == '"') {
-			quoted = !quoted;
-			continue;
+	/* A delimiter at a time; a cell with a quote is walked byte by byte. */
+	for (const char *p = line, *end = line + len; col < ncols;) {
+		const char *d = memchr(p, delim, (size_t)(end - p));
+
+		if (memchr(p, '"', (size_t)((d != NULL ? d : end) - p)) != NULL) {
+			bool quoted = false;
+
+			for (d = p; d < end && (*d != delim || quoted); d++)
+				quoted ^= *d == '"';
+			if (d == end)
+				d = NULL;
 		}
-		if (k < sc->line_len && (line[k] != sc->delim || quoted))
-			continue;
-		sc->cellends[col] = k;
-		sc->linecells[col++] = (struct window){ same ? start : folded_at(sc, start, n),
-			same ? k : folded_at(sc, k, n) };
-		start = k + 1;
+		size_t a = (size_t)(p - line), e = d != NULL ? (size_t)(d - line) : len;
+
+		sc->cellends[col] = e;
+		sc->linecells[col++] = (struct window){ same ? a : folded_at(sc, a, n), same ? e : folded_at(sc, e, n) };
+		if (d == NULL)
+			break;
+		p = d + 1;
 	}
 	sc->nlinecells = col;
 	sc->cells_ready = true;

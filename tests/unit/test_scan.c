@@ -338,6 +338,9 @@ test_header_context(void **state)
 	/* Cells past the header's columns have no header; an empty cell before is still a cell. */
 	check(sc, "x,,y,12345", "");
 	check(sc, ",12345", "t.req 1-6 12345 high hdr:zip;");
+	/* Doubled quotes inside a quoted cell; a quote never closed runs to the end. */
+	check(sc, "\"a \"\"x\"\", b\",12345", "t.req 13-18 12345 high hdr:zip;");
+	check(sc, "\"a, b,12345,54321", "");
 	assert_int_equal(bk_scanner_set_header(sc, NULL, 0, 0), BK_OK);
 	check(sc, "\"a, b\",12345,54321", "");
 	bk_scanner_free(sc);
