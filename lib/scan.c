@@ -340,10 +340,30 @@ char_start(const char *t, size_t off)
 	return off;
 }
 
+/*
+ * The UTF-8 characters that start in the 8 bytes at P: the bytes that are
+ * not continuation bytes (10xxxxxx). Context distances are counted in
+ * characters over runs of kana and kanji: eight bytes a step, not one.
+ */
+static inline unsigned
+starts8(const char *p)
+{
+	uint64_t x, one = UINT64_C(0x0101010101010101);
+
+	memcpy(&x, p, sizeof x);
+	return (unsigned)((((~x >> 7) | (x >> 6)) & one) * one >> 56);
+}
+
 /* The offset N characters before OFF (or 0). */
 static size_t
 back_chars(const char *t, size_t off, unsigned n)
 {
+	unsigned c;
+
+	while (off >= 8 && n > 0 && (c = starts8(t + off - 8)) < n) {
+		off -= 8;
+		n -= c;
+	}
 	while (off > 0 && n > 0) {
 		off--;
 		if (((unsigned char)t[off] & 0xc0) != 0x80)
@@ -352,17 +372,23 @@ back_chars(const char *t, size_t off, unsigned n)
 	return char_start(t, off);
 }
 
-/* The offset N characters after OFF (or LEN). */
+/* The offset N characters after OFF (or LEN): where the Nth character after it starts. */
 static size_t
 fwd_chars(const char *t, size_t len, size_t off, unsigned n)
 {
-	while (off < len && n > 0) {
-		off++;
-		while (off < len && ((unsigned char)t[off] & 0xc0) == 0x80)
-			off++;
-		n--;
+	size_t p = off + 1;
+	unsigned c;
+
+	if (n == 0 || off >= len)
+		return off;
+	while (p + 8 <= len && (c = starts8(t + p)) < n) {
+		p += 8;
+		n -= c;
 	}
-	return off;
+	for (; p < len; p++)
+		if (((unsigned char)t[p] & 0xc0) != 0x80 && --n == 0)
+			return p;
+	return len;
 }
 
 /*
