@@ -286,6 +286,7 @@ struct bk_scanner {
 	const char *line;	/* the current line as given (cells are counted in it) */
 	size_t line_len;
 	size_t ncols, colcap;
+	const char **colctx;	/* [column * nrules + rule]: the context word the column's name is, or NULL */
 	char delim;
 
 	const bk_rule **limited;
@@ -1088,6 +1089,8 @@ free_columns(bk_scanner *sc)
 	for (size_t i = 0; i < sc->ncols; i++)
 		free(sc->cols[i].name);
 	sc->ncols = 0;
+	free(sc->colctx);
+	sc->colctx = NULL;
 }
 
 void
@@ -1210,9 +1213,14 @@ bk_scanner_set_header(bk_scanner *sc, const char *header, size_t len, char delim
 		sc->ncols++;
 		start = i + 1;
 	}
+	/* Which word names each column for each rule, once: findings ask it again and again. */
+	if ((sc->colctx = calloc(sc->ncols * sc->nrules + 1, sizeof *sc->colctx)) == NULL) {
+		free_columns(sc);
+		return BK_NOMEM;
+	}
 	for (size_t r = 0; r < sc->nrules; r++)
 		for (size_t k = 0; k < sc->ncols; k++)
-			if (column_context(sc->rules[r], &sc->cols[k]) != NULL) {
+			if ((sc->colctx[k * sc->nrules + r] = column_context(sc->rules[r], &sc->cols[k])) != NULL) {
 				sc->hdr_ctx[r] = true;
 				sc->cols[k].rules |= UINT64_C(1) << (r & 63);
 			}
@@ -1231,16 +1239,16 @@ column_context(const bk_rule *r, const struct column *c)
 
 static bool line_cells(bk_scanner *sc, size_t n);
 
-/* The context word of R that the CSV column at ORIGIN (in the line as given) is named by. */
+/* The context word of rule I that the CSV column at ORIGIN (in the line as given) is named by. */
 static const char *
-header_context(bk_scanner *sc, const bk_rule *r, size_t n, size_t origin)
+header_context(bk_scanner *sc, size_t i, size_t n, size_t origin)
 {
-	if (sc->ncols == 0 || !line_cells(sc, n))
+	if (sc->colctx == NULL || !line_cells(sc, n))
 		return NULL;
 	/* A cell runs up to its delimiter; the first that reaches ORIGIN holds it. */
 	for (size_t col = 0; col < sc->nlinecells; col++)
 		if (origin <= sc->cellends[col])
-			return column_context(r, &sc->cols[col]);
+			return sc->colctx[col * sc->nrules + i];
 	return NULL;
 }
 
@@ -2186,7 +2194,7 @@ judge(bk_scanner *sc, const bk_rule *r, size_t order, const char *t, size_t n, s
 	ctx = near_context(sc, order, t, n, vs, ve);
 	if (ctx != NULL) {
 		why |= BK_WHY_CONTEXT;
-	} else if ((ctx = header_context(sc, r, n, bk_norm_origin(sc->norm, vs))) != NULL) {
+	} else if ((ctx = header_context(sc, order, n, bk_norm_origin(sc->norm, vs))) != NULL) {
 		why |= BK_WHY_HEADER;
 	}
 	if (ctx == NULL && r->require_context)
