@@ -1787,6 +1787,27 @@ starts_well(const struct bk__trigger *tr, const char *t, size_t at)
 }
 
 /*
+ * In a line of a CSV or TSV file with a header, narrows the window
+ * [*FROM, *TO) around a trigger at AT to the cell that holds it: a value
+ * does not run on into the next cell, and the patterns of names and
+ * addresses would otherwise be tried over most of each line.
+ */
+static void
+clip_to_cell(bk_scanner *sc, size_t n, size_t at, size_t *from, size_t *to)
+{
+	if (sc->ncols == 0 || !line_cells(sc, n))
+		return;
+	for (size_t c = 0; c < sc->nlinecells; c++)
+		if (at <= sc->linecells[c].end) {
+			if (at >= sc->linecells[c].start) {
+				*from = *from > sc->linecells[c].start ? *from : sc->linecells[c].start;
+				*to = *to < sc->linecells[c].end ? *to : sc->linecells[c].end;
+			}
+			return;
+		}
+}
+
+/*
  * A candidate [A, B) of rule I: a window MARGIN bytes around it, unless the
  * rule needs context (CHECK_CTX) and none is within its distance. The
  * window always reaches as far as the rule's longest match.
@@ -1795,11 +1816,12 @@ static bool
 candidate(bk_scanner *sc, size_t i, const char *t, size_t n, size_t a, size_t b, size_t margin,
     bool check_ctx)
 {
-	size_t reach = sc->margin[i];
+	size_t reach = sc->margin[i], from = a > reach ? a - reach : 0, to = b + reach < n ? b + reach : n;
 
 	if (check_ctx && !context_around(sc, i, t, n, a, b, margin))
 		return true;
-	return add_window(sc, a > reach ? a - reach : 0, b + reach < n ? b + reach : n);
+	clip_to_cell(sc, n, a, &from, &to);
+	return add_window(sc, from, to);
 }
 
 /* The offset in the folded text of the byte at ORIGIN of the line: the first that maps there. */
@@ -2122,8 +2144,10 @@ windows_for(bk_scanner *sc, size_t i_rule, const char *t, size_t n)
 				p += len;
 				if (check_ctx && !context_around(sc, i_rule, t, n, at, at + len, margin))
 					continue;
-				if (!add_window(sc, at > margin ? at - margin : 0,
-					at + len + margin < n ? at + len + margin : n))
+				size_t from = at > margin ? at - margin : 0, to = at + len + margin < n ? at + len + margin : n;
+
+				clip_to_cell(sc, n, at, &from, &to);
+				if (!add_window(sc, from, to))
 					return false;
 			}
 		}

@@ -347,6 +347,24 @@ test_header_context(void **state)
 	bk_ruleset_free(rs);
 }
 
+/* In a file with a header, a value is looked for within the cell of its trigger, not across cells. */
+static void
+test_csv_cells(void **state)
+{
+	bk_ruleset *rs = rules(RULE("t.cross", "pattern = (?<![0-9])[0-9]{3},[0-9]{3}(?![0-9])\n"
+					       "trigger = digits 3-3 sep none"));
+	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
+	const char *hdr = "a,b,c";
+
+	(void)state;
+	check(sc, "x 123,456", "t.cross 2-9 123,456 medium;");
+	assert_int_equal(bk_scanner_set_header(sc, hdr, strlen(hdr), ','), BK_OK);
+	check(sc, "x 123,456", "");
+	check(sc, "\"x 123,456\",7", "t.cross 3-10 123,456 medium;");
+	bk_scanner_free(sc);
+	bk_ruleset_free(rs);
+}
+
 static void
 test_same_bytes_two_rules(void **state)
 {
@@ -448,6 +466,7 @@ main(void)
 		cmocka_unit_test(test_line_plan),
 		cmocka_unit_test(test_many_rules),
 		cmocka_unit_test(test_header_context),
+		cmocka_unit_test(test_csv_cells),
 		cmocka_unit_test(test_same_bytes_two_rules),
 		cmocka_unit_test(test_offsets_of_folded_text),
 		cmocka_unit_test(test_validator_filters),
