@@ -153,21 +153,6 @@ static const char short_escape[32] = {
 #define HIGHS UINT64_C(0x8080808080808080)
 
 /*
- * Nonzero when one of the eight bytes of X is special. The subtraction
- * tricks can also flag a byte above a true hit (the borrow runs upward) but
- * never flag anything without one, which is all a yes/no question needs;
- * the exact position is then found with the table.
- */
-static inline uint64_t
-word_special(uint64_t x)
-{
-	uint64_t q = x ^ (ONES * '"');
-	uint64_t bs = x ^ (ONES * '\\');
-
-	return (x | ((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) | ((bs - ONES) & ~bs)) & HIGHS;
-}
-
-/*
  * The escaper copies BLOCK bytes at a time and asks which of them are
  * special: sixteen with SSE2 (which every x86-64 has), where a signed
  * comparison with 0x20 finds control and non-ASCII bytes at once and the
@@ -199,6 +184,21 @@ block_copy(char *o, const unsigned char *p)
 }
 #else
 #define BLOCK 8
+
+/*
+ * Nonzero when one of the eight bytes of X is special. The subtraction
+ * tricks can also flag a byte above a true hit (the borrow runs upward) but
+ * never flag anything without one, which is all a yes/no question needs;
+ * the exact position is then found with the table.
+ */
+static inline uint64_t
+word_special(uint64_t x)
+{
+	uint64_t q = x ^ (ONES * '"');
+	uint64_t bs = x ^ (ONES * '\\');
+
+	return (x | ((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) | ((bs - ONES) & ~bs)) & HIGHS;
+}
 
 static inline unsigned
 block_copy(char *o, const unsigned char *p)
