@@ -1239,6 +1239,27 @@ column_context(const bk_rule *r, const struct column *c)
 
 static bool line_cells(bk_scanner *sc, size_t n);
 
+/*
+ * The first of the line's cells (line_cells) that ends at or after AT, in
+ * the line as given (ORIG) or in the folded text: the cells are in order,
+ * so a wide export's many columns cost a binary search a question.
+ */
+static size_t
+cell_at(const bk_scanner *sc, size_t at, bool orig)
+{
+	size_t lo = 0, hi = sc->nlinecells;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if ((orig ? sc->cellends[mid] : sc->linecells[mid].end) < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* The context word of rule I that the CSV column at ORIGIN (in the line as given) is named by. */
 static const char *
 header_context(bk_scanner *sc, size_t i, size_t n, size_t origin)
@@ -1246,10 +1267,9 @@ header_context(bk_scanner *sc, size_t i, size_t n, size_t origin)
 	if (sc->colctx == NULL || !line_cells(sc, n))
 		return NULL;
 	/* A cell runs up to its delimiter; the first that reaches ORIGIN holds it. */
-	for (size_t col = 0; col < sc->nlinecells; col++)
-		if (origin <= sc->cellends[col])
-			return sc->colctx[col * sc->nrules + i];
-	return NULL;
+	size_t col = cell_at(sc, origin, true);
+
+	return col < sc->nlinecells ? sc->colctx[col * sc->nrules + i] : NULL;
 }
 
 /* ---- candidates --------------------------------------------------------- */
@@ -1795,16 +1815,13 @@ starts_well(const struct bk__trigger *tr, const char *t, size_t at)
 static void
 clip_to_cell(bk_scanner *sc, size_t n, size_t at, size_t *from, size_t *to)
 {
-	if (sc->ncols == 0 || !line_cells(sc, n))
+	size_t c;
+
+	if (sc->ncols == 0 || !line_cells(sc, n) || (c = cell_at(sc, at, false)) == sc->nlinecells ||
+	    at < sc->linecells[c].start)
 		return;
-	for (size_t c = 0; c < sc->nlinecells; c++)
-		if (at <= sc->linecells[c].end) {
-			if (at >= sc->linecells[c].start) {
-				*from = *from > sc->linecells[c].start ? *from : sc->linecells[c].start;
-				*to = *to < sc->linecells[c].end ? *to : sc->linecells[c].end;
-			}
-			return;
-		}
+	*from = *from > sc->linecells[c].start ? *from : sc->linecells[c].start;
+	*to = *to < sc->linecells[c].end ? *to : sc->linecells[c].end;
 }
 
 /*
