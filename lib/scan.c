@@ -98,12 +98,11 @@ struct run_shape {
 
 /*
  * Which digits rules a run may wake, by its shape, as sets of rules (bit I
- * for rule I, DWORDS words a set): one set per value of each
+ * for rule I, sc->rwords words a set): one set per value of each
  * feature, so a run is judged for every rule at once with a few loads and
  * ANDs (run_may). Each is a bound, never a verdict: windows_for decides.
  */
 struct shape_sets {
-	size_t dwords;
 	uint64_t *need_le;	/* [digits 0..64]: the rules that need at most that many */
 	uint64_t *first;	/* [2][32]: allowed by the run's first digits 0-4, and 5-9 */
 	uint64_t *after;	/* [256]: allowed by the byte before the run (no "after": all) */
@@ -190,7 +189,6 @@ struct literals {
 struct column {
 	char *name;		/* the header field, ASCII-lowercased */
 	size_t len;
-	uint64_t rules;		/* bit i % 64: rule i has a context word naming it */
 };
 
 struct bk_scanner {
@@ -200,7 +198,6 @@ struct bk_scanner {
 	struct span *runs;	/* the current line's runs worth a look (find_groups) */
 	struct run_shape *shapes;	/* [run] */
 	size_t nruns, runcap, shapecap;
-	unsigned longest;	/* the most digits a run of the current line has; 0: no digits */
 	uint64_t *dmask, *rmask, *ymask;	/* the current line's digits, runs, long runs */
 	size_t nmask, maskcap;	/* words */
 	size_t *digit_rules;	/* the rules (indexes) with a digits trigger */
@@ -542,9 +539,9 @@ load16(const unsigned char *p)
 	return v;
 }
 
-/* Sets the bits of pair A, B in every mix of ASCII letter case. */
 #define ANY_NEXT 255
 
+/* Sets the map value of pair A, B, in every mix of ASCII letter case, to VALUE. */
 static void
 map_pair(bk_scanner *sc, unsigned char a, unsigned char b, uint8_t value)
 {
@@ -941,7 +938,6 @@ build_shape_sets(bk_scanner *sc)
 
 	if (m == NULL)
 		return false;
-	ss->dwords = nw;
 	ss->need_le = m;
 	ss->first = ss->need_le + 65 * nw;
 	ss->after = ss->first + 64 * nw;
@@ -1018,7 +1014,7 @@ bk__scanner_new_subset(const bk_ruleset *rs, enum bk_confidence min, const bool 
 	if (sc->rules == NULL || sc->needs_ctx == NULL || sc->hdr_ctx == NULL ||
 	    sc->rule_words == NULL || sc->has_short == NULL || sc->lits == NULL ||
 	    sc->rule_set == NULL || sc->after == NULL || sc->margin == NULL || sc->norm == NULL ||
-	    sc->md == NULL || sc->digit_rules == NULL || 
+	    sc->md == NULL || sc->digit_rules == NULL ||
 	    sc->after_seps == NULL || sc->active == NULL || sc->short_rules == NULL ||
 	    sc->dr == NULL || sc->after_rules == NULL ||
 	    bk__matcher_init(&sc->matcher) != BK_OK)
@@ -1194,7 +1190,6 @@ bk_scanner_set_header(bk_scanner *sc, const char *header, size_t len, char delim
 		struct column *c = &sc->cols[sc->ncols];
 		const char *f = header + start;
 
-		c->rules = 0;
 		size_t n = i - start;
 
 		/* Header names match context words folded and lowercased, quotes stripped. */
@@ -1220,10 +1215,8 @@ bk_scanner_set_header(bk_scanner *sc, const char *header, size_t len, char delim
 	}
 	for (size_t r = 0; r < sc->nrules; r++)
 		for (size_t k = 0; k < sc->ncols; k++)
-			if ((sc->colctx[k * sc->nrules + r] = column_context(sc->rules[r], &sc->cols[k])) != NULL) {
+			if ((sc->colctx[k * sc->nrules + r] = column_context(sc->rules[r], &sc->cols[k])) != NULL)
 				sc->hdr_ctx[r] = true;
-				sc->cols[k].rules |= UINT64_C(1) << (r & 63);
-			}
 	return BK_OK;
 }
 
@@ -1575,10 +1568,10 @@ run_may_words(bk_scanner *sc, size_t k, const char *t, size_t nw)
 static void
 run_may(bk_scanner *sc, size_t k, const char *t)
 {
-	if (sc->ss.dwords == 1)
+	if (sc->rwords == 1)
 		run_may_words(sc, k, t, 1);
 	else
-		run_may_words(sc, k, t, sc->ss.dwords);
+		run_may_words(sc, k, t, sc->rwords);
 }
 
 /*
@@ -1597,13 +1590,11 @@ find_groups(bk_scanner *sc, const char *t, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)t;
 	struct keep k;
-	unsigned longest = 0;
 	size_t ng = 0, nr = 0;
 	bool nomem = false;
 
 	sc->ngroups = sc->nruns = 0;
-	sc->longest = 0;
-	memset(sc->ss.may, 0, sc->ss.dwords * sizeof *sc->ss.may);
+	memset(sc->ss.may, 0, sc->rwords * sizeof *sc->ss.may);
 	/* Digits first: a line without any asks no rule about its context. */
 	if (!digit_masks(sc, t, n, &nomem) || sc->ndigit_rules == 0)
 		return !nomem;
@@ -1656,14 +1647,12 @@ find_groups(bk_scanner *sc, const char *t, size_t n)
 				return false;
 			sc->shapes[nr] = shape;
 			sc->runs[nr++] = (struct span){ at, end, digits, g0, ng - g0 };
-			longest = digits > longest ? digits : longest;
 			sc->nruns = nr;
 			run_may(sc, nr - 1, t);
 		}
 	}
 	sc->ngroups = ng;
 	sc->nruns = nr;
-	sc->longest = longest;
 	return true;
 }
 
@@ -1914,10 +1903,12 @@ line_cells(bk_scanner *sc, size_t n)
 static bool
 header_cells(bk_scanner *sc, size_t i, size_t n, struct window **w, size_t *nw, size_t *cap)
 {
+	if (sc->colctx == NULL)
+		return true;	/* no header: no cells */
 	if (!line_cells(sc, n))
 		return false;
 	for (size_t col = 0; col < sc->nlinecells; col++)
-		if ((sc->cols[col].rules >> (i & 63) & 1) &&
+		if (sc->colctx[col * sc->nrules + i] != NULL &&
 		    !add_window_to(w, nw, cap, sc->linecells[col].start, sc->linecells[col].end))
 			return false;
 	return true;

@@ -135,6 +135,46 @@ test_literal_alternatives(void **state)
 	bk_ruleset_free(rs);
 }
 
+/*
+ * Literal triggers are gated by a pass over their first bytes (four at
+ * most; the rules past them are tried in every line): each literal at every
+ * offset of lines as short as itself and longer than the pass's 16 bytes,
+ * a first byte without its second, and more first bytes than the pass holds.
+ */
+static void
+test_literal_leads(void **state)
+{
+	bk_ruleset *rs = rules(
+	    RULE("t.key", "pattern = (?:AKIA|ASIA)[A-Z]{2}\ntrigger = literal AKIA|ASIA")
+	    RULE("t.usd", "pattern = \\$[0-9]\ntrigger = literal $")
+	    RULE("t.at", "pattern = [a-z](?:@|%40)[a-z]\ntrigger = literal @|%40")
+	    RULE("t.e", "pattern = E#[0-9]\ntrigger = literal E#")
+	    RULE("t.f", "pattern = F![0-9]\ntrigger = literal F!"));
+	bk_scanner *sc = bk_scanner_new(rs, BK_CONFIDENCE_MEDIUM);
+	static const struct {
+		const char *text, *rule;
+	} cases[] = {
+		{ "AKIAXY", "t.key" }, { "ASIAXY", "t.key" }, { "$5", "t.usd" }, { "a@b", "t.at" },
+		{ "a%40b", "t.at" }, { "E#1", "t.e" }, { "F!2", "t.f" },
+	};
+	char line[64], want[128];
+
+	(void)state;
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+		for (size_t at = 0; at <= 40; at++) {
+			size_t len = strlen(cases[c].text);
+
+			memset(line, '.', at);
+			memcpy(line + at, cases[c].text, len + 1);
+			snprintf(want, sizeof want, "%s %zu-%zu %s medium;", cases[c].rule, at, at + len,
+			    cases[c].text);
+			check(sc, line, want);
+		}
+	check(sc, "AK AS AKI. ASI. % %4 E F", "");
+	bk_scanner_free(sc);
+	bk_ruleset_free(rs);
+}
+
 static void
 test_context_raises_and_is_required(void **state)
 {
@@ -460,6 +500,7 @@ main(void)
 		cmocka_unit_test(test_digit_runs_and_separators),
 		cmocka_unit_test(test_trigger_narrowing),
 		cmocka_unit_test(test_literal_alternatives),
+		cmocka_unit_test(test_literal_leads),
 		cmocka_unit_test(test_context_raises_and_is_required),
 		cmocka_unit_test(test_context_every_offset),
 		cmocka_unit_test(test_groups_across_blocks),
