@@ -226,16 +226,11 @@ static const unsigned char str_class[256] = {
 };
 /* clang-format on */
 
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-
 /* Whether the eight bytes of X hold none but plain string bytes (no '"', '\\', control, >= 0x80). */
 static inline bool
 plain8(uint64_t x)
 {
-	uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
-
-	return ((((q - ONES) & ~q) | ((b - ONES) & ~b) | ((x - ONES * 0x20) & ~x) | x) & HIGHS) == 0;
+	return bk__json_special8(x) == 0;
 }
 
 /* Past the plain bytes from P (before END): where a '"', '\\', control or non-ASCII byte is, or END. */

@@ -50,6 +50,7 @@
 
 #include "lines.h"
 #include "record-private.h"
+#include "util-private.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -149,14 +150,11 @@ static const unsigned char special[256] = {
 static const char short_escape[32] = {
     ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r'};
 
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-
 /*
  * The escaper copies BLOCK bytes at a time and asks which of them are
  * special: sixteen with SSE2 (which every x86-64 has), where a signed
  * comparison with 0x20 finds control and non-ASCII bytes at once and the
- * answer is exact; elsewhere eight, with word_special saying whether and
+ * answer is exact; elsewhere eight, with bk__json_special8 saying whether and
  * the table saying where.
  */
 #ifdef __SSE2__
@@ -185,21 +183,6 @@ block_copy(char *o, const unsigned char *p)
 #else
 #define BLOCK 8
 
-/*
- * Nonzero when one of the eight bytes of X is special. The subtraction
- * tricks can also flag a byte above a true hit (the borrow runs upward) but
- * never flag anything without one, which is all a yes/no question needs;
- * the exact position is then found with the table.
- */
-static inline uint64_t
-word_special(uint64_t x)
-{
-	uint64_t q = x ^ (ONES * '"');
-	uint64_t bs = x ^ (ONES * '\\');
-
-	return (x | ((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) | ((bs - ONES) & ~bs)) & HIGHS;
-}
-
 static inline unsigned
 block_copy(char *o, const unsigned char *p)
 {
@@ -208,7 +191,7 @@ block_copy(char *o, const unsigned char *p)
 
 	memcpy(&x, p, 8);
 	memcpy(o, &x, 8);
-	if (word_special(x) == 0)
+	if (bk__json_special8(x) == 0)
 		return 0;
 	for (i = 0; i < 8; i++)
 		m |= (unsigned)special[p[i]] << i;
@@ -219,7 +202,7 @@ block_copy(char *o, const unsigned char *p)
 static inline bool
 words_special(uint64_t a, uint64_t b)
 {
-	return (word_special(a) | word_special(b)) != 0;
+	return (bk__json_special8(a) | bk__json_special8(b)) != 0;
 }
 #endif
 

@@ -76,6 +76,23 @@ bk__dup_bytes(const char *s, size_t n)
 }
 
 /*
+ * Nonzero when one of the eight bytes of X must be escaped in a JSON string
+ * ('"', '\\', a control byte) or is not ASCII: the writers copy words that
+ * are not as they are. The subtractions may also flag a byte above a true
+ * hit (a borrow runs upward) but never flag a word without one, which is all
+ * a yes/no question needs; where the hit is, the caller finds by other means.
+ */
+static inline uint64_t
+bk__json_special8(uint64_t x)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+
+	return (x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) &
+	    (ones * 0x80);
+}
+
+/*
  * Makes the array *VPP (of *CAP elements of SIZE bytes) hold more than N
  * elements, doubling. BK_OK or BK_NOMEM (the array is then unchanged).
  */
